@@ -1,0 +1,65 @@
+import type { BackendName, RunConfig } from './config';
+import type { SerializedError } from './errors';
+import type { RunRecord, SnapshotManifest, SnapshotTrigger } from './snapshot';
+
+export type TrainerStatus = 'idle' | 'training' | 'paused' | 'resuming' | 'error';
+
+export interface BackendReport {
+  readonly backend: BackendName;
+  /** Why a preferred backend was not used, or null when the first choice worked. */
+  readonly fallbackReason: string | null;
+}
+
+export interface UserDataset {
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface ResumeReport {
+  readonly run: RunRecord;
+  readonly snapshot: SnapshotManifest;
+  /** Newer snapshots that failed verification and were skipped, with the reason. */
+  readonly skipped: readonly { readonly id: string; readonly step: number; readonly reason: string }[];
+}
+
+/** Events the worker sends the page; a fast GPU's progress is throttled before sending. */
+export type TrainerEvent =
+  | {
+      readonly type: 'progress';
+      readonly step: number;
+      readonly epoch: number;
+      readonly loss: number;
+      readonly stepsPerSec: number;
+      readonly tokensPerSec: number;
+    }
+  | { readonly type: 'val'; readonly step: number; readonly loss: number }
+  | { readonly type: 'sample'; readonly step: number; readonly samples: readonly string[] }
+  | { readonly type: 'status'; readonly status: TrainerStatus }
+  | {
+      readonly type: 'snapshot-committed';
+      readonly manifest: SnapshotManifest;
+      readonly stallMs: number;
+      readonly persistMs: number;
+    }
+  | { readonly type: 'snapshot-failed'; readonly error: SerializedError }
+  | { readonly type: 'error'; readonly error: SerializedError }
+  | { readonly type: 'device-lost'; readonly message: string };
+
+export type EventSink = (event: TrainerEvent) => void;
+
+/** The worker's whole surface. The page wraps it with comlink and never imports worker code. */
+export interface TrainerApi {
+  init(backend: BackendName | null, onEvent: EventSink): Promise<BackendReport>;
+  newRun(config: RunConfig, dataset: UserDataset | null): Promise<RunRecord>;
+  resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport>;
+  start(): Promise<void>;
+  /** Resolves once the loop has stopped at a step boundary. */
+  pause(): Promise<void>;
+  snapshotNow(trigger: SnapshotTrigger): Promise<SnapshotManifest | null>;
+  setSnapshotSeconds(seconds: number): Promise<void>;
+  listRuns(): Promise<RunRecord[]>;
+  listSnapshots(runId: string): Promise<SnapshotManifest[]>;
+  deleteRun(runId: string): Promise<void>;
+  pinSnapshot(snapshotId: string, pinned: boolean): Promise<void>;
+  deleteSnapshot(snapshotId: string): Promise<void>;
+}

@@ -1,0 +1,134 @@
+import { ConfigError } from './errors';
+
+export type ModelKind = 'mlp' | 'transformer';
+export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+
+/** Everything that decides a run's trajectory. Stored with the run; a resumed run keeps it. */
+export interface RunConfig {
+  readonly model: ModelKind;
+  /** Embedding size (mlp) or model width d_model (transformer). */
+  readonly embed: number;
+  /** Hidden layer width (mlp) or MLP block width (transformer). */
+  readonly width: number;
+  /** Hidden layers (mlp) or transformer blocks. */
+  readonly layers: number;
+  /** Attention heads (transformer only; must divide embed). */
+  readonly heads: number;
+  /** Characters of context the model sees. */
+  readonly context: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly seed: number;
+  /** Stop after this many steps; 0 trains until paused. */
+  readonly steps: number;
+}
+
+/** Settings of the page and its snapshots, not of the trajectory. */
+export interface SessionSettings {
+  readonly backend: BackendName | null;
+  /** Snapshot timer in seconds. */
+  readonly snapshotSeconds: number;
+}
+
+export const DEFAULT_CONFIG: RunConfig = {
+  model: 'mlp',
+  embed: 16,
+  width: 128,
+  layers: 1,
+  heads: 2,
+  context: 4,
+  batch: 32,
+  lr: 0.003,
+  seed: 1,
+  steps: 0,
+};
+
+export const DEFAULT_SETTINGS: SessionSettings = { backend: null, snapshotSeconds: 30 };
+
+interface Bound {
+  readonly min: number;
+  readonly max: number;
+  readonly integer: boolean;
+}
+
+const BOUNDS: Record<Exclude<keyof RunConfig, 'model'>, Bound> = {
+  embed: { min: 2, max: 1024, integer: true },
+  width: { min: 2, max: 4096, integer: true },
+  layers: { min: 1, max: 4, integer: true },
+  heads: { min: 1, max: 16, integer: true },
+  context: { min: 1, max: 64, integer: true },
+  batch: { min: 1, max: 4096, integer: true },
+  lr: { min: 1e-6, max: 1, integer: false },
+  seed: { min: 0, max: 0xffffffff, integer: true },
+  steps: { min: 0, max: 1e9, integer: true },
+};
+
+export const CONFIG_KEYS = Object.keys(BOUNDS) as (keyof typeof BOUNDS)[];
+
+/** Checks every field and returns a clean copy; throws ConfigError naming the bad field. */
+export function validateConfig(input: unknown): RunConfig {
+  if (typeof input !== 'object' || input === null) {
+    throw new ConfigError('The run config must be an object.');
+  }
+  const raw = input as Record<string, unknown>;
+  const model = raw['model'];
+  if (model !== 'mlp' && model !== 'transformer') {
+    throw new ConfigError(`Unknown model "${String(model)}": choose mlp or transformer.`);
+  }
+  const out: Record<string, unknown> = { model };
+  for (const key of CONFIG_KEYS) {
+    const value = raw[key];
+    const { min, max, integer } = BOUNDS[key];
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new ConfigError(`Config "${key}" must be a number, got ${JSON.stringify(value)}.`);
+    }
+    if (integer && !Number.isInteger(value)) {
+      throw new ConfigError(`Config "${key}" must be a whole number, got ${value}.`);
+    }
+    if (value < min || value > max) {
+      throw new ConfigError(`Config "${key}" must be between ${min} and ${max}, got ${value}.`);
+    }
+    out[key] = value;
+  }
+  const config = out as unknown as RunConfig;
+  if (config.model === 'transformer' && config.embed % config.heads !== 0) {
+    throw new ConfigError(
+      `The transformer's embed (${config.embed}) must be a multiple of heads (${config.heads}).`,
+    );
+  }
+  return config;
+}
+
+/** Reads a run config and session settings from URL parameters over the defaults. */
+export function configFromParams(params: URLSearchParams): {
+  config: RunConfig;
+  settings: SessionSettings;
+} {
+  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  const model = params.get('model');
+  if (model !== null) merged['model'] = model;
+  for (const key of CONFIG_KEYS) {
+    const text = params.get(key);
+    if (text !== null) merged[key] = text.trim() === '' ? NaN : Number(text);
+  }
+  const backend = params.get('backend');
+  if (backend !== null && !BACKENDS.includes(backend as BackendName)) {
+    throw new ConfigError(`Unknown backend "${backend}": use webgpu, webgl or cpu.`);
+  }
+  const snapText = params.get('snapshotSeconds');
+  const snapshotSeconds = snapText === null ? DEFAULT_SETTINGS.snapshotSeconds : Number(snapText);
+  if (!Number.isFinite(snapshotSeconds) || snapshotSeconds < 1 || snapshotSeconds > 3600) {
+    throw new ConfigError(`snapshotSeconds must be between 1 and 3600, got "${snapText}".`);
+  }
+  return {
+    config: validateConfig(merged),
+    settings: { backend: (backend as BackendName | null) ?? null, snapshotSeconds },
+  };
+}
+
+export function configToParams(config: RunConfig): URLSearchParams {
+  const params = new URLSearchParams({ model: config.model });
+  for (const key of CONFIG_KEYS) params.set(key, String(config[key]));
+  return params;
+}

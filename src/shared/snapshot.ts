@@ -1,0 +1,89 @@
+import type { BackendName, RunConfig } from './config';
+import type { DataCursor } from './data-cursor';
+import type { PrngState } from './prng';
+
+export type SnapshotTrigger = 'auto' | 'hidden' | 'manual' | 'import' | 'initial';
+export type TensorDType = 'float32' | 'int32';
+
+/** The text a run trains on. Stored once per content hash so a user's file survives reloads. */
+export interface DatasetInfo {
+  /** SHA-256 (hex) of the UTF-8 text: the dataset's identity. */
+  readonly id: string;
+  readonly name: string;
+  /** The vocabulary: index 0 is the boundary token, then the characters in code point order. */
+  readonly vocab: string;
+  readonly trainExamples: number;
+  readonly valExamples: number;
+}
+
+export interface TensorRecord {
+  /** Checkpoint name: `model/<var>`, `optimizer/<var>/<m|v>`, `optimizer/iter`, ... */
+  readonly name: string;
+  readonly dtype: TensorDType;
+  readonly shape: readonly number[];
+  readonly byteLength: number;
+  readonly sha256: string;
+}
+
+export interface OptimizerInfo {
+  readonly className: 'Adam';
+  readonly config: {
+    readonly learningRate: number;
+    readonly beta1: number;
+    readonly beta2: number;
+    readonly epsilon: number;
+  };
+  readonly iterations: number;
+}
+
+/** [step, loss] pairs; validation rows are rarer than training rows. */
+export interface Metrics {
+  readonly train: readonly (readonly [number, number])[];
+  readonly val: readonly (readonly [number, number])[];
+}
+
+/** Host-side training state, everything but the tensors. */
+export interface HostState {
+  readonly step: number;
+  readonly cursor: DataCursor;
+  readonly prng: PrngState;
+  readonly optimizer: OptimizerInfo;
+  readonly metrics: Metrics;
+  /** Wall-clock milliseconds spent training, for steps/s across resumes. */
+  readonly trainingMs: number;
+}
+
+export interface SnapshotManifest extends HostState {
+  readonly id: string;
+  readonly runId: string;
+  readonly createdAt: number;
+  readonly trigger: SnapshotTrigger;
+  readonly config: RunConfig;
+  readonly dataset: DatasetInfo;
+  readonly backend: BackendName;
+  readonly appVersion: string;
+  readonly tfjsVersion: string;
+  readonly tensors: readonly TensorRecord[];
+  /** Sum of the tensors' byte lengths. */
+  readonly bytes: number;
+  /** Newest validation loss at the time of the snapshot, for keep-best retention. */
+  readonly valLoss: number | null;
+  readonly pinned: boolean;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly config: RunConfig;
+  readonly dataset: DatasetInfo;
+  readonly createdAt: number;
+  /** The newest committed snapshot, or null before the first commit. */
+  readonly latestSnapshotId: string | null;
+}
+
+/** A snapshot's host state plus its tensors' bytes, the unit that store and file formats move. */
+export interface SnapshotPayload {
+  readonly manifest: SnapshotManifest;
+  /** Same order as manifest.tensors. */
+  readonly data: readonly ArrayBuffer[];
+}

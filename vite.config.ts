@@ -1,0 +1,8 @@
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  worker: { format: 'es' },
+  build: { target: 'es2022', sourcemap: true },
+  preview: { host: 'localhost' },
+  server: { host: 'localhost' },
+});
