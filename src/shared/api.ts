@@ -19,7 +19,11 @@ export interface ResumeReport {
   readonly run: RunRecord;
   readonly snapshot: SnapshotManifest;
   /** Newer snapshots that failed verification and were skipped, with the reason. */
-  readonly skipped: readonly { readonly id: string; readonly step: number; readonly reason: string }[];
+  readonly skipped: readonly {
+    readonly id: string;
+    readonly step: number;
+    readonly reason: string;
+  }[];
 }
 
 /** Events the worker sends the page; a fast GPU's progress is throttled before sending. */
@@ -31,6 +35,8 @@ export type TrainerEvent =
       readonly loss: number;
       readonly stepsPerSec: number;
       readonly tokensPerSec: number;
+      /** Every step's [step, loss] since the previous progress event, for the chart. */
+      readonly losses: readonly (readonly [number, number])[];
     }
   | { readonly type: 'val'; readonly step: number; readonly loss: number }
   | { readonly type: 'sample'; readonly step: number; readonly samples: readonly string[] }

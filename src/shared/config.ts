@@ -1,5 +1,8 @@
 import { ConfigError } from './errors';
 
+/** The largest training text accepted, page and worker alike. */
+export const MAX_DATASET_BYTES = 10 * 1024 * 1024;
+
 export type ModelKind = 'mlp' | 'transformer';
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];

@@ -9,10 +9,16 @@ export interface VariableSpec {
   readonly name: string;
   readonly shape: readonly number[];
   /** How the variable starts: normal with this std, zeros or ones. */
-  readonly init: { readonly kind: 'normal'; readonly std: number } | { readonly kind: 'zeros' | 'ones' };
+  readonly init:
+    { readonly kind: 'normal'; readonly std: number } | { readonly kind: 'zeros' | 'ones' };
 }
 
-function dense(prefix: string, fanIn: number, fanOut: number, std = 1 / Math.sqrt(fanIn)): VariableSpec[] {
+function dense(
+  prefix: string,
+  fanIn: number,
+  fanOut: number,
+  std = 1 / Math.sqrt(fanIn),
+): VariableSpec[] {
   return [
     { name: `${prefix}/kernel`, shape: [fanIn, fanOut], init: { kind: 'normal', std } },
     { name: `${prefix}/bias`, shape: [fanOut], init: { kind: 'zeros' } },

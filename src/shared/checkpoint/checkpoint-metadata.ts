@@ -1,0 +1,119 @@
+import { BACKENDS, validateConfig, type BackendName, type RunConfig } from '../config';
+import type { DataCursor } from '../data-cursor';
+import { CheckpointMismatchError, ConfigError } from '../errors';
+import type { PrngState } from '../prng';
+import type { DatasetInfo, Metrics, OptimizerInfo, SnapshotManifest } from '../snapshot';
+import { CURRENT_FORMAT_VERSION, formatTag } from './format-version';
+import {
+  badField,
+  isFiniteNumber,
+  metaCount,
+  metaCursor,
+  metaDataset,
+  metaJson,
+  metaMetrics,
+  metaOptimizer,
+  metaPrng,
+  metaSha256,
+  metaText,
+  type Metadata,
+} from './metadata-fields';
+import { EXPORT_AGAIN } from './refusal-text';
+
+/** The host state a checkpoint's metadata carries, in the shapes the snapshot store uses. */
+export interface CheckpointMetadata {
+  readonly step: number;
+  readonly cursor: DataCursor;
+  readonly prng: PrngState;
+  readonly optimizer: OptimizerInfo;
+  readonly metrics: Metrics;
+  readonly trainingMs: number;
+  readonly config: RunConfig;
+  readonly dataset: DatasetInfo;
+  readonly backend: BackendName;
+  readonly appVersion: string;
+  readonly tfjsVersion: string;
+  readonly createdAt: number;
+  readonly runName: string;
+  readonly valLoss: number | null;
+  /** Tensor name -> lowercase hex SHA-256 of its bytes. */
+  readonly sha256: ReadonlyMap<string, string>;
+}
+
+/** Current-version metadata; every value a string, structured ones JSON (safetensors' rule). */
+export function encodeCheckpointMetadata(
+  m: SnapshotManifest,
+  runName: string,
+): Record<string, string> {
+  return {
+    format: formatTag(CURRENT_FORMAT_VERSION),
+    step: JSON.stringify(m.step),
+    epoch: JSON.stringify(m.cursor.epoch),
+    config: JSON.stringify(m.config),
+    dataset: JSON.stringify(m.dataset),
+    optimizer: JSON.stringify(m.optimizer),
+    rng: JSON.stringify(m.prng),
+    data_cursor: JSON.stringify(m.cursor),
+    metrics: JSON.stringify(m.metrics),
+    created_at: new Date(m.createdAt).toISOString(),
+    sha256: JSON.stringify(Object.fromEntries(m.tensors.map((t) => [t.name, t.sha256]))),
+    app_version: m.appVersion,
+    tfjs_version: m.tfjsVersion,
+    backend: m.backend,
+    training_ms: JSON.stringify(m.trainingMs),
+    run_name: runName,
+    val_loss: JSON.stringify(m.valLoss),
+  };
+}
+
+function metaConfig(meta: Metadata): RunConfig {
+  try {
+    return validateConfig(metaJson(meta, 'config'));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new CheckpointMismatchError(
+      `The checkpoint's run config is not one this app can run: ${err.message} It may come from ` +
+        `a newer version of the app (reload the page to update), or the file was edited. ${EXPORT_AGAIN}`,
+    );
+  }
+}
+
+/** Reads current-version metadata; older versions are migrated to it first. */
+export function decodeCheckpointMetadata(meta: Metadata): CheckpointMetadata {
+  const config = metaConfig(meta);
+  const cursor = metaCursor(meta, 'data_cursor');
+  if (metaCount(meta, 'epoch') !== cursor.epoch) {
+    throw badField('epoch', `disagrees with data_cursor's epoch ${cursor.epoch}`);
+  }
+  const backend = metaText(meta, 'backend');
+  if (!BACKENDS.includes(backend as BackendName)) {
+    throw badField('backend', `must be one of ${BACKENDS.join(', ')}`);
+  }
+  const createdAt = Date.parse(metaText(meta, 'created_at'));
+  if (!Number.isFinite(createdAt)) throw badField('created_at', 'must be an ISO date');
+  const trainingMs = metaJson(meta, 'training_ms');
+  if (!isFiniteNumber(trainingMs) || trainingMs < 0) {
+    throw badField('training_ms', 'must be a number of at least 0');
+  }
+  const valLoss = metaJson(meta, 'val_loss');
+  if (valLoss !== null && typeof valLoss !== 'number') {
+    throw badField('val_loss', 'must be a number or null');
+  }
+  return {
+    step: metaCount(meta, 'step'),
+    cursor,
+    prng: metaPrng(meta, 'rng'),
+    optimizer: metaOptimizer(meta, 'optimizer'),
+    metrics: metaMetrics(meta, 'metrics'),
+    trainingMs,
+    config,
+    dataset: metaDataset(meta, 'dataset'),
+    backend: backend as BackendName,
+    appVersion: metaText(meta, 'app_version'),
+    tfjsVersion: metaText(meta, 'tfjs_version'),
+    createdAt,
+    runName: metaText(meta, 'run_name'),
+    valLoss,
+    sha256: metaSha256(meta, 'sha256'),
+  };
+}

@@ -1,0 +1,143 @@
+import type { DataCursor } from '../data-cursor';
+import { CheckpointFormatError } from '../errors';
+import type { PrngState } from '../prng';
+import type { DatasetInfo, Metrics, OptimizerInfo } from '../snapshot';
+import { EXPORT_AGAIN } from './refusal-text';
+
+/** Typed readers of `__metadata__` values; each refusal names the key that is wrong. */
+export type Metadata = ReadonlyMap<string, string>;
+
+export function badField(key: string, problem: string): CheckpointFormatError {
+  return new CheckpointFormatError(`The checkpoint's metadata "${key}" ${problem}. ${EXPORT_AGAIN}`);
+}
+
+export function metaText(meta: Metadata, key: string): string {
+  const value = meta.get(key);
+  if (value === undefined) throw badField(key, 'is missing');
+  return value;
+}
+
+export function metaJson(meta: Metadata, key: string): unknown {
+  try {
+    return JSON.parse(metaText(meta, key));
+  } catch (err) {
+    if (err instanceof CheckpointFormatError) throw err;
+    throw badField(key, 'is not valid JSON');
+  }
+}
+
+export function isCount(x: unknown): x is number {
+  return Number.isSafeInteger(x) && (x as number) >= 0;
+}
+
+export function isFiniteNumber(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+export function metaCount(meta: Metadata, key: string): number {
+  const value = metaJson(meta, key);
+  if (!isCount(value)) throw badField(key, 'must be a whole number of at least 0');
+  return value;
+}
+
+export function metaCursor(meta: Metadata, key: string): DataCursor {
+  const v = metaJson(meta, key);
+  if (!isRecord(v) || !isCount(v['epoch']) || !isCount(v['index'])) {
+    throw badField(key, 'must be {"epoch", "index"} with whole numbers');
+  }
+  return { epoch: v['epoch'], index: v['index'] };
+}
+
+export function metaPrng(meta: Metadata, key: string): PrngState {
+  const v = metaJson(meta, key);
+  const words = Array.isArray(v) && v.length === 4 && v.every((w) => isCount(w) && w <= 0xffffffff);
+  if (!words || (v as number[]).every((w) => w === 0)) {
+    throw badField(key, 'must be four uint32 words, not all zero');
+  }
+  const [a, b, c, d] = v as number[];
+  return [a, b, c, d];
+}
+
+export function metaOptimizer(meta: Metadata, key: string): OptimizerInfo {
+  const v = metaJson(meta, key);
+  const c = isRecord(v) ? v['config'] : undefined;
+  if (
+    !isRecord(v) ||
+    v['className'] !== 'Adam' ||
+    !isCount(v['iterations']) ||
+    !isRecord(c) ||
+    !isFiniteNumber(c['learningRate']) ||
+    !isFiniteNumber(c['epsilon']) ||
+    ![c['beta1'], c['beta2']].every((b) => isFiniteNumber(b) && b >= 0 && b < 1)
+  ) {
+    throw badField(key, 'must describe an Adam optimizer (learningRate, beta1, beta2, epsilon)');
+  }
+  return {
+    className: 'Adam',
+    config: {
+      learningRate: c['learningRate'],
+      beta1: c['beta1'] as number,
+      beta2: c['beta2'] as number,
+      epsilon: c['epsilon'],
+    },
+    iterations: v['iterations'],
+  };
+}
+
+/** JSON has no NaN: a diverged loss is written as null and read back as NaN. */
+function lossRows(rows: unknown): [number, number][] | null {
+  if (!Array.isArray(rows)) return null;
+  const out: [number, number][] = [];
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length !== 2 || !isCount(row[0])) return null;
+    if (row[1] !== null && typeof row[1] !== 'number') return null;
+    out.push([row[0], row[1] ?? NaN]);
+  }
+  return out;
+}
+
+export function metaMetrics(meta: Metadata, key: string): Metrics {
+  const v = metaJson(meta, key);
+  const train = isRecord(v) ? lossRows(v['train']) : null;
+  const val = isRecord(v) ? lossRows(v['val']) : null;
+  if (train === null || val === null) {
+    throw badField(key, 'must be {"train", "val"}, each a list of [step, loss] rows');
+  }
+  return { train, val };
+}
+
+export function metaDataset(meta: Metadata, key: string): DatasetInfo {
+  const v = metaJson(meta, key);
+  if (
+    !isRecord(v) ||
+    typeof v['id'] !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(v['id']) ||
+    typeof v['name'] !== 'string' ||
+    typeof v['vocab'] !== 'string' ||
+    v['vocab'].length < 2 ||
+    !isCount(v['trainExamples']) ||
+    !isCount(v['valExamples'])
+  ) {
+    throw badField(key, 'must describe the dataset (id, name, vocab, trainExamples, valExamples)');
+  }
+  return {
+    id: v['id'],
+    name: v['name'],
+    vocab: v['vocab'],
+    trainExamples: v['trainExamples'],
+    valExamples: v['valExamples'],
+  };
+}
+
+export function metaSha256(meta: Metadata, key: string): ReadonlyMap<string, string> {
+  const v = metaJson(meta, key);
+  const entries = isRecord(v) ? Object.entries(v) : [];
+  if (!isRecord(v) || !entries.every(([, h]) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))) {
+    throw badField(key, 'must map each tensor name to a lowercase hex SHA-256');
+  }
+  return new Map(entries as [string, string][]);
+}

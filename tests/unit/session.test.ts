@@ -1,0 +1,142 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
+import { buildDataset } from '../../workers/training/dataset';
+import { TrainingSession } from '../../workers/training/session';
+import {
+  captureState,
+  disposeCaptured,
+  restoreSession,
+  tensorBytes,
+  type TensorData,
+} from '../../workers/training/state-capture';
+import names from '../../workers/training/names.txt?raw';
+import { useCpuBackend } from './tf-setup';
+
+const dataset = buildDataset(names);
+const tinyMlp: RunConfig = {
+  ...DEFAULT_CONFIG,
+  embed: 8,
+  width: 32,
+  batch: 16,
+  context: 3,
+  lr: 0.01,
+};
+const tinyTransformer: RunConfig = {
+  ...tinyMlp,
+  model: 'transformer',
+  embed: 16,
+  width: 32,
+  heads: 2,
+  layers: 2,
+  context: 6,
+};
+
+beforeAll(useCpuBackend);
+
+async function snapshotOf(session: TrainingSession) {
+  const captured = captureState(session);
+  const tensors: TensorData[] = [];
+  for (const [name, tensor] of captured.tensors) {
+    const data = (await tensorBytes(tensor)).slice(0);
+    tensors.push({ name, dtype: tensor.dtype as 'float32' | 'int32', shape: tensor.shape, data });
+  }
+  disposeCaptured(captured);
+  return { host: captured.host, tensors };
+}
+
+function bytesOf(tensors: readonly TensorData[]): Map<string, Uint8Array> {
+  return new Map(tensors.map((t) => [t.name, new Uint8Array(t.data)]));
+}
+
+async function train(session: TrainingSession, steps: number): Promise<number[]> {
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) losses.push(await session.trainStep());
+  return losses;
+}
+
+describe.each([
+  ['mlp', tinyMlp],
+  ['transformer', tinyTransformer],
+] as const)('%s session', (_, config) => {
+  it('produces logits of the right shape', () => {
+    const session = TrainingSession.create(config, dataset);
+    const x = tf.zeros([5, config.context], 'int32') as tf.Tensor2D;
+    const logits = session.model.logits(x);
+    const next = session.model.nextLogits(x);
+    const vocab = dataset.vocab.length;
+    expect(logits.shape).toEqual(config.model === 'mlp' ? [5, vocab] : [5, config.context, vocab]);
+    expect(next.shape).toEqual([5, vocab]);
+    tf.dispose([x, logits, next]);
+    session.dispose();
+  });
+
+  it('lowers the loss over a few dozen steps', async () => {
+    const session = TrainingSession.create(config, dataset);
+    const losses = await train(session, 40);
+    const first = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
+    const last = losses.slice(-5).reduce((a, b) => a + b) / 5;
+    expect(first).toBeGreaterThan(Math.log(dataset.vocab.length) - 0.5);
+    expect(last).toBeLessThan(first - 0.3);
+    session.dispose();
+  });
+
+  it('gives bitwise-identical state for the same seed and different state for another', async () => {
+    const runs = [];
+    for (const seed of [7, 7, 8]) {
+      const session = TrainingSession.create({ ...config, seed }, dataset);
+      await train(session, 6);
+      runs.push(bytesOf((await snapshotOf(session)).tensors));
+      session.dispose();
+    }
+    const [a, b, c] = runs as [
+      Map<string, Uint8Array>,
+      Map<string, Uint8Array>,
+      Map<string, Uint8Array>,
+    ];
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    for (const [name, bytes] of a) expect(b.get(name), name).toEqual(bytes);
+    expect(c.get('model/' + session0Name(config))).not.toEqual(
+      a.get('model/' + session0Name(config)),
+    );
+  });
+
+  it('resumed from a snapshot equals the uninterrupted run, bit for bit', async () => {
+    const straight = TrainingSession.create(config, dataset);
+    await train(straight, 5);
+    const saved = await snapshotOf(straight);
+    const straightLosses = await train(straight, 7);
+    const expected = await snapshotOf(straight);
+
+    const resumed = await restoreSession(config, dataset, saved.host, saved.tensors);
+    expect(resumed.step).toBe(5);
+    const resumedLosses = await train(resumed, 7);
+    const actual = await snapshotOf(resumed);
+
+    expect(resumedLosses).toEqual(straightLosses);
+    // trainingMs is wall-clock time; everything else must match exactly.
+    expect({ ...actual.host, trainingMs: 0 }).toEqual({ ...expected.host, trainingMs: 0 });
+    const want = bytesOf(expected.tensors);
+    const got = bytesOf(actual.tensors);
+    expect([...got.keys()]).toEqual([...want.keys()]);
+    for (const [name, bytes] of want) expect(got.get(name), name).toEqual(bytes);
+    straight.dispose();
+    resumed.dispose();
+  });
+});
+
+function session0Name(config: RunConfig): string {
+  return config.model === 'mlp' ? 'hidden0/kernel' : 'block0/attn/qkv/kernel';
+}
+
+describe('sampling', () => {
+  it('is a pure function of the weights, seed and step', async () => {
+    const session = TrainingSession.create(tinyMlp, dataset);
+    const a = await session.sample(4);
+    const b = await session.sample(4);
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(4);
+    expect(session.hostState().prng).toEqual(TrainingSession.create(tinyMlp, dataset).prng.state());
+    session.dispose();
+  });
+});

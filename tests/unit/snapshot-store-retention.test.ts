@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { SnapshotManifest } from '../../src/shared/snapshot';
+import { bestByValLoss, newestFirst, selectPrunable } from '../../workers/store/retention';
+import {
+  freshStore,
+  makePayload,
+  makeRun,
+  seededRun,
+  snapshotIds,
+  tensorKeys,
+} from './store-fixtures';
+
+function m(
+  id: string,
+  step: number,
+  extra: Partial<Pick<SnapshotManifest, 'valLoss' | 'pinned' | 'createdAt'>> = {},
+): SnapshotManifest {
+  return { id, step, createdAt: step, valLoss: null, pinned: false, ...extra } as SnapshotManifest;
+}
+
+describe('retention rules', () => {
+  const none = new Set<string>();
+
+  it('orders by step, then by creation time', () => {
+    const list = [m('a', 5, { createdAt: 1 }), m('b', 9), m('c', 5, { createdAt: 2 })];
+    expect(list.sort(newestFirst).map((x) => x.id)).toEqual(['b', 'c', 'a']);
+  });
+
+  it('keeps the newest keepLast and prunes the rest', () => {
+    const list = [m('a', 1), m('b', 2), m('c', 3), m('d', 4)];
+    expect(selectPrunable(list, { keepLast: 2, keepBest: true, protect: none })).toEqual([
+      'b',
+      'a',
+    ]);
+  });
+
+  it('keeps the lowest validation loss, the pinned and the protected', () => {
+    const list = [
+      m('a', 1, { valLoss: 0.5 }),
+      m('b', 2, { pinned: true }),
+      m('c', 3, { valLoss: 0.9 }),
+      m('d', 4),
+      m('e', 5),
+      m('f', 6),
+    ];
+    const protect = new Set(['d']);
+    expect(selectPrunable(list, { keepLast: 1, keepBest: true, protect })).toEqual(['e', 'c']);
+    expect(selectPrunable(list, { keepLast: 1, keepBest: false, protect })).toEqual([
+      'e',
+      'c',
+      'a',
+    ]);
+  });
+
+  it('ignores null and non-finite losses when picking the best', () => {
+    const list = [m('a', 1, { valLoss: NaN }), m('b', 2, { valLoss: 0.7 }), m('c', 3)];
+    expect(bestByValLoss(list)?.id).toBe('b');
+    expect(bestByValLoss([m('x', 1)])).toBeNull();
+  });
+});
+
+describe('SnapshotStore retention on commit', () => {
+  it('prunes beyond keepLast, removing manifests and tensor rows', async () => {
+    const { store, raw } = await freshStore();
+    await seededRun(store, 'r1', [1, 2, 3]);
+    const { pruned } = await store.commitSnapshot(await makePayload('r1', 4), { keepLast: 2 });
+    expect(pruned.sort()).toEqual(['r1-s1', 'r1-s2']);
+    expect(await snapshotIds(store, 'r1')).toEqual(['r1-s4', 'r1-s3']);
+    const keys = await tensorKeys(raw);
+    expect(keys.filter((k) => k.startsWith('r1-s1/') || k.startsWith('r1-s2/'))).toEqual([]);
+    expect(keys).toHaveLength(6);
+  });
+
+  it('removes tensor rows its manifest does not name', async () => {
+    const { store, raw } = await freshStore();
+    await seededRun(store, 'r1', [1]);
+    await raw.put('tensors', { snapshotId: 'r1-s1', name: 'stray', data: new ArrayBuffer(4) });
+    await store.commitSnapshot(await makePayload('r1', 2), { keepLast: 1 });
+    await store.commitSnapshot(await makePayload('r1', 3), { keepLast: 1 });
+    expect((await tensorKeys(raw)).filter((k) => k.startsWith('r1-s1/'))).toEqual([]);
+  });
+
+  it('keeps the best by validation loss and every pinned snapshot', async () => {
+    const { store } = await freshStore();
+    await store.createRun(makeRun('r1'));
+    const commit = async (step: number, valLoss: number | null, pinned = false) =>
+      store.commitSnapshot(await makePayload('r1', step, { valLoss, pinned }), { keepLast: 1 });
+    await commit(1, 0.9, true);
+    await commit(2, 0.2);
+    await commit(3, 0.5);
+    await commit(4, 0.6);
+    await commit(5, null);
+    // Pinned 1, best 2, the previous latest 4 and the new 5 stay.
+    expect(await snapshotIds(store, 'r1')).toEqual(['r1-s5', 'r1-s4', 'r1-s2', 'r1-s1']);
+  });
+
+  it('honours a pin set after the commit', async () => {
+    const { store } = await freshStore();
+    await seededRun(store, 'r1', [1, 2]);
+    await store.pinSnapshot('r1-s1', true);
+    await store.commitSnapshot(await makePayload('r1', 3), { keepLast: 1 });
+    await store.commitSnapshot(await makePayload('r1', 4), { keepLast: 1 });
+    expect(await snapshotIds(store, 'r1')).toEqual(['r1-s4', 'r1-s3', 'r1-s1']);
+    await expect(store.pinSnapshot('gone', true)).rejects.toMatchObject({
+      name: 'NoSnapshotError',
+    });
+  });
+
+  it("never prunes the run's last good snapshot, even when newer steps exist", async () => {
+    const { store } = await freshStore();
+    await seededRun(store, 'r1', [100, 200, 300]);
+    // Rolled back twice: the pointer (step 150) is not among the newest by step.
+    await store.commitSnapshot(await makePayload('r1', 150), { keepLast: 100 });
+    const { pruned } = await store.commitSnapshot(await makePayload('r1', 120), { keepLast: 1 });
+    expect(pruned.sort()).toEqual(['r1-s100', 'r1-s200']);
+    expect(await snapshotIds(store, 'r1')).toEqual(['r1-s300', 'r1-s150', 'r1-s120']);
+  });
+
+  it('touches only the committing run', async () => {
+    const { store } = await freshStore();
+    await seededRun(store, 'r1', [1, 2, 3]);
+    await seededRun(store, 'r2', [1]);
+    await store.commitSnapshot(await makePayload('r2', 2), { keepLast: 1 });
+    expect(await snapshotIds(store, 'r1')).toEqual(['r1-s3', 'r1-s2', 'r1-s1']);
+  });
+
+  it('rejects a keepLast below 1', async () => {
+    const { store } = await freshStore();
+    await store.createRun(makeRun('r1'));
+    await expect(store.commitSnapshot(await makePayload('r1', 1), { keepLast: 0 })).rejects.toThrow(
+      /keepLast/,
+    );
+  });
+});

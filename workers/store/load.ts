@@ -1,0 +1,80 @@
+import { NoRunError, NoSnapshotError, SnapshotCorruptError } from '../../src/shared/errors';
+import type { SnapshotManifest, SnapshotPayload } from '../../src/shared/snapshot';
+import { newestFirst } from './retention';
+import { tensorRowsOf, type TensorRow, type TrainerDatabase } from './store-schema';
+import { noRunError, noSnapshotError } from './store-errors';
+import { verifyRows } from './verify';
+
+export interface SkippedSnapshot {
+  readonly id: string;
+  readonly step: number;
+  readonly reason: string;
+}
+
+export interface LatestGood {
+  readonly payload: SnapshotPayload;
+  /** Snapshots tried before the one loaded, newest first, with why each failed. */
+  readonly skipped: SkippedSnapshot[];
+}
+
+/**
+ * Reads a snapshot and its tensors in one read transaction, then verifies them. Must return
+ * bytes only when every tensor is present and matches its manifest's length, shape and hash.
+ */
+export async function loadSnapshot(db: TrainerDatabase, id: string): Promise<SnapshotPayload> {
+  const tx = db.transaction(['snapshots', 'tensors'], 'readonly');
+  const [manifest, rows] = await Promise.all([
+    tx.objectStore('snapshots').get(id),
+    tx.objectStore('tensors').getAll(tensorRowsOf(id)),
+  ]);
+  if (manifest === undefined) throw noSnapshotError(id);
+  const byName = new Map<string, TensorRow>(rows.map((row) => [row.name, row]));
+  return { manifest, data: await verifyRows(manifest, byName) };
+}
+
+/** A run's snapshots, newest first. */
+export async function runSnapshots(
+  db: TrainerDatabase,
+  runId: string,
+): Promise<SnapshotManifest[]> {
+  const manifests = await db.getAllFromIndex('snapshots', 'by-run', runId);
+  return manifests.sort(newestFirst);
+}
+
+/**
+ * Loads the newest snapshot that verifies, starting at `fromSnapshotId` (a roll back) or else
+ * at the run's latest pointer, and falling back to older ones. Must report every snapshot it
+ * passed over, and must throw rather than return a snapshot that failed verification.
+ */
+export async function loadLatestGood(
+  db: TrainerDatabase,
+  runId: string,
+  fromSnapshotId?: string,
+): Promise<LatestGood> {
+  const run = await db.get('runs', runId);
+  if (run === undefined) throw noRunError(runId);
+  const ordered = await runSnapshots(db, runId);
+  if (ordered.length === 0) {
+    throw new NoRunError(`Run "${run.name}" has no snapshot to resume from. Start it again.`);
+  }
+  const startId = fromSnapshotId ?? run.latestSnapshotId;
+  let start = startId === null ? 0 : ordered.findIndex((m) => m.id === startId);
+  if (start < 0) {
+    if (fromSnapshotId !== undefined) throw noSnapshotError(fromSnapshotId);
+    // A pointer to a missing snapshot: the newest stored one is the best guess.
+    start = 0;
+  }
+  const skipped: SkippedSnapshot[] = [];
+  for (const manifest of ordered.slice(start)) {
+    try {
+      return { payload: await loadSnapshot(db, manifest.id), skipped };
+    } catch (err) {
+      if (!(err instanceof SnapshotCorruptError || err instanceof NoSnapshotError)) throw err;
+
+    }
+  }
+  throw new SnapshotCorruptError(
+    `No snapshot of run "${run.name}" can be resumed: all ${skipped.length} failed verification ` +
+      `(newest: ${skipped[0]?.reason ?? 'none'}). Start a new run.`,
+  );
+}

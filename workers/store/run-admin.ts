@@ -1,0 +1,82 @@
+import { DatasetError, SnapshotError } from '../../src/shared/errors';
+import { sha256Hex } from '../../src/shared/hash';
+import type { RunRecord } from '../../src/shared/snapshot';
+import { inTransaction, Writes } from './in-transaction';
+import { newestFirst } from './retention';
+import { noRunError, noSnapshotError } from './store-errors';
+import { tensorRowsOf, type DatasetRecord, type TrainerDatabase } from './store-schema';
+
+/** Must reject a dataset whose id is not the SHA-256 of its UTF-8 text. */
+export async function checkDataset(record: DatasetRecord): Promise<void> {
+  const hash = await sha256Hex(new TextEncoder().encode(record.text));
+  if (hash !== record.id) {
+    throw new DatasetError(
+      `The stored text of dataset "${record.name}" does not match its id (SHA-256 ${hash.slice(0, 12)}…, expected ${record.id.slice(0, 12)}…). Load the file again.`,
+    );
+  }
+}
+
+/** Must not overwrite a run that already exists, and must start without a snapshot pointer. */
+export async function addRun(db: TrainerDatabase, run: RunRecord): Promise<void> {
+  if (run.latestSnapshotId !== null) {
+    throw new SnapshotError(`A new run must have no snapshot yet; run ${run.id} names one.`);
+  }
+  const tx = db.transaction('runs', 'readwrite');
+  await inTransaction(tx, async () => {
+    if ((await tx.store.getKey(run.id)) !== undefined) {
+      throw new SnapshotError(
+        `A run with id ${run.id} already exists; runs are never overwritten.`,
+      );
+    }
+    await tx.store.add(run);
+  });
+}
+
+/**
+ * Deletes a run, all its snapshots and their tensor rows, and its dataset when no other run
+ * uses it, in one transaction: a run is never left half deleted.
+ */
+export async function removeRun(db: TrainerDatabase, runId: string): Promise<void> {
+  const tx = db.transaction(['runs', 'snapshots', 'tensors', 'datasets'], 'readwrite');
+  await inTransaction(tx, async () => {
+    const runs = tx.objectStore('runs');
+    const run = await runs.get(runId);
+    if (run === undefined) throw noRunError(runId);
+    const ids = await tx.objectStore('snapshots').index('by-run').getAllKeys(runId);
+    const writes = new Writes();
+    for (const id of ids) {
+      writes.add(tx.objectStore('snapshots').delete(id));
+      writes.add(tx.objectStore('tensors').delete(tensorRowsOf(id)));
+    }
+    writes.add(runs.delete(runId));
+    await writes.all();
+    // Requests run in order, so the count no longer sees the deleted run.
+    if ((await runs.index('by-dataset').count(run.dataset.id)) === 0) {
+      await tx.objectStore('datasets').delete(run.dataset.id);
+    }
+  });
+}
+
+/**
+ * Deletes one snapshot and its tensor rows. If it was the run's latest, the pointer moves to
+ * the newest remaining snapshot (or null) in the same transaction, so it never dangles.
+ */
+export async function removeSnapshot(db: TrainerDatabase, snapshotId: string): Promise<void> {
+  const tx = db.transaction(['runs', 'snapshots', 'tensors'], 'readwrite', {
+    durability: 'strict',
+  });
+  await inTransaction(tx, async () => {
+    const snapshots = tx.objectStore('snapshots');
+    const manifest = await snapshots.get(snapshotId);
+    if (manifest === undefined) throw noSnapshotError(snapshotId);
+    const writes = new Writes();
+    writes.add(snapshots.delete(snapshotId));
+    writes.add(tx.objectStore('tensors').delete(tensorRowsOf(snapshotId)));
+    await writes.all();
+    const run = await tx.objectStore('runs').get(manifest.runId);
+    if (run !== undefined && run.latestSnapshotId === snapshotId) {
+      const rest = (await snapshots.index('by-run').getAll(manifest.runId)).sort(newestFirst);
+      await tx.objectStore('runs').put({ ...run, latestSnapshotId: rest[0]?.id ?? null });
+    }
+  });
+}

@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { TrainerController } from './training/trainer-controller';
+
+expose(new TrainerController());

@@ -1,0 +1,317 @@
+import type {
+  BackendReport,
+  EventSink,
+  ResumeReport,
+  TrainerApi,
+  TrainerStatus,
+  UserDataset,
+} from '../../src/shared/api';
+import { validateConfig, type BackendName, type RunConfig } from '../../src/shared/config';
+import { NoRunError, serializeError } from '../../src/shared/errors';
+import type {
+  RunRecord,
+  SnapshotManifest,
+  SnapshotTrigger,
+} from '../../src/shared/snapshot';
+import { SnapshotScheduler } from '../snapshot/snapshot-scheduler';
+import {
+  persistSnapshot,
+  type Captured,
+  type Committed,
+  type SnapshotContext,
+} from '../snapshot/persist-snapshot';
+import { SnapshotStore } from '../store';
+import { selectBackend, watchDeviceLoss } from './backend';
+import {
+  bundledDataset,
+  checkBatchFits,
+  loadDataset,
+  reloadDataset,
+  runName,
+  type LoadedDataset,
+} from './run-setup';
+import { TrainingSession } from './session';
+import { captureState, restoreSession } from './state-capture';
+import { yieldToEventLoop } from './yield';
+
+const VAL_EVERY = 25;
+const PROGRESS_MS = 100;
+const SAMPLE_MS = 3000;
+const SAMPLE_COUNT = 5;
+
+interface ActiveRun {
+  readonly run: RunRecord;
+  readonly dataset: LoadedDataset;
+  readonly session: TrainingSession;
+}
+
+/** The worker's side of TrainerApi: owns the run, the training loop and its snapshots. */
+export class TrainerController implements TrainerApi {
+  private emit: EventSink = () => undefined;
+  private backend: BackendName = 'cpu';
+  private storeHandle: SnapshotStore | null = null;
+  private active: ActiveRun | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private readonly scheduler = new SnapshotScheduler<Committed>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private snapshotSeconds = 30;
+  private keepLast = 3;
+  private lastValLoss: number | null = null;
+  private lastProgress = { at: 0, step: 0 };
+  private lastSampleAt = 0;
+  private unreported: [number, number][] = [];
+
+  async init(backend: BackendName | null, onEvent: EventSink): Promise<BackendReport> {
+    this.emit = onEvent;
+    const report = await selectBackend(backend);
+    this.backend = report.backend;
+    watchDeviceLoss((message) => {
+      this.running = false;
+      this.emit({ type: 'device-lost', message });
+    });
+    this.storeHandle = await SnapshotStore.open();
+    return report;
+  }
+
+  private get store(): SnapshotStore {
+    if (this.storeHandle === null) throw new Error('init() must be called first');
+    return this.storeHandle;
+  }
+
+  private requireActive(): ActiveRun {
+    if (this.active === null) throw new NoRunError('There is no run yet: press New run.');
+    return this.active;
+  }
+
+  async newRun(config: RunConfig, userData: UserDataset | null): Promise<RunRecord> {
+    const clean = validateConfig(config);
+    const dataset = userData
+      ? await loadDataset(userData.name, userData.text)
+      : await bundledDataset();
+    checkBatchFits(clean, dataset);
+    await this.drop();
+    const run: RunRecord = {
+      id: crypto.randomUUID(),
+      name: runName(clean, dataset.info.name, new Date()),
+      config: clean,
+      dataset: dataset.info,
+      createdAt: Date.now(),
+      latestSnapshotId: null,
+    };
+    await this.store.putDataset({ id: dataset.info.id, name: dataset.info.name, text: dataset.text });
+    await this.store.createRun(run);
+    this.activate({ run, dataset, session: TrainingSession.create(clean, dataset.data) });
+    // The step-0 snapshot makes the run resumable from the moment it exists.
+    const committed = await this.snapshotNow('initial');
+    return { ...run, latestSnapshotId: committed?.id ?? null };
+  }
+
+  async resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
+    await this.drop();
+    this.setStatus('resuming');
+    const run = await this.store.getRun(runId);
+    if (run === undefined) throw new NoRunError(`Run ${runId} no longer exists: start a new run.`);
+    const text = await this.store.getDataset(run.dataset.id);
+    if (text === undefined) throw new NoRunError(`The text of run "${run.name}" is missing: start a new run.`);
+    const dataset = await reloadDataset(run.dataset, text.text);
+    const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
+    const { manifest } = payload;
+    const tensors = manifest.tensors.map((t, i) => ({ ...t, data: payload.data[i]! }));
+    const session = await restoreSession(run.config, dataset.data, manifest, tensors);
+    this.activate({ run, dataset, session });
+    this.lastValLoss = manifest.valLoss;
+    this.setStatus('paused');
+    return { run, snapshot: manifest, skipped };
+  }
+
+  private activate(active: ActiveRun): void {
+    this.active = active;
+    this.lastValLoss = null;
+    this.lastProgress = { at: performance.now(), step: active.session.step };
+  }
+
+  async start(): Promise<void> {
+    const { session } = this.requireActive();
+    if (this.running) return;
+    this.running = true;
+    this.lastProgress = { at: performance.now(), step: session.step };
+    this.timer = setInterval(() => this.requestAuto(), this.snapshotSeconds * 1000);
+    this.setStatus('training');
+    this.loop = this.runLoop(session);
+  }
+
+  async pause(): Promise<void> {
+    await this.halt();
+    if (this.active !== null) this.setStatus('paused');
+  }
+
+  private async halt(): Promise<void> {
+    this.running = false;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.loop;
+    this.loop = null;
+    void this.drainWhilePaused();
+  }
+
+  /** Stops training and forgets the active run; its snapshot in flight still commits. */
+  private async drop(): Promise<void> {
+    await this.halt();
+    this.scheduler.cancelPending(new NoRunError('The run was replaced before its snapshot.'));
+    await this.scheduler.idle();
+    this.active?.session.dispose();
+    this.active = null;
+  }
+
+  private async runLoop(session: TrainingSession): Promise<void> {
+    try {
+      while (this.running) {
+        const budget = session.config.steps;
+        if (budget > 0 && session.step >= budget) {
+          this.running = false;
+          this.setStatus('paused');
+          this.scheduler.request('auto').catch(() => undefined);
+          break;
+        }
+        const loss = await session.trainStep();
+        if (session.step % VAL_EVERY === 0) {
+          this.lastValLoss = await session.evaluate();
+          this.emit({ type: 'val', step: session.step, loss: this.lastValLoss });
+        }
+        this.scheduler.runIfDue(
+          (trigger) => this.capture(trigger),
+          (captured) => this.persist(captured),
+        );
+        this.reportProgress(session, loss);
+        if (performance.now() - this.lastSampleAt > SAMPLE_MS) {
+          this.lastSampleAt = performance.now();
+          this.emit({ type: 'sample', step: session.step, samples: await session.sample(SAMPLE_COUNT) });
+        }
+        await yieldToEventLoop();
+      }
+    } catch (err) {
+      this.running = false;
+      this.emit({ type: 'error', error: serializeError(err) });
+      this.setStatus('error');
+    } finally {
+      this.flushProgress(session);
+    }
+  }
+
+  private reportProgress(session: TrainingSession, loss: number): void {
+    this.unreported.push([session.step, loss]);
+    if (performance.now() - this.lastProgress.at >= PROGRESS_MS) this.flushProgress(session);
+  }
+
+  private flushProgress(session: TrainingSession): void {
+    const last = this.unreported[this.unreported.length - 1];
+    if (last === undefined) return;
+    const now = performance.now();
+    const stepsPerSec = ((session.step - this.lastProgress.step) * 1000) / (now - this.lastProgress.at);
+    this.lastProgress = { at: now, step: session.step };
+    this.emit({
+      type: 'progress',
+      step: session.step,
+      epoch: session.sampler.position().epoch,
+      loss: last[1],
+      stepsPerSec,
+      tokensPerSec: stepsPerSec * session.tokensPerStep,
+      losses: this.unreported,
+    });
+    this.unreported = [];
+  }
+
+  private capture(trigger: SnapshotTrigger): { captured: Captured; ctx: SnapshotContext } {
+    const { run, dataset, session } = this.requireActive();
+    const started = performance.now();
+    const state = captureState(session);
+    const capturedAt = performance.now();
+    return {
+      captured: {
+        state,
+        trigger,
+        capturedAt,
+        stallMs: capturedAt - started,
+        valLoss: this.lastValLoss,
+      },
+      ctx: {
+        runId: run.id,
+        config: run.config,
+        dataset: dataset.info,
+        backend: this.backend,
+        keepLast: this.keepLast,
+      },
+    };
+  }
+
+  private async persist(job: { captured: Captured; ctx: SnapshotContext }): Promise<Committed> {
+    try {
+      const committed = await persistSnapshot(this.store, job.captured, job.ctx);
+      this.emit({ type: 'snapshot-committed', ...committed });
+      return committed;
+    } catch (err) {
+      this.emit({ type: 'snapshot-failed', error: serializeError(err) });
+      throw err;
+    }
+  }
+
+  private requestAuto(): void {
+    if (this.running) this.scheduler.request('auto').catch(() => undefined);
+  }
+
+  // While paused the state is already at a step boundary: capture as soon as nothing is in flight.
+  private async drainWhilePaused(): Promise<void> {
+    while (!this.running && this.active !== null && this.scheduler.hasPending) {
+      await this.scheduler.idle();
+      if (this.running || this.active === null) return;
+      this.scheduler.runIfDue(
+        (trigger) => this.capture(trigger),
+        (captured) => this.persist(captured),
+      );
+    }
+  }
+
+  async snapshotNow(trigger: SnapshotTrigger): Promise<SnapshotManifest | null> {
+    if (this.active === null) return null;
+    const request = this.scheduler.request(trigger);
+    if (!this.running) void this.drainWhilePaused();
+    return (await request).manifest;
+  }
+
+  async setSnapshotSeconds(seconds: number): Promise<void> {
+    this.snapshotSeconds = seconds;
+    if (this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = setInterval(() => this.requestAuto(), seconds * 1000);
+    }
+  }
+
+  listRuns(): Promise<RunRecord[]> {
+    return this.store.listRuns();
+  }
+
+  listSnapshots(runId: string): Promise<SnapshotManifest[]> {
+    return this.store.listSnapshots(runId);
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    if (this.active?.run.id === runId) {
+      await this.drop();
+      this.setStatus('idle');
+    }
+    await this.store.deleteRun(runId);
+  }
+
+  pinSnapshot(snapshotId: string, pinned: boolean): Promise<void> {
+    return this.store.pinSnapshot(snapshotId, pinned);
+  }
+
+  deleteSnapshot(snapshotId: string): Promise<void> {
+    return this.store.deleteSnapshot(snapshotId);
+  }
+
+  private setStatus(status: TrainerStatus): void {
+    this.emit({ type: 'status', status });
+  }
+}
