@@ -1,18 +1,87 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import path from 'node:path';
+import { TINY, lossOf, stepOf, waitForStep } from './helpers';
 
-async function stepOf(page: Page): Promise<number> {
-  return Number(await page.getByTestId('step').textContent());
-}
+const userText = path.resolve(import.meta.dirname, '../fixtures/text/greek-words.txt');
 
 test('trains on WebGPU: the step advances and the loss falls', async ({ page }) => {
-  await page.goto('/?backend=webgpu&model=mlp&batch=16&width=32&embed=8&seed=1');
+  await page.goto(`/?backend=webgpu&${TINY}`);
   await expect(page.getByTestId('backend')).toHaveText('webgpu');
   await expect(page.getByTestId('status')).toHaveText('training');
-  await expect.poll(() => stepOf(page)).toBeGreaterThanOrEqual(3);
-  const early = Number(await page.getByTestId('loss').textContent());
-  await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(40);
-  await expect
-    .poll(async () => Number(await page.getByTestId('loss').textContent()))
-    .toBeLessThan(early - 0.3);
+  await waitForStep(page, 3);
+  const early = await lossOf(page);
+  await waitForStep(page, 40);
+  await expect.poll(() => lossOf(page)).toBeLessThan(early - 0.3);
+  await expect(page.getByTestId('samples').locator('li')).toHaveCount(5);
   await expect(page.getByTestId('error')).toHaveText('');
+});
+
+test('a forced cpu backend trains too', async ({ page }) => {
+  await page.goto(`/?backend=cpu&${TINY}`);
+  await expect(page.getByTestId('backend')).toHaveText('cpu');
+  await waitForStep(page, 10);
+  await expect(page.getByTestId('error')).toHaveText('');
+});
+
+test('Pause stops the step and Start continues it', async ({ page }) => {
+  await page.goto(`/?backend=cpu&${TINY}`);
+  await waitForStep(page, 3);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  const paused = await stepOf(page);
+  // A snapshot taken while paused holds exactly the paused step: the loop did not move on.
+  await page.getByRole('button', { name: 'Snapshot now' }).click();
+  await expect(page.getByTestId('last-snapshot-step')).toHaveText(String(paused));
+  expect(await stepOf(page)).toBe(paused);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await waitForStep(page, paused + 3);
+});
+
+test("trains on the user's text file, from the picker and by drop", async ({ page }) => {
+  await page.goto(`/?backend=cpu&${TINY}`);
+  await waitForStep(page, 1);
+  await page.getByLabel('Training text file').setInputFiles(userText);
+  await expect(page.getByTestId('dataset-name')).toHaveText('greek-words.txt');
+  await expect(page.getByTestId('notice')).toContainText('greek-words.txt');
+  await waitForStep(page, 5);
+  await expect.poll(() => page.getByTestId('samples').textContent()).not.toMatch(/[A-Z0-9]/);
+
+  const dropped = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${'xyz'[i % 3]}`).join('\n');
+    dt.items.add(new File([lines], 'dropped.txt', { type: 'text/plain' }));
+    return dt;
+  });
+  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(page.getByTestId('dataset-name')).toHaveText('dropped.txt');
+  await waitForStep(page, 3);
+  await expect(page.getByTestId('error')).toHaveText('');
+});
+
+test('the page stays responsive while training (no main-thread task over 100 ms)', async ({
+  page,
+}) => {
+  await page.addInitScript(() => {
+    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(`/?backend=webgpu&${TINY}`);
+  await expect(page.getByTestId('status')).toHaveText('training');
+  await waitForStep(page, 2);
+  const from = await page.evaluate(() => performance.now());
+  await waitForStep(page, 30);
+  const worst = await page.evaluate((t0) => {
+    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+    return Math.max(0, ...w.longTasks.filter((e) => e.start >= t0).map((e) => e.duration));
+  }, from);
+  expect(worst).toBeLessThan(100);
+});
+
+test('a bad URL config is named on the page', async ({ page }) => {
+  await page.goto('/?backend=cpu&layers=9');
+  await expect(page.getByTestId('error')).toContainText('ConfigError');
+  await expect(page.getByTestId('error')).toContainText('layers');
 });

@@ -140,9 +140,10 @@ describe('SnapshotStore runs', () => {
   it('never overwrites an existing run', async () => {
     const { store } = await freshStore();
     await seededRun(store, 'r1', [1]);
-    await expect(store.createRun({ ...makeRun('r1'), name: 'other' })).rejects.toThrow(
-      /already exists/,
-    );
+    await expect(store.createRun({ ...makeRun('r1'), name: 'other' })).rejects.toMatchObject({
+      name: 'SnapshotError',
+      message: expect.stringMatching(/runs are never overwritten/),
+    });
     const run = await store.getRun('r1');
     expect(run?.name).toBe('run r1');
     expect(run?.latestSnapshotId).toBe('r1-s1');

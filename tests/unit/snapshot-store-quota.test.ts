@@ -79,6 +79,16 @@ describe('SnapshotStore under a full disk', () => {
     expect(skipped).toEqual([]);
   });
 
+  it("keeps the run's pointer when pruning for space, even below a higher step", async () => {
+    const { store } = await freshStore(quotaOn('r1-s160', [1]));
+    await seededRun(store, 'r1', [100, 200]);
+    // Rolled back: the pointer (step 150) is not the newest by step.
+    await store.commitSnapshot(await makePayload('r1', 150), { keepLast: 10 });
+    const { pruned } = await store.commitSnapshot(await makePayload('r1', 160), { keepLast: 10 });
+    expect(pruned).toEqual(['r1-s100']);
+    expect(await snapshotIds(store, 'r1')).toEqual(['r1-s200', 'r1-s160', 'r1-s150']);
+  });
+
   it('does not retry a failure that is not about quota', async () => {
     const seen: number[] = [];
     const { store } = await freshStore({

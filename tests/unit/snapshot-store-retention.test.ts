@@ -21,9 +21,26 @@ function m(
 describe('retention rules', () => {
   const none = new Set<string>();
 
-  it('orders by step, then by creation time', () => {
+  it('orders by commit time, then by step', () => {
     const list = [m('a', 5, { createdAt: 1 }), m('b', 9), m('c', 5, { createdAt: 2 })];
     expect(list.sort(newestFirst).map((x) => x.id)).toEqual(['b', 'c', 'a']);
+    const sameTime = [m('x', 3, { createdAt: 7 }), m('y', 4, { createdAt: 7 })];
+    expect(sameTime.sort(newestFirst).map((x) => x.id)).toEqual(['y', 'x']);
+  });
+
+  it('after a roll back, the new branch is newest and the abandoned one ages out', () => {
+    // Steps 10, 20, 30 committed; the user rolled back to 10 and trained on to 15, 16.
+    const list = [
+      m('s10', 10, { createdAt: 1 }),
+      m('s20', 20, { createdAt: 2 }),
+      m('s30', 30, { createdAt: 3 }),
+      m('s15', 15, { createdAt: 4 }),
+      m('s16', 16, { createdAt: 5 }),
+    ];
+    expect(selectPrunable(list, { keepLast: 3, keepBest: false, protect: none })).toEqual([
+      's20',
+      's10',
+    ]);
   });
 
   it('keeps the newest keepLast and prunes the rest', () => {

@@ -70,7 +70,7 @@ export async function loadLatestGood(
       return { payload: await loadSnapshot(db, manifest.id), skipped };
     } catch (err) {
       if (!(err instanceof SnapshotCorruptError || err instanceof NoSnapshotError)) throw err;
-
+      skipped.push({ id: manifest.id, step: manifest.step, reason: err.message });
     }
   }
   throw new SnapshotCorruptError(

@@ -2,7 +2,7 @@ import { SnapshotError } from '../../src/shared/errors';
 import type { SnapshotManifest } from '../../src/shared/snapshot';
 
 export interface RetentionPolicy {
-  /** How many of the newest snapshots (by step, then creation time) to keep. */
+  /** How many of the newest snapshots (by commit time, then step) to keep. */
   readonly keepLast: number;
 }
 
@@ -10,9 +10,13 @@ export const DEFAULT_RETENTION: RetentionPolicy = { keepLast: 3 };
 
 type Ordered = Pick<SnapshotManifest, 'id' | 'step' | 'createdAt'>;
 
-/** Newest first: higher step first, then later creation, then id so the order is total. */
+/**
+ * Newest first: later commit first, then higher step, then id so the order is total. Commit
+ * time rather than step, so that after a roll back the new branch is the newest and the
+ * abandoned branch ages out of retention instead of crowding out the live one.
+ */
 export function newestFirst(a: Ordered, b: Ordered): number {
-  return b.step - a.step || b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  return b.createdAt - a.createdAt || b.step - a.step || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 export interface PruneRule {

@@ -38,7 +38,7 @@ export function skipSpace(text: string, i: number): number {
 
 /** Index just past the string that opens at i, or -1. Raw control characters are not JSON. */
 function stringEnd(text: string, i: number): number {
-  for (i++; i < text.length; ) {
+  for (i++; i < text.length;) {
     const c = text.charCodeAt(i);
     if (c === 0x22) return i + 1;
     if (c < 0x20) return -1;

@@ -8,7 +8,9 @@ import { EXPORT_AGAIN } from './refusal-text';
 export type Metadata = ReadonlyMap<string, string>;
 
 export function badField(key: string, problem: string): CheckpointFormatError {
-  return new CheckpointFormatError(`The checkpoint's metadata "${key}" ${problem}. ${EXPORT_AGAIN}`);
+  return new CheckpointFormatError(
+    `The checkpoint's metadata "${key}" ${problem}. ${EXPORT_AGAIN}`,
+  );
 }
 
 export function metaText(meta: Metadata, key: string): string {
@@ -136,7 +138,10 @@ export function metaDataset(meta: Metadata, key: string): DatasetInfo {
 export function metaSha256(meta: Metadata, key: string): ReadonlyMap<string, string> {
   const v = metaJson(meta, key);
   const entries = isRecord(v) ? Object.entries(v) : [];
-  if (!isRecord(v) || !entries.every(([, h]) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))) {
+  if (
+    !isRecord(v) ||
+    !entries.every(([, h]) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))
+  ) {
     throw badField(key, 'must map each tensor name to a lowercase hex SHA-256');
   }
   return new Map(entries as [string, string][]);

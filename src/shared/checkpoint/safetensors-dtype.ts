@@ -31,7 +31,10 @@ const KNOWN_DTYPES: Readonly<Record<string, number | null>> = {
 /** The dtypes this trainer writes and reads. */
 export type SafetensorsDType = 'F32' | 'I32';
 
-const FROM_TENSOR: Readonly<Record<TensorDType, SafetensorsDType>> = { float32: 'F32', int32: 'I32' };
+const FROM_TENSOR: Readonly<Record<TensorDType, SafetensorsDType>> = {
+  float32: 'F32',
+  int32: 'I32',
+};
 const TO_TENSOR: Readonly<Record<SafetensorsDType, TensorDType>> = { F32: 'float32', I32: 'int32' };
 
 export function isKnownDType(dtype: string): boolean {

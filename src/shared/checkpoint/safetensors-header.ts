@@ -1,8 +1,13 @@
 import { CheckpointFormatError, CheckpointLimitError, CheckpointMismatchError } from '../errors';
 import { scanObject, skipSpace, type JsonMember, type ScanResult } from './json-object-scan';
 import { MAX_ENTRY_CHARS, MAX_RANK, MAX_TENSORS } from './limits';
-import { EXPORT_AGAIN, formatShape, quoteName } from './refusal-text';
-import { dtypeBytes, isKnownDType, isSupportedDType, type SafetensorsDType } from './safetensors-dtype';
+import { CHOOSE_OURS, EXPORT_AGAIN, formatShape, quoteName } from './refusal-text';
+import {
+  dtypeBytes,
+  isKnownDType,
+  isSupportedDType,
+  type SafetensorsDType,
+} from './safetensors-dtype';
 
 export const METADATA_KEY = '__metadata__';
 
@@ -44,7 +49,7 @@ function scanOrThrow(
     case 'too-many':
       throw new CheckpointLimitError(
         `The ${what} lists more than ${MAX_TENSORS} tensors or keys, over the limit of this ` +
-          `importer; this is not a checkpoint of this trainer.`,
+          `importer; this is not a checkpoint of this trainer. ${CHOOSE_OURS}`,
       );
   }
 }
@@ -86,7 +91,7 @@ function parseEntry(text: string, member: JsonMember): SafetensorsEntry {
   if (member.end - member.start > MAX_ENTRY_CHARS) {
     throw new CheckpointLimitError(
       `Tensor ${name}'s entry is ${member.end - member.start} characters long, over the ` +
-        `${MAX_ENTRY_CHARS} this importer accepts; this is not a checkpoint of this trainer.`,
+        `${MAX_ENTRY_CHARS} this importer accepts; this is not a checkpoint of this trainer. ${CHOOSE_OURS}`,
     );
   }
   const raw = parseSlice(text, member) as Record<string, unknown>;
@@ -98,13 +103,13 @@ function parseEntry(text: string, member: JsonMember): SafetensorsEntry {
   if (!isSupportedDType(dtype)) {
     throw new CheckpointMismatchError(
       `Tensor ${name} has unsupported dtype ${dtype}: this trainer's checkpoints hold only F32 ` +
-        `and I32 tensors, so the file is not one of its checkpoints.`,
+        `and I32 tensors, so the file is not one of its checkpoints. ${CHOOSE_OURS}`,
     );
   }
   if (!Array.isArray(shape)) throw formatError(`Tensor ${name} has no shape array.`);
   if (shape.length > MAX_RANK) {
     throw new CheckpointLimitError(
-      `Tensor ${name} has ${shape.length} dimensions, over the ${MAX_RANK} this importer accepts.`,
+      `Tensor ${name} has ${shape.length} dimensions, over the ${MAX_RANK} this importer accepts. ${CHOOSE_OURS}`,
     );
   }
   if (!shape.every(isOffset)) {
@@ -173,7 +178,7 @@ export function parseSafetensorsHeader(text: string): SafetensorsHeader {
   if (tensorCount > MAX_TENSORS) {
     throw new CheckpointLimitError(
       `The header lists more than ${MAX_TENSORS} tensors, over the limit of this importer; ` +
-        `this is not a checkpoint of this trainer.`,
+        `this is not a checkpoint of this trainer. ${CHOOSE_OURS}`,
     );
   }
   let metadata: Map<string, string> | null = null;

@@ -1,7 +1,11 @@
 import { CheckpointFormatError, CheckpointLimitError, CheckpointTruncatedError } from '../errors';
 import { MAX_HEADER_BYTES } from './limits';
 import { CHOOSE_OURS, COPY_AGAIN, EXPORT_AGAIN } from './refusal-text';
-import { parseSafetensorsHeader, type SafetensorsEntry, type SafetensorsHeader } from './safetensors-header';
+import {
+  parseSafetensorsHeader,
+  type SafetensorsEntry,
+  type SafetensorsHeader,
+} from './safetensors-header';
 
 /** What the reader needs of a File or Blob; tests pass wrappers that record each slice. */
 export type BlobSource = Pick<Blob, 'size' | 'slice'>;
@@ -19,7 +23,8 @@ const LENGTH_BYTES = 8;
  * header from file.size alone, so a hostile file costs no more than its capped header.
  */
 export async function readSafetensorsLayout(file: BlobSource): Promise<SafetensorsLayout> {
-  if (file.size === 0) throw new CheckpointTruncatedError(`The file is empty (0 bytes). ${COPY_AGAIN}`);
+  if (file.size === 0)
+    throw new CheckpointTruncatedError(`The file is empty (0 bytes). ${COPY_AGAIN}`);
   if (file.size < LENGTH_BYTES) {
     throw new CheckpointTruncatedError(
       `The file is only ${file.size} bytes, shorter than the 8-byte header length that starts ` +
@@ -48,7 +53,9 @@ export async function readSafetensorsLayout(file: BlobSource): Promise<Safetenso
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
   } catch {
-    throw new CheckpointFormatError(`The checkpoint header is not valid UTF-8 text. ${EXPORT_AGAIN}`);
+    throw new CheckpointFormatError(
+      `The checkpoint header is not valid UTF-8 text. ${EXPORT_AGAIN}`,
+    );
   }
   const header = parseSafetensorsHeader(text);
   const dataStart = LENGTH_BYTES + headerBytes;

@@ -32,7 +32,10 @@ export function encodeSafetensorsHeader(
   let offset = 0;
   for (const t of tensors) {
     const end = offset + elementCount(t.shape) * dtypeBytes(t.dtype);
-    members.push([t.name, JSON.stringify({ dtype: t.dtype, shape: t.shape, data_offsets: [offset, end] })]);
+    members.push([
+      t.name,
+      JSON.stringify({ dtype: t.dtype, shape: t.shape, data_offsets: [offset, end] }),
+    ]);
     offset = end;
   }
   const json = new TextEncoder().encode(jsonObject(members));
