@@ -10,8 +10,8 @@ import {
 import { accumulatedBetaPower } from '../../src/shared/checkpoint/migrate-v1';
 import { CORPUS_DIR, blobBytes } from './checkpoint-fixtures';
 
-function corpusFile(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(join(CORPUS_DIR, name)));
+function corpusFile(name: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(readFileSync(join(CORPUS_DIR, name)));
 }
 
 function decodeFile(name: string): Promise<DecodedCheckpoint> {
