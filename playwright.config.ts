@@ -1,27 +1,8 @@
 import { defineConfig } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/chromium.mjs';
 
-/**
- * WebGPU in headless Chromium without a GPU runs on SwiftShader (Vulkan on the CPU). The
- * browser is Debian's /usr/bin/chromium where present (Playwright cannot download its own on a
- * closed network), or CHROMIUM_PATH, or Playwright's bundled Chromium elsewhere.
- */
-export const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-  '--disable-vulkan-surface',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export const CHROMIUM_PATH =
-  process.env['CHROMIUM_PATH'] ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+// The browser and its flags live in tests/chromium.mjs, shared with the bench runner.
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 const PORT = Number(process.env['E2E_PORT'] ?? 4173);
 export const BASE_URL = `http://localhost:${PORT}`;

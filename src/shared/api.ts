@@ -68,4 +68,9 @@ export interface TrainerApi {
   deleteRun(runId: string): Promise<void>;
   pinSnapshot(snapshotId: string, pinned: boolean): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;
+  /**
+   * Fault injection for tests and manual checks (the page offers it only with ?debug=1): an
+   * uncaught error in the worker, or a real WebGPU device loss via device.destroy().
+   */
+  debugFault(kind: 'crash' | 'device-loss'): Promise<void>;
 }

@@ -27,7 +27,7 @@ export const TINY_MLP: RunConfig = {
 
 export const TINY_TRANSFORMER: RunConfig = { ...TINY_MLP, model: 'transformer', heads: 2 };
 
-/** Characters that need JSON escaping or several UTF-8 bytes, so the header's encoding is tested. */
+/** Characters that need JSON escaping or several UTF-8 bytes: the header's encoding is tested. */
 export const TRICKY_VOCAB = '\n "\\aé€';
 
 /** Float32 bit patterns a lossy copy would change: -0, NaN payloads, a denormal, Infinity. */

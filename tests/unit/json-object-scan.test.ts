@@ -8,7 +8,8 @@ function scan(text: string, max = 100) {
 describe('scanObject', () => {
   it('lists members with their kinds and the exact text of each value', () => {
     const text =
-      ' { "a" : {"x": "}]\\"{", "y": [1, {"z": []}]}, "b":[ "]" ], "c":"s\\u0022", "d": -1.5e3, "e": null }  ';
+      ' { "a" : {"x": "}]\\"{", "y": [1, {"z": []}]}, "b":[ "]" ], ' +
+      '"c":"s\\u0022", "d": -1.5e3, "e": null }  ';
     const result = scan(text);
     expect(result.ok).toBe(true);
     if (!result.ok) return;

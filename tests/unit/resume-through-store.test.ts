@@ -63,7 +63,12 @@ describe('a run interrupted after a snapshot and resumed from IndexedDB', () => 
     const { payload, skipped } = await store.loadLatestGood('r1', atK.manifest.id);
     expect(skipped).toEqual([]);
     expect(payload.manifest.step).toBe(4);
-    const resumed = await restoreSession(config, dataset.data, payload.manifest, tensorsOf(payload));
+    const resumed = await restoreSession(
+      config,
+      dataset.data,
+      payload.manifest,
+      tensorsOf(payload),
+    );
     for (let i = 0; i < 6; i++) await resumed.trainStep();
     const again = await snapshot(resumed, ctx, store);
     resumed.dispose();

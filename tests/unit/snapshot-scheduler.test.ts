@@ -55,7 +55,12 @@ describe('SnapshotScheduler', () => {
     await expect(failing).rejects.toThrow('disk full');
     await scheduler.idle();
     const next = scheduler.request('manual');
-    expect(scheduler.runIfDue(() => null, () => Promise.resolve('ok'))).toBe(true);
+    expect(
+      scheduler.runIfDue(
+        () => null,
+        () => Promise.resolve('ok'),
+      ),
+    ).toBe(true);
     expect(await next).toBe('ok');
   });
 

@@ -71,5 +71,9 @@ export async function persistSnapshot(
     pinned: false,
   };
   await store.commitSnapshot({ manifest, data }, { keepLast: ctx.keepLast });
-  return { manifest, stallMs: captured.stallMs, persistMs: performance.now() - captured.capturedAt };
+  return {
+    manifest,
+    stallMs: captured.stallMs,
+    persistMs: performance.now() - captured.capturedAt,
+  };
 }

@@ -40,7 +40,10 @@ export class SnapshotScheduler<T> {
    * At a step boundary: if a request waits and nothing is in flight, runs `capture` at once
    * (synchronously, so the state is the state at this boundary) and `persist` in the background.
    */
-  runIfDue<C>(capture: (trigger: SnapshotTrigger) => C, persist: (captured: C) => Promise<T>): boolean {
+  runIfDue<C>(
+    capture: (trigger: SnapshotTrigger) => C,
+    persist: (captured: C) => Promise<T>,
+  ): boolean {
     if (this.pending === null || this.inFlight !== null) return false;
     const trigger = this.pending;
     const waiters = this.pendingWaiters;

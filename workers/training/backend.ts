@@ -5,7 +5,7 @@ import type { BackendReport } from '../../src/shared/api';
 import { BackendError } from '../../src/shared/errors';
 
 interface WebGpuBackendLike {
-  device?: { lost: Promise<{ message: string; reason?: string }> };
+  device?: { lost: Promise<{ message: string; reason?: string }>; destroy(): void };
 }
 
 async function whyNotWebGpu(): Promise<string | null> {
@@ -43,7 +43,9 @@ export async function selectBackend(forced: BackendName | null): Promise<Backend
   if (forced !== null) {
     const reason = await tryBackend(forced);
     if (reason !== null) {
-      throw new BackendError(`The forced backend "${forced}" is unavailable: ${reason}. Remove ?backend= from the URL to let the trainer choose.`);
+      throw new BackendError(
+        `The forced backend "${forced}" is unavailable: ${reason}. Remove ?backend= from the URL to let the trainer choose.`,
+      );
     }
     return { backend: forced, fallbackReason: null };
   }
@@ -55,7 +57,17 @@ export async function selectBackend(forced: BackendName | null): Promise<Backend
     }
     reasons.push(reason);
   }
-  throw new BackendError(`No tfjs backend could start (${reasons.join('; ')}). Try another browser.`);
+  throw new BackendError(
+    `No tfjs backend could start (${reasons.join('; ')}). Try another browser.`,
+  );
+}
+
+/** Destroys the WebGPU device, which the browser reports through device.lost like a real loss. */
+export function destroyDevice(): boolean {
+  if (tf.getBackend() !== 'webgpu') return false;
+  const device = (tf.backend() as unknown as WebGpuBackendLike).device;
+  device?.destroy();
+  return device !== undefined;
 }
 
 /** Calls back once if the WebGPU device is lost (driver reset, GPU process crash). */

@@ -7,12 +7,8 @@ import type {
   UserDataset,
 } from '../../src/shared/api';
 import { validateConfig, type BackendName, type RunConfig } from '../../src/shared/config';
-import { NoRunError, serializeError } from '../../src/shared/errors';
-import type {
-  RunRecord,
-  SnapshotManifest,
-  SnapshotTrigger,
-} from '../../src/shared/snapshot';
+import { BackendError, NoRunError, serializeError } from '../../src/shared/errors';
+import type { RunRecord, SnapshotManifest, SnapshotTrigger } from '../../src/shared/snapshot';
 import { SnapshotScheduler } from '../snapshot/snapshot-scheduler';
 import {
   persistSnapshot,
@@ -21,7 +17,7 @@ import {
   type SnapshotContext,
 } from '../snapshot/persist-snapshot';
 import { SnapshotStore } from '../store';
-import { selectBackend, watchDeviceLoss } from './backend';
+import { destroyDevice, selectBackend, watchDeviceLoss } from './backend';
 import {
   bundledDataset,
   checkBatchFits,
@@ -99,7 +95,11 @@ export class TrainerController implements TrainerApi {
       createdAt: Date.now(),
       latestSnapshotId: null,
     };
-    await this.store.putDataset({ id: dataset.info.id, name: dataset.info.name, text: dataset.text });
+    await this.store.putDataset({
+      id: dataset.info.id,
+      name: dataset.info.name,
+      text: dataset.text,
+    });
     await this.store.createRun(run);
     this.activate({ run, dataset, session: TrainingSession.create(clean, dataset.data) });
     // The step-0 snapshot makes the run resumable from the moment it exists.
@@ -113,7 +113,8 @@ export class TrainerController implements TrainerApi {
     const run = await this.store.getRun(runId);
     if (run === undefined) throw new NoRunError(`Run ${runId} no longer exists: start a new run.`);
     const text = await this.store.getDataset(run.dataset.id);
-    if (text === undefined) throw new NoRunError(`The text of run "${run.name}" is missing: start a new run.`);
+    if (text === undefined)
+      throw new NoRunError(`The text of run "${run.name}" is missing: start a new run.`);
     const dataset = await reloadDataset(run.dataset, text.text);
     const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
     const { manifest } = payload;
@@ -186,7 +187,11 @@ export class TrainerController implements TrainerApi {
         this.reportProgress(session, loss);
         if (performance.now() - this.lastSampleAt > SAMPLE_MS) {
           this.lastSampleAt = performance.now();
-          this.emit({ type: 'sample', step: session.step, samples: await session.sample(SAMPLE_COUNT) });
+          this.emit({
+            type: 'sample',
+            step: session.step,
+            samples: await session.sample(SAMPLE_COUNT),
+          });
         }
         await yieldToEventLoop();
       }
@@ -208,7 +213,8 @@ export class TrainerController implements TrainerApi {
     const last = this.unreported[this.unreported.length - 1];
     if (last === undefined) return;
     const now = performance.now();
-    const stepsPerSec = ((session.step - this.lastProgress.step) * 1000) / (now - this.lastProgress.at);
+    const stepsPerSec =
+      ((session.step - this.lastProgress.step) * 1000) / (now - this.lastProgress.at);
     this.lastProgress = { at: now, step: session.step };
     this.emit({
       type: 'progress',
@@ -309,6 +315,16 @@ export class TrainerController implements TrainerApi {
 
   deleteSnapshot(snapshotId: string): Promise<void> {
     return this.store.deleteSnapshot(snapshotId);
+  }
+
+  async debugFault(kind: 'crash' | 'device-loss'): Promise<void> {
+    if (kind === 'crash') {
+      setTimeout(() => {
+        throw new Error('Simulated worker crash (debug)');
+      });
+    } else if (!destroyDevice()) {
+      throw new BackendError('There is no WebGPU device to lose: the backend is not webgpu.');
+    }
   }
 
   private setStatus(status: TrainerStatus): void {

@@ -73,7 +73,8 @@ function metaConfig(meta: Metadata): RunConfig {
     if (!(err instanceof ConfigError)) throw err;
     throw new CheckpointMismatchError(
       `The checkpoint's run config is not one this app can run: ${err.message} It may come from ` +
-        `a newer version of the app (reload the page to update), or the file was edited. ${EXPORT_AGAIN}`,
+        `a newer version of the app (reload the page to update), or the file was edited. ` +
+        EXPORT_AGAIN,
     );
   }
 }

@@ -47,7 +47,8 @@ function checkVersion(meta: Metadata | null): number {
     const seen =
       tag === undefined ? 'it has no "format" metadata' : `its format is ${quoteName(tag)}`;
     throw new CheckpointMismatchError(
-      `This file is not a checkpoint of this trainer: ${seen}, not ${formatTag(CURRENT_FORMAT_VERSION)}. ` +
+      `This file is not a checkpoint of this trainer: ${seen}, not ` +
+        `${formatTag(CURRENT_FORMAT_VERSION)}. ` +
         CHOOSE_OURS,
     );
   }
@@ -55,7 +56,8 @@ function checkVersion(meta: Metadata | null): number {
     throw new CheckpointVersionError(
       `This checkpoint is format ${formatTag(parsed.version)}, written by a newer version of the ` +
         `app; this version reads ${formatTag(OLDEST_FORMAT_VERSION)} to ` +
-        `${formatTag(CURRENT_FORMAT_VERSION)}. Reload the page to update the app, then import it again.`,
+        `${formatTag(CURRENT_FORMAT_VERSION)}. Reload the page to update the app, then import ` +
+        `it again.`,
     );
   }
   return parsed.version;
@@ -73,7 +75,8 @@ function checkHashList(meta: CheckpointMetadata, names: readonly string[]): void
   const stray = [...meta.sha256.keys()].find((n) => !listed.has(n));
   if (stray !== undefined) {
     throw new CheckpointIntegrityError(
-      `The checkpoint's sha256 list names ${quoteName(stray)}, which the file does not hold. ${EXPORT_AGAIN}`,
+      `The checkpoint's sha256 list names ${quoteName(stray)}, which the file does not hold. ` +
+        EXPORT_AGAIN,
     );
   }
 }
@@ -125,14 +128,12 @@ export async function decodeCheckpoint(
     });
     data.push(bytes);
   }
-  const iter = new DataView(data[entries.findIndex((e) => e.name === ITER_TENSOR)]).getInt32(
-    0,
-    true,
-  );
+  const iterBytes = data[entries.findIndex((e) => e.name === ITER_TENSOR)];
+  const iter = new DataView(iterBytes).getInt32(0, true);
   if (iter !== iterations) {
     throw new CheckpointIntegrityError(
-      `Tensor ${ITER_TENSOR} holds ${iter} but the metadata says the optimizer took ${iterations} ` +
-        `steps. ${EXPORT_AGAIN}`,
+      `Tensor ${ITER_TENSOR} holds ${iter} but the metadata says the optimizer took ` +
+        `${iterations} steps. ${EXPORT_AGAIN}`,
     );
   }
   if (version === 1) {

@@ -50,8 +50,9 @@ export function checkpointTensors(
 
 function describe(config: RunConfig, vocabSize: number): string {
   const { model, embed, width, layers, context } = config;
-  const heads = model === 'transformer' ? ` heads ${config.heads}` : '';
-  return `${model} (embed ${embed}, width ${width}, layers ${layers}${heads}, context ${context}, vocab ${vocabSize})`;
+  const heads = model === 'transformer' ? `, heads ${config.heads}` : '';
+  const sizes = `embed ${embed}, width ${width}, layers ${layers}${heads}, context ${context}`;
+  return `${model} (${sizes}, vocab ${vocabSize})`;
 }
 
 function mismatch(problem: string): CheckpointMismatchError {

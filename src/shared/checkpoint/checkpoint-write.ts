@@ -42,5 +42,6 @@ export function checkpointFileName(runName: string, step: number): string {
     .replace(/^[-.]+|[-.]+$/g, '')
     .slice(0, 64)
     .replace(/[-.]+$/, '');
-  return `${base === '' ? 'run' : base}-step${Math.max(0, Math.floor(step))}${CHECKPOINT_EXTENSION}`;
+  const stepText = String(Math.max(0, Math.floor(step)));
+  return `${base === '' ? 'run' : base}-step${stepText}${CHECKPOINT_EXTENSION}`;
 }

@@ -91,7 +91,8 @@ function parseEntry(text: string, member: JsonMember): SafetensorsEntry {
   if (member.end - member.start > MAX_ENTRY_CHARS) {
     throw new CheckpointLimitError(
       `Tensor ${name}'s entry is ${member.end - member.start} characters long, over the ` +
-        `${MAX_ENTRY_CHARS} this importer accepts; this is not a checkpoint of this trainer. ${CHOOSE_OURS}`,
+        `${MAX_ENTRY_CHARS} this importer accepts; this is not a checkpoint of this trainer. ` +
+        CHOOSE_OURS,
     );
   }
   const raw = parseSlice(text, member) as Record<string, unknown>;
@@ -109,12 +110,14 @@ function parseEntry(text: string, member: JsonMember): SafetensorsEntry {
   if (!Array.isArray(shape)) throw formatError(`Tensor ${name} has no shape array.`);
   if (shape.length > MAX_RANK) {
     throw new CheckpointLimitError(
-      `Tensor ${name} has ${shape.length} dimensions, over the ${MAX_RANK} this importer accepts. ${CHOOSE_OURS}`,
+      `Tensor ${name} has ${shape.length} dimensions, over the ${MAX_RANK} this importer ` +
+        `accepts. ${CHOOSE_OURS}`,
     );
   }
   if (!shape.every(isOffset)) {
     throw formatError(
-      `Tensor ${name}'s shape must be whole numbers between 0 and 2^53-1, got ${JSON.stringify(shape)}.`,
+      `Tensor ${name}'s shape must be whole numbers between 0 and 2^53-1, got ` +
+        `${JSON.stringify(shape)}.`,
     );
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isOffset)) {
@@ -155,7 +158,8 @@ function tiledLength(entries: readonly SafetensorsEntry[]): number {
     }
     if (e.begin > next) {
       throw formatError(
-        `The data section has a gap of ${e.begin - next} bytes before tensor ${quoteName(e.name)}; ` +
+        `The data section has a gap of ${e.begin - next} bytes before tensor ` +
+          `${quoteName(e.name)}; ` +
           `the tensors must cover it exactly.`,
       );
     }

@@ -44,8 +44,8 @@ export async function readSafetensorsLayout(file: BlobSource): Promise<Safetenso
   const headerBytes = Number(declared);
   if (LENGTH_BYTES + headerBytes > file.size) {
     throw new CheckpointTruncatedError(
-      `The header length (${headerBytes} bytes) exceeds the file: only ${file.size - LENGTH_BYTES} ` +
-        `bytes follow it. ${COPY_AGAIN}`,
+      `The header length (${headerBytes} bytes) exceeds the file: only ` +
+        `${file.size - LENGTH_BYTES} bytes follow it. ${COPY_AGAIN}`,
     );
   }
   const raw = await file.slice(LENGTH_BYTES, LENGTH_BYTES + headerBytes).arrayBuffer();

@@ -66,7 +66,8 @@ export function safetensorsParts(
     const expected = elementCount(t.shape) * dtypeBytes(t.dtype);
     if (t.data.byteLength !== expected) {
       throw new RangeError(
-        `tensor ${t.name} has ${t.data.byteLength} bytes, its shape [${t.shape.join(', ')}] needs ${expected}`,
+        `tensor ${t.name} has ${t.data.byteLength} bytes, its shape ` +
+          `[${t.shape.join(', ')}] needs ${expected}`,
       );
     }
   }

@@ -1,0 +1,16 @@
+import { expose } from 'comlink';
+import type { BenchApi, BenchRow, BenchSpec } from './bench-api';
+import { runTrainingCase } from './suites/training';
+
+// One case per worker: tfjs keeps the backend it was given, so the page starts a fresh worker
+// for every spec.
+const api: BenchApi = {
+  run(spec: BenchSpec): Promise<BenchRow> {
+    switch (spec.suite) {
+      case 'training':
+        return runTrainingCase(spec);
+    }
+  },
+};
+
+expose(api);

@@ -1,0 +1,112 @@
+import { DEFAULT_CONFIG, validateConfig, type RunConfig } from '../../src/shared/config';
+import { elementCount, modelSpec, stateBytes } from '../../src/shared/model-spec';
+import { selectBackend } from '../../workers/training/backend';
+import { bundledDataset, checkBatchFits } from '../../workers/training/run-setup';
+import { TrainingSession } from '../../workers/training/session';
+import type { TrainingCase, TrainingRow } from '../bench-api';
+
+interface AdapterInfoLike {
+  readonly vendor?: string;
+  readonly architecture?: string;
+  readonly description?: string;
+}
+type GpuLike = { requestAdapter(): Promise<{ info?: AdapterInfoLike } | null> };
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+async function adapterName(): Promise<string | null> {
+  const gpu = (self.navigator as Navigator & { gpu?: GpuLike }).gpu;
+  const info = (await gpu?.requestAdapter())?.info;
+  if (info === undefined) return null;
+  const parts = [info.vendor, info.architecture, info.description].filter((p) => !!p);
+  return parts.length > 0 ? parts.join(' ') : null;
+}
+
+/**
+ * One case, in a worker whose tfjs has not chosen a backend yet: the backend is forced, so a
+ * backend that cannot start is reported as unavailable rather than silently replaced.
+ */
+export async function runTrainingCase(spec: TrainingCase): Promise<TrainingRow> {
+  let row: TrainingRow = {
+    model: spec.config.model,
+    size: spec.size,
+    backend: spec.backend,
+    status: 'error',
+    reason: null,
+    config: null,
+    adapter: null,
+    state_bytes: null,
+    params: null,
+    tokens_per_step: null,
+    warmup_steps: spec.warmupSteps,
+    warmup_ms: null,
+    steps: 0,
+    step_ms_median: null,
+    steps_per_s: null,
+    tokens_per_s: null,
+    first_loss: null,
+    last_loss: null,
+    nonfinite_losses: 0,
+  };
+  let config: RunConfig;
+  try {
+    config = validateConfig({ ...DEFAULT_CONFIG, ...spec.config, steps: 0 });
+    const dataset = await bundledDataset();
+    checkBatchFits(config, dataset);
+    const vocab = dataset.data.vocab.length;
+    const params = modelSpec(config, vocab).reduce((n, v) => n + elementCount(v.shape), 0);
+    row = { ...row, config, state_bytes: stateBytes(config, vocab), params };
+    try {
+      await selectBackend(spec.backend);
+    } catch (err) {
+      return { ...row, status: 'unavailable', reason: messageOf(err) };
+    }
+    if (spec.backend === 'webgpu') row = { ...row, adapter: await adapterName() };
+    return { ...row, ...(await measure(spec, TrainingSession.create(config, dataset.data))) };
+  } catch (err) {
+    return { ...row, status: 'error', reason: messageOf(err) };
+  }
+}
+
+async function measure(spec: TrainingCase, session: TrainingSession): Promise<Partial<TrainingRow>> {
+  const losses: number[] = [];
+  const stepMs: number[] = [];
+  try {
+    const warmupStart = performance.now();
+    for (let i = 0; i < spec.warmupSteps; i++) losses.push(await session.trainStep());
+    const warmupMs = performance.now() - warmupStart;
+    const timedStart = performance.now();
+    while (stepMs.length < spec.maxSteps) {
+      const enough = stepMs.length >= spec.minSteps;
+      if (enough && performance.now() - timedStart >= spec.budgetMs) break;
+      const started = performance.now();
+      // trainStep awaits the loss readback, so the step's GPU work is inside the timing.
+      losses.push(await session.trainStep());
+      stepMs.push(performance.now() - started);
+    }
+    const stepMsMedian = median(stepMs);
+    const stepsPerS = 1000 / stepMsMedian;
+    return {
+      status: 'ok',
+      tokens_per_step: session.tokensPerStep,
+      warmup_ms: warmupMs,
+      steps: stepMs.length,
+      step_ms_median: stepMsMedian,
+      steps_per_s: stepsPerS,
+      tokens_per_s: stepsPerS * session.tokensPerStep,
+      first_loss: losses[0] ?? null,
+      last_loss: losses.at(-1) ?? null,
+      nonfinite_losses: losses.filter((l) => !Number.isFinite(l)).length,
+    };
+  } finally {
+    session.dispose();
+  }
+}

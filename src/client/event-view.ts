@@ -1,0 +1,54 @@
+import type { TrainerEvent } from '../shared/api';
+import type { ControlsController } from '../ui/controls';
+import type { ErrorAreaController } from '../ui/error-area';
+import type { LossChartController } from '../ui/loss-chart';
+import type { NoticeController } from '../ui/notice';
+import type { SamplesController } from '../ui/samples';
+import type { StatsController } from '../ui/stats';
+import type { ConfigFormController } from '../ui/config-form';
+
+export interface TrainingView {
+  readonly stats: StatsController;
+  readonly chart: LossChartController;
+  readonly samples: SamplesController;
+  readonly notice: NoticeController;
+  readonly errors: ErrorAreaController;
+  readonly controls: ControlsController;
+  readonly form: ConfigFormController;
+}
+
+/** Shows one trainer event, whether it came from this tab's worker or another tab's. */
+export function showEvent(view: TrainingView, event: TrainerEvent, runId: string | null): void {
+  switch (event.type) {
+    case 'progress':
+      view.stats.progress(event);
+      for (const [step, loss] of event.losses) view.chart.addTrain(step, loss);
+      break;
+    case 'val':
+      view.stats.setValLoss(event.loss);
+      view.chart.addVal(event.step, event.loss);
+      break;
+    case 'sample':
+      view.samples.show(event.step, event.samples);
+      break;
+    case 'status':
+      view.stats.setStatus(event.status);
+      view.controls.setStatus(event.status);
+      view.form.setEnabled(event.status !== 'training');
+      break;
+    case 'snapshot-committed':
+      if (event.manifest.runId === runId) view.stats.setLastSnapshotStep(event.manifest.step);
+      view.notice.warn('');
+      break;
+    case 'snapshot-failed':
+      view.notice.warn(
+        `Snapshots are failing, training goes on and the last good snapshot is kept: ${event.error.message}`,
+      );
+      break;
+    case 'error':
+      view.errors.show(event.error);
+      break;
+    case 'device-lost':
+      break; // the page restarts the trainer; see TrainerPage
+  }
+}

@@ -1,0 +1,29 @@
+import type { TrainerEvent } from '../shared/api';
+
+interface RunEvent {
+  readonly runId: string;
+  readonly event: TrainerEvent;
+}
+
+/** The writer tab's events, relayed to the other tabs that watch the same run. */
+export class ProgressChannel {
+  private readonly channel = new BroadcastChannel('tab-trainer:progress');
+  private watched: string | null = null;
+
+  constructor(onEvent: (event: TrainerEvent) => void) {
+    this.channel.onmessage = (message: MessageEvent<RunEvent>) => {
+      if (message.data.runId === this.watched) onEvent(message.data.event);
+    };
+  }
+
+  /** Start (or stop, with null) showing another tab's progress on a run. */
+  watch(runId: string | null): void {
+    this.watched = runId;
+  }
+
+  publish(runId: string, event: TrainerEvent): void {
+    // Samples and errors stay with the tab that made them; the rest is what a watcher shows.
+    if (event.type === 'sample' || event.type === 'error' || event.type === 'device-lost') return;
+    this.channel.postMessage({ runId, event } satisfies RunEvent);
+  }
+}

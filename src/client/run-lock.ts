@@ -1,0 +1,61 @@
+/**
+ * One writer per run: a Web Lock named after the run. The tab that holds it trains; a tab that
+ * does not waits in the lock's queue, and the browser grants it the moment the holder's tab
+ * closes or crashes, which is how a second tab takes over.
+ */
+export class RunLock {
+  private held: { runId: string; release: () => void } | null = null;
+  private waiting: AbortController | null = null;
+
+  get heldRunId(): string | null {
+    return this.held?.runId ?? null;
+  }
+
+  /** Takes the run's lock if no other tab has it; keeps it until release() or the tab ends. */
+  async tryAcquire(runId: string): Promise<boolean> {
+    this.release();
+    return new Promise<boolean>((resolve) => {
+      void navigator.locks
+        .request(lockName(runId), { ifAvailable: true }, (lock) => {
+          if (lock === null) {
+            resolve(false);
+            return undefined;
+          }
+          return this.hold(runId, () => resolve(true));
+        })
+        .catch(() => resolve(false));
+    });
+  }
+
+  /** Queues for the run's lock; `onGranted` runs once this tab holds it. */
+  waitFor(runId: string, onGranted: () => void): void {
+    this.release();
+    const abort = new AbortController();
+    this.waiting = abort;
+    navigator.locks
+      .request(lockName(runId), { signal: abort.signal }, () => {
+        this.waiting = null;
+        return this.hold(runId, onGranted);
+      })
+      .catch(() => undefined); // aborted: the tab moved on to another run
+  }
+
+  private hold(runId: string, granted: () => void): Promise<void> {
+    return new Promise<void>((release) => {
+      this.held = { runId, release };
+      granted();
+    });
+  }
+
+  /** Lets go of the held lock and leaves any queue. */
+  release(): void {
+    this.waiting?.abort();
+    this.waiting = null;
+    this.held?.release();
+    this.held = null;
+  }
+}
+
+function lockName(runId: string): string {
+  return `tab-trainer:run:${runId}`;
+}

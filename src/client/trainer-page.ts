@@ -1,0 +1,216 @@
+import type { Remote } from 'comlink';
+import type { TrainerApi, TrainerEvent, UserDataset } from '../shared/api';
+import type { RunConfig, SessionSettings } from '../shared/config';
+import type { RunRecord } from '../shared/snapshot';
+import { showEvent, type TrainingView } from './event-view';
+import { ProgressChannel } from './progress-channel';
+import { RestartBudget } from './restart-budget';
+import { RunLock } from './run-lock';
+import { connectTrainer, type TrainerConnection } from './trainer-client';
+
+export interface PageHooks {
+  /** The run shown changed, or its snapshots did: refresh lists and storage figures. */
+  refresh(run: RunRecord | null): void;
+  setDatasetName(name: string): void;
+}
+
+type Role = 'writer' | 'follower' | 'none';
+
+/**
+ * The page's side of a run: which run this tab shows, whether it trains it (it holds the run's
+ * lock) or watches another tab train it, and restarting the worker when it dies.
+ */
+export class TrainerPage {
+  private connection: TrainerConnection | null = null;
+  private run: RunRecord | null = null;
+  private role: Role = 'none';
+  private dataset: UserDataset | null = null;
+  private readonly lock = new RunLock();
+  private readonly channel: ProgressChannel;
+  private readonly restarts = new RestartBudget();
+  private restarting = false;
+
+  constructor(
+    private readonly view: TrainingView,
+    private readonly settings: SessionSettings,
+    private readonly hooks: PageHooks,
+  ) {
+    this.channel = new ProgressChannel((event) => showEvent(view, event, this.run?.id ?? null));
+  }
+
+  get currentRun(): RunRecord | null {
+    return this.run;
+  }
+
+  get api(): Remote<TrainerApi> {
+    if (this.connection === null) throw new Error('The trainer is not connected yet.');
+    return this.connection.api;
+  }
+
+  async boot(autostart: boolean, config: RunConfig): Promise<void> {
+    await this.connect();
+    void navigator.storage?.persist?.().catch(() => false);
+    const [latest] = await this.api.listRuns();
+    if (latest !== undefined) await this.openRun(latest.id);
+    else if (autostart) await this.newRun(config, null);
+  }
+
+  private async connect(): Promise<void> {
+    this.connection = await connectTrainer(
+      this.settings.backend,
+      (event) => this.onWorkerEvent(event),
+      (message) => void this.restart(`the worker crashed (${message})`),
+    );
+    this.view.stats.setBackend(
+      this.connection.report.backend,
+      this.connection.report.fallbackReason,
+    );
+    await this.api.setSnapshotSeconds(this.settings.snapshotSeconds);
+  }
+
+  private onWorkerEvent(event: TrainerEvent): void {
+    if (this.role !== 'writer' || this.run === null) return;
+    if (event.type === 'device-lost') {
+      void this.restart(`the GPU device was lost (${event.message})`);
+      return;
+    }
+    showEvent(this.view, event, this.run.id);
+    this.channel.publish(this.run.id, event);
+    if (event.type === 'snapshot-committed') this.hooks.refresh(this.run);
+  }
+
+  /** Starts a fresh run on the form's config and the chosen text (or the bundled names). */
+  async newRun(config: RunConfig, dataset: UserDataset | null = this.dataset): Promise<void> {
+    this.view.errors.clear();
+    await this.leave();
+    const run = await this.api.newRun(config, dataset);
+    this.dataset = dataset;
+    this.run = run;
+    if (!(await this.lock.tryAcquire(run.id))) throw new Error('A new run cannot be locked.');
+    this.role = 'writer';
+    this.resetView(run);
+    this.view.stats.setLastSnapshotStep(run.latestSnapshotId === null ? null : 0);
+    this.view.notice.info(`New run: ${run.name}`);
+    this.hooks.refresh(run);
+    await this.api.start();
+  }
+
+  /** Shows a stored run: trains it if no other tab does, else watches and waits to take over. */
+  async openRun(runId: string, snapshotId?: string): Promise<void> {
+    if (this.role === 'writer' && this.run?.id === runId) {
+      await this.resume(runId, snapshotId, 'Rolled back');
+      return;
+    }
+    await this.leave();
+    if (await this.lock.tryAcquire(runId)) {
+      this.role = 'writer';
+      await this.resume(runId, snapshotId, 'Resuming');
+      return;
+    }
+    const run = (await this.api.listRuns()).find((r) => r.id === runId);
+    if (run === undefined) throw new Error(`Run ${runId} no longer exists.`);
+    this.follow(run);
+  }
+
+  private follow(run: RunRecord): void {
+    this.run = run;
+    this.role = 'follower';
+    this.resetView(run);
+    this.channel.watch(run.id);
+    this.view.controls.setBusy(true);
+    this.view.notice.info(
+      `${run.name} is training in another tab. This tab shows its progress and takes over if that tab closes.`,
+    );
+    this.hooks.refresh(run);
+    this.lock.waitFor(run.id, () => {
+      this.channel.watch(null);
+      this.role = 'writer';
+      this.view.controls.setBusy(false);
+      this.resume(run.id, undefined, 'Took over: resuming').catch((err: unknown) =>
+        this.view.errors.show(err as Error),
+      );
+    });
+  }
+
+  private async resume(runId: string, snapshotId: string | undefined, verb: string): Promise<void> {
+    const report = await this.api.resumeRun(runId, snapshotId);
+    const { run, snapshot } = report;
+    this.run = run;
+    this.resetView(run);
+    this.view.chart.reset(snapshot.metrics);
+    const lastTrain = snapshot.metrics.train[snapshot.metrics.train.length - 1];
+    if (lastTrain !== undefined) {
+      this.view.stats.progress({
+        step: snapshot.step,
+        epoch: snapshot.cursor.epoch,
+        loss: lastTrain[1],
+        stepsPerSec: 0,
+        tokensPerSec: 0,
+      });
+    }
+    this.view.stats.setLastSnapshotStep(snapshot.step);
+    const saved = new Date(snapshot.createdAt).toLocaleString();
+    const skipped = report.skipped.map(
+      (s) => `the snapshot at step ${s.step} was skipped: ${s.reason}`,
+    );
+    this.view.notice.info(
+      [`${verb} ${run.name} from step ${snapshot.step} (saved ${saved})`, ...skipped].join('. '),
+    );
+    this.hooks.refresh(run);
+    await this.api.start();
+  }
+
+  private resetView(run: RunRecord): void {
+    this.view.stats.reset();
+    this.view.chart.reset();
+    this.view.samples.clear();
+    this.view.form.set(run.config);
+    this.hooks.setDatasetName(run.dataset.name);
+  }
+
+  /** Stops training this tab's run (keeping it stored) and lets go of its lock. */
+  private async leave(): Promise<void> {
+    if (this.role === 'writer') await this.api.pause();
+    this.channel.watch(null);
+    this.lock.release();
+    this.role = 'none';
+    this.view.controls.setBusy(false);
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    if (this.run?.id === runId) {
+      await this.leave();
+      this.run = null;
+    }
+    await this.api.deleteRun(runId);
+    this.hooks.refresh(this.run);
+  }
+
+  /** Replaces a dead worker and resumes the run from its newest good snapshot. */
+  private async restart(reason: string): Promise<void> {
+    if (this.restarting) return;
+    this.restarting = true;
+    try {
+      this.connection?.terminate();
+      this.connection = null;
+      if (!this.restarts.take()) {
+        this.view.errors.show({
+          name: 'TrainerCrashedError',
+          message: `The trainer stopped: ${reason}, repeatedly. Reload the page to try again.`,
+        });
+        this.view.stats.setStatus('error');
+        return;
+      }
+      this.view.stats.setStatus('resuming');
+      await this.connect();
+      const run = this.run;
+      if (run !== null && this.role === 'writer') {
+        await this.resume(run.id, undefined, `Restarted the trainer after ${reason}. Resuming`);
+      }
+    } catch (err) {
+      this.view.errors.show(err as Error);
+    } finally {
+      this.restarting = false;
+    }
+  }
+}
