@@ -9,7 +9,7 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     // The app, and the bench page that `npm run bench` drives (dist/bench/index.html).
-    rolldownOptions: { input: { main: page('index.html'), bench: page('bench/index.html') } },
+    rolldownOptions: { input: { index: page('index.html'), bench: page('bench/index.html') } },
   },
   preview: { host: 'localhost' },
   server: { host: 'localhost' },

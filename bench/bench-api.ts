@@ -30,7 +30,7 @@ export interface TrainingRow {
   /** Why the backend is unavailable or the case failed; null when status is ok. */
   readonly reason: string | null;
   readonly config: RunConfig | null;
-  /** The WebGPU adapter's vendor and architecture (SwiftShader here); null on other backends. */
+  /** The WebGPU adapter or the WebGL renderer (SwiftShader without a GPU); null on the CPU. */
   readonly adapter: string | null;
   readonly state_bytes: number | null;
   readonly params: number | null;

@@ -7,12 +7,17 @@ import {
   type RunConfig,
 } from './shared/config';
 import { serializeError } from './shared/errors';
+import { createCheckpointPanel } from './ui/checkpoint-panel';
 import { createConfigForm } from './ui/config-form';
 import { createControls } from './ui/controls';
 import { createDatasetPicker } from './ui/dataset-picker';
 import { createErrorArea } from './ui/error-area';
 import { createLossChart } from './ui/loss-chart';
 import { createNotice } from './ui/notice';
+import { createRunsPanel } from './ui/runs-panel';
+import { createSnapshotsPanel } from './ui/snapshots-panel';
+import { createStorageMeter } from './ui/storage-meter';
+import type { RunRecord } from './shared/snapshot';
 import { createSamples } from './ui/samples';
 import { createStats } from './ui/stats';
 
@@ -35,7 +40,8 @@ try {
 /** Runs a page action, showing any failure in the error area instead of losing it. */
 function act(action: () => Promise<void>): void {
   controls.setBusy(true);
-  action()
+  page.ready
+    .then(action)
     .catch((err: unknown) => errors.show(serializeError(err)))
     .finally(() => controls.setBusy(false));
 }
@@ -54,6 +60,60 @@ const picker = createDatasetPicker(
   (err) => errors.show(err),
 );
 
+const runsPanel = createRunsPanel(mount('runs-panel'), {
+  onOpen: (runId) => act(() => page.openRun(runId)),
+  onDelete: (runId) => act(() => page.deleteRun(runId)),
+});
+const snapshotsPanel = createSnapshotsPanel(mount('snapshots-panel'), {
+  onResume: (snapshotId) =>
+    act(async () => {
+      if (page.currentRun !== null) await page.openRun(page.currentRun.id, snapshotId);
+    }),
+  onPin: (snapshotId, pinned) =>
+    act(async () => {
+      await page.api.pinSnapshot(snapshotId, pinned);
+      refresh(page.currentRun);
+    }),
+  onDelete: (snapshotId) =>
+    act(async () => {
+      await page.api.deleteSnapshot(snapshotId);
+      refresh(page.currentRun);
+    }),
+  onExport: (snapshotId) => act(() => page.exportCheckpoint(snapshotId)),
+});
+const storage = createStorageMeter(mount('storage-meter'));
+
+/** Re-reads the run list, the shown run's snapshots and the storage figures. */
+function refresh(run: RunRecord | null): void {
+  void (async () => {
+    const runs = await page.api.listRuns();
+    runsPanel.render(runs, run?.id ?? null);
+    const stored = runs.find((r) => r.id === run?.id);
+    const snapshots = stored ? await page.api.listSnapshots(stored.id) : [];
+    snapshotsPanel.render(snapshots, stored?.latestSnapshotId ?? null);
+    const estimate = await navigator.storage?.estimate?.();
+    const persisted = (await navigator.storage?.persisted?.()) ?? null;
+    storage.show(
+      estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null,
+      persisted,
+    );
+  })().catch((err: unknown) => errors.show(serializeError(err)));
+}
+
+const checkpoints = createCheckpointPanel(mount('checkpoint-panel'), {
+  onExport: () => act(() => page.exportCheckpoint()),
+  onFile: (file) =>
+    act(async () => {
+      checkpoints.clearPending();
+      errors.clear();
+      checkpoints.showPending(file, await page.api.inspectCheckpoint(file));
+    }),
+  onImportNew: (file) =>
+    act(() => page.importCheckpoint(file, false).then(checkpoints.clearPending)),
+  onReplace: (file) => act(() => page.importCheckpoint(file, true).then(checkpoints.clearPending)),
+  onFork: (file, options) => act(() => page.fork({ file }, options).then(checkpoints.clearPending)),
+});
+
 const page = new TrainerPage(
   {
     stats: createStats(mount('stats'), mount('header-status')),
@@ -66,7 +126,7 @@ const page = new TrainerPage(
   },
   settings,
   {
-    refresh: () => undefined,
+    refresh,
     setDatasetName: (name) => picker.setCurrent(name),
   },
 );

@@ -1,4 +1,9 @@
-import { DEFAULT_CONFIG, validateConfig, type RunConfig } from '../../src/shared/config';
+import {
+  DEFAULT_CONFIG,
+  validateConfig,
+  type BackendName,
+  type RunConfig,
+} from '../../src/shared/config';
 import { elementCount, modelSpec, stateBytes } from '../../src/shared/model-spec';
 import { selectBackend } from '../../workers/training/backend';
 import { bundledDataset, checkBatchFits } from '../../workers/training/run-setup';
@@ -22,12 +27,31 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-async function adapterName(): Promise<string | null> {
+async function webgpuAdapter(): Promise<string | null> {
   const gpu = (self.navigator as Navigator & { gpu?: GpuLike }).gpu;
   const info = (await gpu?.requestAdapter())?.info;
   if (info === undefined) return null;
   const parts = [info.vendor, info.architecture, info.description].filter((p) => !!p);
   return parts.length > 0 ? parts.join(' ') : null;
+}
+
+function webglRenderer(): string | null {
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+  const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+  if (gl === null || gl === undefined || ext === null || ext === undefined) return null;
+  return String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL));
+}
+
+/** What the backend runs on: SwiftShader (the CPU) on a machine without a GPU. */
+async function deviceName(backend: BackendName): Promise<string | null> {
+  if (backend === 'webgpu') return webgpuAdapter();
+  if (backend === 'webgl') return webglRenderer();
+  return null;
+}
+
+/** Three decimals keep results.json readable; timings are not more precise than that. */
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 /**
@@ -69,14 +93,17 @@ export async function runTrainingCase(spec: TrainingCase): Promise<TrainingRow> 
     } catch (err) {
       return { ...row, status: 'unavailable', reason: messageOf(err) };
     }
-    if (spec.backend === 'webgpu') row = { ...row, adapter: await adapterName() };
+    row = { ...row, adapter: await deviceName(spec.backend) };
     return { ...row, ...(await measure(spec, TrainingSession.create(config, dataset.data))) };
   } catch (err) {
     return { ...row, status: 'error', reason: messageOf(err) };
   }
 }
 
-async function measure(spec: TrainingCase, session: TrainingSession): Promise<Partial<TrainingRow>> {
+async function measure(
+  spec: TrainingCase,
+  session: TrainingSession,
+): Promise<Partial<TrainingRow>> {
   const losses: number[] = [];
   const stepMs: number[] = [];
   try {
@@ -97,11 +124,11 @@ async function measure(spec: TrainingCase, session: TrainingSession): Promise<Pa
     return {
       status: 'ok',
       tokens_per_step: session.tokensPerStep,
-      warmup_ms: warmupMs,
+      warmup_ms: round(warmupMs),
       steps: stepMs.length,
-      step_ms_median: stepMsMedian,
-      steps_per_s: stepsPerS,
-      tokens_per_s: stepsPerS * session.tokensPerStep,
+      step_ms_median: round(stepMsMedian),
+      steps_per_s: round(stepsPerS),
+      tokens_per_s: round(stepsPerS * session.tokensPerStep),
       first_loss: losses[0] ?? null,
       last_loss: losses.at(-1) ?? null,
       nonfinite_losses: losses.filter((l) => !Number.isFinite(l)).length,

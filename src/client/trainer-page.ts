@@ -1,5 +1,5 @@
 import type { Remote } from 'comlink';
-import type { TrainerApi, TrainerEvent, UserDataset } from '../shared/api';
+import type { ForkOptions, TrainerApi, TrainerEvent, UserDataset } from '../shared/api';
 import type { RunConfig, SessionSettings } from '../shared/config';
 import type { RunRecord } from '../shared/snapshot';
 import { showEvent, type TrainingView } from './event-view';
@@ -29,6 +29,9 @@ export class TrainerPage {
   private readonly channel: ProgressChannel;
   private readonly restarts = new RestartBudget();
   private restarting = false;
+  private connected: () => void = () => undefined;
+  /** Settles once the first worker is connected; page actions wait for it. */
+  readonly ready = new Promise<void>((resolve) => (this.connected = resolve));
 
   constructor(
     private readonly view: TrainingView,
@@ -66,6 +69,7 @@ export class TrainerPage {
       this.connection.report.fallbackReason,
     );
     await this.api.setSnapshotSeconds(this.settings.snapshotSeconds);
+    this.connected();
   }
 
   private onWorkerEvent(event: TrainerEvent): void {
@@ -175,6 +179,33 @@ export class TrainerPage {
     this.lock.release();
     this.role = 'none';
     this.view.controls.setBusy(false);
+  }
+
+  /** Downloads a snapshot of the shown run (its newest by default) as a .safetensors file. */
+  async exportCheckpoint(snapshotId?: string): Promise<void> {
+    if (this.run === null) throw new Error('There is no run to export.');
+    const { fileName, blob } = await this.api.exportCheckpoint(this.run.id, snapshotId);
+    const url = URL.createObjectURL(blob);
+    const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  /** Stores a validated checkpoint as a new run and continues it where it was exported. */
+  async importCheckpoint(file: File, replace: boolean): Promise<void> {
+    const previous = this.run;
+    const run = await this.api.importCheckpoint(file, this.dataset);
+    await this.openRun(run.id);
+    if (replace && previous !== null) await this.api.deleteRun(previous.id);
+    this.hooks.refresh(this.run);
+  }
+
+  /** A new run from a file's or a snapshot's weights, with the given changes. */
+  async fork(source: { file: File } | { snapshotId: string }, options: ForkOptions): Promise<void> {
+    const run = await this.api.forkRun(source, options, this.dataset);
+    await this.openRun(run.id);
   }
 
   async deleteRun(runId: string): Promise<void> {

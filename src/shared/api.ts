@@ -51,6 +51,29 @@ export type TrainerEvent =
   | { readonly type: 'error'; readonly error: SerializedError }
   | { readonly type: 'device-lost'; readonly message: string };
 
+export interface CheckpointFile {
+  readonly fileName: string;
+  readonly blob: Blob;
+}
+
+/** What a validated checkpoint file holds, shown before the user decides what to do with it. */
+export interface CheckpointSummary {
+  readonly runName: string;
+  readonly model: string;
+  readonly step: number;
+  readonly lr: number;
+  readonly steps: number;
+  readonly formatVersion: number;
+}
+
+/** Starting a new run from a checkpoint's weights: fine-tuning with other settings. */
+export interface ForkOptions {
+  readonly lr?: number;
+  readonly steps?: number;
+  /** Start Adam afresh (no moments, iteration 0) instead of keeping its state. */
+  readonly resetOptimizer: boolean;
+}
+
 export type EventSink = (event: TrainerEvent) => void;
 
 /** The worker's whole surface. The page wraps it with comlink and never imports worker code. */
@@ -72,5 +95,21 @@ export interface TrainerApi {
    * Fault injection for tests and manual checks (the page offers it only with ?debug=1): an
    * uncaught error in the worker, or a real WebGPU device loss via device.destroy().
    */
+  /** The newest snapshot of the active run, or the given one, as a safetensors file. */
+  exportCheckpoint(runId: string, snapshotId?: string): Promise<CheckpointFile>;
+  /** Validates a file without writing anything; throws the named refusal. */
+  inspectCheckpoint(file: Blob): Promise<CheckpointSummary>;
+  /**
+   * Validates a checkpoint file and stores it as a new run (nothing is written if it is
+   * refused). `dataset` is the user's chosen text, for a checkpoint trained on a file this
+   * browser has not seen.
+   */
+  importCheckpoint(file: Blob, dataset: UserDataset | null): Promise<RunRecord>;
+  /** A new run from a stored snapshot's or a file's weights, with changed settings. */
+  forkRun(
+    source: { snapshotId: string } | { file: Blob },
+    options: ForkOptions,
+    dataset: UserDataset | null,
+  ): Promise<RunRecord>;
   debugFault(kind: 'crash' | 'device-loss'): Promise<void>;
 }

@@ -56,6 +56,9 @@ export class CheckpointVersionError extends TrainerError {
 export class CheckpointIntegrityError extends TrainerError {
   override name = 'CheckpointIntegrityError';
 }
+export class CheckpointDatasetError extends TrainerError {
+  override name = 'CheckpointDatasetError';
+}
 export class RunLockedError extends TrainerError {
   override name = 'RunLockedError';
 }

@@ -25,6 +25,7 @@ export function createRunsPanel(
     'data-testid': 'runs',
     class: 'runs',
     'aria-labelledby': heading.id,
+    hidden: true,
   });
   const empty = element('p', { 'data-testid': 'runs-empty', class: 'hint' }, 'No runs yet.');
   root.setAttribute('aria-labelledby', heading.id);

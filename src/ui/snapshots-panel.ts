@@ -22,7 +22,7 @@ const COLUMNS = [
   'Step',
   'Saved at',
   'Train loss',
-  'Val loss',
+  'Validation loss',
   'Size',
   'Trigger',
   'Pinned',
@@ -41,7 +41,7 @@ export function createSnapshotsPanel(
   const body = element('tbody');
   const table = element(
     'table',
-    { 'data-testid': 'snapshots', class: 'snapshots', 'aria-labelledby': heading.id },
+    { 'data-testid': 'snapshots', class: 'snapshots', 'aria-labelledby': heading.id, hidden: true },
     element(
       'thead',
       {},

@@ -1,5 +1,8 @@
 import type {
   BackendReport,
+  CheckpointFile,
+  CheckpointSummary,
+  ForkOptions,
   EventSink,
   ResumeReport,
   TrainerApi,
@@ -17,6 +20,8 @@ import {
   type SnapshotContext,
 } from '../snapshot/persist-snapshot';
 import { SnapshotStore } from '../store';
+import { decodeCheckpoint } from '../../src/shared/checkpoint';
+import { decodeFile, exportSnapshot, writeRunFrom } from '../checkpoint/checkpoint-io';
 import { destroyDevice, selectBackend, watchDeviceLoss } from './backend';
 import {
   bundledDataset,
@@ -315,6 +320,43 @@ export class TrainerController implements TrainerApi {
 
   deleteSnapshot(snapshotId: string): Promise<void> {
     return this.store.deleteSnapshot(snapshotId);
+  }
+
+  async exportCheckpoint(runId: string, snapshotId?: string): Promise<CheckpointFile> {
+    const run = await this.store.getRun(runId);
+    if (run === undefined) throw new NoRunError(`Run ${runId} no longer exists.`);
+    const id = snapshotId ?? run.latestSnapshotId;
+    if (id === null) throw new NoRunError('The run has no snapshot to export yet.');
+    return exportSnapshot(this.store, run, id);
+  }
+
+  async inspectCheckpoint(file: Blob): Promise<CheckpointSummary> {
+    const decoded = await decodeCheckpoint(file);
+    const { config, step } = decoded.manifest;
+    return {
+      runName: decoded.runName,
+      model: config.model,
+      step,
+      lr: config.lr,
+      steps: config.steps,
+      formatVersion: decoded.formatVersion,
+    };
+  }
+
+  async importCheckpoint(file: Blob, dataset: UserDataset | null): Promise<RunRecord> {
+    return writeRunFrom(this.store, await decodeFile(file), dataset, null);
+  }
+
+  async forkRun(
+    source: { snapshotId: string } | { file: Blob },
+    options: ForkOptions,
+    dataset: UserDataset | null,
+  ): Promise<RunRecord> {
+    if ('file' in source)
+      return writeRunFrom(this.store, await decodeFile(source.file), dataset, options);
+    const payload = await this.store.loadSnapshot(source.snapshotId);
+    const run = await this.store.getRun(payload.manifest.runId);
+    return writeRunFrom(this.store, { payload, name: run?.name ?? 'run' }, dataset, options);
   }
 
   async debugFault(kind: 'crash' | 'device-loss'): Promise<void> {

@@ -1,0 +1,55 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Resolves a URL path inside root, or null for one that climbs out of it. */
+function fileFor(root, urlPath) {
+  const decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  const relative = normalize(decoded.endsWith('/') ? `${decoded}index.html` : decoded);
+  const file = join(root, relative);
+  return file === root || file.startsWith(root + sep) ? file : null;
+}
+
+/**
+ * Serves a built dist/ folder read-only on 127.0.0.1 at a free port. The page is opened as
+ * http://localhost:<port>: localhost is a secure context, which WebGPU requires.
+ * Resolves to { url, close() }.
+ */
+export async function serveStatic(root) {
+  const server = createServer(async (req, res) => {
+    const file = fileFor(root, req.url ?? '/');
+    const info = file === null ? null : await stat(file).catch(() => null);
+    if (file === null || info === null || !info.isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': info.size,
+      'cache-control': 'no-store',
+    });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://localhost:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,99 @@
+// Node side of the training suite: which cases to run and how to show their rows. The browser
+// side, which measures, is bench/suites/training.ts.
+
+const BACKENDS = ['webgpu', 'webgl', 'cpu'];
+
+/** Small and larger of each kind; the larger still does a few steps on SwiftShader in ~20 s. */
+const SIZES = [
+  { size: 'small', config: { model: 'mlp', embed: 16, width: 128, layers: 1, context: 4 } },
+  { size: 'large', config: { model: 'mlp', embed: 32, width: 512, layers: 1, context: 8 } },
+  {
+    size: 'small',
+    config: { model: 'transformer', embed: 32, width: 64, layers: 1, heads: 2, context: 8 },
+  },
+  {
+    size: 'large',
+    config: { model: 'transformer', embed: 64, width: 256, layers: 2, heads: 2, context: 16 },
+  },
+];
+
+const FULL = { warmupSteps: 3, minSteps: 5, maxSteps: 200, budgetMs: 12_000 };
+const QUICK = { warmupSteps: 2, minSteps: 3, maxSteps: 5, budgetMs: 1_000 };
+
+function fixed(digits) {
+  return (v) => (v === null || v === undefined ? '-' : Number(v).toFixed(digits));
+}
+
+function describe(config) {
+  if (config === null) return '-';
+  const { embed, width, layers, context } = config;
+  return `e${embed} w${width} l${layers} c${context}`;
+}
+
+export const trainingSuite = {
+  name: 'training',
+
+  /** Every (model, size, backend); BENCH_QUICK keeps the small sizes and a few steps. */
+  cases(quick) {
+    const timing = quick ? QUICK : FULL;
+    const sizes = quick ? SIZES.filter((s) => s.size === 'small') : SIZES;
+    return sizes.flatMap(({ size, config }) =>
+      BACKENDS.map((backend) => ({
+        suite: 'training',
+        size,
+        backend,
+        config: { ...config, batch: 32 },
+        ...timing,
+      })),
+    );
+  },
+
+  /** A row for a case whose page or worker failed before the worker could answer. */
+  failedRow(spec, reason) {
+    return {
+      model: spec.config.model,
+      size: spec.size,
+      backend: spec.backend,
+      status: 'error',
+      reason,
+      config: null,
+      adapter: null,
+      state_bytes: null,
+      params: null,
+      tokens_per_step: null,
+      warmup_steps: spec.warmupSteps,
+      warmup_ms: null,
+      steps: 0,
+      step_ms_median: null,
+      steps_per_s: null,
+      tokens_per_s: null,
+      first_loss: null,
+      last_loss: null,
+      nonfinite_losses: 0,
+    };
+  },
+
+  label(spec) {
+    return `${spec.config.model} ${spec.size} on ${spec.backend}`;
+  },
+
+  columns: [
+    { title: 'model', value: (r) => r.model },
+    { title: 'size', value: (r) => r.size },
+    { title: 'shape', value: (r) => describe(r.config) },
+    { title: 'backend', value: (r) => r.backend },
+    { title: 'params', value: (r) => r.params ?? '-', right: true },
+    {
+      title: 'state KiB',
+      value: (r) => fixed(0)(r.state_bytes && r.state_bytes / 1024),
+      right: true,
+    },
+    { title: 'warmup ms', value: (r) => fixed(0)(r.warmup_ms), right: true },
+    { title: 'steps', value: (r) => r.steps, right: true },
+    { title: 'step ms', value: (r) => fixed(1)(r.step_ms_median), right: true },
+    { title: 'steps/s', value: (r) => fixed(2)(r.steps_per_s), right: true },
+    { title: 'tokens/s', value: (r) => fixed(0)(r.tokens_per_s), right: true },
+    { title: 'loss', value: (r) => fixed(3)(r.last_loss), right: true },
+    { title: 'status', value: (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason}`) },
+  ],
+};

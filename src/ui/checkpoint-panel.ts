@@ -1,0 +1,120 @@
+import type { CheckpointSummary } from '../shared/api';
+import type { ForkOptions } from '../shared/api';
+import { element } from './element';
+
+export interface CheckpointPanelHandlers {
+  onExport(): void;
+  /** A file was chosen or dropped: inspect it and call showPending (or report the refusal). */
+  onFile(file: File): void;
+  onImportNew(file: File): void;
+  onReplace(file: File): void;
+  onFork(file: File, options: ForkOptions): void;
+}
+
+export interface CheckpointPanelController {
+  /** Shows what a validated file holds and offers what can be done with it. */
+  showPending(file: File, summary: CheckpointSummary): void;
+  clearPending(): void;
+  setEnabled(enabled: boolean): void;
+}
+
+/**
+ * Export of the current run, and import of a .safetensors file chosen or dropped here. The file
+ * is validated before any choice is offered; nothing is written until the user picks one.
+ */
+export function createCheckpointPanel(
+  root: HTMLElement,
+  handlers: CheckpointPanelHandlers,
+): CheckpointPanelController {
+  let pending: File | null = null;
+  const exportButton = element('button', { type: 'button' }, 'Export checkpoint');
+  exportButton.addEventListener('click', () => handlers.onExport());
+  const input = element('input', { type: 'file', id: 'checkpoint-file', accept: '.safetensors' });
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) handlers.onFile(file);
+  });
+  const summary = element('p', { 'data-testid': 'checkpoint-summary', class: 'hint' });
+  const lr = element('input', { type: 'number', id: 'fork-lr', step: 'any', min: '0' });
+  const steps = element('input', { type: 'number', id: 'fork-steps', step: '1', min: '0' });
+  const reset = element('input', { type: 'checkbox', id: 'fork-reset' });
+  const importNew = element('button', { type: 'button' }, 'Import as new run');
+  const replace = element('button', { type: 'button' }, 'Replace current run');
+  const fork = element('button', { type: 'button' }, 'New run from this checkpoint');
+  const withPending = (fn: (file: File) => void) => () => pending && fn(pending);
+  importNew.addEventListener('click', withPending(handlers.onImportNew));
+  replace.addEventListener(
+    'click',
+    withPending((file) => {
+      if (
+        confirm(
+          'Replace the current run with this checkpoint? The current run and its snapshots are deleted.',
+        )
+      ) {
+        handlers.onReplace(file);
+      }
+    }),
+  );
+  fork.addEventListener(
+    'click',
+    withPending((file) =>
+      handlers.onFork(file, {
+        ...(lr.value !== '' ? { lr: Number(lr.value) } : {}),
+        ...(steps.value !== '' ? { steps: Number(steps.value) } : {}),
+        resetOptimizer: reset.checked,
+      }),
+    ),
+  );
+  const choices = element(
+    'div',
+    { class: 'checkpoint-choices', hidden: true },
+    summary,
+    element('div', { class: 'row-actions' }, importNew, replace),
+    element(
+      'fieldset',
+      { class: 'fork' },
+      element('legend', {}, 'Fine-tune: a new run from these weights'),
+      element('label', { for: lr.id }, 'New learning rate'),
+      lr,
+      element('label', { for: steps.id }, 'New step budget'),
+      steps,
+      element('label', { class: 'checkbox' }, reset, ' Reset optimizer state'),
+      fork,
+    ),
+  );
+  const zone = element(
+    'div',
+    { class: 'drop-zone', 'data-testid': 'checkpoint-drop-zone' },
+    element('label', { for: input.id }, 'Import checkpoint'),
+    input,
+    element('p', { class: 'hint' }, 'or drop a .safetensors file here'),
+  );
+  zone.addEventListener('dragover', (event) => event.preventDefault());
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    event.stopPropagation();
+    const file = event.dataTransfer?.files[0];
+    if (file) handlers.onFile(file);
+  });
+  root.replaceChildren(element('h2', {}, 'Checkpoint file'), exportButton, zone, choices);
+
+  return {
+    showPending(file, info) {
+      pending = file;
+      summary.textContent = `${file.name}: ${info.runName}, ${info.model} at step ${info.step} (format v${info.formatVersion}).`;
+      lr.value = String(info.lr);
+      steps.value = String(info.steps);
+      choices.hidden = false;
+    },
+    clearPending() {
+      pending = null;
+      choices.hidden = true;
+      summary.textContent = '';
+    },
+    setEnabled(enabled) {
+      for (const control of [exportButton, input, importNew, replace, fork])
+        control.disabled = !enabled;
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import type { UserDataset } from '../../src/shared/api';
+import {
+  checkpointFileName,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  toSnapshotPayload,
+} from '../../src/shared/checkpoint';
+import { validateConfig } from '../../src/shared/config';
+import { CheckpointDatasetError } from '../../src/shared/errors';
+import type {
+  DatasetInfo,
+  RunRecord,
+  SnapshotPayload,
+  TensorRecord,
+} from '../../src/shared/snapshot';
+import { tensorRecord, type SnapshotStore } from '../store';
+import { ADAM } from '../training/adam-state';
+import { bundledDataset, loadDataset } from '../training/run-setup';
+
+export interface ExportedFile {
+  readonly fileName: string;
+  readonly blob: Blob;
+}
+
+/** A stored snapshot as a safetensors file; its hashes were verified on load. */
+export async function exportSnapshot(
+  store: SnapshotStore,
+  run: RunRecord,
+  snapshotId: string,
+): Promise<ExportedFile> {
+  const payload = await store.loadSnapshot(snapshotId);
+  return {
+    fileName: checkpointFileName(run.name, payload.manifest.step),
+    blob: encodeCheckpoint(payload, run.name),
+  };
+}
+
+export async function decodeFile(file: Blob): Promise<{ payload: SnapshotPayload; name: string }> {
+  const decoded = await decodeCheckpoint(file);
+  const ids = { id: 'pending', runId: 'pending', trigger: 'import', pinned: false } as const;
+  return { payload: toSnapshotPayload(decoded, ids), name: decoded.runName };
+}
+
+/**
+ * The text a checkpoint was trained on. Files carry only its hash, so the text must be known
+ * here: the bundled names, a text this browser stored before, or the file the user chose.
+ */
+async function findText(
+  store: SnapshotStore,
+  info: DatasetInfo,
+  offered: UserDataset | null,
+): Promise<string> {
+  const bundled = await bundledDataset();
+  if (bundled.info.id === info.id) return bundled.text;
+  const stored = await store.getDataset(info.id);
+  if (stored !== undefined) return stored.text;
+  if (offered !== null && (await loadDataset(offered.name, offered.text)).info.id === info.id) {
+    return offered.text;
+  }
+  throw new CheckpointDatasetError(
+    `This checkpoint was trained on "${info.name}" (SHA-256 ${info.id.slice(0, 16)}…), which this browser does not have. Choose that text file as the training text, then import again.`,
+  );
+}
+
+export interface ForkChanges {
+  readonly lr?: number;
+  readonly steps?: number;
+  readonly resetOptimizer: boolean;
+}
+
+type Tensors = { readonly records: TensorRecord[]; readonly data: ArrayBuffer[] };
+
+/** Adam as it is before its first step: no slots, iteration 0, the beta powers at beta. */
+async function freshAdamTensors(): Promise<Tensors> {
+  const parts: [string, 'int32' | 'float32', ArrayBuffer][] = [
+    ['optimizer/iter', 'int32', new Int32Array([0]).buffer],
+    ['optimizer/beta1_power', 'float32', new Float32Array([ADAM.beta1]).buffer],
+    ['optimizer/beta2_power', 'float32', new Float32Array([ADAM.beta2]).buffer],
+  ];
+  const records = await Promise.all(parts.map(([n, dtype, d]) => tensorRecord(n, dtype, [], d)));
+  return { records, data: parts.map(([, , d]) => d) };
+}
+
+/**
+ * Writes a run from a snapshot payload: as is (an import, which resumes bit for bit), or with
+ * a new learning rate or step budget and optionally a fresh optimizer (a fine-tuning fork).
+ * Everything is checked before the first write; a refusal leaves the store untouched.
+ */
+export async function writeRunFrom(
+  store: SnapshotStore,
+  source: { readonly payload: SnapshotPayload; readonly name: string },
+  offered: UserDataset | null,
+  changes: ForkChanges | null,
+): Promise<RunRecord> {
+  const { manifest, data } = source.payload;
+  const text = await findText(store, manifest.dataset, offered);
+  const config = validateConfig({
+    ...manifest.config,
+    ...(changes?.lr !== undefined ? { lr: changes.lr } : {}),
+    ...(changes?.steps !== undefined ? { steps: changes.steps } : {}),
+  });
+  let tensors: Tensors = { records: [...manifest.tensors], data: [...data] };
+  let iterations = manifest.optimizer.iterations;
+  if (changes?.resetOptimizer) {
+    const model = tensors.records.flatMap((t, i) => (t.name.startsWith('model/') ? [i] : []));
+    const fresh = await freshAdamTensors();
+    tensors = {
+      records: [...model.map((i) => tensors.records[i]!), ...fresh.records],
+      data: [...model.map((i) => tensors.data[i]!), ...fresh.data],
+    };
+    iterations = 0;
+  }
+  const run: RunRecord = {
+    id: crypto.randomUUID(),
+    name: changes === null ? `${source.name} (imported)` : `${source.name} (fork, lr ${config.lr})`,
+    config,
+    dataset: manifest.dataset,
+    createdAt: Date.now(),
+    latestSnapshotId: null,
+  };
+  const payload: SnapshotPayload = {
+    manifest: {
+      ...manifest,
+      id: crypto.randomUUID(),
+      runId: run.id,
+      createdAt: Date.now(),
+      trigger: 'import',
+      pinned: false,
+      config,
+      optimizer: {
+        ...manifest.optimizer,
+        config: { ...manifest.optimizer.config, learningRate: config.lr },
+        iterations,
+      },
+      tensors: tensors.records,
+      bytes: tensors.data.reduce((sum, d) => sum + d.byteLength, 0),
+    },
+    data: tensors.data,
+  };
+  await store.putDataset({ id: manifest.dataset.id, name: manifest.dataset.name, text });
+  await store.createRun(run);
+  await store.commitSnapshot(payload);
+  return { ...run, latestSnapshotId: payload.manifest.id };
+}
