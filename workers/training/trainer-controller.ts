@@ -152,10 +152,14 @@ export class TrainerController implements TrainerApi {
     if (this.active !== null) this.setStatus('paused');
   }
 
-  private async halt(): Promise<void> {
-    this.running = false;
+  private stopTimer(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  private async halt(): Promise<void> {
+    this.running = false;
+    this.stopTimer();
     await this.loop;
     this.loop = null;
     void this.drainWhilePaused();
@@ -175,9 +179,12 @@ export class TrainerController implements TrainerApi {
       while (this.running) {
         const budget = session.config.steps;
         if (budget > 0 && session.step >= budget) {
+          // The budget is spent: stop as a pause does, and save the final state.
           this.running = false;
+          this.stopTimer();
           this.setStatus('paused');
           this.scheduler.request('auto').catch(() => undefined);
+          void this.drainWhilePaused();
           break;
         }
         const loss = await session.trainStep();
