@@ -1,0 +1,133 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
+import type { RunRecord, SnapshotPayload } from '../../src/shared/snapshot';
+import { decodeFile, exportSnapshot, writeRunFrom } from '../../workers/checkpoint/checkpoint-io';
+import { persistSnapshot } from '../../workers/snapshot/persist-snapshot';
+import { loadDataset } from '../../workers/training/run-setup';
+import { TrainingSession } from '../../workers/training/session';
+import { captureState, restoreSession } from '../../workers/training/state-capture';
+import { freshStore } from './store-fixtures';
+import { useCpuBackend } from './tf-setup';
+
+beforeAll(useCpuBackend);
+
+const config: RunConfig = { ...DEFAULT_CONFIG, embed: 8, width: 24, batch: 8, context: 3 };
+const text = Array.from({ length: 60 }, (_, i) => `word${'abcdef'[i % 6]}${i % 7}`).join('\n');
+
+function tensorsOf(payload: SnapshotPayload) {
+  return payload.manifest.tensors.map((t, i) => ({ ...t, data: payload.data[i]! }));
+}
+
+async function setup() {
+  const { store } = await freshStore();
+  const dataset = await loadDataset('words.txt', text);
+  const run: RunRecord = {
+    id: 'src',
+    name: 'source run',
+    config,
+    dataset: dataset.info,
+    createdAt: 1,
+    latestSnapshotId: null,
+  };
+  await store.putDataset({ id: dataset.info.id, name: 'words.txt', text });
+  await store.createRun(run);
+  const session = TrainingSession.create(config, dataset.data);
+  for (let i = 0; i < 5; i++) await session.trainStep();
+  const ctx = { runId: 'src', config, dataset: dataset.info, backend: 'cpu' as const, keepLast: 3 };
+  const state = captureState(session);
+  const { manifest } = await persistSnapshot(
+    store,
+    { state, trigger: 'manual', capturedAt: 0, stallMs: 0, valLoss: null },
+    ctx,
+  );
+  return { store, dataset, run, session, manifest };
+}
+
+describe('export then import', () => {
+  it('stores a run whose state is bitwise the exported one, and it trains on identically', async () => {
+    const { store, dataset, run, session, manifest } = await setup();
+    const file = await exportSnapshot(store, run, manifest.id);
+    expect(file.fileName).toBe('source-run-step5.safetensors');
+
+    const imported = await writeRunFrom(store, await decodeFile(file.blob), null, null);
+    const { payload } = await store.loadLatestGood(imported.id);
+    const original = await store.loadSnapshot(manifest.id);
+    expect(payload.manifest.step).toBe(5);
+    expect(payload.manifest.tensors).toEqual(original.manifest.tensors);
+    payload.data.forEach((d, i) =>
+      expect(new Uint8Array(d)).toEqual(new Uint8Array(original.data[i]!)),
+    );
+    for (const key of ['cursor', 'prng', 'optimizer', 'metrics', 'config'] as const) {
+      expect(payload.manifest[key]).toEqual(original.manifest[key]);
+    }
+
+    const resumed = await restoreSession(
+      config,
+      dataset.data,
+      payload.manifest,
+      tensorsOf(payload),
+    );
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      a.push(await session.trainStep());
+      b.push(await resumed.trainStep());
+    }
+    expect(b).toEqual(a);
+    session.dispose();
+    resumed.dispose();
+  });
+
+  it('refuses a file whose text this browser lacks, writing nothing', async () => {
+    const { store, run, manifest } = await setup();
+    const file = await exportSnapshot(store, run, manifest.id);
+    const { store: other } = await freshStore();
+    await expect(
+      writeRunFrom(other, await decodeFile(file.blob), null, null),
+    ).rejects.toMatchObject({
+      name: 'CheckpointDatasetError',
+    });
+    expect(await other.listRuns()).toEqual([]);
+    // Offering the right text makes the same file importable.
+    const ok = await writeRunFrom(
+      other,
+      await decodeFile(file.blob),
+      { name: 'w.txt', text },
+      null,
+    );
+    expect((await other.listRuns()).map((r) => r.id)).toEqual([ok.id]);
+  });
+});
+
+describe('a new run from a checkpoint (fine-tuning)', () => {
+  it('keeps the weights, takes the new learning rate and budget, and can reset Adam', async () => {
+    const { store, dataset, run, manifest } = await setup();
+    const source = { payload: await store.loadSnapshot(manifest.id), name: run.name };
+    const fork = await writeRunFrom(store, source, null, {
+      lr: 0.001,
+      steps: 50,
+      resetOptimizer: true,
+    });
+    expect(fork.config.lr).toBe(0.001);
+    expect(fork.config.steps).toBe(50);
+    const { payload } = await store.loadLatestGood(fork.id);
+    expect(payload.manifest.optimizer.iterations).toBe(0);
+    expect(payload.manifest.tensors.some((t) => t.name.endsWith('/m'))).toBe(false);
+    const model = (p: SnapshotPayload) =>
+      p.manifest.tensors.flatMap((t, i) =>
+        t.name.startsWith('model/') ? [new Uint8Array(p.data[i]!)] : [],
+      );
+    expect(model(payload)).toEqual(model(source.payload));
+
+    const session = await restoreSession(
+      fork.config,
+      dataset.data,
+      payload.manifest,
+      tensorsOf(payload),
+    );
+    expect(session.optimizer.iterations).toBe(0);
+    await session.trainStep();
+    expect(session.optimizer.iterations).toBe(1);
+    session.dispose();
+  });
+});
