@@ -19,6 +19,7 @@ import { createSnapshotsPanel } from './ui/snapshots-panel';
 import { createStorageMeter } from './ui/storage-meter';
 import type { RunRecord } from './shared/snapshot';
 import { createSamples } from './ui/samples';
+import { createSnapshotInterval } from './ui/snapshot-interval';
 import { createStats } from './ui/stats';
 
 function mount(id: string): HTMLElement {
@@ -82,6 +83,9 @@ const snapshotsPanel = createSnapshotsPanel(mount('snapshots-panel'), {
   onExport: (snapshotId) => act(() => page.exportCheckpoint(snapshotId)),
 });
 const storage = createStorageMeter(mount('storage-meter'));
+const interval = createSnapshotInterval(mount('snapshot-interval'), settings.snapshot, (policy) =>
+  act(async () => interval.show(await page.api.setSnapshotPolicy(policy))),
+);
 
 /** Re-reads the run list, the shown run's snapshots and the storage figures. */
 function refresh(run: RunRecord | null): void {
@@ -128,6 +132,7 @@ const page = new TrainerPage(
   {
     refresh,
     setDatasetName: (name) => picker.setCurrent(name),
+    showInterval: (info) => interval.show(info),
   },
 );
 

@@ -48,6 +48,7 @@ export function showEvent(view: TrainingView, event: TrainerEvent, runId: string
     case 'error':
       view.errors.show(event.error);
       break;
+    case 'snapshot-interval':
     case 'device-lost':
       break; // the page restarts the trainer; see TrainerPage
   }

@@ -1,6 +1,6 @@
 import type { Remote } from 'comlink';
 import type { ForkOptions, TrainerApi, TrainerEvent, UserDataset } from '../shared/api';
-import type { RunConfig, SessionSettings } from '../shared/config';
+import type { RunConfig, SessionSettings, SnapshotIntervalInfo } from '../shared/config';
 import type { RunRecord } from '../shared/snapshot';
 import { showEvent, type TrainingView } from './event-view';
 import { ProgressChannel } from './progress-channel';
@@ -12,6 +12,7 @@ export interface PageHooks {
   /** The run shown changed, or its snapshots did: refresh lists and storage figures. */
   refresh(run: RunRecord | null): void;
   setDatasetName(name: string): void;
+  showInterval(info: SnapshotIntervalInfo): void;
 }
 
 type Role = 'writer' | 'follower' | 'none';
@@ -68,7 +69,7 @@ export class TrainerPage {
       this.connection.report.backend,
       this.connection.report.fallbackReason,
     );
-    await this.api.setSnapshotSeconds(this.settings.snapshotSeconds);
+    this.hooks.showInterval(await this.api.setSnapshotPolicy(this.settings.snapshot));
     this.connected();
   }
 
@@ -79,6 +80,7 @@ export class TrainerPage {
       return;
     }
     showEvent(this.view, event, this.run.id);
+    if (event.type === 'snapshot-interval') this.hooks.showInterval(event.interval);
     this.channel.publish(this.run.id, event);
     if (event.type === 'snapshot-committed') this.hooks.refresh(this.run);
   }

@@ -1,4 +1,4 @@
-import type { BackendName, RunConfig } from './config';
+import type { BackendName, RunConfig, SnapshotIntervalInfo, SnapshotPolicy } from './config';
 import type { SerializedError } from './errors';
 import type { RunRecord, SnapshotManifest, SnapshotTrigger } from './snapshot';
 
@@ -48,6 +48,7 @@ export type TrainerEvent =
       readonly persistMs: number;
     }
   | { readonly type: 'snapshot-failed'; readonly error: SerializedError }
+  | { readonly type: 'snapshot-interval'; readonly interval: SnapshotIntervalInfo }
   | { readonly type: 'error'; readonly error: SerializedError }
   | { readonly type: 'device-lost'; readonly message: string };
 
@@ -85,7 +86,7 @@ export interface TrainerApi {
   /** Resolves once the loop has stopped at a step boundary. */
   pause(): Promise<void>;
   snapshotNow(trigger: SnapshotTrigger): Promise<SnapshotManifest | null>;
-  setSnapshotSeconds(seconds: number): Promise<void>;
+  setSnapshotPolicy(policy: SnapshotPolicy): Promise<SnapshotIntervalInfo>;
   listRuns(): Promise<RunRecord[]>;
   listSnapshots(runId: string): Promise<SnapshotManifest[]>;
   deleteRun(runId: string): Promise<void>;

@@ -27,11 +27,26 @@ export interface RunConfig {
   readonly steps: number;
 }
 
+/**
+ * When the snapshot timer fires: every `seconds`, or automatically by Young's formula from the
+ * measured snapshot cost and the expected time between interruptions.
+ */
+export type SnapshotPolicy =
+  | { readonly kind: 'fixed'; readonly seconds: number }
+  | { readonly kind: 'auto'; readonly mtbiSeconds: number };
+
+export interface SnapshotIntervalInfo {
+  readonly mode: SnapshotPolicy['kind'];
+  readonly seconds: number;
+  /** Smoothed capture-to-commit time of recent snapshots; null before the first. */
+  readonly costMs: number | null;
+  readonly mtbiSeconds: number | null;
+}
+
 /** Settings of the page and its snapshots, not of the trajectory. */
 export interface SessionSettings {
   readonly backend: BackendName | null;
-  /** Snapshot timer in seconds. */
-  readonly snapshotSeconds: number;
+  readonly snapshot: SnapshotPolicy;
 }
 
 export const DEFAULT_CONFIG: RunConfig = {
@@ -47,7 +62,28 @@ export const DEFAULT_CONFIG: RunConfig = {
   steps: 0,
 };
 
-export const DEFAULT_SETTINGS: SessionSettings = { backend: null, snapshotSeconds: 30 };
+export const DEFAULT_SETTINGS: SessionSettings = {
+  backend: null,
+  snapshot: { kind: 'auto', mtbiSeconds: 3600 },
+};
+
+/** Checks a snapshot policy's numbers; the page's form and the URL both go through it. */
+export function validatePolicy(policy: SnapshotPolicy): SnapshotPolicy {
+  if (policy.kind === 'fixed') {
+    const s = policy.seconds;
+    if (!Number.isFinite(s) || s < 1 || s > 3600) {
+      throw new ConfigError(`The snapshot interval must be between 1 and 3600 seconds, got ${s}.`);
+    }
+  } else {
+    const m = policy.mtbiSeconds;
+    if (!Number.isFinite(m) || m < 10 || m > 30 * 86400) {
+      throw new ConfigError(
+        `The expected time between interruptions must be between 10 s and 30 days, got ${m} s.`,
+      );
+    }
+  }
+  return policy;
+}
 
 interface Bound {
   readonly min: number;
@@ -119,14 +155,18 @@ export function configFromParams(params: URLSearchParams): {
   if (backend !== null && !BACKENDS.includes(backend as BackendName)) {
     throw new ConfigError(`Unknown backend "${backend}": use webgpu, webgl or cpu.`);
   }
-  const snapText = params.get('snapshotSeconds');
-  const snapshotSeconds = snapText === null ? DEFAULT_SETTINGS.snapshotSeconds : Number(snapText);
-  if (!Number.isFinite(snapshotSeconds) || snapshotSeconds < 1 || snapshotSeconds > 3600) {
-    throw new ConfigError(`snapshotSeconds must be between 1 and 3600, got "${snapText}".`);
-  }
+  const fixed = params.get('snapshotSeconds');
+  const mtbi = params.get('mtbiSeconds');
+  const snapshot = validatePolicy(
+    fixed !== null
+      ? { kind: 'fixed', seconds: Number(fixed) }
+      : mtbi !== null
+        ? { kind: 'auto', mtbiSeconds: Number(mtbi) }
+        : DEFAULT_SETTINGS.snapshot,
+  );
   return {
     config: validateConfig(merged),
-    settings: { backend: (backend as BackendName | null) ?? null, snapshotSeconds },
+    settings: { backend: (backend as BackendName | null) ?? null, snapshot },
   };
 }
 

@@ -81,6 +81,18 @@ test('the page stays responsive while training (no main-thread task over 100 ms)
   expect(worst).toBeLessThan(100);
 });
 
+test("the snapshot interval is chosen by Young's formula from the measured cost", async ({ page }) => {
+  await page.goto(`/?backend=cpu&${TINY}&mtbiSeconds=600`);
+  // The step-0 snapshot is the first measurement of the cost.
+  await expect(page.getByTestId('last-snapshot-step')).toHaveText('0');
+  await expect(page.getByTestId('snapshot-interval')).toContainText(/Snapshots every \d+ s \(auto/);
+  await expect(page.getByTestId('snapshot-interval')).toContainText('M 10 min');
+  await expect(page.getByTestId('snapshot-interval')).not.toContainText('not yet measured');
+  await page.getByLabel('Snapshot interval (s, blank = auto)').fill('7');
+  await page.getByLabel('Snapshot interval (s, blank = auto)').press('Tab');
+  await expect(page.getByTestId('snapshot-interval')).toHaveText('Snapshots every 7 s (fixed)');
+});
+
 test('a bad URL config is named on the page', async ({ page }) => {
   await page.goto('/?backend=cpu&layers=9');
   await expect(page.getByTestId('error')).toContainText('ConfigError');

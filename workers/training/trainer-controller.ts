@@ -9,7 +9,16 @@ import type {
   TrainerStatus,
   UserDataset,
 } from '../../src/shared/api';
-import { validateConfig, type BackendName, type RunConfig } from '../../src/shared/config';
+import {
+  DEFAULT_SETTINGS,
+  validateConfig,
+  validatePolicy,
+  type BackendName,
+  type RunConfig,
+  type SnapshotIntervalInfo,
+  type SnapshotPolicy,
+} from '../../src/shared/config';
+import { SnapshotInterval } from '../snapshot/snapshot-interval';
 import { BackendError, NoRunError, serializeError } from '../../src/shared/errors';
 import type { RunRecord, SnapshotManifest, SnapshotTrigger } from '../../src/shared/snapshot';
 import { SnapshotScheduler } from '../snapshot/snapshot-scheduler';
@@ -55,8 +64,9 @@ export class TrainerController implements TrainerApi {
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly scheduler = new SnapshotScheduler<Committed>();
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private snapshotSeconds = 30;
+  private readonly interval = new SnapshotInterval(DEFAULT_SETTINGS.snapshot);
+  /** When the timer next asks for a snapshot (performance.now() ms); reset by every capture. */
+  private snapshotDueAt = Infinity;
   private keepLast = 3;
   private lastValLoss: number | null = null;
   private lastProgress = { at: 0, step: 0 };
@@ -142,7 +152,7 @@ export class TrainerController implements TrainerApi {
     if (this.running) return;
     this.running = true;
     this.lastProgress = { at: performance.now(), step: session.step };
-    this.timer = setInterval(() => this.requestAuto(), this.snapshotSeconds * 1000);
+    this.snapshotDueAt = performance.now() + this.interval.seconds() * 1000;
     this.setStatus('training');
     this.loop = this.runLoop(session);
   }
@@ -152,14 +162,8 @@ export class TrainerController implements TrainerApi {
     if (this.active !== null) this.setStatus('paused');
   }
 
-  private stopTimer(): void {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-  }
-
   private async halt(): Promise<void> {
     this.running = false;
-    this.stopTimer();
     await this.loop;
     this.loop = null;
     void this.drainWhilePaused();
@@ -181,7 +185,6 @@ export class TrainerController implements TrainerApi {
         if (budget > 0 && session.step >= budget) {
           // The budget is spent: stop as a pause does, and save the final state.
           this.running = false;
-          this.stopTimer();
           this.setStatus('paused');
           this.scheduler.request('auto').catch(() => undefined);
           void this.drainWhilePaused();
@@ -191,6 +194,9 @@ export class TrainerController implements TrainerApi {
         if (session.step % VAL_EVERY === 0) {
           this.lastValLoss = await session.evaluate();
           this.emit({ type: 'val', step: session.step, loss: this.lastValLoss });
+        }
+        if (performance.now() >= this.snapshotDueAt) {
+          this.scheduler.request('auto').catch(() => undefined);
         }
         this.scheduler.runIfDue(
           (trigger) => this.capture(trigger),
@@ -244,6 +250,7 @@ export class TrainerController implements TrainerApi {
     const { run, dataset, session } = this.requireActive();
     const started = performance.now();
     const state = captureState(session);
+    this.snapshotDueAt = started + this.interval.seconds() * 1000;
     const capturedAt = performance.now();
     return {
       captured: {
@@ -267,15 +274,17 @@ export class TrainerController implements TrainerApi {
     try {
       const committed = await persistSnapshot(this.store, job.captured, job.ctx);
       this.emit({ type: 'snapshot-committed', ...committed });
+      const before = this.interval.seconds();
+      this.interval.recordCost(committed.persistMs);
+      if (Math.round(before) !== Math.round(this.interval.seconds())) {
+        this.snapshotDueAt += (this.interval.seconds() - before) * 1000;
+      }
+      this.emit({ type: 'snapshot-interval', interval: this.interval.info() });
       return committed;
     } catch (err) {
       this.emit({ type: 'snapshot-failed', error: serializeError(err) });
       throw err;
     }
-  }
-
-  private requestAuto(): void {
-    if (this.running) this.scheduler.request('auto').catch(() => undefined);
   }
 
   // While paused the state is already at a step boundary: capture as soon as nothing is in flight.
@@ -297,12 +306,10 @@ export class TrainerController implements TrainerApi {
     return (await request).manifest;
   }
 
-  async setSnapshotSeconds(seconds: number): Promise<void> {
-    this.snapshotSeconds = seconds;
-    if (this.timer !== null) {
-      clearInterval(this.timer);
-      this.timer = setInterval(() => this.requestAuto(), seconds * 1000);
-    }
+  async setSnapshotPolicy(policy: SnapshotPolicy): Promise<SnapshotIntervalInfo> {
+    this.interval.setPolicy(validatePolicy(policy));
+    this.snapshotDueAt = performance.now() + this.interval.seconds() * 1000;
+    return this.interval.info();
   }
 
   listRuns(): Promise<RunRecord[]> {
