@@ -1,8 +1,5 @@
 import type {
   BackendReport,
-  CheckpointFile,
-  CheckpointSummary,
-  ForkOptions,
   EventSink,
   ResumeReport,
   TrainerApi,
@@ -29,8 +26,7 @@ import {
   type SnapshotContext,
 } from '../snapshot/persist-snapshot';
 import { SnapshotStore } from '../store';
-import { decodeCheckpoint } from '../../src/shared/checkpoint';
-import { decodeFile, exportSnapshot, writeRunFrom } from '../checkpoint/checkpoint-io';
+import { RunLibrary } from '../run-library';
 import { destroyDevice, selectBackend, watchDeviceLoss } from './backend';
 import {
   bundledDataset,
@@ -56,10 +52,9 @@ interface ActiveRun {
 }
 
 /** The worker's side of TrainerApi: owns the run, the training loop and its snapshots. */
-export class TrainerController implements TrainerApi {
+export class TrainerController extends RunLibrary implements TrainerApi {
   private emit: EventSink = () => undefined;
   private backend: BackendName = 'cpu';
-  private storeHandle: SnapshotStore | null = null;
   private active: ActiveRun | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -83,11 +78,6 @@ export class TrainerController implements TrainerApi {
     });
     this.storeHandle = await SnapshotStore.open();
     return report;
-  }
-
-  private get store(): SnapshotStore {
-    if (this.storeHandle === null) throw new Error('init() must be called first');
-    return this.storeHandle;
   }
 
   private requireActive(): ActiveRun {
@@ -312,65 +302,12 @@ export class TrainerController implements TrainerApi {
     return this.interval.info();
   }
 
-  listRuns(): Promise<RunRecord[]> {
-    return this.store.listRuns();
-  }
-
-  listSnapshots(runId: string): Promise<SnapshotManifest[]> {
-    return this.store.listSnapshots(runId);
-  }
-
   async deleteRun(runId: string): Promise<void> {
     if (this.active?.run.id === runId) {
       await this.drop();
       this.setStatus('idle');
     }
     await this.store.deleteRun(runId);
-  }
-
-  pinSnapshot(snapshotId: string, pinned: boolean): Promise<void> {
-    return this.store.pinSnapshot(snapshotId, pinned);
-  }
-
-  deleteSnapshot(snapshotId: string): Promise<void> {
-    return this.store.deleteSnapshot(snapshotId);
-  }
-
-  async exportCheckpoint(runId: string, snapshotId?: string): Promise<CheckpointFile> {
-    const run = await this.store.getRun(runId);
-    if (run === undefined) throw new NoRunError(`Run ${runId} no longer exists.`);
-    const id = snapshotId ?? run.latestSnapshotId;
-    if (id === null) throw new NoRunError('The run has no snapshot to export yet.');
-    return exportSnapshot(this.store, run, id);
-  }
-
-  async inspectCheckpoint(file: Blob): Promise<CheckpointSummary> {
-    const decoded = await decodeCheckpoint(file);
-    const { config, step } = decoded.manifest;
-    return {
-      runName: decoded.runName,
-      model: config.model,
-      step,
-      lr: config.lr,
-      steps: config.steps,
-      formatVersion: decoded.formatVersion,
-    };
-  }
-
-  async importCheckpoint(file: Blob, dataset: UserDataset | null): Promise<RunRecord> {
-    return writeRunFrom(this.store, await decodeFile(file), dataset, null);
-  }
-
-  async forkRun(
-    source: { snapshotId: string } | { file: Blob },
-    options: ForkOptions,
-    dataset: UserDataset | null,
-  ): Promise<RunRecord> {
-    if ('file' in source)
-      return writeRunFrom(this.store, await decodeFile(source.file), dataset, options);
-    const payload = await this.store.loadSnapshot(source.snapshotId);
-    const run = await this.store.getRun(payload.manifest.runId);
-    return writeRunFrom(this.store, { payload, name: run?.name ?? 'run' }, dataset, options);
   }
 
   async debugFault(kind: 'crash' | 'device-loss'): Promise<void> {
