@@ -7,6 +7,7 @@ import {
   type RunConfig,
 } from './shared/config';
 import { serializeError } from './shared/errors';
+import { CURRENT_FORMAT_VERSION } from './shared/checkpoint/format-version';
 import { createCheckpointPanel } from './ui/checkpoint-panel';
 import { createConfigForm } from './ui/config-form';
 import { createControls } from './ui/controls';
@@ -81,6 +82,15 @@ const snapshotsPanel = createSnapshotsPanel(mount('snapshots-panel'), {
       refresh(page.currentRun);
     }),
   onExport: (snapshotId) => act(() => page.exportCheckpoint(snapshotId)),
+  onFork: (s) =>
+    checkpoints.showPending({ snapshotId: s.id }, `Snapshot at step ${s.step}`, {
+      runName: page.currentRun?.name ?? '',
+      model: s.config.model,
+      step: s.step,
+      lr: s.config.lr,
+      steps: s.config.steps,
+      formatVersion: CURRENT_FORMAT_VERSION,
+    }),
 });
 const storage = createStorageMeter(mount('storage-meter'));
 const interval = createSnapshotInterval(mount('snapshot-interval'), settings.snapshot, (policy) =>
@@ -110,12 +120,12 @@ const checkpoints = createCheckpointPanel(mount('checkpoint-panel'), {
     act(async () => {
       checkpoints.clearPending();
       errors.clear();
-      checkpoints.showPending(file, await page.api.inspectCheckpoint(file));
+      checkpoints.showPending({ file }, file.name, await page.api.inspectCheckpoint(file));
     }),
   onImportNew: (file) =>
     act(() => page.importCheckpoint(file, false).then(checkpoints.clearPending)),
   onReplace: (file) => act(() => page.importCheckpoint(file, true).then(checkpoints.clearPending)),
-  onFork: (file, options) => act(() => page.fork({ file }, options).then(checkpoints.clearPending)),
+  onFork: (source, options) => act(() => page.fork(source, options).then(checkpoints.clearPending)),
 });
 
 const page = new TrainerPage(

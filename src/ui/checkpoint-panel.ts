@@ -2,18 +2,21 @@ import type { CheckpointSummary } from '../shared/api';
 import type { ForkOptions } from '../shared/api';
 import { element } from './element';
 
+/** What a fine-tuning run starts from: a checkpoint file or a stored snapshot. */
+export type CheckpointSource = { readonly file: File } | { readonly snapshotId: string };
+
 export interface CheckpointPanelHandlers {
   onExport(): void;
   /** A file was chosen or dropped: inspect it and call showPending (or report the refusal). */
   onFile(file: File): void;
   onImportNew(file: File): void;
   onReplace(file: File): void;
-  onFork(file: File, options: ForkOptions): void;
+  onFork(source: CheckpointSource, options: ForkOptions): void;
 }
 
 export interface CheckpointPanelController {
-  /** Shows what a validated file holds and offers what can be done with it. */
-  showPending(file: File, summary: CheckpointSummary): void;
+  /** Shows what a validated file (or a stored snapshot) holds and offers what can be done. */
+  showPending(source: CheckpointSource, label: string, summary: CheckpointSummary): void;
   clearPending(): void;
   setEnabled(enabled: boolean): void;
 }
@@ -26,7 +29,7 @@ export function createCheckpointPanel(
   root: HTMLElement,
   handlers: CheckpointPanelHandlers,
 ): CheckpointPanelController {
-  let pending: File | null = null;
+  let pending: CheckpointSource | null = null;
   const exportButton = element('button', { type: 'button' }, 'Export checkpoint');
   exportButton.addEventListener('click', () => handlers.onExport());
   const input = element('input', { type: 'file', id: 'checkpoint-file', accept: '.safetensors' });
@@ -42,11 +45,12 @@ export function createCheckpointPanel(
   const importNew = element('button', { type: 'button' }, 'Import as new run');
   const replace = element('button', { type: 'button' }, 'Replace current run');
   const fork = element('button', { type: 'button' }, 'New run from this checkpoint');
-  const withPending = (fn: (file: File) => void) => () => pending && fn(pending);
-  importNew.addEventListener('click', withPending(handlers.onImportNew));
+  const withFile = (fn: (file: File) => void) => () =>
+    pending !== null && 'file' in pending && fn(pending.file);
+  importNew.addEventListener('click', withFile(handlers.onImportNew));
   replace.addEventListener(
     'click',
-    withPending((file) => {
+    withFile((file) => {
       if (
         confirm(
           'Replace the current run with this checkpoint? The current run and its snapshots are deleted.',
@@ -56,16 +60,14 @@ export function createCheckpointPanel(
       }
     }),
   );
-  fork.addEventListener(
-    'click',
-    withPending((file) =>
-      handlers.onFork(file, {
-        ...(lr.value !== '' ? { lr: Number(lr.value) } : {}),
-        ...(steps.value !== '' ? { steps: Number(steps.value) } : {}),
-        resetOptimizer: reset.checked,
-      }),
-    ),
-  );
+  fork.addEventListener('click', () => {
+    if (pending === null) return;
+    handlers.onFork(pending, {
+      ...(lr.value !== '' ? { lr: Number(lr.value) } : {}),
+      ...(steps.value !== '' ? { steps: Number(steps.value) } : {}),
+      resetOptimizer: reset.checked,
+    });
+  });
   const choices = element(
     'div',
     { class: 'checkpoint-choices', hidden: true },
@@ -100,9 +102,12 @@ export function createCheckpointPanel(
   root.replaceChildren(element('h2', {}, 'Checkpoint file'), exportButton, zone, choices);
 
   return {
-    showPending(file, info) {
-      pending = file;
-      summary.textContent = `${file.name}: ${info.runName}, ${info.model} at step ${info.step} (format v${info.formatVersion}).`;
+    showPending(source, label, info) {
+      pending = source;
+      summary.textContent = `${label}: ${info.runName}, ${info.model} at step ${info.step} (format v${info.formatVersion}).`;
+      const isFile = 'file' in source;
+      importNew.hidden = !isFile;
+      replace.hidden = !isFile;
       lr.value = String(info.lr);
       steps.value = String(info.steps);
       choices.hidden = false;

@@ -9,6 +9,8 @@ export interface SnapshotsPanelHandlers {
   /** Called only after the user confirmed the deletion. */
   onDelete(snapshotId: string): void;
   onExport(snapshotId: string): void;
+  /** Offers a new run from this snapshot's weights (fine-tuning). */
+  onFork(snapshot: SnapshotManifest): void;
 }
 
 export interface SnapshotsPanelController {
@@ -98,6 +100,7 @@ export function createSnapshotsPanel(
             if (confirm(`Delete the snapshot at step ${step}?${note}`)) handlers.onDelete(s.id);
           }),
           button('Export', `Export snapshot at step ${step}`, () => handlers.onExport(s.id)),
+          button('Fine-tune', `Fine-tune from step ${step}`, () => handlers.onFork(s)),
         ),
       ),
     );

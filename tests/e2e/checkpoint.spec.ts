@@ -107,3 +107,22 @@ test('a bad file is refused with its named error and the snapshots stay as they 
     await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-snapshot-id'))),
   ).toEqual(before);
 });
+
+test('a new run from a snapshot, with a new learning rate and a fresh optimizer', async ({
+  page,
+}) => {
+  await page.goto(`/?backend=cpu&${TINY}`);
+  await waitForStep(page, 3);
+  const step = await pauseAndSnapshot(page);
+  await page.getByRole('button', { name: `Fine-tune from step ${step}` }).click();
+  await expect(page.getByTestId('checkpoint-summary')).toContainText(`at step ${step}`);
+  await expect(page.getByRole('button', { name: 'Import as new run' })).toBeHidden();
+  await page.getByLabel('New learning rate').fill('0.001');
+  await page.getByLabel('Reset optimizer state').check();
+  await page.getByRole('button', { name: 'New run from this checkpoint' }).click();
+  await expect(page.getByTestId('notice')).toContainText(`(fork, lr 0.001) from step ${step}`);
+  await expect(page.getByTestId('run-item')).toHaveCount(2);
+  await expect(page.getByLabel('Learning rate', { exact: true })).toHaveValue('0.001');
+  await waitForStep(page, step + 2);
+  await expect(page.getByTestId('error')).toHaveText('');
+});
