@@ -81,9 +81,19 @@ export interface RunRecord {
   readonly latestSnapshotId: string | null;
 }
 
+/**
+ * A tensor's bytes: in memory, or a Blob, which Chromium keeps outside the JS heap (and spills
+ * to disk), so a large state can be written, stored and exported without holding it all in JS.
+ */
+export type TensorBytes = ArrayBuffer | Blob;
+
+export function byteSize(bytes: TensorBytes): number {
+  return bytes instanceof Blob ? bytes.size : bytes.byteLength;
+}
+
 /** A snapshot's host state plus its tensors' bytes, the unit that store and file formats move. */
-export interface SnapshotPayload {
+export interface SnapshotPayload<D extends TensorBytes = ArrayBuffer> {
   readonly manifest: SnapshotManifest;
   /** Same order as manifest.tensors. */
-  readonly data: readonly ArrayBuffer[];
+  readonly data: readonly D[];
 }

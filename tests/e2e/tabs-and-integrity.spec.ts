@@ -60,12 +60,13 @@ test('a corrupted newest snapshot makes the resume fall back to the previous one
       });
     const [run] = await request(db.transaction('runs').objectStore('runs').getAll());
     const id = run.latestSnapshotId as string;
-    const tx = db.transaction('tensors', 'readwrite');
-    const store = tx.objectStore('tensors');
-    const row = await request(store.get(IDBKeyRange.bound([id], [id, []])));
-    const bytes = new Uint8Array(row.data as ArrayBuffer);
+    const tensors = db.transaction('tensors').objectStore('tensors');
+    const row = await request(tensors.get(IDBKeyRange.bound([id], [id, []])));
+    const bytes = new Uint8Array(await (row.data as Blob).arrayBuffer());
     bytes[0] ^= 0x01;
-    await request(store.put({ ...row, data: bytes.buffer }));
+    // Reading the Blob is not an IndexedDB request, so the first transaction has ended.
+    const write = db.transaction('tensors', 'readwrite').objectStore('tensors');
+    await request(write.put({ ...row, data: new Blob([bytes]) }));
     db.close();
   });
 

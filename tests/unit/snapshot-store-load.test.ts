@@ -5,9 +5,10 @@ import { bytesOf, freshStore, makePayload, makeRun, seededRun } from './store-fi
 async function flipByte(raw: TrainerDatabase, snapshotId: string, name: string): Promise<void> {
   const row = await raw.get('tensors', [snapshotId, name]);
   if (row === undefined) throw new Error(`no row ${snapshotId}/${name}`);
-  const copy = row.data.slice(0);
+  // Stored as a Blob: write the tampered bytes back as one, as the store would find them.
+  const copy = row.data instanceof Blob ? await row.data.arrayBuffer() : row.data.slice(0);
   new Uint8Array(copy)[5] ^= 0x01;
-  await raw.put('tensors', { ...row, data: copy });
+  await raw.put('tensors', { ...row, data: new Blob([copy]) });
 }
 
 describe('SnapshotStore load verification', () => {
@@ -120,5 +121,31 @@ describe('SnapshotStore loadLatestGood', () => {
       message: expect.stringMatching(/no snapshot to resume from/),
     });
     await expect(store.loadLatestGood('nope')).rejects.toMatchObject({ name: 'NoRunError' });
+  });
+});
+
+describe('tensor storage', () => {
+  it('keeps tensors as Blobs and hands back verified bytes, or the Blobs for an export', async () => {
+    const { store, raw } = await freshStore();
+    await seededRun(store, 'r1', [10]);
+    const row = await raw.get('tensors', ['r1-s10', 'model/w']);
+    expect(row?.data).toBeInstanceOf(Blob);
+    const loaded = await store.loadSnapshot('r1-s10');
+    expect(loaded.data.every((d) => d instanceof ArrayBuffer)).toBe(true);
+    const blobs = await store.loadSnapshotBlobs('r1-s10');
+    expect(blobs.data.every((d) => d instanceof Blob)).toBe(true);
+    expect(await Promise.all(blobs.data.map((b) => (b as Blob).arrayBuffer()))).toEqual(
+      loaded.data,
+    );
+    await flipByte(raw, 'r1-s10', 'model/w');
+    await expect(store.loadSnapshotBlobs('r1-s10')).rejects.toThrow(/"model\/w" has SHA-256/);
+  });
+
+  it('still reads a row stored as an ArrayBuffer', async () => {
+    const { store, raw } = await freshStore();
+    await seededRun(store, 'r1', [10]);
+    const row = (await raw.get('tensors', ['r1-s10', 'model/b']))!;
+    await raw.put('tensors', { ...row, data: await (row.data as Blob).arrayBuffer() });
+    await expect(store.loadSnapshot('r1-s10')).resolves.toBeDefined();
   });
 });

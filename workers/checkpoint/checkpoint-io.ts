@@ -28,7 +28,7 @@ export async function exportSnapshot(
   run: RunRecord,
   snapshotId: string,
 ): Promise<ExportedFile> {
-  const payload = await store.loadSnapshot(snapshotId);
+  const payload = await store.loadSnapshotBlobs(snapshotId);
   return {
     fileName: checkpointFileName(run.name, payload.manifest.step),
     blob: encodeCheckpoint(payload, run.name),

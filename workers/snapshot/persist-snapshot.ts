@@ -35,8 +35,7 @@ export interface Committed {
 
 /**
  * Phase two: read each captured tensor back, hash it, release its device reference, and commit
- * everything in one transaction. Tensors are read one at a time so the readback never holds
- * more than one extra tensor beyond what is already copied for the commit.
+ * everything in one transaction. Tensors are read one at a time and moved into Blobs.
  */
 export async function persistSnapshot(
   store: SnapshotStore,
@@ -44,12 +43,14 @@ export async function persistSnapshot(
   ctx: SnapshotContext,
 ): Promise<Committed> {
   const records: TensorRecord[] = [];
-  const data: ArrayBuffer[] = [];
+  const data: Blob[] = [];
   try {
     for (const [name, tensor] of captured.state.tensors) {
       const bytes = await tensorBytes(tensor);
       records.push(await tensorRecord(name, tensor.dtype as TensorDType, tensor.shape, bytes));
-      data.push(bytes);
+      // Into a Blob at once: the browser keeps its bytes outside the JS heap, so the readback
+      // holds one tensor in JS memory at a time, not the whole state until the commit.
+      data.push(new Blob([bytes]));
     }
   } finally {
     disposeCaptured(captured.state);
@@ -66,7 +67,7 @@ export async function persistSnapshot(
     appVersion,
     tfjsVersion: tf.version.tfjs,
     tensors: records,
-    bytes: data.reduce((sum, d) => sum + d.byteLength, 0),
+    bytes: data.reduce((sum, d) => sum + d.size, 0),
     valLoss: captured.valLoss,
     pinned: false,
   };

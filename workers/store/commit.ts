@@ -1,5 +1,5 @@
 import { NoRunError, SnapshotError } from '../../src/shared/errors';
-import type { SnapshotPayload } from '../../src/shared/snapshot';
+import type { SnapshotPayload, TensorBytes } from '../../src/shared/snapshot';
 import { inTransaction, Writes } from './in-transaction';
 import { selectPrunable, type PruneRule } from './retention';
 import { tensorRowsOf, type TrainerDatabase } from './store-schema';
@@ -29,7 +29,7 @@ const COMMIT_STORES = ['runs', 'snapshots', 'tensors'] as const;
  */
 export async function writeSnapshot(
   db: TrainerDatabase,
-  payload: SnapshotPayload,
+  payload: SnapshotPayload<TensorBytes>,
   keepLast: number,
   attempt: number,
   faults: CommitFaults = {},
@@ -62,7 +62,9 @@ export async function writeSnapshot(
     const writes = new Writes();
     manifest.tensors.forEach((record, index) => {
       faults.beforeTensorPut?.({ snapshotId: manifest.id, name: record.name, index, attempt });
-      writes.add(tensors.put({ snapshotId: manifest.id, name: record.name, data: data[index] }));
+      const bytes = data[index]!;
+      const blob = bytes instanceof Blob ? bytes : new Blob([bytes]);
+      writes.add(tensors.put({ snapshotId: manifest.id, name: record.name, data: blob }));
     });
     writes.add(snapshots.put(manifest));
     writes.add(runs.put({ ...run, latestSnapshotId: manifest.id }));

@@ -1,5 +1,5 @@
 import { NoRunError, NoSnapshotError, SnapshotCorruptError } from '../../src/shared/errors';
-import type { SnapshotManifest, SnapshotPayload } from '../../src/shared/snapshot';
+import type { SnapshotManifest, SnapshotPayload, TensorBytes } from '../../src/shared/snapshot';
 import { newestFirst } from './retention';
 import { tensorRowsOf, type TensorRow, type TrainerDatabase } from './store-schema';
 import { noRunError, noSnapshotError } from './store-errors';
@@ -29,7 +29,25 @@ export async function loadSnapshot(db: TrainerDatabase, id: string): Promise<Sna
   ]);
   if (manifest === undefined) throw noSnapshotError(id);
   const byName = new Map<string, TensorRow>(rows.map((row) => [row.name, row]));
-  return { manifest, data: await verifyRows(manifest, byName) };
+  return { manifest, data: await verifyRows(manifest, byName, (bytes) => bytes) };
+}
+
+/**
+ * Like loadSnapshot, but hands back the stored Blobs (each verified on the way) rather than
+ * their bytes, so an export of a large state never holds it all in memory.
+ */
+export async function loadSnapshotBlobs(
+  db: TrainerDatabase,
+  id: string,
+): Promise<SnapshotPayload<TensorBytes>> {
+  const tx = db.transaction(['snapshots', 'tensors'], 'readonly');
+  const [manifest, rows] = await Promise.all([
+    tx.objectStore('snapshots').get(id),
+    tx.objectStore('tensors').getAll(tensorRowsOf(id)),
+  ]);
+  if (manifest === undefined) throw noSnapshotError(id);
+  const byName = new Map<string, TensorRow>(rows.map((row) => [row.name, row]));
+  return { manifest, data: await verifyRows(manifest, byName, (_, row) => row.data) };
 }
 
 /** A run's snapshots, newest first. */

@@ -1,7 +1,18 @@
-import type { RunRecord, SnapshotManifest, SnapshotPayload } from '../../src/shared/snapshot';
+import type {
+  RunRecord,
+  SnapshotManifest,
+  SnapshotPayload,
+  TensorBytes,
+} from '../../src/shared/snapshot';
 import { pruneForSpace, writeSnapshot, type CommitFaults } from './commit';
 import { inTransaction } from './in-transaction';
-import { loadLatestGood, loadSnapshot, runSnapshots, type LatestGood } from './load';
+import {
+  loadLatestGood,
+  loadSnapshot,
+  loadSnapshotBlobs,
+  runSnapshots,
+  type LatestGood,
+} from './load';
 import { isQuotaError, storageQuotaError } from './quota';
 import { checkPolicy, DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 import { addRun, checkDataset, removeRun, removeSnapshot } from './run-admin';
@@ -87,7 +98,7 @@ export class SnapshotStore {
    * it throws, and must never delete the run's last good snapshot.
    */
   async commitSnapshot(
-    payload: SnapshotPayload,
+    payload: SnapshotPayload<TensorBytes>,
     policy: RetentionPolicy = DEFAULT_RETENTION,
   ): Promise<CommitResult> {
     checkPolicy(policy);
@@ -132,6 +143,11 @@ export class SnapshotStore {
 
   loadSnapshot(id: string): Promise<SnapshotPayload> {
     return loadSnapshot(this.db, id);
+  }
+
+  /** The stored Blobs of a snapshot, every tensor verified, for an export. */
+  loadSnapshotBlobs(id: string): Promise<SnapshotPayload<TensorBytes>> {
+    return loadSnapshotBlobs(this.db, id);
   }
 
   loadLatestGood(runId: string, fromSnapshotId?: string): Promise<LatestGood> {

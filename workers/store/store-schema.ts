@@ -1,5 +1,5 @@
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
-import type { RunRecord, SnapshotManifest } from '../../src/shared/snapshot';
+import type { RunRecord, SnapshotManifest, TensorBytes } from '../../src/shared/snapshot';
 
 export const DEFAULT_DB_NAME = 'tab-trainer';
 export const DB_VERSION = 1;
@@ -12,11 +12,14 @@ export interface DatasetRecord {
   readonly text: string;
 }
 
-/** One tensor's bytes; its shape, dtype and hash live in the snapshot's manifest. */
+/**
+ * One tensor's bytes; its shape, dtype and hash live in the snapshot's manifest. Written as a
+ * Blob (kept out of the JS heap by the browser); an ArrayBuffer row reads back as well.
+ */
 export interface TensorRow {
   readonly snapshotId: string;
   readonly name: string;
-  readonly data: ArrayBuffer;
+  readonly data: TensorBytes;
 }
 
 export interface TrainerDB extends DBSchema {

@@ -1,6 +1,12 @@
 import { SnapshotCorruptError, SnapshotError } from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
-import type { SnapshotManifest, SnapshotPayload, TensorRecord } from '../../src/shared/snapshot';
+import {
+  byteSize,
+  type SnapshotManifest,
+  type SnapshotPayload,
+  type TensorBytes,
+  type TensorRecord,
+} from '../../src/shared/snapshot';
 import type { TensorRow } from './store-schema';
 import { expectedByteLength } from './tensor-record';
 
@@ -8,7 +14,7 @@ import { expectedByteLength } from './tensor-record';
  * Checks a payload before anything is written. Must reject every payload whose rows would not
  * load back as exactly this manifest, so that a commit never stores a snapshot born corrupt.
  */
-export function validatePayload(payload: SnapshotPayload): void {
+export function validatePayload(payload: SnapshotPayload<TensorBytes>): void {
   const { manifest, data } = payload;
   const fail = (why: string): never => {
     throw new SnapshotError(
@@ -24,10 +30,12 @@ export function validatePayload(payload: SnapshotPayload): void {
     if (names.has(record.name)) fail(`tensor "${record.name}" appears twice`);
     names.add(record.name);
     const bytes = data[i];
-    if (!(bytes instanceof ArrayBuffer)) fail(`tensor "${record.name}" is not an ArrayBuffer`);
-    if (bytes.byteLength !== record.byteLength) {
+    if (!(bytes instanceof ArrayBuffer || bytes instanceof Blob)) {
+      fail(`tensor "${record.name}" is neither an ArrayBuffer nor a Blob`);
+    }
+    if (byteSize(bytes!) !== record.byteLength) {
       fail(
-        `tensor "${record.name}" has ${bytes.byteLength} bytes, its manifest says ${record.byteLength}`,
+        `tensor "${record.name}" has ${byteSize(bytes!)} bytes, its manifest says ${record.byteLength}`,
       );
     }
     const shapeReason = shapeMismatch(record);
@@ -47,41 +55,59 @@ function shapeMismatch(record: TensorRecord): string | null {
     : `tensor "${record.name}" is ${layout} (${expected} bytes) but records ${record.byteLength} bytes`;
 }
 
-/** Why a stored tensor row does not match its manifest entry, or null when it matches. */
-export async function tensorRowProblem(
+/**
+ * Reads one stored tensor and checks it against its manifest entry: the verified bytes, or why
+ * they are wrong. Rows are read one at a time, so verifying holds one tensor in memory at most.
+ */
+export async function readVerified(
   record: TensorRecord,
   row: TensorRow | undefined,
-): Promise<string | null> {
-  if (row === undefined) return `tensor "${record.name}" is missing`;
-  if (!(row.data instanceof ArrayBuffer)) return `tensor "${record.name}" holds no bytes`;
-  if (row.data.byteLength !== record.byteLength) {
-    return `tensor "${record.name}" has ${row.data.byteLength} bytes, its manifest says ${record.byteLength}`;
+): Promise<{ bytes: ArrayBuffer } | { problem: string }> {
+  if (row === undefined) return { problem: `tensor "${record.name}" is missing` };
+  const data = row.data;
+  if (!(data instanceof ArrayBuffer || data instanceof Blob)) {
+    return { problem: `tensor "${record.name}" holds no bytes` };
+  }
+  if (byteSize(data) !== record.byteLength) {
+    return {
+      problem: `tensor "${record.name}" has ${byteSize(data)} bytes, its manifest says ${record.byteLength}`,
+    };
   }
   const shapeReason = shapeMismatch(record);
-  if (shapeReason !== null) return shapeReason;
-  const hash = await sha256Hex(row.data);
+  if (shapeReason !== null) return { problem: shapeReason };
+  const bytes = data instanceof Blob ? await data.arrayBuffer() : data;
+  const hash = await sha256Hex(bytes);
   if (hash !== record.sha256) {
-    return `tensor "${record.name}" has SHA-256 ${hash.slice(0, 12)}…, its manifest says ${record.sha256.slice(0, 12)}…`;
+    return {
+      problem: `tensor "${record.name}" has SHA-256 ${hash.slice(0, 12)}…, its manifest says ${record.sha256.slice(0, 12)}…`,
+    };
   }
-  return null;
+  return { bytes };
+}
+
+function corrupt(manifest: SnapshotManifest, problem: string): SnapshotCorruptError {
+  return new SnapshotCorruptError(
+    `The snapshot at step ${manifest.step} (${manifest.id}) is corrupt: ${problem}. Resume from an earlier snapshot.`,
+  );
 }
 
 /**
- * Verifies every tensor of a snapshot against its manifest. Must throw SnapshotCorruptError
- * naming the snapshot's step and the first bad tensor unless every row is present and exact.
+ * Verifies every tensor of a snapshot against its manifest, in order. Must throw
+ * SnapshotCorruptError naming the snapshot's step and the first bad tensor unless every row is
+ * present and exact. `keep` decides what is returned per tensor: the bytes (to restore) or the
+ * stored Blob (to export without holding the state in memory).
  */
-export async function verifyRows(
+export async function verifyRows<D>(
   manifest: SnapshotManifest,
   rows: ReadonlyMap<string, TensorRow>,
-): Promise<ArrayBuffer[]> {
-  const problems = await Promise.all(
-    manifest.tensors.map((record) => tensorRowProblem(record, rows.get(record.name))),
-  );
-  const problem = problems.find((p): p is string => p !== null);
-  if (problem !== undefined) {
-    throw new SnapshotCorruptError(
-      `The snapshot at step ${manifest.step} (${manifest.id}) is corrupt: ${problem}. Resume from an earlier snapshot.`,
-    );
+  keep: (bytes: ArrayBuffer, row: TensorRow) => D,
+): Promise<D[]> {
+  const out: D[] = [];
+  for (const record of manifest.tensors) {
+    const row = rows.get(record.name);
+    const result = await readVerified(record, row);
+    if ('problem' in result) throw corrupt(manifest, result.problem);
+    out.push(keep(result.bytes, row!));
   }
-  return manifest.tensors.map((record) => (rows.get(record.name) as TensorRow).data);
+  return out;
 }

@@ -1,5 +1,5 @@
 import { SnapshotCorruptError } from '../errors';
-import type { SnapshotPayload } from '../snapshot';
+import { byteSize, type SnapshotPayload, type TensorBytes } from '../snapshot';
 import { encodeCheckpointMetadata } from './checkpoint-metadata';
 import { toSafetensorsDType } from './safetensors-dtype';
 import { safetensorsParts } from './safetensors-write';
@@ -12,7 +12,7 @@ export const CHECKPOINT_MIME = 'application/octet-stream';
  * hashes the snapshot already holds: export neither copies the tensors into one buffer nor hashes
  * them again (import verifies every hash).
  */
-export function encodeCheckpoint(payload: SnapshotPayload, runName: string): Blob {
+export function encodeCheckpoint(payload: SnapshotPayload<TensorBytes>, runName: string): Blob {
   const { manifest, data } = payload;
   if (data.length !== manifest.tensors.length) {
     throw new SnapshotCorruptError(
@@ -21,13 +21,13 @@ export function encodeCheckpoint(payload: SnapshotPayload, runName: string): Blo
     );
   }
   const tensors = manifest.tensors.map((t, i) => {
-    if (data[i].byteLength !== t.byteLength) {
+    if (byteSize(data[i]!) !== t.byteLength) {
       throw new SnapshotCorruptError(
-        `Snapshot ${manifest.id}'s tensor ${t.name} has ${data[i].byteLength} bytes, not the ` +
+        `Snapshot ${manifest.id}'s tensor ${t.name} has ${byteSize(data[i]!)} bytes, not the ` +
           `${t.byteLength} its manifest says, so it cannot be exported. Export an older snapshot.`,
       );
     }
-    return { name: t.name, dtype: toSafetensorsDType(t.dtype), shape: t.shape, data: data[i] };
+    return { name: t.name, dtype: toSafetensorsDType(t.dtype), shape: t.shape, data: data[i]! };
   });
   const parts = safetensorsParts(tensors, encodeCheckpointMetadata(manifest, runName));
   return new Blob(parts, { type: CHECKPOINT_MIME });

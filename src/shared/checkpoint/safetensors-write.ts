@@ -1,3 +1,4 @@
+import { byteSize, type TensorBytes } from '../snapshot';
 import { CheckpointLimitError } from '../errors';
 import { elementCount } from '../model-spec';
 import { MAX_HEADER_BYTES } from './limits';
@@ -8,7 +9,7 @@ export interface TensorToWrite {
   readonly name: string;
   readonly dtype: SafetensorsDType;
   readonly shape: readonly number[];
-  readonly data: ArrayBuffer;
+  readonly data: TensorBytes;
 }
 
 const SPACE = 0x20;
@@ -64,9 +65,9 @@ export function safetensorsParts(
 ): BlobPart[] {
   for (const t of tensors) {
     const expected = elementCount(t.shape) * dtypeBytes(t.dtype);
-    if (t.data.byteLength !== expected) {
+    if (byteSize(t.data) !== expected) {
       throw new RangeError(
-        `tensor ${t.name} has ${t.data.byteLength} bytes, its shape ` +
+        `tensor ${t.name} has ${byteSize(t.data)} bytes, its shape ` +
           `[${t.shape.join(', ')}] needs ${expected}`,
       );
     }
