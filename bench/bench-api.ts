@@ -40,8 +40,12 @@ export interface TrainingRow {
   readonly warmup_ms: number | null;
   readonly steps: number;
   readonly step_ms_median: number | null;
+  /** The spread of the timed steps: a max far above the median means warm-up was too short. */
+  readonly step_ms_min: number | null;
+  readonly step_ms_max: number | null;
   readonly steps_per_s: number | null;
   readonly tokens_per_s: number | null;
+  /** Losses of the first and the last step. Data order is seeded, so backends agree at equal steps. */
   readonly first_loss: number | null;
   readonly last_loss: number | null;
   /** Steps (warm-up included) whose loss was NaN or infinite. */

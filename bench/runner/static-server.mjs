@@ -15,9 +15,14 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Resolves a URL path inside root, or null for one that climbs out of it. */
+/** Resolves a URL path inside root, or null for one that climbs out of it or is malformed. */
 function fileFor(root, urlPath) {
-  const decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  } catch {
+    return null;
+  }
   const relative = normalize(decoded.endsWith('/') ? `${decoded}index.html` : decoded);
   const file = join(root, relative);
   return file === root || file.startsWith(root + sep) ? file : null;

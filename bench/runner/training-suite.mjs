@@ -30,6 +30,10 @@ function describe(config) {
   return `e${embed} w${width} l${layers} c${context}`;
 }
 
+function lossAtStep(r) {
+  return r.last_loss === null ? '-' : `${fixed(3)(r.last_loss)}@${r.warmup_steps + r.steps}`;
+}
+
 export const trainingSuite = {
   name: 'training',
 
@@ -65,6 +69,8 @@ export const trainingSuite = {
       warmup_ms: null,
       steps: 0,
       step_ms_median: null,
+      step_ms_min: null,
+      step_ms_max: null,
       steps_per_s: null,
       tokens_per_s: null,
       first_loss: null,
@@ -90,10 +96,12 @@ export const trainingSuite = {
     },
     { title: 'warmup ms', value: (r) => fixed(0)(r.warmup_ms), right: true },
     { title: 'steps', value: (r) => r.steps, right: true },
-    { title: 'step ms', value: (r) => fixed(1)(r.step_ms_median), right: true },
+    { title: 'median ms', value: (r) => fixed(1)(r.step_ms_median), right: true },
     { title: 'steps/s', value: (r) => fixed(2)(r.steps_per_s), right: true },
     { title: 'tokens/s', value: (r) => fixed(0)(r.tokens_per_s), right: true },
-    { title: 'loss', value: (r) => fixed(3)(r.last_loss), right: true },
+    { title: 'max ms', value: (r) => fixed(1)(r.step_ms_max), right: true },
+    // Backends agree at equal steps (seeded data order), so the step goes with the loss.
+    { title: 'loss@step', value: lossAtStep, right: true },
     { title: 'status', value: (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason}`) },
   ],
 };

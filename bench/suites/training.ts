@@ -1,9 +1,4 @@
-import {
-  DEFAULT_CONFIG,
-  validateConfig,
-  type BackendName,
-  type RunConfig,
-} from '../../src/shared/config';
+import { DEFAULT_CONFIG, validateConfig, type BackendName } from '../../src/shared/config';
 import { elementCount, modelSpec, stateBytes } from '../../src/shared/model-spec';
 import { selectBackend } from '../../workers/training/backend';
 import { bundledDataset, checkBatchFits } from '../../workers/training/run-setup';
@@ -74,15 +69,16 @@ export async function runTrainingCase(spec: TrainingCase): Promise<TrainingRow> 
     warmup_ms: null,
     steps: 0,
     step_ms_median: null,
+    step_ms_min: null,
+    step_ms_max: null,
     steps_per_s: null,
     tokens_per_s: null,
     first_loss: null,
     last_loss: null,
     nonfinite_losses: 0,
   };
-  let config: RunConfig;
   try {
-    config = validateConfig({ ...DEFAULT_CONFIG, ...spec.config, steps: 0 });
+    const config = validateConfig({ ...DEFAULT_CONFIG, ...spec.config, steps: 0 });
     const dataset = await bundledDataset();
     checkBatchFits(config, dataset);
     const vocab = dataset.data.vocab.length;
@@ -127,6 +123,8 @@ async function measure(
       warmup_ms: round(warmupMs),
       steps: stepMs.length,
       step_ms_median: round(stepMsMedian),
+      step_ms_min: round(Math.min(...stepMs)),
+      step_ms_max: round(Math.max(...stepMs)),
       steps_per_s: round(stepsPerS),
       tokens_per_s: round(stepsPerS * session.tokensPerStep),
       first_loss: losses[0] ?? null,
