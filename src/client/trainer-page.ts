@@ -1,6 +1,11 @@
 import type { Remote } from 'comlink';
 import type { ForkOptions, TrainerApi, TrainerEvent, UserDataset } from '../shared/api';
-import type { RunConfig, SessionSettings, SnapshotIntervalInfo } from '../shared/config';
+import {
+  configToParams,
+  type RunConfig,
+  type SessionSettings,
+  type SnapshotIntervalInfo,
+} from '../shared/config';
 import type { RunRecord } from '../shared/snapshot';
 import { showEvent, type TrainingView } from './event-view';
 import { ProgressChannel } from './progress-channel';
@@ -88,8 +93,10 @@ export class TrainerPage {
   /** Starts a fresh run on the form's config and the chosen text (or the bundled names). */
   async newRun(config: RunConfig, dataset: UserDataset | null = this.dataset): Promise<void> {
     this.view.errors.clear();
-    await this.leave();
+    // The worker checks the config and the text before it stops the current run, so a refused
+    // new run leaves the current one training.
     const run = await this.api.newRun(config, dataset);
+    this.releaseRole();
     this.dataset = dataset;
     this.run = run;
     if (!(await this.lock.tryAcquire(run.id))) throw new Error('A new run cannot be locked.');
@@ -166,7 +173,15 @@ export class TrainerPage {
     await this.api.start();
   }
 
+  /** Puts the shown run's config in the address bar, so the page's URL is its shareable link. */
+  private showLink(run: RunRecord): void {
+    const params = new URLSearchParams(location.search);
+    for (const [key, value] of configToParams(run.config)) params.set(key, value);
+    history.replaceState(history.state, '', `${location.pathname}?${params}`);
+  }
+
   private resetView(run: RunRecord): void {
+    this.showLink(run);
     this.view.stats.reset();
     this.view.chart.reset();
     this.view.samples.clear();
@@ -177,6 +192,10 @@ export class TrainerPage {
   /** Stops training this tab's run (keeping it stored) and lets go of its lock. */
   private async leave(): Promise<void> {
     if (this.role === 'writer') await this.api.pause();
+    this.releaseRole();
+  }
+
+  private releaseRole(): void {
     this.channel.watch(null);
     this.lock.release();
     this.role = 'none';

@@ -59,9 +59,6 @@ export class CheckpointIntegrityError extends TrainerError {
 export class CheckpointDatasetError extends TrainerError {
   override name = 'CheckpointDatasetError';
 }
-export class RunLockedError extends TrainerError {
-  override name = 'RunLockedError';
-}
 
 export interface SerializedError {
   readonly name: string;

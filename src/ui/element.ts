@@ -17,3 +17,14 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   node.append(...children);
   return node;
 }
+
+/** A button whose accessible name (`label`) says more than its visible text, e.g. which row. */
+export function labelledButton(
+  text: string,
+  label: string,
+  onClick: () => void,
+): HTMLButtonElement {
+  const btn = element('button', { type: 'button', 'aria-label': label }, text);
+  btn.addEventListener('click', () => onClick());
+  return btn;
+}

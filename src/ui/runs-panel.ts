@@ -1,5 +1,5 @@
 import type { RunRecord } from '../shared/snapshot';
-import { element } from './element';
+import { element, labelledButton as button } from './element';
 import { formatTime } from './format';
 
 export interface RunsPanelHandlers {
@@ -85,10 +85,4 @@ export function createRunsPanel(
       applyEnabled();
     },
   };
-}
-
-function button(text: string, label: string, onClick: () => void): HTMLButtonElement {
-  const btn = element('button', { type: 'button', 'aria-label': label }, text);
-  btn.addEventListener('click', () => onClick());
-  return btn;
 }

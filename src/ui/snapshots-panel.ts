@@ -1,5 +1,5 @@
 import type { SnapshotManifest } from '../shared/snapshot';
-import { element } from './element';
+import { element, labelledButton as button } from './element';
 import { formatBytes, formatTime } from './format';
 
 export interface SnapshotsPanelHandlers {
@@ -108,7 +108,8 @@ export function createSnapshotsPanel(
 
   return {
     render(snapshots, latestId) {
-      const sorted = [...snapshots].sort((a, b) => b.step - a.step || b.createdAt - a.createdAt);
+      // Newest commit first, as retention counts them: after a roll back the live branch leads.
+      const sorted = [...snapshots].sort((a, b) => b.createdAt - a.createdAt || b.step - a.step);
       body.replaceChildren(...sorted.map((s) => row(s, s.id === latestId)));
       table.hidden = sorted.length === 0;
       empty.hidden = sorted.length > 0;
@@ -119,10 +120,4 @@ export function createSnapshotsPanel(
       applyEnabled();
     },
   };
-}
-
-function button(text: string, label: string, onClick: () => void): HTMLButtonElement {
-  const btn = element('button', { type: 'button', 'aria-label': label }, text);
-  btn.addEventListener('click', () => onClick());
-  return btn;
 }

@@ -96,8 +96,37 @@ test("the snapshot interval is chosen by Young's formula from the measured cost"
   await expect(page.getByTestId('snapshot-interval')).toHaveText('Snapshots every 7 s (fixed)');
 });
 
+test('a refused training text is named and the current run trains on', async ({ page }) => {
+  await page.goto(`/?backend=cpu&${TINY}`);
+  await waitForStep(page, 2);
+  await page.getByLabel('Training text file').setInputFiles({
+    name: 'tiny.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('one\ntwo\nthree'),
+  });
+  await expect(page.getByTestId('error')).toContainText('DatasetError');
+  await expect(page.getByTestId('error')).toContainText('at least 10');
+  await expect(page.getByTestId('dataset-name')).toHaveText('names (bundled)');
+  await expect(page.getByTestId('status')).toHaveText('training');
+  const step = await stepOf(page);
+  await waitForStep(page, step + 2);
+});
+
 test('a bad URL config is named on the page', async ({ page }) => {
   await page.goto('/?backend=cpu&layers=9');
   await expect(page.getByTestId('error')).toContainText('ConfigError');
   await expect(page.getByTestId('error')).toContainText('layers');
+});
+
+test("the address bar carries the shown run's config, so the link reproduces the run", async ({
+  page,
+}) => {
+  await page.goto('/?backend=cpu&model=mlp&seed=7&batch=8&width=24&embed=4&context=2');
+  await waitForStep(page, 1);
+  const url = new URL(page.url());
+  expect(url.searchParams.get('seed')).toBe('7');
+  expect(url.searchParams.get('width')).toBe('24');
+  expect(url.searchParams.get('lr')).toBe('0.003');
+  expect(url.searchParams.get('backend')).toBe('cpu');
+  await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('7');
 });

@@ -1,0 +1,42 @@
+import { expect, test } from '@playwright/test';
+import { TINY, waitForStep } from './helpers';
+
+test('the snapshot list: pin keeps a snapshot past retention, roll back, delete', async ({
+  page,
+}) => {
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(`/?backend=cpu&${TINY}&snapshotSeconds=1`);
+  const initial = page.locator('[data-testid="snapshot-row"][data-step="0"]');
+  await expect(initial).toHaveCount(1);
+  await page.getByRole('button', { name: 'Pin snapshot at step 0' }).click();
+  await expect(initial).toHaveAttribute('data-pinned', 'true');
+
+  // Retention keeps the newest 3 (and the best): once the first later snapshot has been
+  // pruned, step 0 would have gone too, had it not been pinned.
+  const rows = page.getByTestId('snapshot-row');
+  await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(2);
+  const firstLater = await rows.evaluateAll((els) =>
+    Math.min(...els.map((e) => Number(e.getAttribute('data-step'))).filter((s) => s > 0)),
+  );
+  await expect(page.locator(`[data-testid="snapshot-row"][data-step="${firstLater}"]`)).toHaveCount(
+    0,
+  );
+  await expect(initial).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Resume from step 0' }).click();
+  await expect(page.getByTestId('notice')).toContainText('Rolled back');
+  await expect(page.getByTestId('notice')).toContainText('from step 0');
+  await expect(page.getByTestId('status')).toHaveText('training');
+  await waitForStep(page, 2);
+
+  await page.getByRole('button', { name: 'Unpin snapshot at step 0' }).click();
+  await expect(initial).not.toHaveAttribute('data-pinned', 'true');
+  const count = await rows.count();
+  const victim = await rows.last().getAttribute('data-step');
+  await page
+    .getByRole('button', { name: `Delete snapshot at step ${victim}` })
+    .last()
+    .click();
+  await expect.poll(() => rows.count()).toBeLessThanOrEqual(count);
+  await expect(page.getByTestId('error')).toHaveText('');
+});
