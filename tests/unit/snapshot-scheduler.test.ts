@@ -72,3 +72,14 @@ describe('SnapshotScheduler', () => {
     expect(scheduler.hasPending).toBe(false);
   });
 });
+
+describe('readChunks', () => {
+  it('groups consecutive items up to the chunk size, a larger item alone, order kept', async () => {
+    const { readChunks, READ_CHUNK_BYTES: max } =
+      await import('../../workers/snapshot/persist-snapshot');
+    const sizes = [max / 2, max / 2, 1, max * 3, 10, 20];
+    const chunks = readChunks(sizes, (s) => s);
+    expect(chunks).toEqual([[max / 2, max / 2], [1], [max * 3], [10, 20]]);
+    expect(readChunks([], (s: number) => s)).toEqual([]);
+  });
+});

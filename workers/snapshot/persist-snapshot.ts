@@ -34,8 +34,35 @@ export interface Committed {
 }
 
 /**
- * Phase two: read each captured tensor back, hash it, release its device reference, and commit
- * everything in one transaction. Tensors are read one at a time and moved into Blobs.
+ * Readbacks are issued together up to this many bytes. On a GPU each readback waits for the
+ * queue, which the training loop keeps filling: read one tensor at a time and a snapshot of a
+ * hundred tensors waits behind a hundred training steps. Reading in chunks waits a few times
+ * and still bounds the JS memory a snapshot holds at once.
+ */
+export const READ_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** Consecutive groups of tensors of at most READ_CHUNK_BYTES each (a larger tensor alone). */
+export function readChunks<T>(items: readonly T[], bytesOf: (item: T) => number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    const bytes = bytesOf(item);
+    if (current.length > 0 && size + bytes > READ_CHUNK_BYTES) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * Phase two: read the captured tensors back (a chunk at a time), hash them, move their bytes
+ * into Blobs, release the device references, and commit everything in one transaction.
  */
 export async function persistSnapshot(
   store: SnapshotStore,
@@ -45,12 +72,16 @@ export async function persistSnapshot(
   const records: TensorRecord[] = [];
   const data: Blob[] = [];
   try {
-    for (const [name, tensor] of captured.state.tensors) {
-      const bytes = await tensorBytes(tensor);
-      records.push(await tensorRecord(name, tensor.dtype as TensorDType, tensor.shape, bytes));
-      // Into a Blob at once: the browser keeps its bytes outside the JS heap, so the readback
-      // holds one tensor in JS memory at a time, not the whole state until the commit.
-      data.push(new Blob([bytes]));
+    const chunks = readChunks(captured.state.tensors, ([, t]) => t.size * 4);
+    for (const chunk of chunks) {
+      const read = await Promise.all(chunk.map(([, tensor]) => tensorBytes(tensor)));
+      for (const [i, [name, tensor]] of chunk.entries()) {
+        const bytes = read[i]!;
+        records.push(await tensorRecord(name, tensor.dtype as TensorDType, tensor.shape, bytes));
+        // Into a Blob at once: the browser keeps its bytes outside the JS heap, so a snapshot
+        // holds about one chunk in JS memory, never the whole state until the commit.
+        data.push(new Blob([bytes]));
+      }
     }
   } finally {
     disposeCaptured(captured.state);
