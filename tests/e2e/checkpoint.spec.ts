@@ -126,3 +126,28 @@ test('a new run from a snapshot, with a new learning rate and a fresh optimizer'
   await waitForStep(page, step + 2);
   await expect(page.getByTestId('error')).toHaveText('');
 });
+
+test('Replace current run, after a confirmation, swaps the run for the imported one', async ({
+  page,
+}, info) => {
+  await page.goto(`/?backend=cpu&${TINY}`);
+  await waitForStep(page, 3);
+  const step = await pauseAndSnapshot(page);
+  const file = path.join(info.outputDir, 'replace.safetensors');
+  await exportFile(page, 'Export checkpoint', file);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await waitForStep(page, step + 3);
+  const original = await page.getByTestId('run-item').getAttribute('data-run-id');
+
+  await page.getByLabel('Import checkpoint').setInputFiles(file);
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await page.getByRole('button', { name: 'Replace current run' }).click();
+  await expect(page.getByTestId('run-item')).toHaveAttribute('data-run-id', original!);
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Replace current run' }).click();
+  await expect(page.getByTestId('notice')).toContainText(`from step ${step}`);
+  await expect(page.getByTestId('run-item')).toHaveCount(1);
+  await expect(page.getByTestId('run-item')).not.toHaveAttribute('data-run-id', original!);
+  await expect(page.getByTestId('run-item')).toContainText('(imported)');
+});

@@ -115,6 +115,16 @@ export class TrainerController extends RunLibrary implements TrainerApi {
   async resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
     await this.drop();
     this.setStatus('resuming');
+    try {
+      return await this.restore(runId, snapshotId);
+    } catch (err) {
+      // Nothing is active now: the page offers New run, and the stored run is untouched.
+      this.setStatus('error');
+      throw err;
+    }
+  }
+
+  private async restore(runId: string, snapshotId?: string): Promise<ResumeReport> {
     const run = await this.store.getRun(runId);
     if (run === undefined) throw new NoRunError(`Run ${runId} no longer exists: start a new run.`);
     const text = await this.store.getDataset(run.dataset.id);
