@@ -45,7 +45,7 @@ function act(action: () => Promise<void>): void {
   page.ready
     .then(action)
     .catch((err: unknown) => errors.show(serializeError(err)))
-    .finally(() => controls.setBusy(false));
+    .finally(() => controls.setBusy(page.following));
 }
 
 const form = createConfigForm(mount('config-form'), initialConfig);

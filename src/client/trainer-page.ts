@@ -44,11 +44,20 @@ export class TrainerPage {
     private readonly settings: SessionSettings,
     private readonly hooks: PageHooks,
   ) {
-    this.channel = new ProgressChannel((event) => showEvent(view, event, this.run?.id ?? null));
+    this.channel = new ProgressChannel((event) => {
+      showEvent(view, event, this.run?.id ?? null);
+      // A watcher that joined mid-run hears no status change, but progress means training.
+      if (event.type === 'progress') view.stats.setStatus('training');
+    });
   }
 
   get currentRun(): RunRecord | null {
     return this.run;
+  }
+
+  /** True while another tab trains the shown run: this tab's training controls stay off. */
+  get following(): boolean {
+    return this.role === 'follower';
   }
 
   get api(): Remote<TrainerApi> {
