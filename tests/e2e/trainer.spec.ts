@@ -112,6 +112,18 @@ test('a refused training text is named and the current run trains on', async ({ 
   await waitForStep(page, step + 2);
 });
 
+test('a step budget stops the run with a snapshot; Start then says how to go on', async ({
+  page,
+}) => {
+  await page.goto(`/?backend=cpu&${TINY}&steps=12`);
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  await expect(page.getByTestId('step')).toHaveText('12');
+  await expect(page.getByTestId('last-snapshot-step')).toHaveText('12');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('error')).toContainText('step budget of 12');
+  await expect(page.getByTestId('step')).toHaveText('12');
+});
+
 test('a bad URL config is named on the page', async ({ page }) => {
   await page.goto('/?backend=cpu&layers=9');
   await expect(page.getByTestId('error')).toContainText('ConfigError');

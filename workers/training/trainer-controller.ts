@@ -16,7 +16,7 @@ import {
   type SnapshotPolicy,
 } from '../../src/shared/config';
 import { SnapshotInterval } from '../snapshot/snapshot-interval';
-import { BackendError, NoRunError, serializeError } from '../../src/shared/errors';
+import { BackendError, ConfigError, NoRunError, serializeError } from '../../src/shared/errors';
 import type { RunRecord, SnapshotManifest, SnapshotTrigger } from '../../src/shared/snapshot';
 import { SnapshotScheduler } from '../snapshot/snapshot-scheduler';
 import {
@@ -150,6 +150,12 @@ export class TrainerController extends RunLibrary implements TrainerApi {
   async start(): Promise<void> {
     const { session } = this.requireActive();
     if (this.running) return;
+    const budget = session.config.steps;
+    if (budget > 0 && session.step >= budget) {
+      throw new ConfigError(
+        `This run has used its step budget of ${budget} steps. To train on, fine-tune from its newest snapshot with a larger budget.`,
+      );
+    }
     this.running = true;
     this.lastProgress = { at: performance.now(), step: session.step };
     this.snapshotDueAt = performance.now() + this.interval.seconds() * 1000;
