@@ -78,9 +78,11 @@ export async function persistSnapshot(
       for (const [i, [name, tensor]] of chunk.entries()) {
         const bytes = read[i]!;
         records.push(await tensorRecord(name, tensor.dtype as TensorDType, tensor.shape, bytes));
-        // Into a Blob at once: the browser keeps its bytes outside the JS heap, so a snapshot
-        // holds about one chunk in JS memory, never the whole state until the commit.
+        // Into a Blob at once, and the reference dropped: GPU backends cache a read tensor's
+        // values in JS until it is disposed, so keeping the captures to the end would hold the
+        // whole state in the JS heap. This way a snapshot holds about one chunk at a time.
         data.push(new Blob([bytes]));
+        tensor.dispose();
       }
     }
   } finally {
