@@ -52,8 +52,104 @@ export interface TrainingRow {
   readonly nonfinite_losses: number;
 }
 
-export type BenchSpec = TrainingCase;
-export type BenchRow = TrainingRow;
+/** Snapshot cost of one model size on one forced backend: see bench/suites/snapshots.ts. */
+export interface SnapshotsCase {
+  readonly suite: 'snapshots';
+  readonly size: string;
+  readonly backend: BackendName;
+  readonly config: Partial<RunConfig> & { readonly model: ModelKind };
+  readonly warmupSteps: number;
+  /** Alternating windows without and with snapshots, each windowMs long, `rounds` of each. */
+  readonly windowMs: number;
+  readonly rounds: number;
+  /** The snapshot timer while training, as `?snapshotSeconds=` sets it in the app. */
+  readonly snapshotSeconds: number;
+  /** Snapshots taken back to back while the runner samples the worker's heap. */
+  readonly heapSnapshots: number;
+  /** Repetitions of each one-off measurement (tfjs save, raw writes, resume, export, import). */
+  readonly reps: number;
+}
+
+/** Epoch milliseconds (performance.timeOrigin + now) of the heap phase, for the runner. */
+export interface HeapWindow {
+  readonly baselineStart: number;
+  readonly snapshotStart: number;
+  /** When the phase's first snapshot committed. */
+  readonly firstCommit: number;
+  readonly end: number;
+}
+
+/** Milliseconds unless named; medians over the repetitions. Null where not measured. */
+export interface SnapshotsRow {
+  readonly model: ModelKind;
+  readonly size: string;
+  readonly backend: BackendName;
+  readonly status: RowStatus;
+  readonly reason: string | null;
+  readonly config: RunConfig | null;
+  readonly adapter: string | null;
+  readonly state_bytes: number | null;
+  readonly tensors: number | null;
+  readonly largest_tensor_bytes: number | null;
+  readonly backend_start_ms: number | null;
+  /** The first step on the fresh backend: shader compilation, which a real page load pays. */
+  readonly first_step_cold_ms: number | null;
+  readonly step_ms_median: number | null;
+  readonly steps_per_s_no_snapshot: number | null;
+  readonly steps_per_s_with_snapshot: number | null;
+  /** Each window's steps/s, in the order run: the spread shows the machine's noise. */
+  readonly window_steps_per_s: { readonly without: number[]; readonly with: number[] } | null;
+  readonly snapshots_taken: number | null;
+  /** captureState at the step boundary: what the loop itself waits. */
+  readonly stall_ms_median: number | null;
+  readonly stall_ms_max: number | null;
+  /** Per snapshot: the extra time of the steps that ran while it persisted, over step_ms_median. */
+  readonly step_slowdown_ms_median: number | null;
+  /** 1 - slowdown × snapshots / wall time with snapshots: the steps/s ratio the slowdown implies. */
+  readonly ratio_from_slowdown: number | null;
+  /** Training steps that began while a snapshot persisted, per snapshot. */
+  readonly steps_per_persist_median: number | null;
+  readonly persist_ms_median: number | null;
+  readonly persist_ms_max: number | null;
+  readonly persist_mb_per_s: number | null;
+  /** One snapshot's phases taken apart while training is paused (persistSnapshot's own steps). */
+  readonly breakdown: PersistBreakdown | null;
+  /** encodeWeights + handler.save until it resolves, which is before its transaction commits. */
+  readonly tfjs_save_ms: number | null;
+  /** The same save until its transaction has committed. */
+  readonly tfjs_save_committed_ms: number | null;
+  readonly tfjs_save_bytes: number | null;
+  readonly raw_idb_blob_mb_per_s: number | null;
+  readonly raw_idb_arraybuffer_mb_per_s: number | null;
+  readonly raw_opfs_mb_per_s: number | null;
+  /** Store opened to the first resumed step finished; `resume_load_ms` stops before that step. */
+  readonly resume_ms: number | null;
+  readonly resume_load_ms: number | null;
+  readonly export_ms: number | null;
+  readonly export_bytes: number | null;
+  readonly import_ms: number | null;
+  /** Filled in by the runner from its samples of the worker's heap; the worker leaves null. */
+  /** Peak minus baseline of JS heap + ArrayBuffer backing stores, then each of the two. */
+  readonly peak_js_heap_bytes: number | null;
+  /** The same over the phase's first snapshot only, right after a collection. */
+  readonly peak_js_heap_first_bytes: number | null;
+  readonly peak_heap_used_bytes: number | null;
+  readonly peak_backing_store_bytes: number | null;
+  readonly heap_baseline_bytes: number | null;
+  readonly heap_samples: number | null;
+  readonly heap_window: HeapWindow | null;
+}
+
+export interface PersistBreakdown {
+  readonly readback_ms: number;
+  readonly hash_ms: number;
+  readonly blob_ms: number;
+  readonly commit_ms: number;
+  readonly total_ms: number;
+}
+
+export type BenchSpec = TrainingCase | SnapshotsCase;
+export type BenchRow = TrainingRow | SnapshotsRow;
 
 export interface BenchApi {
   run(spec: BenchSpec): Promise<BenchRow>;

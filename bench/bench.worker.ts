@@ -1,5 +1,6 @@
 import { expose } from 'comlink';
 import type { BenchApi, BenchRow, BenchSpec } from './bench-api';
+import { runSnapshotsCase } from './suites/snapshots';
 import { runTrainingCase } from './suites/training';
 
 // One case per worker: tfjs keeps the backend it was given, so the page starts a fresh worker
@@ -9,6 +10,8 @@ const api: BenchApi = {
     switch (spec.suite) {
       case 'training':
         return runTrainingCase(spec);
+      case 'snapshots':
+        return runSnapshotsCase(spec);
     }
   },
 };

@@ -2,20 +2,27 @@
 // headless Chromium, one fresh page per case; prints a table per suite and writes
 // bench/results.json. Not a test: nothing here asserts on time.
 //
-//   BENCH_QUICK=1        small sizes and a few steps, a smoke run of a minute or two
-//   BENCH_SUITES=a,b     run only these suites; the file keeps the others' rows
+//   BENCH_QUICK=1        small sizes and a few steps, a smoke run of a few minutes
+//   BENCH_SUITES=a,b     run only these suites (training, snapshots); the file keeps the others'
 //   BENCH_OUT=path       write elsewhere than bench/results.json
+//   BENCH_VERBOSE=1      print each case's progress lines
+//   BENCH_SNAPSHOT_SIZES, BENCH_HEAP_TRACE: see runner/snapshots-suite.mjs
 import { existsSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 import process from 'node:process';
-import { launchBrowser, runInFreshPage } from './runner/browser-case.mjs';
+import { launchBrowser, launchProfile, runInFreshPage } from './runner/browser-case.mjs';
 import { machineInfo, writeResults } from './runner/results-file.mjs';
 import { serveStatic } from './runner/static-server.mjs';
+import { snapshotsSuite } from './runner/snapshots-suite.mjs';
 import { formatTable } from './runner/table.mjs';
 import { trainingSuite } from './runner/training-suite.mjs';
 
-/** Every suite: { name, cases(quick), failedRow(spec, reason), label(spec), columns }. */
-const SUITES = [trainingSuite];
+/**
+ * Every suite: { name, cases(quick), failedRow(spec, reason), label(spec), and columns or
+ * tables: [{ title, columns }] }; optionally persistentProfile (storage on disk),
+ * caseTimeoutMs(quick) and observe(page) (see runInFreshPage).
+ */
+const SUITES = [trainingSuite, snapshotsSuite];
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const quick = process.env['BENCH_QUICK'] === '1';
@@ -24,12 +31,13 @@ const only = process.env['BENCH_SUITES']?.split(',').map((s) => s.trim());
 // A stuck case (a hung GPU process) is cut off and recorded, not waited on forever.
 const CASE_TIMEOUT_MS = quick ? 90_000 : 120_000;
 
-async function runSuite(browser, pageUrl, suite) {
+async function runSuite(opener, pageUrl, suite) {
   const rows = [];
   const specs = suite.cases(quick);
+  const timeoutMs = suite.caseTimeoutMs?.(quick) ?? CASE_TIMEOUT_MS;
   for (const [i, spec] of specs.entries()) {
     const started = Date.now();
-    const result = await runInFreshPage(browser, pageUrl, spec, CASE_TIMEOUT_MS);
+    const result = await runInFreshPage(opener, pageUrl, spec, timeoutMs, suite.observe);
     const row = result.row ?? suite.failedRow(spec, result.error);
     rows.push(row);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -41,6 +49,11 @@ async function runSuite(browser, pageUrl, suite) {
   return rows;
 }
 
+async function plainBrowser() {
+  const browser = await launchBrowser();
+  return { browser, opener: browser, close: () => browser.close() };
+}
+
 async function main() {
   if (!existsSync(`${DIST}/bench/index.html`)) {
     throw new Error('dist/bench/index.html is missing: run `npm run bench`, which builds first.');
@@ -48,22 +61,33 @@ async function main() {
   const suites = SUITES.filter((s) => only === undefined || only.includes(s.name));
   if (suites.length === 0) throw new Error(`BENCH_SUITES="${only}" names no suite.`);
   const server = await serveStatic(DIST);
-  const browser = await launchBrowser();
   try {
     const pageUrl = `${server.url}/bench/index.html`;
-    const machine = await machineInfo(browser);
-    console.log(
-      `bench${quick ? ' (quick)' : ''}: ${machine.cpu}, ${machine.cores} cores, Chromium ${machine.chromium}`,
-    );
     const suiteRows = {};
-    for (const suite of suites) suiteRows[suite.name] = await runSuite(browser, pageUrl, suite);
+    let machine = null;
+    for (const suite of suites) {
+      // A persistent profile for suites that measure storage; one browser per suite.
+      const target = suite.persistentProfile ? await launchProfile() : await plainBrowser();
+      try {
+        if (machine === null) {
+          machine = await machineInfo(target.browser);
+          console.log(
+            `bench${quick ? ' (quick)' : ''}: ${machine.cpu}, ${machine.cores} cores, Chromium ${machine.chromium}`,
+          );
+        }
+        suiteRows[suite.name] = await runSuite(target.opener, pageUrl, suite);
+      } finally {
+        await target.close();
+      }
+    }
     await writeResults(outPath, machine, quick, suiteRows);
     for (const suite of suites) {
-      console.log(`\n${suite.name}\n${formatTable(suite.columns, suiteRows[suite.name])}`);
+      for (const table of suite.tables ?? [{ title: suite.name, columns: suite.columns }]) {
+        console.log(`\n${table.title}\n${formatTable(table.columns, suiteRows[suite.name])}`);
+      }
     }
     console.log(`\nwrote ${outPath}`);
   } finally {
-    await browser.close();
     await server.close();
   }
 }

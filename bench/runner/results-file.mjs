@@ -25,11 +25,21 @@ async function readExisting(path) {
 }
 
 /**
- * Writes { machine, quick, <suite name>: rows, ... }. Suites not run this time (BENCH_SUITES)
- * keep their rows from the existing file, so each suite can be re-run on its own.
+ * Writes { machine, quick, runs, <suite name>: rows, ... }. Suites not run this time
+ * (BENCH_SUITES) keep their rows from the existing file, so each suite can be re-run on its own;
+ * `runs` says when and how (quick or not) each suite's rows were taken.
  */
 export async function writeResults(path, machine, quick, suiteRows) {
-  const merged = { ...(await readExisting(path)), machine, quick, ...suiteRows };
+  const existing = await readExisting(path);
+  const runs = { ...existing.runs };
+  // Rows kept from a file written before `runs` existed were taken with its machine and flags.
+  for (const [name, rows] of Object.entries(existing)) {
+    if (Array.isArray(rows) && !(name in runs)) {
+      runs[name] = { date: existing.machine?.date ?? null, quick: existing.quick ?? null };
+    }
+  }
+  for (const name of Object.keys(suiteRows)) runs[name] = { date: machine.date, quick };
+  const merged = { ...existing, machine, quick, runs, ...suiteRows };
   await writeFile(path, `${JSON.stringify(merged, null, 2)}\n`);
   return merged;
 }

@@ -4,6 +4,7 @@ import { selectBackend } from '../../workers/training/backend';
 import { bundledDataset, checkBatchFits } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import type { TrainingCase, TrainingRow } from '../bench-api';
+import { median, messageOf, round } from './stats';
 
 interface AdapterInfoLike {
   readonly vendor?: string;
@@ -11,16 +12,6 @@ interface AdapterInfoLike {
   readonly description?: string;
 }
 type GpuLike = { requestAdapter(): Promise<{ info?: AdapterInfoLike } | null> };
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
 
 async function webgpuAdapter(): Promise<string | null> {
   const gpu = (self.navigator as Navigator & { gpu?: GpuLike }).gpu;
@@ -38,15 +29,10 @@ function webglRenderer(): string | null {
 }
 
 /** What the backend runs on: SwiftShader (the CPU) on a machine without a GPU. */
-async function deviceName(backend: BackendName): Promise<string | null> {
+export async function deviceName(backend: BackendName): Promise<string | null> {
   if (backend === 'webgpu') return webgpuAdapter();
   if (backend === 'webgl') return webglRenderer();
   return null;
-}
-
-/** Three decimals keep results.json readable; timings are not more precise than that. */
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
 } from '../../src/shared/snapshot';
 import { tensorRecord, type SnapshotStore } from '../store';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
+import { stageOnGpu } from './webgpu-staging';
 
 export interface SnapshotContext {
   readonly runId: string;
@@ -72,10 +73,16 @@ export async function persistSnapshot(
   const records: TensorRecord[] = [];
   const data: Blob[] = [];
   try {
-    const chunks = readChunks(captured.state.tensors, ([, t]) => t.size * 4);
-    for (const chunk of chunks) {
-      const read = await Promise.all(chunk.map(([, tensor]) => tensorBytes(tensor)));
-      for (const [i, [name, tensor]] of chunk.entries()) {
+    // Must run before the first await: the copies are queued ahead of the next training step.
+    const staged = stageOnGpu(captured.state.tensors.map(([, t]) => t));
+    const entries = captured.state.tensors.map(([name, tensor], i) => ({
+      name,
+      tensor,
+      read: staged[i] ?? (() => tensorBytes(tensor)),
+    }));
+    for (const chunk of readChunks(entries, (e) => e.tensor.size * 4)) {
+      const read = await Promise.all(chunk.map((e) => e.read()));
+      for (const [i, { name, tensor }] of chunk.entries()) {
         const bytes = read[i]!;
         records.push(await tensorRecord(name, tensor.dtype as TensorDType, tensor.shape, bytes));
         // Into a Blob at once, and the reference dropped: GPU backends cache a read tensor's

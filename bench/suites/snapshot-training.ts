@@ -1,0 +1,107 @@
+import type { HeapWindow, SnapshotsCase, SnapshotsRow } from '../bench-api';
+import type { SnapshotLoop, WindowResult } from './snapshot-loop';
+import { epochNow, median, medianOrNull, progress, round } from './stats';
+
+/**
+ * Read by the runner over the DevTools protocol: it samples the heap during 'baseline' and
+ * 'snapshot', and on a '-gc' phase collects garbage and acknowledges through benchHeapAck.
+ */
+type HeapPhase = 'baseline-gc' | 'baseline' | 'snapshot-gc' | 'snapshot' | 'done';
+interface HeapFlags {
+  benchHeapPhase?: HeapPhase;
+  benchHeapAck?: HeapPhase;
+}
+const flags = globalThis as HeapFlags;
+
+/** Sets the phase; a '-gc' phase waits (up to 3 s, when no runner is attached) for the ack. */
+async function setHeapPhase(phase: HeapPhase): Promise<void> {
+  flags.benchHeapPhase = phase;
+  const until = performance.now() + 3000;
+  while (phase.endsWith('-gc') && flags.benchHeapAck !== phase && performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const HEAP_BASELINE_MS = 2500;
+const HEAP_PHASE_CAP_MS = 300_000;
+
+function rate(w: WindowResult): number {
+  return (w.steps * 1000) / w.wallMs;
+}
+
+/**
+ * Training throughput without and with the snapshot timer, in alternating windows of equal
+ * length (so a neighbour's load on the shared machine hits both alike), then the heap phase.
+ */
+export async function measureTraining(
+  loop: SnapshotLoop,
+  spec: SnapshotsCase,
+): Promise<Partial<SnapshotsRow>> {
+  const without: WindowResult[] = [];
+  const withSnap: WindowResult[] = [];
+  const plainSteps: number[] = [];
+  const firstStall = loop.stallMs.length;
+  const firstCommit = loop.committed.length;
+  const firstSnapshot = firstStall;
+  for (let r = 1; r <= spec.rounds; r++) {
+    const before = loop.steps.length;
+    without.push(await loop.window({ ms: spec.windowMs, everyMs: null }));
+    plainSteps.push(...loop.steps.slice(before).map((s) => s.ms));
+    withSnap.push(await loop.window({ ms: spec.windowMs, everyMs: spec.snapshotSeconds * 1000 }));
+    progress(`round ${r}: ${without.at(-1)!.steps} and ${withSnap.at(-1)!.steps} steps`);
+  }
+  const stepMs = median(plainSteps);
+  const stalls = loop.stallMs.slice(firstStall);
+  const persists = loop.committed.slice(firstCommit).map((c) => c.persistMs);
+  // What each snapshot cost the steps that ran while it persisted, over an undisturbed step.
+  const extra = new Map<number, number>();
+  const overlapping = new Map<number, number>();
+  for (const { snapshot, ms } of loop.steps) {
+    if (snapshot < firstSnapshot) continue;
+    extra.set(snapshot, (extra.get(snapshot) ?? 0) + ms - stepMs);
+    overlapping.set(snapshot, (overlapping.get(snapshot) ?? 0) + 1);
+  }
+  const slowdown = medianOrNull([...extra.values()]);
+  const withWallMs = withSnap.reduce((sum, w) => sum + w.wallMs, 0);
+  const heap_window = await heapPhase(loop, spec);
+  progress('heap phase done');
+  return {
+    step_ms_median: round(stepMs),
+    steps_per_s_no_snapshot: round(median(without.map(rate))),
+    steps_per_s_with_snapshot: round(median(withSnap.map(rate))),
+    window_steps_per_s: {
+      without: without.map(rate).map(round),
+      with: withSnap.map(rate).map(round),
+    },
+    snapshots_taken: persists.length,
+    stall_ms_median: medianOrNull(stalls),
+    stall_ms_max: stalls.length === 0 ? null : round(Math.max(...stalls)),
+    step_slowdown_ms_median: slowdown,
+    // Less exposed to a neighbour's load than two window rates: the time snapshots added.
+    ratio_from_slowdown:
+      slowdown === null ? null : round(1 - (Math.max(0, slowdown) * persists.length) / withWallMs),
+    steps_per_persist_median: medianOrNull([...overlapping.values()]),
+    persist_ms_median: medianOrNull(persists),
+    persist_ms_max: persists.length === 0 ? null : round(Math.max(...persists)),
+    heap_window,
+  };
+}
+
+/**
+ * Garbage collected, training without snapshots (the baseline); collected again, then
+ * `heapSnapshots` snapshots back to back while training goes on.
+ */
+async function heapPhase(loop: SnapshotLoop, spec: SnapshotsCase): Promise<HeapWindow> {
+  await setHeapPhase('baseline-gc');
+  await setHeapPhase('baseline');
+  const baselineStart = epochNow();
+  await loop.window({ ms: HEAP_BASELINE_MS, everyMs: null });
+  await setHeapPhase('snapshot-gc');
+  const snapshotStart = epochNow();
+  const first = loop.committedAt.length;
+  await setHeapPhase('snapshot');
+  await loop.window({ ms: HEAP_PHASE_CAP_MS, everyMs: 0, untilCommits: spec.heapSnapshots });
+  const end = epochNow();
+  await setHeapPhase('done');
+  return { baselineStart, snapshotStart, firstCommit: loop.committedAt[first] ?? end, end };
+}

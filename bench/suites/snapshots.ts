@@ -1,0 +1,158 @@
+import { deleteDB } from 'idb';
+import { DEFAULT_CONFIG, validateConfig, type RunConfig } from '../../src/shared/config';
+import { elementCount, modelSpec, stateBytes } from '../../src/shared/model-spec';
+import type { RunRecord } from '../../src/shared/snapshot';
+import type { SnapshotContext } from '../../workers/snapshot/persist-snapshot';
+import { SnapshotStore } from '../../workers/store';
+import { selectBackend } from '../../workers/training/backend';
+import {
+  bundledDataset,
+  checkBatchFits,
+  runName,
+  type LoadedDataset,
+} from '../../workers/training/run-setup';
+import { TrainingSession } from '../../workers/training/session';
+import type { SnapshotsCase, SnapshotsRow } from '../bench-api';
+import { SnapshotLoop } from './snapshot-loop';
+import { exportFile, importMs, persistBreakdown, resumeMs } from './snapshot-probes';
+import { emptySnapshotsRow } from './snapshot-row';
+import { measureTraining } from './snapshot-training';
+import { mbPerS, messageOf, progress, round, timedMedian } from './stats';
+import { randomBytes, rawIdbPutMs, rawOpfsWriteMs, tfjsSave } from './storage-probes';
+import { deviceName } from './training';
+
+/** The bench's own database, deleted before and after: never the app's `tab-trainer`. */
+const DB_NAME = 'bench-snapshots';
+
+function shapeOf(config: RunConfig, vocab: number) {
+  const bytes = modelSpec(config, vocab).map((v) => elementCount(v.shape) * 4);
+  return {
+    state_bytes: stateBytes(config, vocab),
+    tensors: bytes.length * 3 + 3,
+    largest_tensor_bytes: Math.max(...bytes),
+  };
+}
+
+/** As TrainerController.newRun: the text and the run stored, so resume reads them back. */
+async function createRun(store: SnapshotStore, config: RunConfig, dataset: LoadedDataset) {
+  const run: RunRecord = {
+    id: crypto.randomUUID(),
+    name: runName(config, dataset.info.name, new Date()),
+    config,
+    dataset: dataset.info,
+    createdAt: Date.now(),
+    latestSnapshotId: null,
+  };
+  await store.putDataset({ id: dataset.info.id, name: dataset.info.name, text: dataset.text });
+  await store.createRun(run);
+  return run;
+}
+
+/**
+ * One model size on one forced backend, in a fresh worker: training with and without the
+ * snapshot timer, the heap phase, then the one-off measurements. The runner fills in the heap.
+ */
+export async function runSnapshotsCase(spec: SnapshotsCase): Promise<SnapshotsRow> {
+  let row = emptySnapshotsRow(spec);
+  try {
+    const config = validateConfig({ ...DEFAULT_CONFIG, ...spec.config, steps: 0 });
+    const dataset = await bundledDataset();
+    checkBatchFits(config, dataset);
+    row = { ...row, config, ...shapeOf(config, dataset.data.vocab.length) };
+    const started = performance.now();
+    try {
+      await selectBackend(spec.backend);
+    } catch (err) {
+      return { ...row, status: 'unavailable', reason: messageOf(err) };
+    }
+    row = { ...row, backend_start_ms: round(performance.now() - started) };
+    row = { ...row, adapter: await deviceName(spec.backend) };
+    await deleteDB(DB_NAME);
+    const store = await SnapshotStore.open({ name: DB_NAME });
+    try {
+      return { ...row, ...(await measure(spec, config, dataset, store)), status: 'ok' };
+    } finally {
+      store.close();
+      await deleteDB(DB_NAME);
+    }
+  } catch (err) {
+    return { ...row, status: 'error', reason: messageOf(err) };
+  }
+}
+
+async function resume(runId: string, reps: number): Promise<Partial<SnapshotsRow>> {
+  const { loadMs, totalMs } = await resumeMs(DB_NAME, runId, reps);
+  return { resume_load_ms: loadMs, resume_ms: totalMs };
+}
+
+async function measure(
+  spec: SnapshotsCase,
+  config: RunConfig,
+  dataset: LoadedDataset,
+  store: SnapshotStore,
+): Promise<Partial<SnapshotsRow>> {
+  const run = await createRun(store, config, dataset);
+  const ctx: SnapshotContext = {
+    runId: run.id,
+    config,
+    dataset: dataset.info,
+    backend: spec.backend,
+    keepLast: 3,
+  };
+  const session = TrainingSession.create(config, dataset.data);
+  const stateSize = stateBytes(config, dataset.data.vocab.length);
+  let out: Partial<SnapshotsRow>;
+  try {
+    const cold = performance.now();
+    await session.trainStep();
+    const first_step_cold_ms = round(performance.now() - cold);
+    for (let i = 1; i < spec.warmupSteps; i++) await session.trainStep();
+    progress(`warm-up done, first step ${first_step_cold_ms} ms`);
+    const loop = new SnapshotLoop(session, store, ctx);
+    // One snapshot before the clock starts: the first commit creates the store's files.
+    await loop.window({ ms: 60_000, everyMs: 0, untilCommits: 1 });
+    progress('warm-up snapshot committed');
+    const training = await measureTraining(loop, spec);
+    // A readback leaves the values cached on the host until the buffer is replaced, and the
+    // loop may have stopped right after a snapshot: a step first, so each read is a real one.
+    await session.trainStep();
+    const breakdown = await persistBreakdown(session, store, ctx);
+    progress(`paused persist ${breakdown.total_ms} ms`);
+    const tfjs = await tfjsSave(session, spec.reps);
+    progress(`tfjs save ${tfjs.resolveMs} ms`);
+    out = {
+      first_step_cold_ms,
+      ...training,
+      persist_mb_per_s: mbPerS(stateSize, training.persist_ms_median ?? null),
+      breakdown,
+      tfjs_save_ms: tfjs.resolveMs,
+      tfjs_save_committed_ms: tfjs.committedMs,
+      tfjs_save_bytes: tfjs.bytes,
+    };
+  } finally {
+    // As resumeRun after drop(): the trained session is gone before the resumed one is built.
+    session.dispose();
+  }
+  const bytes = randomBytes(stateSize);
+  const raw = {
+    raw_idb_blob_mb_per_s: mbPerS(stateSize, await rawIdbPutMs(bytes, 'blob', spec.reps)),
+    raw_idb_arraybuffer_mb_per_s: mbPerS(
+      stateSize,
+      await rawIdbPutMs(bytes, 'arraybuffer', spec.reps),
+    ),
+    raw_opfs_mb_per_s: mbPerS(stateSize, await rawOpfsWriteMs(bytes, spec.reps)),
+  };
+  progress('raw writes done');
+  const files: Blob[] = [];
+  const export_ms = await timedMedian(spec.reps, async () => {
+    files.push((await exportFile(store, run.id)).blob);
+  });
+  return {
+    ...out,
+    ...raw,
+    export_ms,
+    export_bytes: files[0]!.size,
+    import_ms: await importMs(store, files[0]!, spec.reps),
+    ...(await resume(run.id, spec.reps)),
+  };
+}
