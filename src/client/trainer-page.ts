@@ -68,7 +68,9 @@ export class TrainerPage {
   async boot(autostart: boolean, config: RunConfig): Promise<void> {
     await this.connect();
     void navigator.storage?.persist?.().catch(() => false);
-    const [latest] = await this.api.listRuns();
+    // A run without a snapshot was cut off while being created (a crash between writing the
+    // run and its first snapshot): it stays in the list, but the page resumes a complete one.
+    const latest = (await this.api.listRuns()).find((run) => run.latestSnapshotId !== null);
     if (latest !== undefined) await this.openRun(latest.id);
     else if (autostart) await this.newRun(config, null);
   }

@@ -75,6 +75,7 @@ test('export, import by input and by drop, on another backend: the run resumes a
   );
   await page.getByTestId('checkpoint-drop-zone').dispatchEvent('drop', { dataTransfer: dt });
   await page.getByRole('button', { name: 'Import as new run' }).click();
+  await expect(page.getByTestId('run-item')).toHaveCount(2);
   await expect(page.getByTestId('notice')).toContainText(`from step ${step}`);
   await page.reload();
   await expect(page.getByTestId('notice')).toContainText(/Resuming .*imported.* from step/);

@@ -78,17 +78,18 @@ export async function persistSnapshot(
     const entries = captured.state.tensors.map(([name, tensor], i) => ({
       name,
       tensor,
-      read: staged[i] ?? (() => tensorBytes(tensor)),
+      read: staged[i] ?? (async () => ({ bytes: await tensorBytes(tensor), release: () => {} })),
     }));
     for (const chunk of readChunks(entries, (e) => e.tensor.size * 4)) {
       const read = await Promise.all(chunk.map((e) => e.read()));
       for (const [i, { name, tensor }] of chunk.entries()) {
-        const bytes = read[i]!;
+        const { bytes, release } = read[i]!;
         records.push(await tensorRecord(name, tensor.dtype as TensorDType, tensor.shape, bytes));
         // Into a Blob at once, and the reference dropped: GPU backends cache a read tensor's
         // values in JS until it is disposed, so keeping the captures to the end would hold the
         // whole state in the JS heap. This way a snapshot holds about one chunk at a time.
         data.push(new Blob([bytes]));
+        release();
         tensor.dispose();
       }
     }

@@ -29,7 +29,13 @@ interface WebGpuInternals {
   submitQueue(): void;
 }
 
-export type Reader = () => Promise<ArrayBuffer>;
+/** A tensor's bytes, valid until release(): a mapped GPU range is read in place, not copied. */
+export interface ReadBytes {
+  readonly bytes: ArrayBuffer;
+  release(): void;
+}
+
+export type Reader = () => Promise<ReadBytes>;
 
 /**
  * Copies every GPU-resident tensor into its own mappable buffer in ONE submission, now, at the
@@ -56,10 +62,12 @@ export function stageOnGpu(tensors: readonly tf.Tensor[]): (Reader | null)[] {
     return async () => {
       try {
         await staging.mapAsync(MAP_MODE_READ);
-        return staging.getMappedRange().slice(0);
-      } finally {
+      } catch (err) {
         staging.destroy();
+        throw err;
       }
+      // Hashed and copied into a Blob straight from the mapping: no copy in the JS heap.
+      return { bytes: staging.getMappedRange(), release: () => staging.destroy() };
     };
   });
   backend.submitQueue();
