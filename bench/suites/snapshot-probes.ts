@@ -1,8 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
-import { version as appVersion } from '../../package.json';
-import type { SnapshotManifest, TensorDType, TensorRecord } from '../../src/shared/snapshot';
+import type { TensorDType, TensorRecord } from '../../src/shared/snapshot';
 import { decodeFile, exportSnapshot, writeRunFrom } from '../../workers/checkpoint/checkpoint-io';
-import type { SnapshotContext } from '../../workers/snapshot/persist-snapshot';
+import { snapshotManifest, type SnapshotContext } from '../../workers/snapshot/persist-snapshot';
 import { SnapshotStore, tensorRecord } from '../../workers/store';
 import { reloadDataset } from '../../workers/training/run-setup';
 import type { TrainingSession } from '../../workers/training/session';
@@ -45,22 +43,7 @@ export async function persistBreakdown(
     t = performance.now();
     const data = bytes.map((b) => new Blob([b]));
     const blob_ms = lap(t);
-    const manifest: SnapshotManifest = {
-      ...state.host,
-      id: crypto.randomUUID(),
-      runId: ctx.runId,
-      createdAt: Date.now(),
-      trigger: 'manual',
-      config: ctx.config,
-      dataset: ctx.dataset,
-      backend: ctx.backend,
-      appVersion,
-      tfjsVersion: tf.version.tfjs,
-      tensors: records,
-      bytes: data.reduce((sum, d) => sum + d.size, 0),
-      valLoss: null,
-      pinned: false,
-    };
+    const manifest = snapshotManifest(state.host, ctx, 'manual', records, data, { valLoss: null });
     t = performance.now();
     await store.commitSnapshot({ manifest, data }, { keepLast: ctx.keepLast });
     const commit_ms = lap(t);

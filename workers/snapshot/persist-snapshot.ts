@@ -3,6 +3,7 @@ import { version as appVersion } from '../../package.json';
 import type { BackendName, RunConfig } from '../../src/shared/config';
 import type {
   DatasetInfo,
+  HostState,
   SnapshotManifest,
   SnapshotTrigger,
   TensorDType,
@@ -61,6 +62,33 @@ export function readChunks<T>(items: readonly T[], bytesOf: (item: T) => number)
   return chunks;
 }
 
+/** A new snapshot's manifest from its host state, context and hashed tensors. */
+export function snapshotManifest(
+  host: HostState,
+  ctx: SnapshotContext,
+  trigger: SnapshotTrigger,
+  records: TensorRecord[],
+  data: readonly Blob[],
+  extra: { readonly valLoss: number | null },
+): SnapshotManifest {
+  return {
+    ...host,
+    id: crypto.randomUUID(),
+    runId: ctx.runId,
+    createdAt: Date.now(),
+    trigger,
+    config: ctx.config,
+    dataset: ctx.dataset,
+    backend: ctx.backend,
+    appVersion,
+    tfjsVersion: tf.version.tfjs,
+    tensors: records,
+    bytes: data.reduce((sum, d) => sum + d.size, 0),
+    valLoss: extra.valLoss,
+    pinned: false,
+  };
+}
+
 /**
  * Phase two: read the captured tensors back (a chunk at a time), hash them, move their bytes
  * into Blobs, release the device references, and commit everything in one transaction.
@@ -96,22 +124,9 @@ export async function persistSnapshot(
   } finally {
     disposeCaptured(captured.state);
   }
-  const manifest: SnapshotManifest = {
-    ...captured.state.host,
-    id: crypto.randomUUID(),
-    runId: ctx.runId,
-    createdAt: Date.now(),
-    trigger: captured.trigger,
-    config: ctx.config,
-    dataset: ctx.dataset,
-    backend: ctx.backend,
-    appVersion,
-    tfjsVersion: tf.version.tfjs,
-    tensors: records,
-    bytes: data.reduce((sum, d) => sum + d.size, 0),
+  const manifest = snapshotManifest(captured.state.host, ctx, captured.trigger, records, data, {
     valLoss: captured.valLoss,
-    pinned: false,
-  };
+  });
   await store.commitSnapshot({ manifest, data }, { keepLast: ctx.keepLast });
   return {
     manifest,
