@@ -165,3 +165,32 @@ describe('SnapshotStore runs', () => {
     await expect(store.renameRun('nope', 'x')).rejects.toMatchObject({ name: 'NoRunError' });
   });
 });
+
+describe('a new run written with its first snapshot', () => {
+  it('creates the run and its snapshot in one transaction', async () => {
+    const { store } = await freshStore();
+    await store.commitSnapshot(await makePayload('n1', 0), { keepLast: 3 }, makeRun('n1'));
+    expect((await store.getRun('n1'))?.latestSnapshotId).toBe('n1-s0');
+    expect(await snapshotIds(store, 'n1')).toEqual(['n1-s0']);
+  });
+
+  it('leaves neither run nor snapshot when that transaction aborts', async () => {
+    const { store, raw } = await freshStore({ afterWrites: ({ abort }) => abort() });
+    const error = await store
+      .commitSnapshot(await makePayload('n1', 0), { keepLast: 3 }, makeRun('n1'))
+      .catch((e) => e);
+    expect(error.name).toBe('SnapshotError');
+    expect(await store.getRun('n1')).toBeUndefined();
+    expect(await store.listRuns()).toEqual([]);
+    expect(await tensorKeys(raw)).toEqual([]);
+  });
+
+  it('never overwrites an existing run', async () => {
+    const { store } = await freshStore();
+    await seededRun(store, 'n1', [1]);
+    await expect(
+      store.commitSnapshot(await makePayload('n1', 2), { keepLast: 3 }, makeRun('n1')),
+    ).rejects.toThrow(/already exists/);
+    expect(await snapshotIds(store, 'n1')).toEqual(['n1-s1']);
+  });
+});

@@ -13,7 +13,7 @@ import type {
   SnapshotPayload,
   TensorRecord,
 } from '../../src/shared/snapshot';
-import { tensorRecord, type SnapshotStore } from '../store';
+import { DEFAULT_RETENTION, tensorRecord, type SnapshotStore } from '../store';
 import { ADAM } from '../training/adam-state';
 import { bundledDataset, loadDataset } from '../training/run-setup';
 
@@ -138,7 +138,6 @@ export async function writeRunFrom(
     data: tensors.data,
   };
   await store.putDataset({ id: manifest.dataset.id, name: manifest.dataset.name, text });
-  await store.createRun(run);
-  await store.commitSnapshot(payload);
+  await store.commitSnapshot(payload, DEFAULT_RETENTION, run);
   return { ...run, latestSnapshotId: payload.manifest.id };
 }

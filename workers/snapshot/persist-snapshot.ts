@@ -4,6 +4,7 @@ import type { BackendName, RunConfig } from '../../src/shared/config';
 import type {
   DatasetInfo,
   HostState,
+  RunRecord,
   SnapshotManifest,
   SnapshotTrigger,
   TensorDType,
@@ -19,6 +20,8 @@ export interface SnapshotContext {
   readonly dataset: DatasetInfo;
   readonly backend: BackendName;
   readonly keepLast: number;
+  /** Set for a run's first snapshot: the run record is written in the same transaction. */
+  readonly newRun?: RunRecord;
 }
 
 export interface Captured {
@@ -127,7 +130,7 @@ export async function persistSnapshot(
   const manifest = snapshotManifest(captured.state.host, ctx, captured.trigger, records, data, {
     valLoss: captured.valLoss,
   });
-  await store.commitSnapshot({ manifest, data }, { keepLast: ctx.keepLast });
+  await store.commitSnapshot({ manifest, data }, { keepLast: ctx.keepLast }, ctx.newRun ?? null);
   return {
     manifest,
     stallMs: captured.stallMs,

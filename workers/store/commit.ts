@@ -1,5 +1,5 @@
 import { NoRunError, SnapshotError } from '../../src/shared/errors';
-import type { SnapshotPayload, TensorBytes } from '../../src/shared/snapshot';
+import type { RunRecord, SnapshotPayload, TensorBytes } from '../../src/shared/snapshot';
 import { inTransaction, Writes } from './in-transaction';
 import { selectPrunable, type PruneRule } from './retention';
 import { tensorRowsOf, type TrainerDatabase } from './store-schema';
@@ -33,6 +33,7 @@ export async function writeSnapshot(
   keepLast: number,
   attempt: number,
   faults: CommitFaults = {},
+  newRun: RunRecord | null = null,
 ): Promise<string[]> {
   const { manifest, data } = payload;
   const tx = db.transaction(COMMIT_STORES, 'readwrite', { durability: 'strict' });
@@ -40,11 +41,16 @@ export async function writeSnapshot(
     const runs = tx.objectStore('runs');
     const snapshots = tx.objectStore('snapshots');
     const tensors = tx.objectStore('tensors');
-    const [run, clash, existing] = await Promise.all([
+    const [stored, clash, existing] = await Promise.all([
       runs.get(manifest.runId),
       snapshots.getKey(manifest.id),
       snapshots.index('by-run').getAll(manifest.runId),
     ]);
+    // A new run is written with its first snapshot, so no crash can leave a run without one.
+    if (newRun !== null && stored !== undefined) {
+      throw new SnapshotError(`Run ${newRun.id} already exists; a run is never overwritten.`);
+    }
+    const run = newRun ?? stored;
     if (run === undefined) {
       throw new NoRunError(
         `Run ${manifest.runId} does not exist (it may have been deleted), so its snapshot at step ${manifest.step} was not saved. Start a new run.`,

@@ -16,6 +16,7 @@ import {
 import { isQuotaError, storageQuotaError } from './quota';
 import { checkPolicy, DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 import { addRun, checkDataset, removeRun, removeSnapshot } from './run-admin';
+import { SnapshotError } from '../../src/shared/errors';
 import { commitFailed, noRunError, noSnapshotError } from './store-errors';
 import {
   openTrainerDb,
@@ -100,18 +101,26 @@ export class SnapshotStore {
   async commitSnapshot(
     payload: SnapshotPayload<TensorBytes>,
     policy: RetentionPolicy = DEFAULT_RETENTION,
+    newRun: RunRecord | null = null,
   ): Promise<CommitResult> {
     checkPolicy(policy);
     validatePayload(payload);
+    if (
+      newRun !== null &&
+      (newRun.id !== payload.manifest.runId || newRun.latestSnapshotId !== null)
+    ) {
+      throw new SnapshotError("A new run must be the snapshot's run and have no snapshot yet.");
+    }
     const { step, runId } = payload.manifest;
     try {
-      return { pruned: await writeSnapshot(this.db, payload, policy.keepLast, 1, this.faults) };
+      const pruned = await writeSnapshot(this.db, payload, policy.keepLast, 1, this.faults, newRun);
+      return { pruned };
     } catch (err) {
       if (!isQuotaError(err)) throw commitFailed(err, step);
     }
     const freed = await pruneForSpace(this.db, runId);
     try {
-      const pruned = await writeSnapshot(this.db, payload, policy.keepLast, 2, this.faults);
+      const pruned = await writeSnapshot(this.db, payload, policy.keepLast, 2, this.faults, newRun);
       return { pruned: [...freed, ...pruned] };
     } catch (err) {
       if (!isQuotaError(err)) throw commitFailed(err, step);

@@ -105,11 +105,17 @@ export class TrainerController extends RunLibrary implements TrainerApi {
       name: dataset.info.name,
       text: dataset.text,
     });
-    await this.store.createRun(run);
     this.activate({ run, dataset, session: TrainingSession.create(clean, dataset.data) });
-    // The step-0 snapshot makes the run resumable from the moment it exists.
-    const committed = await this.snapshotNow('initial');
-    return { ...run, latestSnapshotId: committed?.id ?? null };
+    // The run is stored together with its step-0 snapshot, in one transaction: it is resumable
+    // from the moment it exists, and a crash cannot leave a run with nothing to resume.
+    try {
+      const { manifest } = await this.persist(this.capture('initial', run));
+      return { ...run, latestSnapshotId: manifest.id };
+    } catch (err) {
+      this.active?.session.dispose();
+      this.active = null;
+      throw err;
+    }
   }
 
   async resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
@@ -252,7 +258,10 @@ export class TrainerController extends RunLibrary implements TrainerApi {
     this.unreported = [];
   }
 
-  private capture(trigger: SnapshotTrigger): { captured: Captured; ctx: SnapshotContext } {
+  private capture(
+    trigger: SnapshotTrigger,
+    newRun?: RunRecord,
+  ): { captured: Captured; ctx: SnapshotContext } {
     const { run, dataset, session } = this.requireActive();
     const started = performance.now();
     const state = captureState(session);
@@ -272,6 +281,7 @@ export class TrainerController extends RunLibrary implements TrainerApi {
         dataset: dataset.info,
         backend: this.backend,
         keepLast: this.keepLast,
+        ...(newRun ? { newRun } : {}),
       },
     };
   }
