@@ -7,7 +7,7 @@ import type { TrainingSession } from '../../workers/training/session';
 import {
   captureState,
   disposeCaptured,
-  restoreSession,
+  restorePayload,
   tensorBytes,
 } from '../../workers/training/state-capture';
 import type { PersistBreakdown } from '../bench-api';
@@ -70,8 +70,7 @@ export async function resumeMs(dbName: string, runId: string, reps: number) {
       const text = (await store.getDataset(run.dataset.id))!;
       const dataset = await reloadDataset(run.dataset, text.text);
       const { payload } = await store.loadLatestGood(runId);
-      const tensors = payload.manifest.tensors.map((t, i) => ({ ...t, data: payload.data[i]! }));
-      const session = await restoreSession(run.config, dataset.data, payload.manifest, tensors);
+      const session = await restorePayload(run.config, dataset.data, payload);
       load.push(performance.now() - started);
       await session.trainStep();
       total.push(performance.now() - started);

@@ -5,7 +5,7 @@ import { decodeFile, exportSnapshot, writeRunFrom } from '../../workers/checkpoi
 import { persistSnapshot } from '../../workers/snapshot/persist-snapshot';
 import { loadDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
-import { captureState, restoreSession } from '../../workers/training/state-capture';
+import { captureState, restorePayload } from '../../workers/training/state-capture';
 import { freshStore } from './store-fixtures';
 import { useCpuBackend } from './tf-setup';
 
@@ -13,10 +13,6 @@ beforeAll(useCpuBackend);
 
 const config: RunConfig = { ...DEFAULT_CONFIG, embed: 8, width: 24, batch: 8, context: 3 };
 const text = Array.from({ length: 60 }, (_, i) => `word${'abcdef'[i % 6]}${i % 7}`).join('\n');
-
-function tensorsOf(payload: SnapshotPayload) {
-  return payload.manifest.tensors.map((t, i) => ({ ...t, data: payload.data[i]! }));
-}
 
 async function setup() {
   const { store } = await freshStore();
@@ -61,12 +57,7 @@ describe('export then import', () => {
       expect(payload.manifest[key]).toEqual(original.manifest[key]);
     }
 
-    const resumed = await restoreSession(
-      config,
-      dataset.data,
-      payload.manifest,
-      tensorsOf(payload),
-    );
+    const resumed = await restorePayload(config, dataset.data, payload);
     const a: number[] = [];
     const b: number[] = [];
     for (let i = 0; i < 4; i++) {
@@ -119,12 +110,7 @@ describe('a new run from a checkpoint (fine-tuning)', () => {
       );
     expect(model(payload)).toEqual(model(source.payload));
 
-    const session = await restoreSession(
-      fork.config,
-      dataset.data,
-      payload.manifest,
-      tensorsOf(payload),
-    );
+    const session = await restorePayload(fork.config, dataset.data, payload);
     expect(session.optimizer.iterations).toBe(0);
     await session.trainStep();
     expect(session.optimizer.iterations).toBe(1);

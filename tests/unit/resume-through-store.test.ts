@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
-import type { RunRecord, SnapshotPayload } from '../../src/shared/snapshot';
+import type { RunRecord } from '../../src/shared/snapshot';
 import { persistSnapshot, type SnapshotContext } from '../../workers/snapshot/persist-snapshot';
 import { loadDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
-import { captureState, restoreSession } from '../../workers/training/state-capture';
+import { captureState, restorePayload } from '../../workers/training/state-capture';
 import names from '../../workers/training/names.txt?raw';
 import { freshStore } from './store-fixtures';
 import { useCpuBackend } from './tf-setup';
@@ -24,10 +24,6 @@ async function snapshot(
     { state, trigger: 'manual', capturedAt: performance.now(), stallMs: 0, valLoss: null },
     ctx,
   );
-}
-
-function tensorsOf(payload: SnapshotPayload) {
-  return payload.manifest.tensors.map((t, i) => ({ ...t, data: payload.data[i]! }));
 }
 
 describe('a run interrupted after a snapshot and resumed from IndexedDB', () => {
@@ -63,12 +59,7 @@ describe('a run interrupted after a snapshot and resumed from IndexedDB', () => 
     const { payload, skipped } = await store.loadLatestGood('r1', atK.manifest.id);
     expect(skipped).toEqual([]);
     expect(payload.manifest.step).toBe(4);
-    const resumed = await restoreSession(
-      config,
-      dataset.data,
-      payload.manifest,
-      tensorsOf(payload),
-    );
+    const resumed = await restorePayload(config, dataset.data, payload);
     for (let i = 0; i < 6; i++) await resumed.trainStep();
     const again = await snapshot(resumed, ctx, store);
     resumed.dispose();

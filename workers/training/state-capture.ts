@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../src/shared/config';
-import type { HostState, TensorDType } from '../../src/shared/snapshot';
+import type { HostState, SnapshotPayload, TensorDType } from '../../src/shared/snapshot';
 import { captureAdam, restoreAdam } from './adam-state';
 import type { CharDataset } from './dataset';
 import { TrainingSession } from './session';
@@ -75,4 +75,15 @@ export async function restoreSession(
     for (const tensor of loaded.values()) tensor.dispose();
   }
   return session;
+}
+
+/** Rebuilds a session from a loaded snapshot (its manifest is the host state). */
+export function restorePayload(
+  config: RunConfig,
+  dataset: CharDataset,
+  payload: SnapshotPayload,
+): Promise<TrainingSession> {
+  const { manifest, data } = payload;
+  const tensors = manifest.tensors.map((t, i) => ({ ...t, data: data[i]! }));
+  return restoreSession(config, dataset, manifest, tensors);
 }

@@ -37,7 +37,7 @@ import {
   type LoadedDataset,
 } from './run-setup';
 import { TrainingSession } from './session';
-import { captureState, restoreSession } from './state-capture';
+import { captureState, restorePayload } from './state-capture';
 import { yieldToEventLoop } from './yield';
 
 const VAL_EVERY = 25;
@@ -139,8 +139,7 @@ export class TrainerController extends RunLibrary implements TrainerApi {
     const dataset = await reloadDataset(run.dataset, text.text);
     const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
     const { manifest } = payload;
-    const tensors = manifest.tensors.map((t, i) => ({ ...t, data: payload.data[i]! }));
-    const session = await restoreSession(run.config, dataset.data, manifest, tensors);
+    const session = await restorePayload(run.config, dataset.data, payload);
     this.activate({ run, dataset, session });
     this.lastValLoss = manifest.valLoss;
     this.setStatus('paused');
