@@ -1,5 +1,8 @@
-import { TrainerPage } from './client/trainer-page';
+import { CheckpointActions } from './client/checkpoint-actions';
 import { watchLifecycle } from './client/lifecycle';
+import { PageView } from './client/page-view';
+import { RunOwner } from './client/run-owner';
+import { CURRENT_FORMAT_VERSION } from './shared/checkpoint/format-version';
 import {
   configFromParams,
   DEFAULT_CONFIG,
@@ -7,7 +10,7 @@ import {
   type RunConfig,
 } from './shared/config';
 import { serializeError } from './shared/errors';
-import { CURRENT_FORMAT_VERSION } from './shared/checkpoint/format-version';
+import type { RunRecord } from './shared/snapshot';
 import { createCheckpointPanel } from './ui/checkpoint-panel';
 import { createConfigForm } from './ui/config-form';
 import { createControls } from './ui/controls';
@@ -16,12 +19,14 @@ import { createErrorArea } from './ui/error-area';
 import { createLossChart } from './ui/loss-chart';
 import { createNotice } from './ui/notice';
 import { createRunsPanel } from './ui/runs-panel';
-import { createSnapshotsPanel } from './ui/snapshots-panel';
-import { createStorageMeter } from './ui/storage-meter';
-import type { RunRecord } from './shared/snapshot';
 import { createSamples } from './ui/samples';
 import { createSnapshotInterval } from './ui/snapshot-interval';
+import { createSnapshotsPanel } from './ui/snapshots-panel';
 import { createStats } from './ui/stats';
+import { createStorageMeter } from './ui/storage-meter';
+
+// Mounts the page's components and hands every action to the RunOwner; nothing here changes
+// the run or the page's state itself.
 
 function mount(id: string): HTMLElement {
   const el = document.getElementById(id);
@@ -39,52 +44,44 @@ try {
   errors.show(serializeError(err));
 }
 
-/** Runs a page action, showing any failure in the error area instead of losing it. */
-function act(action: () => Promise<void>): void {
-  controls.setBusy(true);
-  page.ready
-    .then(action)
-    .catch((err: unknown) => errors.show(serializeError(err)))
-    .finally(() => controls.setBusy(page.following));
+/** Reads the form; a bad value is shown as that action's refusal. */
+function withForm(action: (config: RunConfig) => void): void {
+  let config: RunConfig;
+  try {
+    config = form.read();
+  } catch (err) {
+    errors.show(serializeError(err));
+    return;
+  }
+  action(config);
 }
 
 const form = createConfigForm(mount('config-form'), initialConfig);
 const controls = createControls(mount('controls'), {
-  onStart: () =>
-    act(() => (page.currentRun === null ? page.newRun(form.read()) : page.api.start())),
-  onPause: () => act(() => page.api.pause()),
-  onNewRun: () => act(() => page.newRun(form.read())),
-  onSnapshotNow: () => act(async () => void (await page.api.snapshotNow('manual'))),
+  onStart: () => withForm((config) => void owner.start(config)),
+  onPause: () => void owner.pause(),
+  onNewRun: () => withForm((config) => void owner.newRun(config)),
+  onSnapshotNow: () => void owner.snapshotNow(),
 });
 const picker = createDatasetPicker(
   mount('dataset-picker'),
-  (chosen) => act(() => page.newRun(form.read(), chosen)),
+  (chosen) => withForm((config) => void owner.newRun(config, chosen)),
   (err) => errors.show(err),
 );
-
-const runsPanel = createRunsPanel(mount('runs-panel'), {
-  onOpen: (runId) => act(() => page.openRun(runId)),
-  onDelete: (runId) => act(() => page.deleteRun(runId)),
+const runs = createRunsPanel(mount('runs-panel'), {
+  onOpen: (runId) => void owner.openRun(runId),
+  onDelete: (runId) => void owner.deleteRun(runId),
 });
-const snapshotsPanel = createSnapshotsPanel(mount('snapshots-panel'), {
-  onResume: (snapshotId) =>
-    act(async () => {
-      if (page.currentRun !== null) await page.openRun(page.currentRun.id, snapshotId);
-    }),
-  onPin: (snapshotId, pinned) =>
-    act(async () => {
-      await page.api.pinSnapshot(snapshotId, pinned);
-      refresh(page.currentRun);
-    }),
-  onDelete: (snapshotId) =>
-    act(async () => {
-      await page.api.deleteSnapshot(snapshotId);
-      refresh(page.currentRun);
-    }),
-  onExport: (snapshotId) => act(() => page.exportCheckpoint(snapshotId)),
+const snapshots = createSnapshotsPanel(mount('snapshots-panel'), {
+  onResume: (snapshotId) => {
+    if (owner.currentRun !== null) void owner.openRun(owner.currentRun.id, snapshotId);
+  },
+  onPin: (snapshotId, pinned) => void files.pinSnapshot(snapshotId, pinned),
+  onDelete: (snapshotId) => void files.deleteSnapshot(snapshotId),
+  onExport: (snapshotId) => void files.exportCheckpoint(snapshotId),
   onFork: (s) =>
     checkpoints.showPending({ snapshotId: s.id }, `Snapshot at step ${s.step}`, {
-      runName: page.currentRun?.name ?? '',
+      runName: owner.currentRun?.name ?? '',
       model: s.config.model,
       step: s.step,
       lr: s.config.lr,
@@ -93,42 +90,38 @@ const snapshotsPanel = createSnapshotsPanel(mount('snapshots-panel'), {
     }),
 });
 const storage = createStorageMeter(mount('storage-meter'));
-const interval = createSnapshotInterval(mount('snapshot-interval'), settings.snapshot, (policy) =>
-  act(async () => interval.show(await page.api.setSnapshotPolicy(policy))),
+const interval = createSnapshotInterval(
+  mount('snapshot-interval'),
+  settings.snapshot,
+  (policy) => void owner.setSnapshotPolicy(policy),
 );
+const checkpoints = createCheckpointPanel(mount('checkpoint-panel'), {
+  onExport: () => void files.exportCheckpoint(),
+  onFile: (file) => void files.inspect(file),
+  onImportNew: (token) => void files.importInspected(token, false),
+  onReplace: (token) => void files.importInspected(token, true),
+  onFork: (source, options) => void files.fork(source, options),
+  onCancel: () => files.cancel(),
+});
 
 /** Re-reads the run list, the shown run's snapshots and the storage figures. */
 function refresh(run: RunRecord | null): void {
   void (async () => {
-    const runs = await page.api.listRuns();
-    runsPanel.render(runs, run?.id ?? null);
-    const stored = runs.find((r) => r.id === run?.id);
-    const snapshots = stored ? await page.api.listSnapshots(stored.id) : [];
-    snapshotsPanel.render(snapshots, stored?.latestSnapshotId ?? null);
+    const stored = await owner.worker.call((api) => api.listRuns());
+    runs.render(stored, run?.id ?? null);
+    const shown = stored.find((r) => r.id === run?.id);
+    const list = shown ? await owner.worker.call((api) => api.listSnapshots(shown.id)) : [];
+    snapshots.render(list, shown?.latestSnapshotId ?? null);
     const estimate = await navigator.storage?.estimate?.();
     const persisted = (await navigator.storage?.persisted?.()) ?? null;
     storage.show(
       estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null,
       persisted,
     );
-  })().catch((err: unknown) => errors.show(serializeError(err)));
+  })().catch(() => undefined); // lists are redrawn on the next change; a dead worker restarts
 }
 
-const checkpoints = createCheckpointPanel(mount('checkpoint-panel'), {
-  onExport: () => act(() => page.exportCheckpoint()),
-  onFile: (file) =>
-    act(async () => {
-      checkpoints.clearPending();
-      errors.clear();
-      checkpoints.showPending({ file }, file.name, await page.api.inspectCheckpoint(file));
-    }),
-  onImportNew: (file) =>
-    act(() => page.importCheckpoint(file, false).then(checkpoints.clearPending)),
-  onReplace: (file) => act(() => page.importCheckpoint(file, true).then(checkpoints.clearPending)),
-  onFork: (source, options) => act(() => page.fork(source, options).then(checkpoints.clearPending)),
-});
-
-const page = new TrainerPage(
+const view = new PageView(
   {
     stats: createStats(mount('stats'), mount('header-status')),
     chart: createLossChart(mount('loss-chart')),
@@ -137,27 +130,28 @@ const page = new TrainerPage(
     errors,
     controls,
     form,
+    runs,
+    snapshots,
+    checkpoints,
+    picker,
+    interval,
   },
-  settings,
-  {
-    refresh,
-    setDatasetName: (name) => picker.setCurrent(name),
-    showInterval: (info) => interval.show(info),
-  },
+  refresh,
+);
+const owner = new RunOwner(view, settings);
+const files = new CheckpointActions(owner, (source, label, summary) =>
+  checkpoints.showPending(source, label, summary),
 );
 
 if (params.get('debug') === '1') {
   // Fault injection for the end-to-end tests and for trying supervision by hand.
   Object.assign(window, {
-    trainerDebug: { fault: (kind: 'crash' | 'device-loss') => page.api.debugFault(kind) },
+    trainerDebug: {
+      fault: (kind: 'crash' | 'device-loss') => owner.worker.api.debugFault(kind),
+      state: () => owner.machine.state,
+    },
   });
 }
 
-controls.setStatus('idle');
-watchLifecycle((trigger) => {
-  if (page.currentRun !== null) page.api.snapshotNow(trigger).catch(() => undefined);
-});
-page.boot(params.get('autostart') !== '0', initialConfig).catch((err: unknown) => {
-  errors.show(serializeError(err));
-  controls.setStatus('error');
-});
+watchLifecycle(() => owner.snapshotOnRisk());
+void owner.boot(params.get('autostart') !== '0', initialConfig);

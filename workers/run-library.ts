@@ -1,33 +1,39 @@
 import type {
   CheckpointFile,
-  CheckpointSummary,
   ForkOptions,
+  ForkSource,
+  InspectedCheckpoint,
   UserDataset,
 } from '../src/shared/api';
-import { decodeCheckpoint } from '../src/shared/checkpoint';
-import { NoRunError } from '../src/shared/errors';
-import type { RunRecord, SnapshotManifest } from '../src/shared/snapshot';
-import { decodeFile, exportSnapshot, writeRunFrom } from './checkpoint/checkpoint-io';
+import { CheckpointFormatError, NoSnapshotYetError, RunNotFoundError } from '../src/shared/errors';
+import { summarize, type RunRecord, type SnapshotSummary } from '../src/shared/snapshot';
+import {
+  decodeFile,
+  exportSnapshot,
+  writeRunFrom,
+  type DecodedFile,
+} from './checkpoint/checkpoint-io';
 import type { SnapshotStore } from './store';
 
-/**
- * The stored side of the worker's API: runs, snapshots and checkpoint files, none of which
- * touches the training loop. TrainerController adds training on top.
- */
-export abstract class RunLibrary {
-  protected storeHandle: SnapshotStore | null = null;
+/** Inspected files kept for a later import or fork; older ones are let go. */
+const KEPT_INSPECTIONS = 2;
 
-  protected get store(): SnapshotStore {
-    if (this.storeHandle === null) throw new Error('init() must be called first');
-    return this.storeHandle;
-  }
+/**
+ * The stored side of the worker: runs, snapshots and checkpoint files, none of which touches
+ * the training loop. A file is decoded and verified once, when inspected; importing or forking
+ * it later uses that result.
+ */
+export class RunLibrary {
+  private readonly inspected = new Map<string, DecodedFile>();
+
+  constructor(private readonly store: SnapshotStore) {}
 
   listRuns(): Promise<RunRecord[]> {
     return this.store.listRuns();
   }
 
-  listSnapshots(runId: string): Promise<SnapshotManifest[]> {
-    return this.store.listSnapshots(runId);
+  async listSnapshots(runId: string): Promise<SnapshotSummary[]> {
+    return (await this.store.listSnapshots(runId)).map(summarize);
   }
 
   pinSnapshot(snapshotId: string, pinned: boolean): Promise<void> {
@@ -38,40 +44,71 @@ export abstract class RunLibrary {
     return this.store.deleteSnapshot(snapshotId);
   }
 
-  async exportCheckpoint(runId: string, snapshotId?: string): Promise<CheckpointFile> {
-    const run = await this.store.getRun(runId);
-    if (run === undefined) throw new NoRunError(`Run ${runId} no longer exists.`);
-    const id = snapshotId ?? run.latestSnapshotId;
-    if (id === null) throw new NoRunError('The run has no snapshot to export yet.');
-    return exportSnapshot(this.store, run, id);
+  deleteRun(runId: string): Promise<void> {
+    return this.store.deleteRun(runId);
   }
 
-  async inspectCheckpoint(file: Blob): Promise<CheckpointSummary> {
-    const decoded = await decodeCheckpoint(file);
-    const { config, step } = decoded.manifest;
+  async exportCheckpoint(
+    runId: string,
+    snapshotId: string | null,
+    signal?: AbortSignal,
+  ): Promise<CheckpointFile> {
+    const run = await this.store.getRun(runId);
+    if (run === undefined) throw new RunNotFoundError(runId);
+    const id = snapshotId ?? run.latestSnapshotId;
+    if (id === null) throw new NoSnapshotYetError(run.name);
+    return exportSnapshot(this.store, run, id, signal);
+  }
+
+  async inspectCheckpoint(file: Blob, signal?: AbortSignal): Promise<InspectedCheckpoint> {
+    const decoded = await decodeFile(file, signal);
+    const token = crypto.randomUUID();
+    this.inspected.set(token, decoded);
+    for (const old of [...this.inspected.keys()].slice(0, -KEPT_INSPECTIONS)) {
+      this.inspected.delete(old);
+    }
+    const { config, step } = decoded.payload.manifest;
     return {
-      runName: decoded.runName,
-      model: config.model,
-      step,
-      lr: config.lr,
-      steps: config.steps,
-      formatVersion: decoded.formatVersion,
+      token,
+      summary: {
+        runName: decoded.name,
+        model: config.model,
+        step,
+        lr: config.lr,
+        steps: config.steps,
+        formatVersion: decoded.formatVersion,
+      },
     };
   }
 
-  async importCheckpoint(file: Blob, dataset: UserDataset | null): Promise<RunRecord> {
-    return writeRunFrom(this.store, await decodeFile(file), dataset, null);
+  importCheckpoint(
+    token: string,
+    dataset: UserDataset | null,
+    signal?: AbortSignal,
+  ): Promise<RunRecord> {
+    return writeRunFrom(this.store, this.takeInspected(token), dataset, null, signal);
   }
 
   async forkRun(
-    source: { snapshotId: string } | { file: Blob },
+    source: ForkSource,
     options: ForkOptions,
     dataset: UserDataset | null,
   ): Promise<RunRecord> {
-    if ('file' in source)
-      return writeRunFrom(this.store, await decodeFile(source.file), dataset, options);
+    if ('token' in source) {
+      return writeRunFrom(this.store, this.takeInspected(source.token), dataset, options);
+    }
     const payload = await this.store.loadSnapshot(source.snapshotId);
     const run = await this.store.getRun(payload.manifest.runId);
     return writeRunFrom(this.store, { payload, name: run?.name ?? 'run' }, dataset, options);
+  }
+
+  private takeInspected(token: string): DecodedFile {
+    const decoded = this.inspected.get(token);
+    if (decoded === undefined) {
+      throw new CheckpointFormatError(
+        'This checkpoint file is no longer held by the trainer (another file was chosen since, or the trainer restarted). Choose the file again.',
+      );
+    }
+    return decoded;
   }
 }

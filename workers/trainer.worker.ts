@@ -1,4 +1,4 @@
 import { expose } from 'comlink';
-import { TrainerController } from './training/trainer-controller';
+import { TrainerService } from './trainer-service';
 
-expose(new TrainerController());
+expose(new TrainerService());

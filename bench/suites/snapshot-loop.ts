@@ -1,15 +1,11 @@
-import type { SnapshotTrigger } from '../../src/shared/snapshot';
-import {
-  persistSnapshot,
-  type Captured,
-  type Committed,
-  type SnapshotContext,
-} from '../../workers/snapshot/persist-snapshot';
-import { SnapshotScheduler } from '../../workers/snapshot/snapshot-scheduler';
+import type { TrainerEvent } from '../../src/shared/api';
+import type { BackendName } from '../../src/shared/config';
+import type { RunRecord } from '../../src/shared/snapshot';
+import { Snapshotter } from '../../workers/snapshot/snapshotter';
 import type { SnapshotStore } from '../../workers/store';
+import type { LoadedDataset } from '../../workers/training/run-setup';
 import type { TrainingSession } from '../../workers/training/session';
-import { captureState } from '../../workers/training/state-capture';
-import { yieldToEventLoop } from '../../workers/training/yield';
+import { TrainingLoop } from '../../workers/training/training-loop';
 import { epochNow } from './stats';
 
 /** One timed step; `snapshot` is the index of the snapshot persisting when it began, else -1. */
@@ -32,79 +28,77 @@ export interface WindowOptions {
   readonly untilCommits?: number;
 }
 
+/** Longer than any window: a timer that never fires inside one. */
+const NO_TIMER = { kind: 'fixed', seconds: 3600 } as const;
+
 /**
- * The trainer's loop (TrainerController.runLoop) reduced to what a snapshot touches: trainStep,
- * the timer's request, SnapshotScheduler.runIfDue with captureState at the step boundary and
- * persistSnapshot in the background, and the same MessageChannel yield between steps.
- * Validation and sampling, which the app does every 25 steps and every 3 s, are left out.
+ * The app's own TrainingLoop and Snapshotter, timed: each window is a start and a stop of the
+ * loop the trainer runs, with the snapshot timer set for the window. Validation and sampling,
+ * which the app does every 25 steps and every 3 s, are turned off by the loop's options.
  */
 export class SnapshotLoop {
   readonly steps: StepRecord[] = [];
   readonly stallMs: number[] = [];
-  readonly committed: Committed[] = [];
+  readonly committed: { readonly persistMs: number; readonly stallMs: number }[] = [];
   /** Epoch ms (epochNow) of each commit, for the runner's heap samples. */
   readonly committedAt: number[] = [];
-  private readonly scheduler = new SnapshotScheduler<Committed>();
-  private started = 0;
+  private readonly snapshotter: Snapshotter;
   private failure: unknown = null;
 
   constructor(
     private readonly session: TrainingSession,
-    private readonly store: SnapshotStore,
-    private readonly ctx: SnapshotContext,
-  ) {}
+    store: SnapshotStore,
+    run: RunRecord,
+    dataset: LoadedDataset,
+    backend: BackendName,
+  ) {
+    this.snapshotter = new Snapshotter(store, backend, (e) => this.onEvent(e), NO_TIMER);
+    this.snapshotter.attach({ run, dataset, session }, null, null);
+  }
+
+  /** The run, its text and its step-0 snapshot, stored as a new run is. */
+  async createRun(): Promise<void> {
+    await this.snapshotter.first();
+  }
 
   async window(options: WindowOptions): Promise<WindowResult> {
+    const { everyMs } = options;
+    this.snapshotter.setPolicy(everyMs ? { kind: 'fixed', seconds: everyMs / 1000 } : NO_TIMER);
     const start = performance.now();
     const commitsBefore = this.committed.length;
-    let dueAt = options.everyMs === null ? Infinity : start + options.everyMs;
     let steps = 0;
-    while (performance.now() - start < options.ms) {
-      if (this.committed.length - commitsBefore >= (options.untilCommits ?? Infinity)) break;
-      const inFlight = this.scheduler.busy ? this.started - 1 : -1;
-      const stepStart = performance.now();
-      await this.session.trainStep();
-      this.steps.push({ ms: performance.now() - stepStart, snapshot: inFlight });
-      steps += 1;
-      if (performance.now() >= dueAt) this.scheduler.request('auto').catch(() => undefined);
-      this.scheduler.runIfDue(
-        (trigger) => {
-          const captured = this.capture(trigger);
-          dueAt = captured.capturedAt - captured.stallMs + (options.everyMs ?? 0);
-          return captured;
-        },
-        (captured) => this.persist(captured),
-      );
-      await yieldToEventLoop();
-    }
+    const loop = new TrainingLoop(this.session, this.snapshotter, () => undefined, {
+      valEvery: 0,
+      sampleMs: Infinity,
+      sampleCount: 0,
+      onStep: (ms, snapshot) => {
+        this.steps.push({ ms, snapshot });
+        steps += 1;
+        // Back to back: a request at every boundary with nothing in flight.
+        if (everyMs === 0 && !this.snapshotter.busy) {
+          this.snapshotter.request('auto').catch(() => undefined);
+        }
+      },
+      shouldStop: () =>
+        performance.now() - start >= options.ms ||
+        this.committed.length - commitsBefore >= (options.untilCommits ?? Infinity),
+    });
+    const end = await loop.done;
     const wallMs = performance.now() - start;
-    // A request the timer made while a snapshot was in flight must not spill into the next
-    // window (a window without snapshots would take it at its first step).
-    this.scheduler.cancelPending(new Error('the bench window ended'));
-    await this.scheduler.idle();
+    if (end?.reason === 'error') throw new Error(end.error.message);
+    // A request made near the end commits before the next window starts, outside both.
+    await this.snapshotter.settled();
     if (this.failure !== null) throw this.failure;
     return { steps, wallMs };
   }
 
-  /** As TrainerController.capture: captureState timed at the step boundary. */
-  private capture(trigger: SnapshotTrigger): Captured {
-    const started = performance.now();
-    const state = captureState(this.session);
-    const capturedAt = performance.now();
-    this.started += 1;
-    this.stallMs.push(capturedAt - started);
-    return { state, trigger, capturedAt, stallMs: capturedAt - started, valLoss: null };
-  }
-
-  private async persist(captured: Captured): Promise<Committed> {
-    try {
-      const committed = await persistSnapshot(this.store, captured, this.ctx);
-      this.committed.push(committed);
+  private onEvent(event: TrainerEvent): void {
+    if (event.type === 'snapshot-committed') {
+      this.committed.push({ persistMs: event.persistMs, stallMs: event.stallMs });
+      this.stallMs.push(event.stallMs);
       this.committedAt.push(epochNow());
-      return committed;
-    } catch (err) {
-      this.failure ??= err;
-      throw err;
+    } else if (event.type === 'snapshot-failed') {
+      this.failure ??= new Error(`${event.error.name}: ${event.error.message}`);
     }
   }
 }

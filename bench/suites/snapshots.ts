@@ -1,14 +1,13 @@
 import { deleteDB } from 'idb';
 import { DEFAULT_CONFIG, validateConfig, type RunConfig } from '../../src/shared/config';
 import { elementCount, modelSpec, stateBytes } from '../../src/shared/model-spec';
-import type { RunRecord } from '../../src/shared/snapshot';
 import type { SnapshotContext } from '../../workers/snapshot/persist-snapshot';
 import { SnapshotStore } from '../../workers/store';
 import { selectBackend } from '../../workers/training/backend';
 import {
   bundledDataset,
   checkBatchFits,
-  runName,
+  newRunRecord,
   type LoadedDataset,
 } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
@@ -31,21 +30,6 @@ function shapeOf(config: RunConfig, vocab: number) {
     tensors: bytes.length * 3 + 3,
     largest_tensor_bytes: Math.max(...bytes),
   };
-}
-
-/** As TrainerController.newRun: the text and the run stored, so resume reads them back. */
-async function createRun(store: SnapshotStore, config: RunConfig, dataset: LoadedDataset) {
-  const run: RunRecord = {
-    id: crypto.randomUUID(),
-    name: runName(config, dataset.info.name, new Date()),
-    config,
-    dataset: dataset.info,
-    createdAt: Date.now(),
-    latestSnapshotId: null,
-  };
-  await store.putDataset({ id: dataset.info.id, name: dataset.info.name, text: dataset.text });
-  await store.createRun(run);
-  return run;
 }
 
 /**
@@ -91,7 +75,7 @@ async function measure(
   dataset: LoadedDataset,
   store: SnapshotStore,
 ): Promise<Partial<SnapshotsRow>> {
-  const run = await createRun(store, config, dataset);
+  const run = newRunRecord(config, dataset);
   const ctx: SnapshotContext = {
     runId: run.id,
     config,
@@ -108,9 +92,9 @@ async function measure(
     const first_step_cold_ms = round(performance.now() - cold);
     for (let i = 1; i < spec.warmupSteps; i++) await session.trainStep();
     progress(`warm-up done, first step ${first_step_cold_ms} ms`);
-    const loop = new SnapshotLoop(session, store, ctx);
-    // One snapshot before the clock starts: the first commit creates the store's files.
-    await loop.window({ ms: 60_000, everyMs: 0, untilCommits: 1 });
+    const loop = new SnapshotLoop(session, store, run, dataset, spec.backend);
+    // As a new run is stored, and before the clock starts: the first commit creates the files.
+    await loop.createRun();
     progress('warm-up snapshot committed');
     const training = await measureTraining(loop, spec);
     // A readback leaves the values cached on the host until the buffer is replaced, and the

@@ -1,11 +1,11 @@
 import type { TrainerEvent } from '../shared/api';
+import type { ConfigFormController } from '../ui/config-form';
 import type { ControlsController } from '../ui/controls';
 import type { ErrorAreaController } from '../ui/error-area';
 import type { LossChartController } from '../ui/loss-chart';
 import type { NoticeController } from '../ui/notice';
 import type { SamplesController } from '../ui/samples';
 import type { StatsController } from '../ui/stats';
-import type { ConfigFormController } from '../ui/config-form';
 
 export interface TrainingView {
   readonly stats: StatsController;
@@ -17,7 +17,10 @@ export interface TrainingView {
   readonly form: ConfigFormController;
 }
 
-/** Shows one trainer event, whether it came from this tab's worker or another tab's. */
+/**
+ * Shows one trainer event, whether it came from this tab's worker or another tab's. What the
+ * page's state is comes from the RunOwner alone, never from here.
+ */
 export function showEvent(view: TrainingView, event: TrainerEvent, runId: string | null): void {
   switch (event.type) {
     case 'progress':
@@ -31,13 +34,8 @@ export function showEvent(view: TrainingView, event: TrainerEvent, runId: string
     case 'sample':
       view.samples.show(event.step, event.samples);
       break;
-    case 'status':
-      view.stats.setStatus(event.status);
-      view.controls.setStatus(event.status);
-      view.form.setEnabled(event.status !== 'training');
-      break;
     case 'snapshot-committed':
-      if (event.manifest.runId === runId) view.stats.setLastSnapshotStep(event.manifest.step);
+      if (event.snapshot.runId === runId) view.stats.setLastSnapshotStep(event.snapshot.step);
       view.notice.warn('');
       break;
     case 'snapshot-failed':
@@ -45,11 +43,9 @@ export function showEvent(view: TrainingView, event: TrainerEvent, runId: string
         `Snapshots are failing, training goes on and the last good snapshot is kept: ${event.error.message}`,
       );
       break;
-    case 'error':
-      view.errors.show(event.error);
-      break;
     case 'snapshot-interval':
+    case 'loop-ended':
     case 'device-lost':
-      break; // the page restarts the trainer; see TrainerPage
+      break; // the RunOwner acts on these
   }
 }

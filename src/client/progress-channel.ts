@@ -5,7 +5,14 @@ interface RunEvent {
   readonly event: TrainerEvent;
 }
 
-/** The writer tab's events, relayed to the other tabs that watch the same run. */
+/** What a watching tab shows of the training tab's events. */
+const RELAYED: ReadonlySet<TrainerEvent['type']> = new Set([
+  'progress',
+  'val',
+  'snapshot-committed',
+]);
+
+/** The training tab's events, relayed to the other tabs that watch the same run. */
 export class ProgressChannel {
   private readonly channel = new BroadcastChannel('tab-trainer:progress');
   private watched: string | null = null;
@@ -22,8 +29,6 @@ export class ProgressChannel {
   }
 
   publish(runId: string, event: TrainerEvent): void {
-    // Samples and errors stay with the tab that made them; the rest is what a watcher shows.
-    if (event.type === 'sample' || event.type === 'error' || event.type === 'device-lost') return;
-    this.channel.postMessage({ runId, event } satisfies RunEvent);
+    if (RELAYED.has(event.type)) this.channel.postMessage({ runId, event } satisfies RunEvent);
   }
 }

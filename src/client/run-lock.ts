@@ -4,12 +4,8 @@
  * closes or crashes, which is how a second tab takes over.
  */
 export class RunLock {
-  private held: { runId: string; release: () => void } | null = null;
+  private releaseHeld: (() => void) | null = null;
   private waiting: AbortController | null = null;
-
-  get heldRunId(): string | null {
-    return this.held?.runId ?? null;
-  }
 
   /** Takes the run's lock if no other tab has it; keeps it until release() or the tab ends. */
   async tryAcquire(runId: string): Promise<boolean> {
@@ -21,7 +17,7 @@ export class RunLock {
             resolve(false);
             return undefined;
           }
-          return this.hold(runId, () => resolve(true));
+          return this.hold(() => resolve(true));
         })
         .catch(() => resolve(false));
     });
@@ -35,14 +31,14 @@ export class RunLock {
     navigator.locks
       .request(lockName(runId), { signal: abort.signal }, () => {
         this.waiting = null;
-        return this.hold(runId, onGranted);
+        return this.hold(onGranted);
       })
       .catch(() => undefined); // aborted: the tab moved on to another run
   }
 
-  private hold(runId: string, granted: () => void): Promise<void> {
+  private hold(granted: () => void): Promise<void> {
     return new Promise<void>((release) => {
-      this.held = { runId, release };
+      this.releaseHeld = release;
       granted();
     });
   }
@@ -51,8 +47,8 @@ export class RunLock {
   release(): void {
     this.waiting?.abort();
     this.waiting = null;
-    this.held?.release();
-    this.held = null;
+    this.releaseHeld?.();
+    this.releaseHeld = null;
   }
 }
 

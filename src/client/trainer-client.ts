@@ -1,17 +1,26 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { BackendReport, EventSink, TrainerApi } from '../shared/api';
 import type { BackendName } from '../shared/config';
+import { TrainerCrashedError } from '../shared/errors';
+
+/** The worker's API as the page calls it. */
+export type WorkerApi = Remote<TrainerApi>;
 
 export interface TrainerConnection {
-  readonly api: Remote<TrainerApi>;
+  readonly api: WorkerApi;
   readonly report: BackendReport;
+  /**
+   * Runs a call to the worker; if the worker dies first it rejects with TrainerCrashedError
+   * (comlink alone would leave the call pending forever).
+   */
+  call<T>(fn: (api: WorkerApi) => Promise<T>): Promise<T>;
   /** Ends the worker at once; its snapshot in flight, if any, is abandoned (its tx aborts). */
   terminate(): void;
 }
 
 /**
  * Starts the training worker and its backend. `onCrash` hears of a worker that died (an
- * uncaught error or a failed load), which comlink alone would leave as calls that never return.
+ * uncaught error or a failed load).
  */
 export async function connectTrainer(
   backend: BackendName | null,
@@ -22,8 +31,24 @@ export async function connectTrainer(
     type: 'module',
     name: 'trainer',
   });
-  worker.addEventListener('error', (event) => onCrash(event.message || 'the worker failed'));
+  let died: (err: Error) => void = () => undefined;
+  const gone = new Promise<never>((_, reject) => (died = reject));
+  gone.catch(() => undefined);
+  worker.addEventListener('error', (event) => {
+    const message = event.message || 'the worker failed';
+    died(new TrainerCrashedError(`the worker crashed (${message})`, false));
+    onCrash(message);
+  });
   const api = wrap<TrainerApi>(worker);
-  const report = await api.init(backend, proxy(onEvent));
-  return { api, report, terminate: () => worker.terminate() };
+  const call = <T>(fn: (a: WorkerApi) => Promise<T>): Promise<T> => Promise.race([fn(api), gone]);
+  const report = await call((a) => a.init(backend, proxy(onEvent)));
+  return {
+    api,
+    report,
+    call,
+    terminate: () => {
+      died(new TrainerCrashedError('the trainer was restarted', false));
+      worker.terminate();
+    },
+  };
 }

@@ -1,8 +1,12 @@
 import type { BackendName, RunConfig, SnapshotIntervalInfo, SnapshotPolicy } from './config';
 import type { SerializedError } from './errors';
-import type { RunRecord, SnapshotManifest, SnapshotTrigger } from './snapshot';
-
-export type TrainerStatus = 'idle' | 'training' | 'paused' | 'resuming' | 'error';
+import type {
+  Metrics,
+  RunRecord,
+  SkippedSnapshot,
+  SnapshotSummary,
+  SnapshotTrigger,
+} from './snapshot';
 
 export interface BackendReport {
   readonly backend: BackendName;
@@ -15,16 +19,26 @@ export interface UserDataset {
   readonly text: string;
 }
 
+/** A stored run made active at one of its snapshots: what the page needs to show it. */
 export interface ResumeReport {
   readonly run: RunRecord;
-  readonly snapshot: SnapshotManifest;
+  readonly snapshot: SnapshotSummary;
+  /** The loss curve up to the snapshot, read once here rather than carried by every listing. */
+  readonly metrics: Metrics;
   /** Newer snapshots that failed verification and were skipped, with the reason. */
-  readonly skipped: readonly {
-    readonly id: string;
-    readonly step: number;
-    readonly reason: string;
-  }[];
+  readonly skipped: readonly SkippedSnapshot[];
 }
+
+/** Where a paused run stands: its step, and the snapshot that now holds exactly that step. */
+export interface PauseReport {
+  readonly step: number;
+  /** The snapshot of the paused state; null when saving it failed (the warning says why). */
+  readonly snapshot: SnapshotSummary | null;
+}
+
+/** Why a training loop ended by itself (a pause ends it too, but the page asked for that). */
+export type LoopEnd =
+  { readonly reason: 'budget' } | { readonly reason: 'error'; readonly error: SerializedError };
 
 /** Events the worker sends the page; a fast GPU's progress is throttled before sending. */
 export type TrainerEvent =
@@ -40,18 +54,18 @@ export type TrainerEvent =
     }
   | { readonly type: 'val'; readonly step: number; readonly loss: number }
   | { readonly type: 'sample'; readonly step: number; readonly samples: readonly string[] }
-  | { readonly type: 'status'; readonly status: TrainerStatus }
+  | { readonly type: 'loop-ended'; readonly loopId: number; readonly end: LoopEnd }
   | {
       readonly type: 'snapshot-committed';
-      readonly manifest: SnapshotManifest;
+      readonly snapshot: SnapshotSummary;
       readonly stallMs: number;
       readonly persistMs: number;
     }
   | { readonly type: 'snapshot-failed'; readonly error: SerializedError }
   | { readonly type: 'snapshot-interval'; readonly interval: SnapshotIntervalInfo }
-  | { readonly type: 'error'; readonly error: SerializedError }
   | { readonly type: 'device-lost'; readonly message: string };
 
+/** A checkpoint file as the page downloads it. */
 export interface CheckpointFile {
   readonly fileName: string;
   readonly blob: Blob;
@@ -67,6 +81,15 @@ export interface CheckpointSummary {
   readonly formatVersion: number;
 }
 
+/**
+ * A file the worker has decoded and verified, kept there under `token`: importing or forking it
+ * uses that result and never decodes or hashes the file a second time.
+ */
+export interface InspectedCheckpoint {
+  readonly token: string;
+  readonly summary: CheckpointSummary;
+}
+
 /** Starting a new run from a checkpoint's weights: fine-tuning with other settings. */
 export interface ForkOptions {
   readonly lr?: number;
@@ -75,42 +98,53 @@ export interface ForkOptions {
   readonly resetOptimizer: boolean;
 }
 
+/** What a fork starts from: a stored snapshot, or a file inspected before (by its token). */
+export type ForkSource = { readonly snapshotId: string } | { readonly token: string };
+
 export type EventSink = (event: TrainerEvent) => void;
 
-/** The worker's whole surface. The page wraps it with comlink and never imports worker code. */
+/**
+ * The worker's whole surface. The page wraps it with comlink and never imports worker code.
+ * Long calls take an `opId` chosen by the page; `cancel(opId)` aborts them (comlink cannot carry
+ * an AbortSignal, so the page's signal is relayed through it), and a cancelled import writes
+ * nothing.
+ */
 export interface TrainerApi {
   init(backend: BackendName | null, onEvent: EventSink): Promise<BackendReport>;
   newRun(config: RunConfig, dataset: UserDataset | null): Promise<RunRecord>;
   resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport>;
-  start(): Promise<void>;
-  /** Resolves once the loop has stopped at a step boundary. */
-  pause(): Promise<void>;
-  snapshotNow(trigger: SnapshotTrigger): Promise<SnapshotManifest | null>;
+  /** Starts the loop; resolves with its id, which its `loop-ended` event carries. */
+  start(): Promise<number>;
+  /** Stops the loop at a step boundary and commits a snapshot of that state if it is newer. */
+  pause(): Promise<PauseReport>;
+  snapshotNow(trigger: SnapshotTrigger): Promise<SnapshotSummary | null>;
   setSnapshotPolicy(policy: SnapshotPolicy): Promise<SnapshotIntervalInfo>;
   listRuns(): Promise<RunRecord[]>;
-  listSnapshots(runId: string): Promise<SnapshotManifest[]>;
+  listSnapshots(runId: string): Promise<SnapshotSummary[]>;
+  /** Deletes a stored run; if it is the active one, training stops first. */
   deleteRun(runId: string): Promise<void>;
   pinSnapshot(snapshotId: string, pinned: boolean): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;
+  /** The run's newest snapshot, or the given one, as a safetensors file. */
+  exportCheckpoint(runId: string, snapshotId: string | null, opId: string): Promise<CheckpointFile>;
+  /** Decodes and verifies a file without writing anything; throws the named refusal. */
+  inspectCheckpoint(file: Blob, opId: string): Promise<InspectedCheckpoint>;
+  /**
+   * Stores an inspected file as a new run. `dataset` is the user's chosen text, for a
+   * checkpoint trained on a file this browser has not seen.
+   */
+  importCheckpoint(token: string, dataset: UserDataset | null, opId: string): Promise<RunRecord>;
+  /** A new run from a stored snapshot's or an inspected file's weights, with changed settings. */
+  forkRun(
+    source: ForkSource,
+    options: ForkOptions,
+    dataset: UserDataset | null,
+  ): Promise<RunRecord>;
+  /** Aborts the long call started with `opId`, if it is still running. */
+  cancel(opId: string): Promise<void>;
   /**
    * Fault injection for tests and manual checks (the page offers it only with ?debug=1): an
    * uncaught error in the worker, or a real WebGPU device loss via device.destroy().
    */
-  /** The newest snapshot of the active run, or the given one, as a safetensors file. */
-  exportCheckpoint(runId: string, snapshotId?: string): Promise<CheckpointFile>;
-  /** Validates a file without writing anything; throws the named refusal. */
-  inspectCheckpoint(file: Blob): Promise<CheckpointSummary>;
-  /**
-   * Validates a checkpoint file and stores it as a new run (nothing is written if it is
-   * refused). `dataset` is the user's chosen text, for a checkpoint trained on a file this
-   * browser has not seen.
-   */
-  importCheckpoint(file: Blob, dataset: UserDataset | null): Promise<RunRecord>;
-  /** A new run from a stored snapshot's or a file's weights, with changed settings. */
-  forkRun(
-    source: { snapshotId: string } | { file: Blob },
-    options: ForkOptions,
-    dataset: UserDataset | null,
-  ): Promise<RunRecord>;
   debugFault(kind: 'crash' | 'device-loss'): Promise<void>;
 }

@@ -2,6 +2,11 @@
  * Every failure the user can meet, one named class each. Errors cross the worker boundary as
  * {name, message} (comlink keeps only those), so callers switch on `err.name`, never on
  * instanceof. Each message says what went wrong and what to do next.
+ *
+ * Where a failure can be thrown from more than one place, its class builds the message from
+ * the facts it is given (as web-llm's error.ts does), so it reads the same wherever it comes
+ * from. Classes whose every throw site states a different fact (a config field out of range,
+ * a malformed checkpoint entry) take the message.
  */
 // Names are spelled out, not read from the constructor: the production build minifies class
 // names, and a minified name would reach the page as "t: ...".
@@ -18,21 +23,167 @@ export class DatasetError extends TrainerError {
 export class BackendError extends TrainerError {
   override name = 'BackendError';
 }
-export class NoRunError extends TrainerError {
-  override name = 'NoRunError';
+
+/** A run the caller named is not in the store (deleted here or in another tab). */
+export class RunNotFoundError extends TrainerError {
+  override name = 'RunNotFoundError';
+  constructor(readonly runId: string) {
+    super(
+      `Run ${runId} no longer exists (it may have been deleted, here or in another tab). Open another run or start a new one.`,
+    );
+  }
 }
-export class NoSnapshotError extends TrainerError {
-  override name = 'NoSnapshotError';
+
+/** A training action came before any run was created or opened. */
+export class NoActiveRunError extends TrainerError {
+  override name = 'NoActiveRunError';
+  constructor() {
+    super('There is no run yet: press New run, or open a stored run.');
+  }
 }
+
+/** The stored text a run trains on is gone, so the run cannot go on. */
+export class RunTextMissingError extends TrainerError {
+  override name = 'RunTextMissingError';
+  constructor(readonly runName: string) {
+    super(
+      `The training text of run "${runName}" is missing from this browser's storage. Export its newest snapshot, choose the text file, and import the checkpoint; or start a new run.`,
+    );
+  }
+}
+
+/** A run exists but has no committed snapshot to resume or export yet. */
+export class NoSnapshotYetError extends TrainerError {
+  override name = 'NoSnapshotYetError';
+  constructor(readonly runName: string) {
+    super(`Run "${runName}" has no snapshot yet. Press Snapshot now, or start the run again.`);
+  }
+}
+
+export class SnapshotNotFoundError extends TrainerError {
+  override name = 'SnapshotNotFoundError';
+  constructor(readonly snapshotId: string) {
+    super(
+      `Snapshot ${snapshotId} does not exist (retention or another tab may have deleted it). Pick another snapshot from the list.`,
+    );
+  }
+}
+
+/** A snapshot request outlived its run: the run was replaced, closed or deleted first. */
+export class RunReplacedError extends TrainerError {
+  override name = 'RunReplacedError';
+  constructor() {
+    super('The run was closed or replaced before this snapshot was taken; nothing was saved.');
+  }
+}
+
+/** The run has trained its whole step budget. */
+export class BudgetSpentError extends TrainerError {
+  override name = 'BudgetSpentError';
+  constructor(readonly budget: number) {
+    super(
+      `This run has used its step budget of ${budget} steps. To train on, fine-tune from its newest snapshot with a larger budget.`,
+    );
+  }
+}
+
 export class SnapshotError extends TrainerError {
   override name = 'SnapshotError';
 }
 export class StorageQuotaError extends TrainerError {
   override name = 'StorageQuotaError';
+  constructor(
+    readonly step: number,
+    readonly lastGoodStep: number | null,
+  ) {
+    const kept =
+      lastGoodStep === null
+        ? 'No earlier snapshot of this run was lost.'
+        : `The last good snapshot (step ${lastGoodStep}) is intact.`;
+    super(
+      `Browser storage is full: the snapshot at step ${step} could not be saved, even after ` +
+        `deleting older snapshots. Free disk space, or export the runs you want to keep and ` +
+        `delete old runs, then snapshot again. ${kept}`,
+    );
+  }
 }
 export class SnapshotCorruptError extends TrainerError {
   override name = 'SnapshotCorruptError';
 }
+
+/** The trainer's worker died (or its GPU was lost) and could not be brought back. */
+export class TrainerCrashedError extends TrainerError {
+  override name = 'TrainerCrashedError';
+  constructor(
+    readonly reason: string,
+    readonly repeatedly: boolean,
+  ) {
+    super(
+      repeatedly
+        ? `The trainer stopped: ${reason}, repeatedly. Reload the page to try again; every committed snapshot is kept.`
+        : `The trainer stopped: ${reason}. It is being restarted from the newest snapshot.`,
+    );
+  }
+}
+
+/** The page refused a user action because of what the page is doing at that moment. */
+export class ActionRefusedError extends TrainerError {
+  override name = 'ActionRefusedError';
+  constructor(
+    readonly action: string,
+    readonly state: string,
+  ) {
+    super(`${action} is not possible while the page is ${describeState(state)}. ${hint(state)}`);
+  }
+}
+
+/** The user (or a reload) cancelled a long operation; nothing was written. */
+export class CancelledError extends TrainerError {
+  override name = 'CancelledError';
+  constructor(readonly action: string) {
+    super(`${action} was cancelled; nothing was written.`);
+  }
+}
+
+/** Another tab trains the run this tab tried to take: it is watched instead. */
+export class RunBusyError extends TrainerError {
+  override name = 'RunBusyError';
+  constructor(readonly runName: string) {
+    super(
+      `Run "${runName}" is being trained in another tab. This tab shows its progress and takes over when that tab closes.`,
+    );
+  }
+}
+
+function describeState(state: string): string {
+  switch (state) {
+    case 'booting':
+      return 'starting up';
+    case 'resuming':
+      return 'resuming a run';
+    case 'watching':
+      return 'watching a run that another tab trains';
+    case 'idle':
+      return 'showing no run';
+    default:
+      return state;
+  }
+}
+
+function hint(state: string): string {
+  switch (state) {
+    case 'watching':
+      return 'Use the tab that trains it, or close that tab and this one takes over.';
+    case 'idle':
+    case 'error':
+      return 'Press New run, or open a stored run.';
+    case 'paused':
+      return 'Press Start first.';
+    default:
+      return 'Wait until it has finished and try again.';
+  }
+}
+
 export class CheckpointFormatError extends TrainerError {
   override name = 'CheckpointFormatError';
 }
@@ -58,6 +209,14 @@ export class CheckpointIntegrityError extends TrainerError {
 }
 export class CheckpointDatasetError extends TrainerError {
   override name = 'CheckpointDatasetError';
+  constructor(
+    readonly datasetName: string,
+    readonly datasetId: string,
+  ) {
+    super(
+      `This checkpoint was trained on "${datasetName}" (SHA-256 ${datasetId.slice(0, 16)}…), which this browser does not have. Choose that text file as the training text, then import again.`,
+    );
+  }
 }
 
 export interface SerializedError {

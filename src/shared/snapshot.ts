@@ -2,7 +2,7 @@ import type { BackendName, RunConfig } from './config';
 import type { DataCursor } from './data-cursor';
 import type { PrngState } from './prng';
 
-export type SnapshotTrigger = 'auto' | 'hidden' | 'manual' | 'import' | 'initial';
+export type SnapshotTrigger = 'auto' | 'hidden' | 'manual' | 'pause' | 'import' | 'initial';
 export type TensorDType = 'float32' | 'int32';
 
 /** The text a run trains on. Stored once per content hash so a user's file survives reloads. */
@@ -96,4 +96,43 @@ export interface SnapshotPayload<D extends TensorBytes = ArrayBuffer> {
   readonly manifest: SnapshotManifest;
   /** Same order as manifest.tensors. */
   readonly data: readonly D[];
+}
+
+/** What a snapshot list and a commit event carry: a manifest without its tensors and curve. */
+export interface SnapshotSummary {
+  readonly id: string;
+  readonly runId: string;
+  readonly step: number;
+  readonly epoch: number;
+  readonly createdAt: number;
+  readonly trigger: SnapshotTrigger;
+  readonly trainLoss: number | null;
+  readonly valLoss: number | null;
+  readonly bytes: number;
+  readonly pinned: boolean;
+  readonly config: RunConfig;
+}
+
+export function summarize(manifest: SnapshotManifest): SnapshotSummary {
+  const lastTrain = manifest.metrics.train[manifest.metrics.train.length - 1];
+  return {
+    id: manifest.id,
+    runId: manifest.runId,
+    step: manifest.step,
+    epoch: manifest.cursor.epoch,
+    createdAt: manifest.createdAt,
+    trigger: manifest.trigger,
+    trainLoss: lastTrain?.[1] ?? null,
+    valLoss: manifest.valLoss,
+    bytes: manifest.bytes,
+    pinned: manifest.pinned,
+    config: manifest.config,
+  };
+}
+
+/** A newer snapshot that failed verification on load and was passed over, with the reason. */
+export interface SkippedSnapshot {
+  readonly id: string;
+  readonly step: number;
+  readonly reason: string;
 }

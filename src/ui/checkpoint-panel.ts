@@ -1,24 +1,25 @@
-import type { CheckpointSummary } from '../shared/api';
-import type { ForkOptions } from '../shared/api';
+import type { CheckpointSummary, ForkOptions, ForkSource } from '../shared/api';
 import { element } from './element';
-
-/** What a fine-tuning run starts from: a checkpoint file or a stored snapshot. */
-export type CheckpointSource = { readonly file: File } | { readonly snapshotId: string };
 
 export interface CheckpointPanelHandlers {
   onExport(): void;
   /** A file was chosen or dropped: inspect it and call showPending (or report the refusal). */
   onFile(file: File): void;
-  onImportNew(file: File): void;
-  onReplace(file: File): void;
-  onFork(source: CheckpointSource, options: ForkOptions): void;
+  /** `token` names a file the worker has inspected. */
+  onImportNew(token: string): void;
+  onReplace(token: string): void;
+  onFork(source: ForkSource, options: ForkOptions): void;
+  /** Cancels the file operation in progress. */
+  onCancel(): void;
 }
 
 export interface CheckpointPanelController {
   /** Shows what a validated file (or a stored snapshot) holds and offers what can be done. */
-  showPending(source: CheckpointSource, label: string, summary: CheckpointSummary): void;
+  showPending(source: ForkSource, label: string, summary: CheckpointSummary): void;
   clearPending(): void;
   setEnabled(enabled: boolean): void;
+  /** Shows a long file operation in progress with its Cancel button, or hides it (null). */
+  setWorking(text: string | null): void;
 }
 
 /**
@@ -29,7 +30,7 @@ export function createCheckpointPanel(
   root: HTMLElement,
   handlers: CheckpointPanelHandlers,
 ): CheckpointPanelController {
-  let pending: CheckpointSource | null = null;
+  let pending: ForkSource | null = null;
   const exportButton = element('button', { type: 'button' }, 'Export checkpoint');
   exportButton.addEventListener('click', () => handlers.onExport());
   const input = element('input', { type: 'file', id: 'checkpoint-file', accept: '.safetensors' });
@@ -45,18 +46,18 @@ export function createCheckpointPanel(
   const importNew = element('button', { type: 'button' }, 'Import as new run');
   const replace = element('button', { type: 'button' }, 'Replace current run');
   const fork = element('button', { type: 'button' }, 'New run from this checkpoint');
-  const withFile = (fn: (file: File) => void) => () =>
-    pending !== null && 'file' in pending && fn(pending.file);
+  const withFile = (fn: (token: string) => void) => () =>
+    pending !== null && 'token' in pending && fn(pending.token);
   importNew.addEventListener('click', withFile(handlers.onImportNew));
   replace.addEventListener(
     'click',
-    withFile((file) => {
+    withFile((token) => {
       if (
         confirm(
           'Replace the current run with this checkpoint? The current run and its snapshots are deleted.',
         )
       ) {
-        handlers.onReplace(file);
+        handlers.onReplace(token);
       }
     }),
   );
@@ -99,13 +100,17 @@ export function createCheckpointPanel(
     const file = event.dataTransfer?.files[0];
     if (file) handlers.onFile(file);
   });
-  root.replaceChildren(element('h2', {}, 'Checkpoint file'), exportButton, zone, choices);
+  const workingText = element('span', { 'data-testid': 'checkpoint-working' });
+  const cancel = element('button', { type: 'button' }, 'Cancel');
+  cancel.addEventListener('click', () => handlers.onCancel());
+  const working = element('p', { class: 'hint', hidden: true }, workingText, ' ', cancel);
+  root.replaceChildren(element('h2', {}, 'Checkpoint file'), exportButton, zone, working, choices);
 
   return {
     showPending(source, label, info) {
       pending = source;
       summary.textContent = `${label}: ${info.runName}, ${info.model} at step ${info.step} (format v${info.formatVersion}).`;
-      const isFile = 'file' in source;
+      const isFile = 'token' in source;
       importNew.hidden = !isFile;
       replace.hidden = !isFile;
       lr.value = String(info.lr);
@@ -120,6 +125,10 @@ export function createCheckpointPanel(
     setEnabled(enabled) {
       for (const control of [exportButton, input, importNew, replace, fork])
         control.disabled = !enabled;
+    },
+    setWorking(text) {
+      workingText.textContent = text ?? '';
+      working.hidden = text === null;
     },
   };
 }

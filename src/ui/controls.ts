@@ -1,4 +1,4 @@
-import type { TrainerStatus } from '../shared/api';
+import type { Control } from '../client/page-state';
 import { element } from './element';
 
 export interface ControlHandlers {
@@ -9,21 +9,11 @@ export interface ControlHandlers {
 }
 
 export interface ControlsController {
-  setStatus(status: TrainerStatus): void;
-  /** While a call to the worker is in flight every button is disabled, so clicks cannot race. */
-  setBusy(busy: boolean): void;
+  /** Enables exactly the buttons in `enabled` (the page derives it from its state). */
+  setEnabled(enabled: ReadonlySet<Control>): void;
 }
 
 type ButtonName = 'start' | 'pause' | 'newRun' | 'snapshotNow';
-
-/** Which buttons each status allows; `busy` overrides all of them. */
-const ALLOWED: Record<TrainerStatus, readonly ButtonName[]> = {
-  idle: ['start', 'newRun'],
-  training: ['pause', 'newRun', 'snapshotNow'],
-  paused: ['start', 'newRun', 'snapshotNow'],
-  resuming: [],
-  error: ['newRun'],
-};
 
 export function createControls(root: HTMLElement, handlers: ControlHandlers): ControlsController {
   const buttons: Record<ButtonName, HTMLButtonElement> = {
@@ -32,27 +22,13 @@ export function createControls(root: HTMLElement, handlers: ControlHandlers): Co
     newRun: button('New run', '', handlers.onNewRun),
     snapshotNow: button('Snapshot now', '', handlers.onSnapshotNow),
   };
-  let status: TrainerStatus = 'idle';
-  let busy = false;
-
-  function render(): void {
-    const allowed = ALLOWED[status];
-    for (const [name, btn] of Object.entries(buttons) as [ButtonName, HTMLButtonElement][]) {
-      btn.disabled = busy || !allowed.includes(name);
-    }
-  }
-
   root.replaceChildren(element('div', { class: 'controls' }, ...Object.values(buttons)));
-  render();
   return {
-    setStatus(next) {
-      status = next;
-      render();
-    },
-    setBusy(next) {
-      busy = next;
-      root.setAttribute('aria-busy', String(next));
-      render();
+    setEnabled(enabled) {
+      for (const [name, btn] of Object.entries(buttons) as [ButtonName, HTMLButtonElement][]) {
+        btn.disabled = !enabled.has(name);
+      }
+      root.setAttribute('aria-busy', String(enabled.size === 0));
     },
   };
 }

@@ -11,7 +11,7 @@ export interface RunsPanelHandlers {
 export interface RunsPanelController {
   /** Replaces the list; runs show newest first, whatever order they come in. */
   render(runs: readonly RunRecord[], currentRunId: string | null): void;
-  /** Disables every button, e.g. while a call to the worker is in flight. */
+  /** Disables every button: the page's state does not allow them now. */
   setEnabled(enabled: boolean): void;
 }
 

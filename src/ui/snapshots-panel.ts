@@ -1,4 +1,4 @@
-import type { SnapshotManifest } from '../shared/snapshot';
+import type { SnapshotSummary } from '../shared/snapshot';
 import { element, labelledButton as button } from './element';
 import { formatBytes, formatTime } from './format';
 
@@ -10,13 +10,13 @@ export interface SnapshotsPanelHandlers {
   onDelete(snapshotId: string): void;
   onExport(snapshotId: string): void;
   /** Offers a new run from this snapshot's weights (fine-tuning). */
-  onFork(snapshot: SnapshotManifest): void;
+  onFork(snapshot: SnapshotSummary): void;
 }
 
 export interface SnapshotsPanelController {
   /** Replaces the table; rows show newest step first. `latestId` gets the "latest" badge. */
-  render(snapshots: readonly SnapshotManifest[], latestId: string | null): void;
-  /** Disables every button, e.g. while a call to the worker is in flight. */
+  render(snapshots: readonly SnapshotSummary[], latestId: string | null): void;
+  /** Disables every button: the page's state does not allow them now. */
   setEnabled(enabled: boolean): void;
 }
 
@@ -65,9 +65,8 @@ export function createSnapshotsPanel(
     for (const btn of body.querySelectorAll('button')) btn.disabled = !enabled;
   }
 
-  function row(s: SnapshotManifest, latest: boolean): HTMLTableRowElement {
+  function row(s: SnapshotSummary, latest: boolean): HTMLTableRowElement {
     const step = String(s.step);
-    const lastTrain = s.metrics.train.at(-1);
     const stepCell = element('th', { scope: 'row', class: 'num' }, step);
     if (latest) stepCell.append(' ', element('span', { class: 'badge badge-latest' }, 'latest'));
     const pin = s.pinned ? 'Unpin' : 'Pin';
@@ -82,7 +81,7 @@ export function createSnapshotsPanel(
       },
       stepCell,
       element('td', {}, formatTime(s.createdAt)),
-      element('td', { class: 'num' }, lastTrain === undefined ? '—' : lastTrain[1].toFixed(4)),
+      element('td', { class: 'num' }, s.trainLoss === null ? '—' : s.trainLoss.toFixed(4)),
       element('td', { class: 'num' }, s.valLoss === null ? '—' : s.valLoss.toFixed(4)),
       element('td', { class: 'num' }, formatBytes(s.bytes)),
       element('td', {}, s.trigger),

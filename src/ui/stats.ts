@@ -1,4 +1,4 @@
-import type { TrainerStatus } from '../shared/api';
+import type { PageState } from '../client/page-state';
 import type { BackendName } from '../shared/config';
 import { element } from './element';
 
@@ -12,9 +12,11 @@ export interface ProgressStats {
 
 export interface StatsController {
   progress(e: ProgressStats): void;
-  setStatus(status: TrainerStatus): void;
+  setStatus(status: PageState): void;
   setBackend(backend: BackendName, fallbackReason: string | null): void;
   setLastSnapshotStep(step: number | null): void;
+  /** The step alone, e.g. where a pause stopped. */
+  setStep(step: number): void;
   setValLoss(loss: number): void;
   /** Back to the initial values (step 0, empty numbers) for a new run; keeps status and backend. */
   reset(): void;
@@ -65,13 +67,13 @@ export function createStats(root: HTMLElement, header: HTMLElement = root): Stat
     values.step.textContent = '0';
   }
 
-  function setStatus(next: TrainerStatus): void {
+  function setStatus(next: PageState): void {
     status.textContent = next;
     status.dataset['status'] = next;
   }
 
   reset();
-  setStatus('idle');
+  setStatus('booting');
   return {
     progress(e) {
       values.step.textContent = String(Math.trunc(e.step));
@@ -89,6 +91,9 @@ export function createStats(root: HTMLElement, header: HTMLElement = root): Stat
     },
     setLastSnapshotStep(step) {
       values['last-snapshot-step'].textContent = step === null ? '' : String(Math.trunc(step));
+    },
+    setStep(step) {
+      values.step.textContent = String(Math.trunc(step));
     },
     setValLoss(loss) {
       values['val-loss'].textContent = formatLoss(loss);

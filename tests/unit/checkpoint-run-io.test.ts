@@ -25,11 +25,18 @@ async function setup() {
     createdAt: 1,
     latestSnapshotId: null,
   };
-  await store.putDataset({ id: dataset.info.id, name: 'words.txt', text });
-  await store.createRun(run);
   const session = TrainingSession.create(config, dataset.data);
   for (let i = 0; i < 5; i++) await session.trainStep();
-  const ctx = { runId: 'src', config, dataset: dataset.info, backend: 'cpu' as const, keepLast: 3 };
+  // Stored as the app stores a run: with its first snapshot and its text, in one commit.
+  const newRun = { run, dataset: { id: dataset.info.id, name: 'words.txt', text } };
+  const ctx = {
+    runId: 'src',
+    config,
+    dataset: dataset.info,
+    backend: 'cpu' as const,
+    keepLast: 3,
+    newRun,
+  };
   const state = captureState(session);
   const { manifest } = await persistSnapshot(
     store,

@@ -4,7 +4,9 @@ import {
   bytesOf,
   freshStore,
   makePayload,
+  createRun,
   makeRun,
+  newRun,
   seededRun,
   snapshotIds,
   tensorKeys,
@@ -17,9 +19,7 @@ afterEach(() => {
 describe('SnapshotStore commit', () => {
   it('loads back bitwise what it committed, and moves the run pointer', async () => {
     const { store } = await freshStore();
-    await store.createRun(makeRun('r1'));
-    const payload = await makePayload('r1', 7);
-    await store.commitSnapshot(payload, { keepLast: 3 });
+    const payload = await createRun(store, 'r1', 7);
 
     const loaded = await store.loadSnapshot(payload.manifest.id);
     expect(loaded.manifest).toEqual(payload.manifest);
@@ -29,19 +29,19 @@ describe('SnapshotStore commit', () => {
 
   it('writes in a strict-durability readwrite transaction over runs, snapshots and tensors', async () => {
     const { store } = await freshStore();
-    await store.createRun(makeRun('r1'));
+    await createRun(store, 'r1', 0);
     const spy = vi.spyOn(IDBDatabase.prototype, 'transaction');
     await store.commitSnapshot(await makePayload('r1', 1));
     const writes = spy.mock.calls.filter(([, mode]) => mode === 'readwrite');
     expect(writes).toHaveLength(1);
-    expect([...writes[0][0]].sort()).toEqual(['runs', 'snapshots', 'tensors']);
+    expect([...writes[0][0]].sort()).toEqual(['datasets', 'runs', 'snapshots', 'tensors']);
     expect(writes[0][2]).toEqual({ durability: 'strict' });
   });
 
   it('rejects a commit for a run that does not exist, writing nothing', async () => {
     const { store, raw } = await freshStore();
     await expect(store.commitSnapshot(await makePayload('ghost', 1))).rejects.toMatchObject({
-      name: 'NoRunError',
+      name: 'RunNotFoundError',
     });
     expect(await tensorKeys(raw)).toEqual([]);
     expect(await raw.count('snapshots')).toBe(0);
@@ -76,11 +76,12 @@ describe('SnapshotStore commit', () => {
     ],
   ])('rejects a payload with %s before writing', async (_label, spoil, message) => {
     const { store, raw } = await freshStore();
-    await store.createRun(makeRun('r1'));
+    const first = await createRun(store, 'r1', 0);
+    const before = await tensorKeys(raw);
     const error = await store.commitSnapshot(spoil(await makePayload('r1', 1))).catch((e) => e);
     expect(error).toMatchObject({ name: 'SnapshotError', message: expect.stringMatching(message) });
-    expect(await tensorKeys(raw)).toEqual([]);
-    expect((await store.getRun('r1'))?.latestSnapshotId).toBeNull();
+    expect(await tensorKeys(raw)).toEqual(before);
+    expect((await store.getRun('r1'))?.latestSnapshotId).toBe(first.manifest.id);
   });
 
   it('never overwrites an existing snapshot id', async () => {
@@ -88,7 +89,7 @@ describe('SnapshotStore commit', () => {
     await seededRun(store, 'r1', [1]);
     const again = await makePayload('r1', 2, { id: 'r1-s1' });
     await expect(store.commitSnapshot(again)).rejects.toThrow(/already exists/);
-    expect((await store.getSnapshot('r1-s1'))?.step).toBe(1);
+    expect((await store.loadSnapshot('r1-s1')).manifest.step).toBe(1);
   });
 });
 
@@ -140,9 +141,12 @@ describe('SnapshotStore runs', () => {
   it('never overwrites an existing run', async () => {
     const { store } = await freshStore();
     await seededRun(store, 'r1', [1]);
-    await expect(store.createRun({ ...makeRun('r1'), name: 'other' })).rejects.toMatchObject({
+    const other = { ...newRun('r1'), run: { ...makeRun('r1'), name: 'other' } };
+    await expect(
+      store.commitSnapshot(await makePayload('r1', 2), { keepLast: 3 }, other),
+    ).rejects.toMatchObject({
       name: 'SnapshotError',
-      message: expect.stringMatching(/runs are never overwritten/),
+      message: expect.stringMatching(/a run is never overwritten/),
     });
     const run = await store.getRun('r1');
     expect(run?.name).toBe('run r1');
@@ -151,45 +155,30 @@ describe('SnapshotStore runs', () => {
 
   it('lists runs newest first by creation time', async () => {
     const { store } = await freshStore();
-    await store.createRun(makeRun('b', 2_000));
-    await store.createRun(makeRun('c', 3_000));
-    await store.createRun(makeRun('a', 1_000));
+    await createRun(store, 'b', 0, { runCreatedAt: 2_000 });
+    await createRun(store, 'c', 0, { runCreatedAt: 3_000 });
+    await createRun(store, 'a', 0, { runCreatedAt: 1_000 });
     expect((await store.listRuns()).map((r) => r.id)).toEqual(['c', 'b', 'a']);
-  });
-
-  it('renames a run and rejects an unknown one', async () => {
-    const { store } = await freshStore();
-    await store.createRun(makeRun('r1'));
-    await store.renameRun('r1', 'shakespeare');
-    expect((await store.getRun('r1'))?.name).toBe('shakespeare');
-    await expect(store.renameRun('nope', 'x')).rejects.toMatchObject({ name: 'NoRunError' });
-  });
-});
-
-describe('a new run written with its first snapshot', () => {
-  it('creates the run and its snapshot in one transaction', async () => {
-    const { store } = await freshStore();
-    await store.commitSnapshot(await makePayload('n1', 0), { keepLast: 3 }, makeRun('n1'));
-    expect((await store.getRun('n1'))?.latestSnapshotId).toBe('n1-s0');
-    expect(await snapshotIds(store, 'n1')).toEqual(['n1-s0']);
   });
 
   it('leaves neither run nor snapshot when that transaction aborts', async () => {
     const { store, raw } = await freshStore({ afterWrites: ({ abort }) => abort() });
     const error = await store
-      .commitSnapshot(await makePayload('n1', 0), { keepLast: 3 }, makeRun('n1'))
+      .commitSnapshot(await makePayload('n1', 0), { keepLast: 3 }, newRun('n1'))
       .catch((e) => e);
     expect(error.name).toBe('SnapshotError');
     expect(await store.getRun('n1')).toBeUndefined();
     expect(await store.listRuns()).toEqual([]);
     expect(await tensorKeys(raw)).toEqual([]);
+    // The run's text went in the same transaction, so it is gone with it.
+    expect(await raw.count('datasets')).toBe(0);
   });
 
   it('never overwrites an existing run', async () => {
     const { store } = await freshStore();
     await seededRun(store, 'n1', [1]);
     await expect(
-      store.commitSnapshot(await makePayload('n1', 2), { keepLast: 3 }, makeRun('n1')),
+      store.commitSnapshot(await makePayload('n1', 2), { keepLast: 3 }, newRun('n1')),
     ).rejects.toThrow(/already exists/);
     expect(await snapshotIds(store, 'n1')).toEqual(['n1-s1']);
   });

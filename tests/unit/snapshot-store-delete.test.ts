@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/shared/hash';
 import type { DatasetInfo } from '../../src/shared/snapshot';
-import { DATASET, freshStore, makeRun, seededRun, snapshotIds, tensorKeys } from './store-fixtures';
+import {
+  DATASET,
+  freshStore,
+  makePayload,
+  newRun,
+  seededRun,
+  snapshotIds,
+  tensorKeys,
+} from './store-fixtures';
 
 async function datasetOf(text: string, name = 'mine.txt') {
   const id = await sha256Hex(new TextEncoder().encode(text));
@@ -28,9 +36,10 @@ describe('SnapshotStore deleteRun', () => {
   it('deletes the dataset only once no run uses it', async () => {
     const { store } = await freshStore();
     const { record, info } = await datasetOf('anna\nbob\n');
-    await store.putDataset(record);
-    await store.createRun(makeRun('r1', 1, info));
-    await store.createRun(makeRun('r2', 2, info));
+    for (const id of ['r1', 'r2']) {
+      const first = await makePayload(id, 0);
+      await store.commitSnapshot(first, { keepLast: 3 }, newRun(id, 1, info, record.text));
+    }
     await store.deleteRun('r1');
     expect(await store.getDataset(info.id)).toEqual(record);
     await store.deleteRun('r2');
@@ -39,7 +48,7 @@ describe('SnapshotStore deleteRun', () => {
 
   it('rejects an unknown run', async () => {
     const { store } = await freshStore();
-    await expect(store.deleteRun('nope')).rejects.toMatchObject({ name: 'NoRunError' });
+    await expect(store.deleteRun('nope')).rejects.toMatchObject({ name: 'RunNotFoundError' });
   });
 });
 
@@ -66,25 +75,33 @@ describe('SnapshotStore deleteSnapshot', () => {
     await seededRun(store, 'r1', [1]);
     await store.deleteSnapshot('r1-s1');
     expect((await store.getRun('r1'))?.latestSnapshotId).toBeNull();
-    await expect(store.deleteSnapshot('r1-s1')).rejects.toMatchObject({ name: 'NoSnapshotError' });
+    await expect(store.deleteSnapshot('r1-s1')).rejects.toMatchObject({
+      name: 'SnapshotNotFoundError',
+    });
   });
 });
 
 describe('SnapshotStore datasets', () => {
-  it('round-trips a dataset by its content hash', async () => {
+  it("stores a run's text with its first snapshot, by its content hash", async () => {
     const { store } = await freshStore();
-    const { record } = await datasetOf('héllo\nwörld\n');
-    await store.putDataset(record);
+    const { record, info } = await datasetOf('héllo\nwörld\n');
+    await store.commitSnapshot(
+      await makePayload('r1', 0),
+      { keepLast: 3 },
+      newRun('r1', 1, info, record.text),
+    );
     expect(await store.getDataset(record.id)).toEqual(record);
     expect(await store.getDataset('f'.repeat(64))).toBeUndefined();
   });
 
   it('rejects a dataset whose id is not the hash of its text, on write and on read', async () => {
     const { store, raw } = await freshStore();
-    const { record } = await datasetOf('abc');
-    await expect(store.putDataset({ ...record, text: 'abd' })).rejects.toMatchObject({
-      name: 'DatasetError',
-    });
+    const { record, info } = await datasetOf('abc');
+    const wrong = newRun('r1', 1, info, 'abd');
+    await expect(
+      store.commitSnapshot(await makePayload('r1', 0), { keepLast: 3 }, wrong),
+    ).rejects.toMatchObject({ name: 'DatasetError' });
+    expect(await store.getRun('r1')).toBeUndefined();
     await raw.put('datasets', { ...record, text: 'abd' });
     await expect(store.getDataset(record.id)).rejects.toThrow(/Load the file again/);
   });

@@ -49,9 +49,11 @@ describe('SnapshotStore load verification', () => {
     await expect(store.loadSnapshot('r1-s10')).rejects.toThrow(/"model\/b" is float32 \[4\]/);
   });
 
-  it('reports an unknown snapshot as NoSnapshotError', async () => {
+  it('reports an unknown snapshot as SnapshotNotFoundError', async () => {
     const { store } = await freshStore();
-    await expect(store.loadSnapshot('nope')).rejects.toMatchObject({ name: 'NoSnapshotError' });
+    await expect(store.loadSnapshot('nope')).rejects.toMatchObject({
+      name: 'SnapshotNotFoundError',
+    });
   });
 });
 
@@ -90,7 +92,7 @@ describe('SnapshotStore loadLatestGood', () => {
     expect(payload.manifest.step).toBe(10);
     expect(skipped.map((s) => s.id)).toEqual(['r1-s20']);
     await expect(store.loadLatestGood('r1', 'gone')).rejects.toMatchObject({
-      name: 'NoSnapshotError',
+      name: 'SnapshotNotFoundError',
     });
   });
 
@@ -113,14 +115,14 @@ describe('SnapshotStore loadLatestGood', () => {
     expect(error.message).toMatch(/all 2 failed verification/);
   });
 
-  it('throws NoRunError for a run without snapshots or an unknown run', async () => {
-    const { store } = await freshStore();
-    await store.createRun(makeRun('r1'));
+  it('names a run without snapshots (as an older version could leave one) and an unknown run', async () => {
+    const { store, raw } = await freshStore();
+    await raw.put('runs', makeRun('r1'));
     await expect(store.loadLatestGood('r1')).rejects.toMatchObject({
-      name: 'NoRunError',
-      message: expect.stringMatching(/no snapshot to resume from/),
+      name: 'NoSnapshotYetError',
+      message: expect.stringMatching(/has no snapshot yet/),
     });
-    await expect(store.loadLatestGood('nope')).rejects.toMatchObject({ name: 'NoRunError' });
+    await expect(store.loadLatestGood('nope')).rejects.toMatchObject({ name: 'RunNotFoundError' });
   });
 });
 

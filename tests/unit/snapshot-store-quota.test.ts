@@ -4,7 +4,8 @@ import { isQuotaError } from '../../workers/store/quota';
 import {
   freshStore,
   makePayload,
-  makeRun,
+  createRun,
+  newRun,
   seededRun,
   snapshotIds,
   tensorKeys,
@@ -42,8 +43,7 @@ describe('SnapshotStore under a full disk', () => {
   it('prunes harder and retries once, keeping pinned and the last good snapshot', async () => {
     const faults = quotaOn('r1-s5', [1]);
     const { store, raw } = await freshStore(faults);
-    await store.createRun(makeRun('r1'));
-    await store.commitSnapshot(await makePayload('r1', 1, { valLoss: 0.1 }), { keepLast: 10 });
+    await createRun(store, 'r1', 1, { valLoss: 0.1 });
     await store.commitSnapshot(await makePayload('r1', 2, { pinned: true }), { keepLast: 10 });
     await store.commitSnapshot(await makePayload('r1', 3), { keepLast: 10 });
     await store.commitSnapshot(await makePayload('r1', 4), { keepLast: 10 });
@@ -98,8 +98,9 @@ describe('SnapshotStore under a full disk', () => {
         throw new DOMException('boom', 'UnknownError');
       },
     });
-    await store.createRun(makeRun('r1'));
-    await expect(store.commitSnapshot(await makePayload('r1', 1))).rejects.toMatchObject({
+    await expect(
+      store.commitSnapshot(await makePayload('r1', 1), { keepLast: 3 }, newRun('r1')),
+    ).rejects.toMatchObject({
       name: 'SnapshotError',
     });
     expect(seen).toEqual([1]);

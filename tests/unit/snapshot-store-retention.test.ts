@@ -4,7 +4,8 @@ import { bestByValLoss, newestFirst, selectPrunable } from '../../workers/store/
 import {
   freshStore,
   makePayload,
-  makeRun,
+  createRun,
+  newRun,
   seededRun,
   snapshotIds,
   tensorKeys,
@@ -99,10 +100,9 @@ describe('SnapshotStore retention on commit', () => {
 
   it('keeps the best by validation loss and every pinned snapshot', async () => {
     const { store } = await freshStore();
-    await store.createRun(makeRun('r1'));
+    await createRun(store, 'r1', 1, { valLoss: 0.9, pinned: true });
     const commit = async (step: number, valLoss: number | null, pinned = false) =>
       store.commitSnapshot(await makePayload('r1', step, { valLoss, pinned }), { keepLast: 1 });
-    await commit(1, 0.9, true);
     await commit(2, 0.2);
     await commit(3, 0.5);
     await commit(4, 0.6);
@@ -119,7 +119,7 @@ describe('SnapshotStore retention on commit', () => {
     await store.commitSnapshot(await makePayload('r1', 4), { keepLast: 1 });
     expect(await snapshotIds(store, 'r1')).toEqual(['r1-s4', 'r1-s3', 'r1-s1']);
     await expect(store.pinSnapshot('gone', true)).rejects.toMatchObject({
-      name: 'NoSnapshotError',
+      name: 'SnapshotNotFoundError',
     });
   });
 
@@ -143,9 +143,8 @@ describe('SnapshotStore retention on commit', () => {
 
   it('rejects a keepLast below 1', async () => {
     const { store } = await freshStore();
-    await store.createRun(makeRun('r1'));
-    await expect(store.commitSnapshot(await makePayload('r1', 1), { keepLast: 0 })).rejects.toThrow(
-      /keepLast/,
-    );
+    await expect(
+      store.commitSnapshot(await makePayload('r1', 1), { keepLast: 0 }, newRun('r1')),
+    ).rejects.toThrow(/keepLast/);
   });
 });

@@ -7,13 +7,16 @@ import type {
   SnapshotManifest,
   SnapshotPayload,
 } from '../../src/shared/snapshot';
-import type { CommitFaults } from '../../workers/store/commit';
+import { sha256Hex } from '../../src/shared/hash';
+import type { CommitFaults, NewRun } from '../../workers/store/commit';
 import { SnapshotStore } from '../../workers/store/snapshot-store';
 import { openTrainerDb, type TrainerDatabase } from '../../workers/store/store-schema';
 import { tensorRecord } from '../../workers/store/tensor-record';
 
+export const DATASET_TEXT = 'abc\nbca\ncab';
+
 export const DATASET: DatasetInfo = {
-  id: 'a'.repeat(64),
+  id: await sha256Hex(new TextEncoder().encode(DATASET_TEXT)),
   name: 'names.txt',
   vocab: '\nabc',
   trainExamples: 90,
@@ -39,6 +42,31 @@ export function makeRun(id: string, createdAt = 1_000, dataset: DatasetInfo = DA
     createdAt,
     latestSnapshotId: null,
   };
+}
+
+/** A run as the app writes it with its first snapshot: the record and its text. */
+export function newRun(
+  id: string,
+  createdAt = 1_000,
+  dataset: DatasetInfo = DATASET,
+  text = DATASET_TEXT,
+): NewRun {
+  return {
+    run: makeRun(id, createdAt, dataset),
+    dataset: { id: dataset.id, name: dataset.name, text },
+  };
+}
+
+/** Stores run `id` with its first snapshot (at `step`), the one way the app creates runs. */
+export async function createRun(
+  store: SnapshotStore,
+  id: string,
+  step = 0,
+  options: PayloadOptions & { readonly runCreatedAt?: number } = {},
+): Promise<SnapshotPayload> {
+  const payload = await makePayload(id, step, options);
+  await store.commitSnapshot(payload, { keepLast: 100 }, newRun(id, options.runCreatedAt));
+  return payload;
 }
 
 /** Float32 bit patterns a lossy copy would change: -0, a NaN payload, a denormal, Infinity. */
@@ -113,8 +141,10 @@ export async function seededRun(
   runId: string,
   steps: readonly number[],
 ): Promise<void> {
-  await store.createRun(makeRun(runId));
-  for (const step of steps) {
+  const [first, ...rest] = steps;
+  if (first === undefined) throw new Error('a run is stored with at least one snapshot');
+  await createRun(store, runId, first);
+  for (const step of rest) {
     await store.commitSnapshot(await makePayload(runId, step), { keepLast: 100 });
   }
 }

@@ -1,4 +1,4 @@
-import type { UserDataset } from '../../src/shared/api';
+import type { CheckpointFile, ForkOptions, UserDataset } from '../../src/shared/api';
 import {
   checkpointFileName,
   decodeCheckpoint,
@@ -17,28 +17,36 @@ import { DEFAULT_RETENTION, tensorRecord, type SnapshotStore } from '../store';
 import { ADAM } from '../training/adam-state';
 import { bundledDataset, loadDataset } from '../training/run-setup';
 
-export interface ExportedFile {
-  readonly fileName: string;
-  readonly blob: Blob;
-}
-
 /** A stored snapshot as a safetensors file; its hashes were verified on load. */
 export async function exportSnapshot(
   store: SnapshotStore,
   run: RunRecord,
   snapshotId: string,
-): Promise<ExportedFile> {
+  signal?: AbortSignal,
+): Promise<CheckpointFile> {
   const payload = await store.loadSnapshotBlobs(snapshotId);
+  signal?.throwIfAborted();
   return {
     fileName: checkpointFileName(run.name, payload.manifest.step),
     blob: encodeCheckpoint(payload, run.name),
   };
 }
 
-export async function decodeFile(file: Blob): Promise<{ payload: SnapshotPayload; name: string }> {
-  const decoded = await decodeCheckpoint(file);
+/** A decoded and verified file, ready to be written as a run. */
+export interface DecodedFile {
+  readonly payload: SnapshotPayload;
+  readonly name: string;
+  readonly formatVersion: number;
+}
+
+export async function decodeFile(file: Blob, signal?: AbortSignal): Promise<DecodedFile> {
+  const decoded = await decodeCheckpoint(file, signal ? { signal } : {});
   const ids = { id: 'pending', runId: 'pending', trigger: 'import', pinned: false } as const;
-  return { payload: toSnapshotPayload(decoded, ids), name: decoded.runName };
+  return {
+    payload: toSnapshotPayload(decoded, ids),
+    name: decoded.runName,
+    formatVersion: decoded.formatVersion,
+  };
 }
 
 /**
@@ -57,15 +65,7 @@ async function findText(
   if (offered !== null && (await loadDataset(offered.name, offered.text)).info.id === info.id) {
     return offered.text;
   }
-  throw new CheckpointDatasetError(
-    `This checkpoint was trained on "${info.name}" (SHA-256 ${info.id.slice(0, 16)}…), which this browser does not have. Choose that text file as the training text, then import again.`,
-  );
-}
-
-export interface ForkChanges {
-  readonly lr?: number;
-  readonly steps?: number;
-  readonly resetOptimizer: boolean;
+  throw new CheckpointDatasetError(info.name, info.id);
 }
 
 type Tensors = { readonly records: TensorRecord[]; readonly data: ArrayBuffer[] };
@@ -90,7 +90,8 @@ export async function writeRunFrom(
   store: SnapshotStore,
   source: { readonly payload: SnapshotPayload; readonly name: string },
   offered: UserDataset | null,
-  changes: ForkChanges | null,
+  changes: ForkOptions | null,
+  signal?: AbortSignal,
 ): Promise<RunRecord> {
   const { manifest, data } = source.payload;
   const text = await findText(store, manifest.dataset, offered);
@@ -137,7 +138,9 @@ export async function writeRunFrom(
     },
     data: tensors.data,
   };
-  await store.putDataset({ id: manifest.dataset.id, name: manifest.dataset.name, text });
-  await store.commitSnapshot(payload, DEFAULT_RETENTION, run);
+  // The last moment a cancel can stop it: the commit below is one transaction, all or nothing.
+  signal?.throwIfAborted();
+  const dataset = { id: manifest.dataset.id, name: manifest.dataset.name, text };
+  await store.commitSnapshot(payload, DEFAULT_RETENTION, { run, dataset });
   return { ...run, latestSnapshotId: payload.manifest.id };
 }

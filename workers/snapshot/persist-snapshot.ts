@@ -4,13 +4,12 @@ import type { BackendName, RunConfig } from '../../src/shared/config';
 import type {
   DatasetInfo,
   HostState,
-  RunRecord,
   SnapshotManifest,
   SnapshotTrigger,
   TensorDType,
   TensorRecord,
 } from '../../src/shared/snapshot';
-import { tensorRecord, type SnapshotStore } from '../store';
+import { tensorRecord, type NewRun, type SnapshotStore } from '../store';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
 import { stageOnGpu } from './webgpu-staging';
 
@@ -20,8 +19,8 @@ export interface SnapshotContext {
   readonly dataset: DatasetInfo;
   readonly backend: BackendName;
   readonly keepLast: number;
-  /** Set for a run's first snapshot: the run record is written in the same transaction. */
-  readonly newRun?: RunRecord;
+  /** Set for a run's first snapshot: the run and its text are written in the same transaction. */
+  readonly newRun?: NewRun | null;
 }
 
 export interface Captured {

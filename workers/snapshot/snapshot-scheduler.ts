@@ -4,9 +4,10 @@ import type { SnapshotTrigger } from '../../src/shared/snapshot';
 const PRIORITY: Record<SnapshotTrigger, number> = {
   auto: 0,
   hidden: 1,
-  manual: 2,
-  import: 3,
-  initial: 4,
+  pause: 2,
+  manual: 3,
+  import: 4,
+  initial: 5,
 };
 
 interface Waiter<T> {

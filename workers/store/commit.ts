@@ -1,5 +1,6 @@
-import { NoRunError, SnapshotError } from '../../src/shared/errors';
+import { RunNotFoundError, SnapshotError } from '../../src/shared/errors';
 import type { RunRecord, SnapshotPayload, TensorBytes } from '../../src/shared/snapshot';
+import type { DatasetRecord } from './store-schema';
 import { inTransaction, Writes } from './in-transaction';
 import { selectPrunable, type PruneRule } from './retention';
 import { tensorRowsOf, type TrainerDatabase } from './store-schema';
@@ -20,7 +21,13 @@ export interface CommitFaults {
   afterWrites?(info: { snapshotId: string; attempt: number; abort: () => void }): void;
 }
 
-const COMMIT_STORES = ['runs', 'snapshots', 'tensors'] as const;
+const COMMIT_STORES = ['runs', 'snapshots', 'tensors', 'datasets'] as const;
+
+/** A run written with its first snapshot, and the text it trains on (checked by the caller). */
+export interface NewRun {
+  readonly run: RunRecord;
+  readonly dataset: DatasetRecord;
+}
 
 /**
  * Writes the tensors, the manifest, the run's pointer and the retention pruning in one strict
@@ -33,7 +40,7 @@ export async function writeSnapshot(
   keepLast: number,
   attempt: number,
   faults: CommitFaults = {},
-  newRun: RunRecord | null = null,
+  newRun: NewRun | null = null,
 ): Promise<string[]> {
   const { manifest, data } = payload;
   const tx = db.transaction(COMMIT_STORES, 'readwrite', { durability: 'strict' });
@@ -48,14 +55,10 @@ export async function writeSnapshot(
     ]);
     // A new run is written with its first snapshot, so no crash can leave a run without one.
     if (newRun !== null && stored !== undefined) {
-      throw new SnapshotError(`Run ${newRun.id} already exists; a run is never overwritten.`);
+      throw new SnapshotError(`Run ${newRun.run.id} already exists; a run is never overwritten.`);
     }
-    const run = newRun ?? stored;
-    if (run === undefined) {
-      throw new NoRunError(
-        `Run ${manifest.runId} does not exist (it may have been deleted), so its snapshot at step ${manifest.step} was not saved. Start a new run.`,
-      );
-    }
+    const run = newRun?.run ?? stored;
+    if (run === undefined) throw new RunNotFoundError(manifest.runId);
     if (clash !== undefined) {
       throw new SnapshotError(
         `A snapshot with id ${manifest.id} already exists; a snapshot is never overwritten.`,
@@ -74,6 +77,8 @@ export async function writeSnapshot(
     });
     writes.add(snapshots.put(manifest));
     writes.add(runs.put({ ...run, latestSnapshotId: manifest.id }));
+    // A new run's text goes in with it: the run is never stored without what it trains on.
+    if (newRun !== null) writes.add(tx.objectStore('datasets').put(newRun.dataset));
     for (const id of pruned) {
       writes.add(snapshots.delete(id));
       writes.add(tensors.delete(tensorRowsOf(id)));

@@ -3,6 +3,6 @@ export { SnapshotStore, type CommitResult, type StoreOptions } from './snapshot-
 export { tensorRecord, expectedByteLength } from './tensor-record';
 export { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 export { isQuotaError } from './quota';
-export type { CommitFaults } from './commit';
-export type { LatestGood, SkippedSnapshot } from './load';
+export type { CommitFaults, NewRun } from './commit';
+export type { LatestGood } from './load';
 export { DEFAULT_DB_NAME, type DatasetRecord } from './store-schema';

@@ -1,15 +1,18 @@
-import { NoRunError, NoSnapshotError, SnapshotCorruptError } from '../../src/shared/errors';
-import type { SnapshotManifest, SnapshotPayload, TensorBytes } from '../../src/shared/snapshot';
+import {
+  NoSnapshotYetError,
+  RunNotFoundError,
+  SnapshotCorruptError,
+  SnapshotNotFoundError,
+} from '../../src/shared/errors';
+import type {
+  SkippedSnapshot,
+  SnapshotManifest,
+  SnapshotPayload,
+  TensorBytes,
+} from '../../src/shared/snapshot';
 import { newestFirst } from './retention';
 import { tensorRowsOf, type TensorRow, type TrainerDatabase } from './store-schema';
-import { noRunError, noSnapshotError } from './store-errors';
 import { verifyRows } from './verify';
-
-export interface SkippedSnapshot {
-  readonly id: string;
-  readonly step: number;
-  readonly reason: string;
-}
 
 export interface LatestGood {
   readonly payload: SnapshotPayload;
@@ -27,7 +30,7 @@ export async function loadSnapshot(db: TrainerDatabase, id: string): Promise<Sna
     tx.objectStore('snapshots').get(id),
     tx.objectStore('tensors').getAll(tensorRowsOf(id)),
   ]);
-  if (manifest === undefined) throw noSnapshotError(id);
+  if (manifest === undefined) throw new SnapshotNotFoundError(id);
   const byName = new Map<string, TensorRow>(rows.map((row) => [row.name, row]));
   return { manifest, data: await verifyRows(manifest, byName, (bytes) => bytes) };
 }
@@ -45,7 +48,7 @@ export async function loadSnapshotBlobs(
     tx.objectStore('snapshots').get(id),
     tx.objectStore('tensors').getAll(tensorRowsOf(id)),
   ]);
-  if (manifest === undefined) throw noSnapshotError(id);
+  if (manifest === undefined) throw new SnapshotNotFoundError(id);
   const byName = new Map<string, TensorRow>(rows.map((row) => [row.name, row]));
   return { manifest, data: await verifyRows(manifest, byName, (_, row) => row.data) };
 }
@@ -70,15 +73,15 @@ export async function loadLatestGood(
   fromSnapshotId?: string,
 ): Promise<LatestGood> {
   const run = await db.get('runs', runId);
-  if (run === undefined) throw noRunError(runId);
+  if (run === undefined) throw new RunNotFoundError(runId);
   const ordered = await runSnapshots(db, runId);
   if (ordered.length === 0) {
-    throw new NoRunError(`Run "${run.name}" has no snapshot to resume from. Start it again.`);
+    throw new NoSnapshotYetError(run.name);
   }
   const startId = fromSnapshotId ?? run.latestSnapshotId;
   let start = startId === null ? 0 : ordered.findIndex((m) => m.id === startId);
   if (start < 0) {
-    if (fromSnapshotId !== undefined) throw noSnapshotError(fromSnapshotId);
+    if (fromSnapshotId !== undefined) throw new SnapshotNotFoundError(fromSnapshotId);
     // A pointer to a missing snapshot: the newest stored one is the best guess.
     start = 0;
   }
@@ -87,7 +90,7 @@ export async function loadLatestGood(
     try {
       return { payload: await loadSnapshot(db, manifest.id), skipped };
     } catch (err) {
-      if (!(err instanceof SnapshotCorruptError || err instanceof NoSnapshotError)) throw err;
+      if (!(err instanceof SnapshotCorruptError || err instanceof SnapshotNotFoundError)) throw err;
       skipped.push({ id: manifest.id, step: manifest.step, reason: err.message });
     }
   }

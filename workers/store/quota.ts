@@ -1,5 +1,3 @@
-import { StorageQuotaError } from '../../src/shared/errors';
-
 /**
  * True for the browser's out-of-storage failure, whether a put threw it or the transaction
  * aborted with it (idb rejects `tx.done` with `tx.error`, so both arrive here as the error).
@@ -12,17 +10,5 @@ export function isQuotaError(err: unknown): boolean {
     name === 'QuotaExceededError' ||
     name === 'NS_ERROR_DOM_QUOTA_REACHED' ||
     (err instanceof DOMException && code === 22)
-  );
-}
-
-export function storageQuotaError(step: number, lastGoodStep: number | null): StorageQuotaError {
-  const kept =
-    lastGoodStep === null
-      ? 'No earlier snapshot of this run was lost.'
-      : `The last good snapshot (step ${lastGoodStep}) is intact.`;
-  return new StorageQuotaError(
-    `Browser storage is full: the snapshot at step ${step} could not be saved, even after ` +
-      `deleting older snapshots. Free disk space, or export the runs you want to keep and ` +
-      `delete old runs, then snapshot again. ${kept}`,
   );
 }

@@ -1,9 +1,7 @@
-import { DatasetError, SnapshotError } from '../../src/shared/errors';
+import { DatasetError, RunNotFoundError, SnapshotNotFoundError } from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
-import type { RunRecord } from '../../src/shared/snapshot';
 import { inTransaction, Writes } from './in-transaction';
 import { newestFirst } from './retention';
-import { noRunError, noSnapshotError } from './store-errors';
 import { tensorRowsOf, type DatasetRecord, type TrainerDatabase } from './store-schema';
 
 /** Must reject a dataset whose id is not the SHA-256 of its UTF-8 text. */
@@ -16,22 +14,6 @@ export async function checkDataset(record: DatasetRecord): Promise<void> {
   }
 }
 
-/** Must not overwrite a run that already exists, and must start without a snapshot pointer. */
-export async function addRun(db: TrainerDatabase, run: RunRecord): Promise<void> {
-  if (run.latestSnapshotId !== null) {
-    throw new SnapshotError(`A new run must have no snapshot yet; run ${run.id} names one.`);
-  }
-  const tx = db.transaction('runs', 'readwrite');
-  await inTransaction(tx, async () => {
-    if ((await tx.store.getKey(run.id)) !== undefined) {
-      throw new SnapshotError(
-        `A run with id ${run.id} already exists; runs are never overwritten.`,
-      );
-    }
-    await tx.store.add(run);
-  });
-}
-
 /**
  * Deletes a run, all its snapshots and their tensor rows, and its dataset when no other run
  * uses it, in one transaction: a run is never left half deleted.
@@ -41,7 +23,7 @@ export async function removeRun(db: TrainerDatabase, runId: string): Promise<voi
   await inTransaction(tx, async () => {
     const runs = tx.objectStore('runs');
     const run = await runs.get(runId);
-    if (run === undefined) throw noRunError(runId);
+    if (run === undefined) throw new RunNotFoundError(runId);
     const ids = await tx.objectStore('snapshots').index('by-run').getAllKeys(runId);
     const writes = new Writes();
     for (const id of ids) {
@@ -68,7 +50,7 @@ export async function removeSnapshot(db: TrainerDatabase, snapshotId: string): P
   await inTransaction(tx, async () => {
     const snapshots = tx.objectStore('snapshots');
     const manifest = await snapshots.get(snapshotId);
-    if (manifest === undefined) throw noSnapshotError(snapshotId);
+    if (manifest === undefined) throw new SnapshotNotFoundError(snapshotId);
     const writes = new Writes();
     writes.add(snapshots.delete(snapshotId));
     writes.add(tx.objectStore('tensors').delete(tensorRowsOf(snapshotId)));

@@ -4,7 +4,7 @@ import type {
   SnapshotPayload,
   TensorBytes,
 } from '../../src/shared/snapshot';
-import { pruneForSpace, writeSnapshot, type CommitFaults } from './commit';
+import { pruneForSpace, writeSnapshot, type CommitFaults, type NewRun } from './commit';
 import { inTransaction } from './in-transaction';
 import {
   loadLatestGood,
@@ -13,11 +13,11 @@ import {
   runSnapshots,
   type LatestGood,
 } from './load';
-import { isQuotaError, storageQuotaError } from './quota';
+import { isQuotaError } from './quota';
 import { checkPolicy, DEFAULT_RETENTION, type RetentionPolicy } from './retention';
-import { addRun, checkDataset, removeRun, removeSnapshot } from './run-admin';
-import { SnapshotError } from '../../src/shared/errors';
-import { commitFailed, noRunError, noSnapshotError } from './store-errors';
+import { checkDataset, removeRun, removeSnapshot } from './run-admin';
+import { SnapshotError, SnapshotNotFoundError, StorageQuotaError } from '../../src/shared/errors';
+import { commitFailed } from './store-errors';
 import {
   openTrainerDb,
   type DatasetRecord,
@@ -54,20 +54,11 @@ export class SnapshotStore {
     this.db.close();
   }
 
-  async putDataset(record: DatasetRecord): Promise<void> {
-    await checkDataset(record);
-    await this.db.put('datasets', record);
-  }
-
   /** Must not return text that no longer matches its hash. */
   async getDataset(id: string): Promise<DatasetRecord | undefined> {
     const record = await this.db.get('datasets', id);
     if (record !== undefined) await checkDataset(record);
     return record;
-  }
-
-  createRun(run: RunRecord): Promise<void> {
-    return addRun(this.db, run);
   }
 
   getRun(id: string): Promise<RunRecord | undefined> {
@@ -78,15 +69,6 @@ export class SnapshotStore {
   async listRuns(): Promise<RunRecord[]> {
     const runs = await this.db.getAll('runs');
     return runs.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
-  }
-
-  async renameRun(id: string, name: string): Promise<void> {
-    const tx = this.db.transaction('runs', 'readwrite');
-    await inTransaction(tx, async () => {
-      const run = await tx.store.get(id);
-      if (run === undefined) throw noRunError(id);
-      await tx.store.put({ ...run, name });
-    });
   }
 
   deleteRun(id: string): Promise<void> {
@@ -101,15 +83,19 @@ export class SnapshotStore {
   async commitSnapshot(
     payload: SnapshotPayload<TensorBytes>,
     policy: RetentionPolicy = DEFAULT_RETENTION,
-    newRun: RunRecord | null = null,
+    newRun: NewRun | null = null,
   ): Promise<CommitResult> {
     checkPolicy(policy);
     validatePayload(payload);
-    if (
-      newRun !== null &&
-      (newRun.id !== payload.manifest.runId || newRun.latestSnapshotId !== null)
-    ) {
-      throw new SnapshotError("A new run must be the snapshot's run and have no snapshot yet.");
+    if (newRun !== null) {
+      const { run, dataset } = newRun;
+      if (run.id !== payload.manifest.runId || run.latestSnapshotId !== null) {
+        throw new SnapshotError("A new run must be the snapshot's run and have no snapshot yet.");
+      }
+      if (dataset.id !== run.dataset.id) {
+        throw new SnapshotError(`Run ${run.id} must be written with its own text.`);
+      }
+      await checkDataset(dataset);
     }
     const { step, runId } = payload.manifest;
     try {
@@ -124,7 +110,7 @@ export class SnapshotStore {
       return { pruned: [...freed, ...pruned] };
     } catch (err) {
       if (!isQuotaError(err)) throw commitFailed(err, step);
-      throw storageQuotaError(step, await this.latestStep(runId));
+      throw new StorageQuotaError(step, await this.latestStep(runId));
     }
   }
 
@@ -133,15 +119,11 @@ export class SnapshotStore {
     return runSnapshots(this.db, runId);
   }
 
-  getSnapshot(id: string): Promise<SnapshotManifest | undefined> {
-    return this.db.get('snapshots', id);
-  }
-
   async pinSnapshot(id: string, pinned: boolean): Promise<void> {
     const tx = this.db.transaction('snapshots', 'readwrite');
     await inTransaction(tx, async () => {
       const manifest = await tx.store.get(id);
-      if (manifest === undefined) throw noSnapshotError(id);
+      if (manifest === undefined) throw new SnapshotNotFoundError(id);
       await tx.store.put({ ...manifest, pinned });
     });
   }

@@ -1,14 +1,4 @@
-import { NoRunError, NoSnapshotError, SnapshotError, TrainerError } from '../../src/shared/errors';
-
-export function noRunError(id: string): NoRunError {
-  return new NoRunError(`Run ${id} does not exist (it may have been deleted). Start a new run.`);
-}
-
-export function noSnapshotError(id: string): NoSnapshotError {
-  return new NoSnapshotError(
-    `Snapshot ${id} does not exist (retention or another tab may have deleted it). Pick another snapshot from the list.`,
-  );
-}
+import { SnapshotError, TrainerError } from '../../src/shared/errors';
 
 /**
  * The error a failed commit reports. Must keep the store's own named errors as they are and

@@ -1,7 +1,7 @@
 import type { RunConfig } from '../../src/shared/config';
 import { DatasetError } from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
-import type { DatasetInfo } from '../../src/shared/snapshot';
+import type { DatasetInfo, RunRecord } from '../../src/shared/snapshot';
 import { buildDataset, type CharDataset } from './dataset';
 import bundledNames from './names.txt?raw';
 
@@ -50,6 +50,18 @@ export function checkBatchFits(config: RunConfig, dataset: LoadedDataset): void 
       `Batch size ${config.batch} exceeds the ${dataset.info.trainExamples} training examples of "${dataset.info.name}". Lower the batch size.`,
     );
   }
+}
+
+/** A run's record before its first snapshot, which is stored with it (Snapshotter.first). */
+export function newRunRecord(config: RunConfig, dataset: LoadedDataset): RunRecord {
+  return {
+    id: crypto.randomUUID(),
+    name: runName(config, dataset.info.name, new Date()),
+    config,
+    dataset: dataset.info,
+    createdAt: Date.now(),
+    latestSnapshotId: null,
+  };
 }
 
 export function runName(config: RunConfig, datasetName: string, now: Date): string {

@@ -1,0 +1,212 @@
+import type { EventSink } from '../../src/shared/api';
+import {
+  validatePolicy,
+  type BackendName,
+  type SnapshotIntervalInfo,
+  type SnapshotPolicy,
+} from '../../src/shared/config';
+import { RunReplacedError, serializeError } from '../../src/shared/errors';
+import {
+  summarize,
+  type RunRecord,
+  type SnapshotSummary,
+  type SnapshotTrigger,
+} from '../../src/shared/snapshot';
+import type { NewRun, SnapshotStore } from '../store';
+import type { LoadedDataset } from '../training/run-setup';
+import type { TrainingSession } from '../training/session';
+import { captureState } from '../training/state-capture';
+import { persistSnapshot, type Captured, type Committed } from './persist-snapshot';
+import { SnapshotInterval } from './snapshot-interval';
+import { SnapshotScheduler } from './snapshot-scheduler';
+
+/** The run whose state the snapshotter saves. */
+export interface SnapshotTarget {
+  readonly run: RunRecord;
+  readonly dataset: LoadedDataset;
+  readonly session: TrainingSession;
+}
+
+type Job = { readonly captured: Captured; readonly newRun: NewRun | null };
+
+/**
+ * Owns every snapshot of the active run: the timer (automatic or fixed interval), capture at a
+ * step boundary, persist in the background (one in flight, requests coalesced), draining while
+ * paused, and the snapshot events. The training loop calls `atStepBoundary()` after each step;
+ * everything else asks through `request()`. The benchmark drives this same class.
+ */
+export class Snapshotter {
+  private readonly scheduler = new SnapshotScheduler<Committed>();
+  private readonly interval: SnapshotInterval;
+  private target: SnapshotTarget | null = null;
+  private training = false;
+  /** When the timer next asks for a snapshot (performance.now() ms); reset by every capture. */
+  private dueAt = Infinity;
+  private valLoss: number | null = null;
+  private committedStep: number | null = null;
+  /** How many snapshots have been captured, for the benchmark's per-step bookkeeping. */
+  started = 0;
+  keepLast = 3;
+
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly backend: BackendName,
+    private readonly emit: EventSink,
+    policy: SnapshotPolicy,
+  ) {
+    this.interval = new SnapshotInterval(policy);
+  }
+
+  /** True while a snapshot is being read back and committed. */
+  get busy(): boolean {
+    return this.scheduler.busy;
+  }
+
+  /** Makes `target` the run to save; `committedStep` is the step of its newest snapshot. */
+  attach(target: SnapshotTarget, committedStep: number | null, valLoss: number | null): void {
+    this.target = target;
+    this.committedStep = committedStep;
+    this.valLoss = valLoss;
+  }
+
+  /** Forgets the run: waiting requests fail, the snapshot in flight still commits. */
+  async detach(): Promise<void> {
+    this.training = false;
+    this.scheduler.cancelPending(new RunReplacedError());
+    await this.scheduler.idle();
+    this.target = null;
+  }
+
+  /** The loop runs (the timer is on) or stands at a step boundary (requests run at once). */
+  setTraining(training: boolean): void {
+    this.training = training;
+    if (training) this.dueAt = performance.now() + this.interval.seconds() * 1000;
+    else void this.drain();
+  }
+
+  recordValLoss(loss: number): void {
+    this.valLoss = loss;
+  }
+
+  /** Called by the loop after every step: the only moment a running state is consistent. */
+  atStepBoundary(): void {
+    if (performance.now() >= this.dueAt) this.scheduler.request('auto').catch(() => undefined);
+    this.runIfDue();
+  }
+
+  /** Asks for a snapshot; resolves with the first one captured after this request. */
+  async request(trigger: SnapshotTrigger): Promise<SnapshotSummary> {
+    const pending = this.scheduler.request(trigger);
+    if (!this.training) void this.drain();
+    return summarize((await pending).manifest);
+  }
+
+  /**
+   * For a pause: a snapshot of the current state unless one already holds its step, so what a
+   * paused page shows is what an export, a reload or another tab gets. Null if it failed (the
+   * snapshot-failed event has told the page why).
+   */
+  async commitCurrent(trigger: SnapshotTrigger): Promise<SnapshotSummary | null> {
+    await this.scheduler.idle();
+    const step = this.target?.session.step;
+    if (step === undefined || step === this.committedStep) return null;
+    return this.request(trigger).catch(() => null);
+  }
+
+  /** A new run's step-0 snapshot, written in one transaction with the run and its text. */
+  async first(): Promise<SnapshotSummary> {
+    const { run, dataset } = this.requireTarget();
+    const newRun: NewRun = {
+      run,
+      dataset: { id: dataset.info.id, name: dataset.info.name, text: dataset.text },
+    };
+    const committed = await this.persist({ captured: this.capture('initial'), newRun });
+    return summarize(committed.manifest);
+  }
+
+  setPolicy(policy: SnapshotPolicy): SnapshotIntervalInfo {
+    this.interval.setPolicy(validatePolicy(policy));
+    this.dueAt = performance.now() + this.interval.seconds() * 1000;
+    return this.interval.info();
+  }
+
+  /** Resolves once no snapshot is in flight and none waits (while paused, waiting ones run). */
+  async settled(): Promise<void> {
+    while (this.scheduler.busy || (this.target !== null && this.scheduler.hasPending)) {
+      await this.scheduler.idle();
+      await Promise.resolve();
+    }
+  }
+
+  private requireTarget(): SnapshotTarget {
+    if (this.target === null) throw new RunReplacedError();
+    return this.target;
+  }
+
+  private runIfDue(): void {
+    this.scheduler.runIfDue(
+      (trigger) => ({ captured: this.capture(trigger), newRun: null }),
+      (job) => this.persist(job),
+    );
+  }
+
+  // While paused the state is already at a step boundary: capture as soon as nothing is in flight.
+  private async drain(): Promise<void> {
+    while (!this.training && this.target !== null && this.scheduler.hasPending) {
+      await this.scheduler.idle();
+      if (this.training || this.target === null) return;
+      this.runIfDue();
+    }
+  }
+
+  private capture(trigger: SnapshotTrigger): Captured {
+    const { session } = this.requireTarget();
+    const started = performance.now();
+    const state = captureState(session);
+    const capturedAt = performance.now();
+    this.dueAt = started + this.interval.seconds() * 1000;
+    this.started += 1;
+    return {
+      state,
+      trigger,
+      capturedAt,
+      stallMs: capturedAt - started,
+      valLoss: this.valLoss,
+    };
+  }
+
+  private async persist(job: Job): Promise<Committed> {
+    const { run, dataset } = this.requireTarget();
+    try {
+      const committed = await persistSnapshot(this.store, job.captured, {
+        runId: run.id,
+        config: run.config,
+        dataset: dataset.info,
+        backend: this.backend,
+        keepLast: this.keepLast,
+        newRun: job.newRun,
+      });
+      if (this.target?.run.id === run.id) this.committedStep = committed.manifest.step;
+      this.emit({
+        type: 'snapshot-committed',
+        snapshot: summarize(committed.manifest),
+        stallMs: committed.stallMs,
+        persistMs: committed.persistMs,
+      });
+      this.recordCost(committed.persistMs);
+      return committed;
+    } catch (err) {
+      this.emit({ type: 'snapshot-failed', error: serializeError(err) });
+      throw err;
+    }
+  }
+
+  private recordCost(persistMs: number): void {
+    const before = this.interval.seconds();
+    this.interval.recordCost(persistMs);
+    if (Math.round(before) !== Math.round(this.interval.seconds())) {
+      this.dueAt += (this.interval.seconds() - before) * 1000;
+    }
+    this.emit({ type: 'snapshot-interval', interval: this.interval.info() });
+  }
+}

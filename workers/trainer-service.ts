@@ -1,0 +1,166 @@
+import type {
+  BackendReport,
+  CheckpointFile,
+  EventSink,
+  ForkOptions,
+  ForkSource,
+  InspectedCheckpoint,
+  PauseReport,
+  ResumeReport,
+  TrainerApi,
+  UserDataset,
+} from '../src/shared/api';
+import {
+  DEFAULT_SETTINGS,
+  type BackendName,
+  type RunConfig,
+  type SnapshotIntervalInfo,
+  type SnapshotPolicy,
+} from '../src/shared/config';
+import { BackendError, CancelledError } from '../src/shared/errors';
+import type { RunRecord, SnapshotSummary, SnapshotTrigger } from '../src/shared/snapshot';
+import { RunLibrary } from './run-library';
+import { Snapshotter } from './snapshot/snapshotter';
+import { SnapshotStore } from './store';
+import { destroyDevice, selectBackend, watchDeviceLoss } from './training/backend';
+import { TrainerController } from './training/trainer-controller';
+
+interface Parts {
+  readonly controller: TrainerController;
+  readonly library: RunLibrary;
+  readonly snapshotter: Snapshotter;
+}
+
+/**
+ * The worker's TrainerApi: starts the backend and the store, then hands each call to the part
+ * that owns it (the controller: the run lifecycle; the snapshotter: snapshots; the library:
+ * stored runs and files), and relays cancellation of long calls.
+ */
+export class TrainerService implements TrainerApi {
+  private partsHandle: Parts | null = null;
+  /** Long calls in flight by the page's operation id, each with its abort. */
+  private readonly operations = new Map<string, () => void>();
+
+  private get parts(): Parts {
+    if (this.partsHandle === null) throw new Error('init() must be called first');
+    return this.partsHandle;
+  }
+
+  async init(backend: BackendName | null, emit: EventSink): Promise<BackendReport> {
+    const report = await selectBackend(backend);
+    watchDeviceLoss((message) => emit({ type: 'device-lost', message }));
+    const store = await SnapshotStore.open();
+    const snapshotter = new Snapshotter(store, report.backend, emit, DEFAULT_SETTINGS.snapshot);
+    this.partsHandle = {
+      controller: new TrainerController(store, snapshotter, emit),
+      library: new RunLibrary(store),
+      snapshotter,
+    };
+    return report;
+  }
+
+  newRun(config: RunConfig, dataset: UserDataset | null): Promise<RunRecord> {
+    return this.parts.controller.newRun(config, dataset);
+  }
+
+  resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
+    return this.parts.controller.resumeRun(runId, snapshotId);
+  }
+
+  start(): Promise<number> {
+    return this.parts.controller.start();
+  }
+
+  pause(): Promise<PauseReport> {
+    return this.parts.controller.pause();
+  }
+
+  async snapshotNow(trigger: SnapshotTrigger): Promise<SnapshotSummary | null> {
+    if (this.parts.controller.activeRunId === null) return null;
+    return this.parts.snapshotter.request(trigger);
+  }
+
+  async setSnapshotPolicy(policy: SnapshotPolicy): Promise<SnapshotIntervalInfo> {
+    return this.parts.snapshotter.setPolicy(policy);
+  }
+
+  listRuns(): Promise<RunRecord[]> {
+    return this.parts.library.listRuns();
+  }
+
+  listSnapshots(runId: string): Promise<SnapshotSummary[]> {
+    return this.parts.library.listSnapshots(runId);
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    await this.parts.controller.forget(runId);
+    await this.parts.library.deleteRun(runId);
+  }
+
+  pinSnapshot(snapshotId: string, pinned: boolean): Promise<void> {
+    return this.parts.library.pinSnapshot(snapshotId, pinned);
+  }
+
+  deleteSnapshot(snapshotId: string): Promise<void> {
+    return this.parts.library.deleteSnapshot(snapshotId);
+  }
+
+  exportCheckpoint(
+    runId: string,
+    snapshotId: string | null,
+    opId: string,
+  ): Promise<CheckpointFile> {
+    return this.cancellable(opId, 'Export', (signal) =>
+      this.parts.library.exportCheckpoint(runId, snapshotId, signal),
+    );
+  }
+
+  inspectCheckpoint(file: Blob, opId: string): Promise<InspectedCheckpoint> {
+    return this.cancellable(opId, 'Checking the file', (signal) =>
+      this.parts.library.inspectCheckpoint(file, signal),
+    );
+  }
+
+  importCheckpoint(token: string, dataset: UserDataset | null, opId: string): Promise<RunRecord> {
+    return this.cancellable(opId, 'Import', (signal) =>
+      this.parts.library.importCheckpoint(token, dataset, signal),
+    );
+  }
+
+  forkRun(
+    source: ForkSource,
+    options: ForkOptions,
+    dataset: UserDataset | null,
+  ): Promise<RunRecord> {
+    return this.parts.library.forkRun(source, options, dataset);
+  }
+
+  async cancel(opId: string): Promise<void> {
+    this.operations.get(opId)?.();
+  }
+
+  async debugFault(kind: 'crash' | 'device-loss'): Promise<void> {
+    if (kind === 'crash') {
+      setTimeout(() => {
+        throw new Error('Simulated worker crash (debug)');
+      });
+    } else if (!destroyDevice()) {
+      throw new BackendError('There is no WebGPU device to lose: the backend is not webgpu.');
+    }
+  }
+
+  private async cancellable<T>(
+    opId: string,
+    action: string,
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    // Aborted with a named error, which signal.throwIfAborted() then throws.
+    this.operations.set(opId, () => controller.abort(new CancelledError(action)));
+    try {
+      return await run(controller.signal);
+    } finally {
+      this.operations.delete(opId);
+    }
+  }
+}
