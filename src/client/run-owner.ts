@@ -29,6 +29,8 @@ export class RunOwner {
   /** Set once this tab's worker holds the shown run (a new run, or a resumed one). */
   private holding = false;
   private loopId: number | null = null;
+  /** The error the loop stopped with, shown; a restart that follows at once takes it over. */
+  private failedStep: SerializedError | null = null;
   private dataset: UserDataset | null = null;
   private readonly lock = new RunLock();
   private readonly channel: ProgressChannel;
@@ -251,6 +253,7 @@ export class RunOwner {
           return 'paused';
         }
         this.view.errors.show(end.error);
+        this.failedStep = end.error;
         return 'error';
       },
     });
@@ -362,6 +365,7 @@ export class RunOwner {
   }
 
   private async startLoop(): Promise<void> {
+    this.failedStep = null;
     this.loopId = await this.worker.call((api) => api.start());
   }
 
@@ -375,7 +379,14 @@ export class RunOwner {
 
   /** Replaces a dead worker and resumes the run from its newest good snapshot. */
   private restart(reason: string): Promise<Outcome> {
-    const wasTraining = this.loopId !== null || this.machine.state === 'resuming';
+    // A lost GPU fails the step that was running before its loss is reported: that failure is
+    // part of this recovery, which takes it out of the error area into its notice.
+    const failed = this.failedStep;
+    const wasTraining =
+      this.loopId !== null || this.machine.state === 'resuming' || failed !== null;
+    this.failedStep = null;
+    if (failed !== null) this.view.errors.clear();
+    const cause = failed === null ? '' : ` (the step then running failed: ${failed.message})`;
     this.connection?.terminate();
     this.connection = null;
     return this.dispatch({
@@ -393,7 +404,7 @@ export class RunOwner {
         }
         const run = this.run;
         if (run === null || !this.holding) return this.run === null ? 'idle' : undefined;
-        const verb = `Restarted the trainer after ${reason}. Resuming`;
+        const verb = `Restarted the trainer after ${reason}${cause}. Resuming`;
         return this.resume(run.id, undefined, verb, enter, wasTraining);
       },
     });

@@ -15,7 +15,7 @@ test('two tabs on one run: one trains, the other watches, then takes over', asyn
   // The watcher shows the writer's progress, relayed across tabs, while its own buttons rest.
   const mirrored = (await stepOf(writer)) + 3;
   await waitForStep(watcher, mirrored);
-  await expect(watcher.getByTestId('status')).toHaveText('training');
+  await expect(watcher.getByTestId('status')).toHaveText('watching');
   await expect(watcher.getByRole('button', { name: 'Start' })).toBeDisabled();
   await expect(watcher.getByRole('button', { name: 'Pause' })).toBeDisabled();
   await expect(writer.getByTestId('run-item')).toHaveCount(1);

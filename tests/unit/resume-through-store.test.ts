@@ -36,7 +36,7 @@ describe('a run interrupted after a snapshot and resumed from IndexedDB', () => 
     expect(skipped).toEqual([]);
     expect(payload.manifest.step).toBe(4);
     const resumed = await restorePayload(config, dataset.data, payload);
-    snapshotter.attach({ run, dataset, session: resumed }, 4, null);
+    snapshotter.attach({ run, dataset, session: resumed }, atK, null);
     for (let i = 0; i < 6; i++) await resumed.trainStep();
     const again = await snapshotter.request('manual');
     resumed.dispose();

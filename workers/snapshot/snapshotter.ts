@@ -43,7 +43,8 @@ export class Snapshotter {
   /** When the timer next asks for a snapshot (performance.now() ms); reset by every capture. */
   private dueAt = Infinity;
   private valLoss: number | null = null;
-  private committedStep: number | null = null;
+  /** The active run's newest committed snapshot. */
+  private committed: SnapshotSummary | null = null;
   /** How many snapshots have been captured, for the benchmark's per-step bookkeeping. */
   started = 0;
   keepLast = 3;
@@ -62,10 +63,10 @@ export class Snapshotter {
     return this.scheduler.busy;
   }
 
-  /** Makes `target` the run to save; `committedStep` is the step of its newest snapshot. */
-  attach(target: SnapshotTarget, committedStep: number | null, valLoss: number | null): void {
+  /** Makes `target` the run to save; `newest` is its newest snapshot, if it has one. */
+  attach(target: SnapshotTarget, newest: SnapshotSummary | null, valLoss: number | null): void {
     this.target = target;
-    this.committedStep = committedStep;
+    this.committed = newest;
     this.valLoss = valLoss;
   }
 
@@ -94,8 +95,16 @@ export class Snapshotter {
     this.runIfDue();
   }
 
-  /** Asks for a snapshot; resolves with the first one captured after this request. */
+  /**
+   * Asks for a snapshot; resolves with the first one captured after this request. While paused
+   * at a step that the newest commit already holds, that commit is the answer: a second copy of
+   * the same state would only push an older snapshot out of retention.
+   */
   async request(trigger: SnapshotTrigger): Promise<SnapshotSummary> {
+    const newest = this.committed;
+    if (!this.training && !this.scheduler.busy && newest !== null) {
+      if (newest.step === this.target?.session.step) return newest;
+    }
     const pending = this.scheduler.request(trigger);
     if (!this.training) void this.drain();
     return summarize((await pending).manifest);
@@ -109,7 +118,7 @@ export class Snapshotter {
   async commitCurrent(trigger: SnapshotTrigger): Promise<SnapshotSummary | null> {
     await this.scheduler.idle();
     const step = this.target?.session.step;
-    if (step === undefined || step === this.committedStep) return null;
+    if (step === undefined || step === this.committed?.step) return null;
     return this.request(trigger).catch(() => null);
   }
 
@@ -186,10 +195,11 @@ export class Snapshotter {
         keepLast: this.keepLast,
         newRun: job.newRun,
       });
-      if (this.target?.run.id === run.id) this.committedStep = committed.manifest.step;
+      const summary = summarize(committed.manifest);
+      if (this.target?.run.id === run.id) this.committed = summary;
       this.emit({
         type: 'snapshot-committed',
-        snapshot: summarize(committed.manifest),
+        snapshot: summary,
         stallMs: committed.stallMs,
         persistMs: committed.persistMs,
       });

@@ -6,7 +6,7 @@ import {
   RunNotFoundError,
   RunTextMissingError,
 } from '../../src/shared/errors';
-import { summarize, type RunRecord } from '../../src/shared/snapshot';
+import { summarize, type RunRecord, type SnapshotSummary } from '../../src/shared/snapshot';
 import type { Snapshotter } from '../snapshot/snapshotter';
 import type { SnapshotStore } from '../store';
 import {
@@ -79,17 +79,18 @@ export class TrainerController {
     const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
     const session = await restorePayload(run.config, dataset.data, payload);
     const { manifest } = payload;
-    this.activate({ run, dataset, session }, manifest.step, manifest.valLoss);
-    return { run, snapshot: summarize(manifest), metrics: manifest.metrics, skipped };
+    const snapshot = summarize(manifest);
+    this.activate({ run, dataset, session }, snapshot, manifest.valLoss);
+    return { run, snapshot, metrics: manifest.metrics, skipped };
   }
 
   private activate(
     active: ActiveRun,
-    committedStep: number | null,
-    valLoss = null as number | null,
+    newest: SnapshotSummary | null,
+    valLoss: number | null = null,
   ): void {
     this.active = active;
-    this.snapshotter.attach(active, committedStep, valLoss);
+    this.snapshotter.attach(active, newest, valLoss);
   }
 
   /** Starts the loop (a no-op if it runs); resolves with the loop's id. */
