@@ -1,4 +1,4 @@
-import { StorageQuotaError } from '../../src/shared/errors';
+import { clockTime, StorageQuotaError, type NewestSnapshot } from '../../src/shared/errors';
 
 /**
  * True for the browser's out-of-storage failure, whether a put threw it or the transaction
@@ -15,14 +15,14 @@ export function isQuotaError(err: unknown): boolean {
   );
 }
 
-export function storageQuotaError(step: number, lastGoodStep: number | null): StorageQuotaError {
+export function storageQuotaError(step: number, newest: NewestSnapshot | null): StorageQuotaError {
   const kept =
-    lastGoodStep === null
+    newest === null
       ? 'No earlier snapshot of this run was lost.'
-      : `The last good snapshot (step ${lastGoodStep}) is intact.`;
+      : `The last good snapshot (step ${newest.step} from ${clockTime(newest.at)}) is intact.`;
   return new StorageQuotaError(
     `Browser storage is full: the snapshot at step ${step} could not be saved, even after ` +
-      `deleting older snapshots. Free disk space, or export the runs you want to keep and ` +
-      `delete old runs, then snapshot again. ${kept}`,
+      `deleting older snapshots. Snapshots resume by themselves once there is room: free disk ` +
+      `space, or export the runs you want to keep and delete old runs. ${kept}`,
   );
 }
