@@ -90,13 +90,13 @@ describe('SnapshotStore under a full disk', () => {
     expect(await snapshotIds(store, 'r1')).toEqual(['r1-s200', 'r1-s160', 'r1-s150']);
   });
 
-  it('does not retry a failure that is not about quota', async () => {
+  it('does not retry a failure that is neither quota nor connection', async () => {
     const seen: number[] = [];
     const { store } = await freshStore({
       beforeTensorPut: ({ attempt, index }) => {
         if (index !== 0) return;
         seen.push(attempt);
-        throw new DOMException('boom', 'UnknownError');
+        throw new DOMException('boom', 'DataError');
       },
     });
     await store.createRun(makeRun('r1'));

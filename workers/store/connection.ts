@@ -26,14 +26,27 @@ export class VersionTooOldError extends Error {
 
 /**
  * True when `err` says the connection is gone rather than the write being refused: the
- * transaction could not start on a closing connection (InvalidStateError), or the connection
- * was closed while the transaction ran (its abort then surfaces as AbortError or UnknownError).
+ * transaction could not start on a closing connection (InvalidStateError), or it was aborted
+ * (AbortError, or UnknownError for a failed write) by a close. A forced close aborts the
+ * transactions before its `close` event fires, so a connection not yet marked lost is probed:
+ * starting a transaction on a closing connection throws at once.
  */
 export function isConnectionLoss(err: unknown, live: Live): boolean {
   if (err instanceof ConnectionLostError) return true;
   const name = (err as { name?: unknown } | null)?.name;
   if (name === 'InvalidStateError') return true;
-  return live.isLost() && (name === 'AbortError' || name === 'UnknownError');
+  if (name !== 'AbortError' && name !== 'UnknownError') return false;
+  return live.isLost() || isClosing(live.db);
+}
+
+function isClosing(db: TrainerDatabase): boolean {
+  try {
+    // Never used: an empty read-only transaction commits by itself.
+    db.transaction('runs', 'readonly');
+    return false;
+  } catch (err) {
+    return (err as { name?: unknown } | null)?.name === 'InvalidStateError';
+  }
 }
 
 /**

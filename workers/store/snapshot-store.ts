@@ -244,6 +244,13 @@ export class SnapshotStore {
           this.connection.invalidate(live);
           continue;
         }
+        if ((err as Error).name === 'UnknownError') {
+          // A failed write; Chromium usually closes the connection right after (a full
+          // disk). Wait a backoff step and try again, on a new connection if it was closed.
+          this.connection.backoff.failed();
+          await this.connection.backoff.ready();
+          continue;
+        }
         if (isQuotaError(err) && freed === null) {
           try {
             freed = await pruneForSpace(live.db, runId);

@@ -56,12 +56,14 @@ export async function commitFault(err: unknown, ctx: FaultContext): Promise<Erro
   }
   const facts = { step: ctx.step, newest: ctx.newest, cause: detail(err) };
   const fullMessage = /full disk|disk is full|no space/i.test(detail(err));
-  if (isQuotaError(err) || ctx.connectionLost) {
+  // UnknownError is Chromium's word for a write the disk refused (an I/O error).
+  const unknown = (err as { name?: unknown } | null)?.name === 'UnknownError';
+  if (isQuotaError(err) || ctx.connectionLost || unknown) {
     if (fullMessage || (await looksDiskFull(ctx.estimate, ctx.bytes))) {
       return new StorageFullError(facts);
     }
     if (isQuotaError(err)) return storageQuotaError(ctx.step, ctx.newest);
-    return new StorageClosedError(facts);
+    if (ctx.connectionLost) return new StorageClosedError(facts);
   }
   return commitFailed(err, ctx.step);
 }
