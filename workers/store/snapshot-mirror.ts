@@ -44,29 +44,29 @@ export class SnapshotMirror {
   }
 
   /**
-   * Every readable run copy. A temporary file counts only where its final file is missing (a
-   * crash between the write and the rename) and only if it decodes with every hash matching.
+   * The copies on disk, one per run: the final file, or a temporary one where the final file
+   * is missing (a crash between the write and the rename; it is used only if it decodes with
+   * every hash matching).
    */
-  async readAll(): Promise<{ records: MirrorRecord[]; skipped: MirrorSkip[] }> {
+  async list(): Promise<{ runId: string; file: string }[]> {
     const names = await this.files.list();
-    const finals = new Set(names.filter((n) => runIdOfMirror(n) !== null));
-    const candidates = [
-      ...finals,
-      ...names
-        .filter((n) => n.endsWith(TEMP_SUFFIX))
-        .filter((n) => !finals.has(n.slice(0, -TEMP_SUFFIX.length))),
-    ];
-    const records: MirrorRecord[] = [];
-    const skipped: MirrorSkip[] = [];
-    for (const name of candidates) {
-      const file = await this.files.read(name);
-      if (file === null || file.size === 0) continue;
-      try {
-        records.push(await decodeMirror(file));
-      } catch (err) {
-        skipped.push({ file: name, reason: err instanceof Error ? err.message : String(err) });
-      }
+    const found = new Map<string, string>();
+    for (const name of names) {
+      const runId = runIdOfMirror(name);
+      if (runId !== null) found.set(runId, name);
     }
-    return { records, skipped };
+    for (const name of names) {
+      if (!name.endsWith(TEMP_SUFFIX)) continue;
+      const runId = runIdOfMirror(name.slice(0, -TEMP_SUFFIX.length));
+      if (runId !== null && !found.has(runId)) found.set(runId, name);
+    }
+    return [...found].map(([runId, file]) => ({ runId, file }));
+  }
+
+  /** One copy, every tensor verified; null for an empty file (a write that never started). */
+  async read(file: string): Promise<MirrorRecord | null> {
+    const blob = await this.files.read(file);
+    if (blob === null || blob.size === 0) return null;
+    return decodeMirror(blob);
   }
 }

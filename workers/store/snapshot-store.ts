@@ -301,12 +301,23 @@ export class SnapshotStore {
    * discarded) is written back, run, text and snapshot in one transaction. Reports each.
    */
   async restoreFromMirror(): Promise<{ restored: RestoredRun[]; skipped: MirrorSkip[] }> {
-    if (this.mirror === null) return { restored: [], skipped: [] };
-    const { records, skipped } = await this.mirror.readAll();
     const restored: RestoredRun[] = [];
-    for (const { run, dataset, payload } of records) {
-      if ((await this.use((db) => db.getKey('runs', run.id))) !== undefined) continue;
-      if (dataset !== null) await this.checkText(dataset);
+    const skipped: MirrorSkip[] = [];
+    if (this.mirror === null) return { restored, skipped };
+    for (const { runId, file } of await this.mirror.list()) {
+      // Only a run IndexedDB lacks is read (and its hashes checked): boot stays cheap.
+      if ((await this.use((db) => db.getKey('runs', runId))) !== undefined) continue;
+      let record;
+      try {
+        record = await this.mirror.read(file);
+        if (record === null) continue;
+        if (record.run.id !== runId) throw new Error(`it holds run ${record.run.id}`);
+        if (record.dataset !== null) await this.checkText(record.dataset);
+      } catch (err) {
+        skipped.push({ file, reason: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+      const { run, dataset, payload } = record;
       const write: RunWrite = { run: { ...run, latestSnapshotId: null }, dataset, isNew: true };
       await this.commits.run(() =>
         this.commitDurably(payload, DEFAULT_RETENTION.keepLast, write, false),
