@@ -1,5 +1,11 @@
 import type { Remote } from 'comlink';
-import type { ForkOptions, TrainerApi, TrainerEvent, UserDataset } from '../shared/api';
+import type {
+  ForkOptions,
+  RestoredRunReport,
+  TrainerApi,
+  TrainerEvent,
+  UserDataset,
+} from '../shared/api';
 import {
   configToParams,
   type RunConfig,
@@ -26,6 +32,13 @@ type Role = 'writer' | 'follower' | 'none';
  * The page's side of a run: which run this tab shows, whether it trains it (it holds the run's
  * lock) or watches another tab train it, and restarting the worker when it dies.
  */
+/** [issue 9] What the page says about runs restored from their second copy at boot. */
+function restoredNote(restored: readonly RestoredRunReport[]): string | null {
+  if (restored.length === 0) return null;
+  const runs = restored.map((r) => `"${r.name}" at step ${r.step}`).join(', ');
+  return `The browser's database had lost ${restored.length === 1 ? 'a run' : 'runs'}: restored ${runs} from the second copy`;
+}
+
 export class TrainerPage {
   private connection: TrainerConnection | null = null;
   private run: RunRecord | null = null;
@@ -36,6 +49,8 @@ export class TrainerPage {
   private readonly restarts = new RestartBudget();
   private restarting = false;
   private connected: () => void = () => undefined;
+  /** [issue 9] Said once with the first resume notice: runs restored from the second copy. */
+  private bootNote: string | null = null;
   /** Settles once the first worker is connected; page actions wait for it. */
   readonly ready = new Promise<void>((resolve) => (this.connected = resolve));
 
@@ -67,6 +82,8 @@ export class TrainerPage {
 
   async boot(autostart: boolean, config: RunConfig): Promise<void> {
     await this.connect();
+    // [issue 9] Runs the browser's database had lost, restored from their second copy.
+    this.bootNote = restoredNote(this.connection?.report.restored ?? []);
     void navigator.storage?.persist?.().catch(() => false);
     // A run without a snapshot was cut off while being created (a crash between writing the
     // run and its first snapshot): it stays in the list, but the page resumes a complete one.
@@ -96,6 +113,10 @@ export class TrainerPage {
       return;
     }
     showEvent(this.view, event, this.run.id);
+    // [issue 9] Storage was cleared under us: ask again to keep it from now on.
+    if (event.type === 'snapshot-committed' && event.recovered) {
+      void navigator.storage?.persist?.().catch(() => false);
+    }
     if (event.type === 'snapshot-interval') this.hooks.showInterval(event.interval);
     this.channel.publish(this.run.id, event);
     if (event.type === 'snapshot-committed') this.hooks.refresh(this.run);
@@ -177,8 +198,12 @@ export class TrainerPage {
     const skipped = report.skipped.map(
       (s) => `the snapshot at step ${s.step} was skipped: ${s.reason}`,
     );
+    const note = this.bootNote === null ? [] : [this.bootNote];
+    this.bootNote = null;
     this.view.notice.info(
-      [`${verb} ${run.name} from step ${snapshot.step} (saved ${saved})`, ...skipped].join('. '),
+      [`${verb} ${run.name} from step ${snapshot.step} (saved ${saved})`, ...skipped, ...note].join(
+        '. ',
+      ),
     );
     this.hooks.refresh(run);
     await this.api.start();

@@ -33,7 +33,7 @@ export function dropConnection(
   info: Pick<CommitPointInfo, 'connection'> & { abort?: () => void },
 ): void {
   info.abort?.();
-  forceCloseDatabase(info.connection);
+  forceCloseDatabase(info.connection as never);
 }
 
 export interface FaultyStore {

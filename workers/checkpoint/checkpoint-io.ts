@@ -137,7 +137,8 @@ export async function writeRunFrom(
     },
     data: tensors.data,
   };
-  await store.putDataset({ id: manifest.dataset.id, name: manifest.dataset.name, text });
-  await store.commitSnapshot(payload, DEFAULT_RETENTION, run);
+  // The text goes in the run's first snapshot's transaction: no run exists without it.
+  const dataset = { id: manifest.dataset.id, name: manifest.dataset.name, text };
+  await store.commitSnapshot(payload, DEFAULT_RETENTION, { run, dataset, isNew: true });
   return { ...run, latestSnapshotId: payload.manifest.id };
 }

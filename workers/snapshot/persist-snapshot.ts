@@ -10,7 +10,14 @@ import type {
   TensorDType,
   TensorRecord,
 } from '../../src/shared/snapshot';
-import { tensorRecord, type SnapshotStore } from '../store';
+import { serializeError, type SerializedError } from '../../src/shared/errors';
+import {
+  tensorRecord,
+  type CommitResult,
+  type DatasetRecord,
+  type RunWrite,
+  type SnapshotStore,
+} from '../store';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
 import { stageOnGpu } from './webgpu-staging';
 
@@ -22,6 +29,10 @@ export interface SnapshotContext {
   readonly keepLast: number;
   /** Set for a run's first snapshot: the run record is written in the same transaction. */
   readonly newRun?: RunRecord;
+  /** The active run, recreated from memory if the site's storage was cleared under it. */
+  readonly run?: RunRecord;
+  /** The run's training text: written with its first snapshot, and again after eviction. */
+  readonly datasetRecord?: DatasetRecord;
 }
 
 export interface Captured {
@@ -36,6 +47,10 @@ export interface Committed {
   readonly manifest: SnapshotManifest;
   readonly stallMs: number;
   readonly persistMs: number;
+  /** Set when the site's storage had been cleared and this snapshot wrote the run again. */
+  readonly recovered: SerializedError | null;
+  /** What the second copy (OPFS) cost, or why it failed; null where there is none. */
+  readonly mirror: CommitResult['mirror'];
 }
 
 /**
@@ -130,10 +145,18 @@ export async function persistSnapshot(
   const manifest = snapshotManifest(captured.state.host, ctx, captured.trigger, records, data, {
     valLoss: captured.valLoss,
   });
-  await store.commitSnapshot({ manifest, data }, { keepLast: ctx.keepLast }, ctx.newRun ?? null);
+  const dataset = ctx.datasetRecord ?? null;
+  const write: RunWrite | null = ctx.newRun
+    ? { run: ctx.newRun, dataset, isNew: true }
+    : ctx.run
+      ? { run: ctx.run, dataset, isNew: false }
+      : null;
+  const result = await store.commitSnapshot({ manifest, data }, { keepLast: ctx.keepLast }, write);
   return {
     manifest,
     stallMs: captured.stallMs,
     persistMs: performance.now() - captured.capturedAt,
+    recovered: result.recovered === null ? null : serializeError(result.recovered),
+    mirror: result.mirror,
   };
 }

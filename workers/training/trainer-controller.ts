@@ -77,7 +77,9 @@ export class TrainerController extends RunLibrary implements TrainerApi {
       this.emit({ type: 'device-lost', message });
     });
     this.storeHandle = await SnapshotStore.open();
-    return report;
+    // [issue 9] Runs the browser's database lost come back from their second copy (OPFS).
+    const { restored } = await this.storeHandle.restoreFromMirror();
+    return { ...report, restored };
   }
 
   private requireActive(): ActiveRun {
@@ -100,11 +102,7 @@ export class TrainerController extends RunLibrary implements TrainerApi {
       createdAt: Date.now(),
       latestSnapshotId: null,
     };
-    await this.store.putDataset({
-      id: dataset.info.id,
-      name: dataset.info.name,
-      text: dataset.text,
-    });
+    // [issue 9] The text is written in the same transaction as the run's first snapshot.
     this.activate({ run, dataset, session: TrainingSession.create(clean, dataset.data) });
     // The run is stored together with its step-0 snapshot, in one transaction: it is resumable
     // from the moment it exists, and a crash cannot leave a run with nothing to resume.
@@ -281,6 +279,9 @@ export class TrainerController extends RunLibrary implements TrainerApi {
         backend: this.backend,
         keepLast: this.keepLast,
         ...(newRun ? { newRun } : {}),
+        // [issue 9] What a commit needs to write the run again if the site's data was cleared.
+        run,
+        datasetRecord: { id: dataset.info.id, name: dataset.info.name, text: dataset.text },
       },
     };
   }
