@@ -109,7 +109,7 @@ export class StorageFullError extends TrainerError {
   override name = 'StorageFullError';
   constructor(facts: StorageFaultFacts) {
     super(
-      `The disk is full: ${facts.step === null ? 'the snapshot database cannot be written' : `the snapshot at step ${facts.step} was not saved`}. Snapshots are paused and will resume by themselves once space is free; ${newestText(facts.newest)}. Training goes on.${causeText(facts.cause)}`,
+      `The disk is full (or the browser cannot write to it): ${facts.step === null ? 'the snapshot database cannot be written' : `the snapshot at step ${facts.step} was not saved`}. Snapshots are paused and will resume by themselves once space is free; ${newestText(facts.newest)}. Training goes on.${causeText(facts.cause)}`,
     );
   }
 }

@@ -30,7 +30,7 @@ describe('storage errors say what happened and what to do', () => {
   it('a full disk: paused, resumes by itself, the newest good snapshot with its time', () => {
     const err = new errors.StorageFullError(FACTS['StorageFullError'] as errors.StorageFaultFacts);
     expect(err.message).toBe(
-      'The disk is full: the snapshot at step 7 was not saved. Snapshots are paused and will resume by themselves once space is free; the newest good snapshot is step 5 from 09:05. Training goes on.',
+      'The disk is full (or the browser cannot write to it): the snapshot at step 7 was not saved. Snapshots are paused and will resume by themselves once space is free; the newest good snapshot is step 5 from 09:05. Training goes on.',
     );
   });
 

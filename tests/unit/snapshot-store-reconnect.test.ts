@@ -1,3 +1,4 @@
+import { forceCloseDatabase } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { Backoff, DEFAULT_BACKOFF } from '../../workers/store/backoff';
 import type { CommitFaults, CommitPointInfo } from '../../workers/store/commit';
@@ -142,8 +143,38 @@ describe('a commit whose connection is closed under it', () => {
     const error = await store.commitSnapshot(await makePayload('r1', 2)).catch((e) => e);
     expect(error.name).toBe('StorageFullError');
     expect(error.message).toMatch(
-      /^The disk is full: the snapshot at step 2 was not saved\. Snapshots are paused and will resume by themselves once space is free; the newest good snapshot is step 1 from \d\d:\d\d\./,
+      /^The disk is full \(or the browser cannot write to it\): the snapshot at step 2 was not saved\. Snapshots are paused and will resume by themselves once space is free; the newest good snapshot is step 1 from \d\d:\d\d\./,
     );
+  });
+});
+
+describe('a disk that refuses every write', () => {
+  it('reports StorageFullError after bounded retries, and heals once the disk takes writes', async () => {
+    let full = true;
+    const seen: number[] = [];
+    const { store, clock } = await faultyStore({
+      beforeTensorPut: (info) => {
+        if (info.index !== 0 || info.snapshotId === 'r1-s1') return;
+        seen.push(info.attempt);
+        // What Chromium does on ENOSPC: the write fails (UnknownError), the connection closes.
+        if (full) {
+          forceCloseDatabase(info.connection as never);
+          throw new DOMException('Internal error committing transaction.', 'UnknownError');
+        }
+      },
+    });
+    await seededRun(store, 'r1', [1]);
+    const error = await store.commitSnapshot(await makePayload('r1', 2)).catch((e) => e);
+    expect(error.name).toBe('StorageFullError');
+    expect(error.message).toMatch(/will resume by themselves once space is free/);
+    expect(error.message).toMatch(/the newest good snapshot is step 1 from \d\d:\d\d/);
+    expect(error.message).toMatch(/\(the browser said: UnknownError: Internal error/);
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(DEFAULT_BACKOFF.maxMs);
+
+    full = false;
+    await store.commitSnapshot(await makePayload('r1', 3));
+    expect((await store.getRun('r1'))?.latestSnapshotId).toBe('r1-s3');
   });
 });
 

@@ -27,7 +27,8 @@ export class VersionTooOldError extends Error {
 /**
  * True when `err` says the connection is gone rather than the write being refused: the
  * transaction could not start on a closing connection (InvalidStateError), or it was aborted
- * (AbortError, or UnknownError for a failed write) by a close. A forced close aborts the
+ * (AbortError, UnknownError for a failed write, TransactionInactiveError for a request made
+ * after the abort) by a close. A forced close aborts the
  * transactions before its `close` event fires, so a connection not yet marked lost is probed:
  * starting a transaction on a closing connection throws at once.
  */
@@ -35,7 +36,10 @@ export function isConnectionLoss(err: unknown, live: Live): boolean {
   if (err instanceof ConnectionLostError) return true;
   const name = (err as { name?: unknown } | null)?.name;
   if (name === 'InvalidStateError') return true;
-  if (name !== 'AbortError' && name !== 'UnknownError') return false;
+  // A request made after the close aborted its transaction: TransactionInactiveError.
+  if (name !== 'AbortError' && name !== 'UnknownError' && name !== 'TransactionInactiveError') {
+    return false;
+  }
   return live.isLost() || isClosing(live.db);
 }
 

@@ -73,6 +73,30 @@ const COMMIT_ATTEMPTS = 4;
 /** A read retries once on a fresh connection. */
 const READ_ATTEMPTS = 2;
 
+/** How long a write may take to report its own error after its connection was closed. */
+const SETTLE_AFTER_CLOSE_MS = 1000;
+
+/**
+ * The write's own result, unless its connection is closed and the write has not settled soon
+ * after (a transaction that would otherwise hang): the write's error (UnknownError for a
+ * refused write) says more than the close, so it wins whenever it arrives in time.
+ */
+async function untilLost<T>(writing: Promise<T>, live: Live): Promise<T> {
+  writing.catch(() => undefined);
+  const lost = live.lost.catch(async (closed: unknown) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(closed), SETTLE_AFTER_CLOSE_MS);
+    });
+    try {
+      return await Promise.race([writing, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+  return Promise.race([writing, lost]);
+}
+
 const browserPersisted = async (): Promise<boolean | null> =>
   (await (
     globalThis.navigator as { storage?: StorageManager } | undefined
@@ -207,22 +231,27 @@ export class SnapshotStore {
     let freed: string[] | null = null;
     let lastError: unknown = null;
     let connectionLost = false;
+    let ioFailure = false;
+    const note = (err: unknown) => {
+      lastError = err;
+      if ((err as { name?: unknown } | null)?.name === 'UnknownError') ioFailure = true;
+    };
     for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
       let live: Live;
       try {
         live = await this.connection.acquire();
       } catch (err) {
-        lastError = err;
+        note(err);
         connectionLost = true;
         if (err instanceof VersionTooOldError) break;
         continue;
       }
       try {
         const mayRecreate = this.connection.recreated && this.newest.has(runId);
-        const outcome = await Promise.race([
+        const outcome = await untilLost(
           writeSnapshot(live.db, payload, keepLast, attempt, this.faults, write, mayRecreate),
-          live.lost,
-        ]);
+          live,
+        );
         this.connection.healthy();
         this.newest.set(runId, { step, at: payload.manifest.createdAt });
         const recovered = outcome.recreatedRun
@@ -238,7 +267,7 @@ export class SnapshotStore {
           mirror: mirror ? await this.writeMirror(live.db, payload, outcome.run, write) : null,
         };
       } catch (err) {
-        lastError = err;
+        note(err);
         connectionLost = isConnectionLoss(err, live);
         if (connectionLost) {
           this.connection.invalidate(live);
@@ -276,6 +305,7 @@ export class SnapshotStore {
       newest: this.newest.get(runId) ?? null,
       estimate: this.estimate,
       connectionLost,
+      ioFailure,
     });
   }
 

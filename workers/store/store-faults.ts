@@ -42,6 +42,14 @@ export interface FaultContext {
   readonly estimate: EstimateStorage;
   /** The last attempt failed because the connection was lost or could not be reopened. */
   readonly connectionLost: boolean;
+  /**
+   * Some attempt failed with UnknownError: Chromium's word for a write (or an open of the
+   * backing store) the disk refused. Measured on a full tmpfs profile: the transaction aborts
+   * with UnknownError, the connection is force-closed, and reopening fails with "Internal
+   * error opening backing store" until space is freed, while navigator.storage.estimate()
+   * still reports a quota of 1 GB, so the figures cannot tell.
+   */
+  readonly ioFailure: boolean;
 }
 
 /**
@@ -59,7 +67,7 @@ export async function commitFault(err: unknown, ctx: FaultContext): Promise<Erro
   // UnknownError is Chromium's word for a write the disk refused (an I/O error).
   const unknown = (err as { name?: unknown } | null)?.name === 'UnknownError';
   if (isQuotaError(err) || ctx.connectionLost || unknown) {
-    if (fullMessage || (await looksDiskFull(ctx.estimate, ctx.bytes))) {
+    if (fullMessage || ctx.ioFailure || (await looksDiskFull(ctx.estimate, ctx.bytes))) {
       return new StorageFullError(facts);
     }
     if (isQuotaError(err)) return storageQuotaError(ctx.step, ctx.newest);
