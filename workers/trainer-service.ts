@@ -50,13 +50,15 @@ export class TrainerService implements TrainerApi {
     const report = await selectBackend(backend);
     watchDeviceLoss((message) => emit({ type: 'device-lost', message }));
     const store = await SnapshotStore.open();
+    // Runs the browser's database lost come back from their second copy (OPFS).
+    const { restored } = await store.restoreFromMirror();
     const snapshotter = new Snapshotter(store, report.backend, emit, DEFAULT_SETTINGS.snapshot);
     this.partsHandle = {
       controller: new TrainerController(store, snapshotter, emit),
       library: new RunLibrary(store),
       snapshotter,
     };
-    return report;
+    return { ...report, restored };
   }
 
   newRun(config: RunConfig, dataset: UserDataset | null): Promise<RunRecord> {

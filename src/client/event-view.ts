@@ -17,6 +17,15 @@ export interface TrainingView {
   readonly form: ConfigFormController;
 }
 
+/** Storage errors whose message already says what happened, what is kept and what to do. */
+const SELF_EXPLAINING = new Set([
+  'StorageFullError',
+  'StorageQuotaError',
+  'StorageClosedError',
+  'StorageEvictedError',
+  'StoreVersionError',
+]);
+
 /**
  * Shows one trainer event, whether it came from this tab's worker or another tab's. What the
  * page's state is comes from the RunOwner alone, never from here.
@@ -36,11 +45,17 @@ export function showEvent(view: TrainingView, event: TrainerEvent, runId: string
       break;
     case 'snapshot-committed':
       if (event.snapshot.runId === runId) view.stats.setLastSnapshotStep(event.snapshot.step);
+      // A commit heals every storage fault: the warning goes by itself.
       view.notice.warn('');
+      // The site's data was cleared and this snapshot wrote the run again.
+      if (event.recovered) view.notice.info(event.recovered.message);
       break;
     case 'snapshot-failed':
+      // Storage faults name themselves and say what to do; others get the context.
       view.notice.warn(
-        `Snapshots are failing, training goes on and the last good snapshot is kept: ${event.error.message}`,
+        SELF_EXPLAINING.has(event.error.name)
+          ? event.error.message
+          : `Snapshots are failing, training goes on and the last good snapshot is kept: ${event.error.message}`,
       );
       break;
     case 'snapshot-interval':

@@ -1,4 +1,4 @@
-import type { TrainerEvent, UserDataset } from '../shared/api';
+import type { RestoredRunReport, TrainerEvent, UserDataset } from '../shared/api';
 import type { RunConfig, SessionSettings, SnapshotPolicy } from '../shared/config';
 import { RunBusyError, RunNotFoundError, type SerializedError } from '../shared/errors';
 import type { RunRecord } from '../shared/snapshot';
@@ -35,6 +35,8 @@ export class RunOwner {
   private readonly lock = new RunLock();
   private readonly channel: ProgressChannel;
   private readonly restarts = new RestartBudget();
+  /** Said once, with the first resume: runs the boot restored from their second copy. */
+  private bootNote: string | null = null;
   /** Set until the page has decided what it shows first; a restart then decides again. */
   private firstShow: { autostart: boolean; config: RunConfig } | null = null;
 
@@ -75,6 +77,7 @@ export class RunOwner {
       run: async (enter) => {
         this.firstShow = { autostart, config };
         await this.connect();
+        this.bootNote = restoredNote(this.worker.report.restored ?? []);
         void navigator.storage?.persist?.().catch(() => false);
         return this.decide(autostart, config, enter);
       },
@@ -230,6 +233,10 @@ export class RunOwner {
     }
     if (!this.holding || this.run === null) return;
     showEvent(this.view, event, this.run.id);
+    // Storage was cleared under this tab: ask again to keep it from now on.
+    if (event.type === 'snapshot-committed' && event.recovered) {
+      void navigator.storage?.persist?.().catch(() => false);
+    }
     if (event.type === 'snapshot-interval') this.view.showInterval(event.interval);
     this.channel.publish(this.run.id, event);
     if (event.type === 'snapshot-committed') this.view.refresh(this.run);
@@ -355,9 +362,10 @@ export class RunOwner {
     const skipped = report.skipped.map(
       (s) => `the snapshot at step ${s.step} was skipped: ${s.reason}`,
     );
-    this.view.notice.info(
-      [`${verb} ${run.name} from step ${snapshot.step} (saved ${saved})`, ...skipped].join('. '),
-    );
+    const note = this.bootNote === null ? [] : [this.bootNote];
+    this.bootNote = null;
+    const resumed = `${verb} ${run.name} from step ${snapshot.step} (saved ${saved})`;
+    this.view.notice.info([resumed, ...skipped, ...note].join('. '));
     this.view.refresh(run);
     if (!train) return 'paused';
     await this.startLoop();
@@ -409,6 +417,13 @@ export class RunOwner {
       },
     });
   }
+}
+
+/** What the page says about runs restored from their second copy at boot. */
+function restoredNote(restored: readonly RestoredRunReport[]): string | null {
+  if (restored.length === 0) return null;
+  const runs = restored.map((r) => `"${r.name}" at step ${r.step}`).join(', ');
+  return `The browser's database had lost ${restored.length === 1 ? 'a run' : 'runs'}: restored ${runs} from the second copy`;
 }
 
 function isCrash(error: SerializedError): boolean {

@@ -12,6 +12,17 @@ export interface BackendReport {
   readonly backend: BackendName;
   /** Why a preferred backend was not used, or null when the first choice worked. */
   readonly fallbackReason: string | null;
+  /** Runs IndexedDB had lost and the boot restored from their second copy (OPFS). */
+  readonly restored?: readonly RestoredRunReport[];
+}
+
+/** A run written back from its second copy at boot: the browser's database had lost it. */
+export interface RestoredRunReport {
+  readonly runId: string;
+  readonly name: string;
+  readonly step: number;
+  /** When that snapshot was taken, ms since the epoch. */
+  readonly at: number;
 }
 
 export interface UserDataset {
@@ -60,6 +71,11 @@ export type TrainerEvent =
       readonly snapshot: SnapshotSummary;
       readonly stallMs: number;
       readonly persistMs: number;
+      /** Set when the site's storage had been cleared and this snapshot wrote the run again. */
+      readonly recovered?: SerializedError | null;
+      /** The second copy's cost (ms, bytes), or why it failed; null where there is none. */
+      readonly mirror?:
+        { readonly ms: number; readonly bytes: number } | { readonly error: string } | null;
     }
   | { readonly type: 'snapshot-failed'; readonly error: SerializedError }
   | { readonly type: 'snapshot-interval'; readonly interval: SnapshotIntervalInfo }

@@ -28,14 +28,14 @@ async function setup() {
   const session = TrainingSession.create(config, dataset.data);
   for (let i = 0; i < 5; i++) await session.trainStep();
   // Stored as the app stores a run: with its first snapshot and its text, in one commit.
-  const newRun = { run, dataset: { id: dataset.info.id, name: 'words.txt', text } };
+  const write = { run, dataset: { id: dataset.info.id, name: 'words.txt', text }, isNew: true };
   const ctx = {
     runId: 'src',
     config,
     dataset: dataset.info,
     backend: 'cpu' as const,
     keepLast: 3,
-    newRun,
+    write,
   };
   const state = captureState(session);
   const { manifest } = await persistSnapshot(

@@ -1,27 +1,91 @@
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../src/shared/errors';
 
+/** Classes that build their message from facts, with sample facts for each. */
+const FACTS: Record<string, unknown> = {
+  StorageFullError: { step: 7, newest: { step: 5, at: new Date(2026, 0, 1, 9, 5).getTime() } },
+  StorageClosedError: { step: 7, newest: null, cause: 'InvalidStateError: closing' },
+  StorageEvictedError: { runName: 'r', rewrittenStep: 7, persisted: false },
+  StoreVersionError: { found: 2, supported: 1, newest: null },
+};
+
 describe('named errors', () => {
   it('each class carries its own name as a literal, so minified builds keep it', () => {
     for (const [exported, value] of Object.entries(errors)) {
       if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue;
+      if (exported in FACTS) {
+        const Built = value as new (facts: unknown) => Error;
+        expect(new Built(FACTS[exported]).name).toBe(exported);
+        continue;
+      }
       const Ctor = value as new (...args: unknown[]) => Error;
       const err = new Ctor('x', 'y');
       expect(err.name).toBe(exported);
       expect(errors.serializeError(err)).toEqual({ name: exported, message: err.message });
     }
   });
+});
 
-  it("builds a failure's message from its facts, so it reads the same wherever it is thrown", () => {
-    expect(new errors.RunNotFoundError('r1').message).toBe(
-      new errors.RunNotFoundError('r1').message,
-    );
-    expect(new errors.RunNotFoundError('r1').message).toMatch(/Run r1 no longer exists/);
-    expect(new errors.StorageQuotaError(12, 10).message).toMatch(
-      /step 12 could not be saved.*last good snapshot \(step 10\) is intact/,
+describe('errors built from facts', () => {
+  it('read the same wherever they are thrown', () => {
+    expect(new errors.RunNotFoundError('r1').message).toMatch(/^Run r1 no longer exists/);
+    const newest = { step: 10, at: new Date(2026, 0, 1, 9, 5).getTime() };
+    expect(new errors.StorageQuotaError(12, newest).message).toMatch(
+      /step 12 could not be saved.*last good snapshot \(step 10 from 09:05\) is intact/,
     );
     expect(new errors.ActionRefusedError('Pause', 'resuming').message).toBe(
       'Pause is not possible while the page is resuming a run. Wait until it has finished and try again.',
     );
+  });
+});
+
+describe('storage errors say what happened and what to do', () => {
+  it('a full disk: paused, resumes by itself, the newest good snapshot with its time', () => {
+    const err = new errors.StorageFullError(FACTS['StorageFullError'] as errors.StorageFaultFacts);
+    expect(err.message).toBe(
+      'The disk is full (or the browser cannot write to it): the snapshot at step 7 was not saved. Snapshots are paused and will resume by themselves once space is free; the newest good snapshot is step 5 from 09:05. Training goes on.',
+    );
+  });
+
+  it('a closed connection keeps the browser text only as a detail', () => {
+    const err = new errors.StorageClosedError({
+      step: 3,
+      newest: null,
+      cause: 'InvalidStateError: x',
+    });
+    expect(err.message).toMatch(
+      /^The browser closed the snapshot database: the snapshot at step 3/,
+    );
+    expect(err.message).toMatch(/reopens it by itself/);
+    expect(err.message).toMatch(/this run has no saved snapshot yet/);
+    expect(err.message).toMatch(/\(the browser said: InvalidStateError: x\)$/);
+  });
+
+  it('eviction says the run was written again, and warns when storage is not persistent', () => {
+    const evicted = new errors.StorageEvictedError({
+      runName: 'r',
+      rewrittenStep: 9,
+      persisted: false,
+    });
+    expect(evicted.message).toMatch(/stored data was cleared/);
+    expect(evicted.message).toMatch(/complete snapshot at step 9 is saved/);
+    expect(evicted.message).toMatch(/not granted persistent storage/);
+    const kept = new errors.StorageEvictedError({
+      runName: 'r',
+      rewrittenStep: 9,
+      persisted: true,
+    });
+    expect(kept.message).not.toMatch(/persistent/);
+  });
+
+  it('a database newer than the code asks for a reload', () => {
+    const err = new errors.StoreVersionError({
+      found: 2,
+      supported: 1,
+      newest: { step: 4, at: 0 },
+    });
+    expect(err.message).toMatch(/version 2; this tab knows version 1/);
+    expect(err.message).toMatch(/Reload the page/);
+    expect(err.message).toMatch(/step 4 from \d\d:\d\d/);
   });
 });

@@ -34,7 +34,7 @@ describe('SnapshotStore commit', () => {
     await store.commitSnapshot(await makePayload('r1', 1));
     const writes = spy.mock.calls.filter(([, mode]) => mode === 'readwrite');
     expect(writes).toHaveLength(1);
-    expect([...writes[0][0]].sort()).toEqual(['datasets', 'runs', 'snapshots', 'tensors']);
+    expect([...writes[0][0]].sort()).toEqual(['runs', 'snapshots', 'tensors']);
     expect(writes[0][2]).toEqual({ durability: 'strict' });
   });
 

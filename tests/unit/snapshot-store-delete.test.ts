@@ -37,7 +37,7 @@ describe('SnapshotStore deleteRun', () => {
     const { store } = await freshStore();
     const { record, info } = await datasetOf('anna\nbob\n');
     for (const id of ['r1', 'r2']) {
-      const first = await makePayload(id, 0);
+      const first = await makePayload(id, 0, { dataset: info });
       await store.commitSnapshot(first, { keepLast: 3 }, newRun(id, 1, info, record.text));
     }
     await store.deleteRun('r1');
@@ -86,7 +86,7 @@ describe('SnapshotStore datasets', () => {
     const { store } = await freshStore();
     const { record, info } = await datasetOf('héllo\nwörld\n');
     await store.commitSnapshot(
-      await makePayload('r1', 0),
+      await makePayload('r1', 0, { dataset: info }),
       { keepLast: 3 },
       newRun('r1', 1, info, record.text),
     );
@@ -99,7 +99,7 @@ describe('SnapshotStore datasets', () => {
     const { record, info } = await datasetOf('abc');
     const wrong = newRun('r1', 1, info, 'abd');
     await expect(
-      store.commitSnapshot(await makePayload('r1', 0), { keepLast: 3 }, wrong),
+      store.commitSnapshot(await makePayload('r1', 0, { dataset: info }), { keepLast: 3 }, wrong),
     ).rejects.toMatchObject({ name: 'DatasetError' });
     expect(await store.getRun('r1')).toBeUndefined();
     await raw.put('datasets', { ...record, text: 'abd' });

@@ -69,7 +69,8 @@ describe('SnapshotStore under a full disk', () => {
     expect(error.name).toBe('StorageQuotaError');
     expect(error.message).toMatch(/step 4 could not be saved/);
     expect(error.message).toMatch(/export the runs you want to keep and delete old runs/);
-    expect(error.message).toMatch(/last good snapshot \(step 3\) is intact/);
+    expect(error.message).toMatch(/last good snapshot \(step 3 from \d\d:\d\d\) is intact/);
+    expect(error.message).toMatch(/Snapshots resume by themselves once there is room/);
 
     expect((await store.getRun('r1'))?.latestSnapshotId).toBe('r1-s3');
     expect(await snapshotIds(store, 'r1')).toContain('r1-s3');
@@ -89,13 +90,13 @@ describe('SnapshotStore under a full disk', () => {
     expect(await snapshotIds(store, 'r1')).toEqual(['r1-s200', 'r1-s160', 'r1-s150']);
   });
 
-  it('does not retry a failure that is not about quota', async () => {
+  it('does not retry a failure that is neither quota nor connection', async () => {
     const seen: number[] = [];
     const { store } = await freshStore({
       beforeTensorPut: ({ attempt, index }) => {
         if (index !== 0) return;
         seen.push(attempt);
-        throw new DOMException('boom', 'UnknownError');
+        throw new DOMException('boom', 'DataError');
       },
     });
     await expect(

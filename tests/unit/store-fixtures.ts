@@ -8,7 +8,7 @@ import type {
   SnapshotPayload,
 } from '../../src/shared/snapshot';
 import { sha256Hex } from '../../src/shared/hash';
-import type { CommitFaults, NewRun } from '../../workers/store/commit';
+import type { CommitFaults, RunWrite } from '../../workers/store/commit';
 import { SnapshotStore } from '../../workers/store/snapshot-store';
 import { openTrainerDb, type TrainerDatabase } from '../../workers/store/store-schema';
 import { tensorRecord } from '../../workers/store/tensor-record';
@@ -50,10 +50,11 @@ export function newRun(
   createdAt = 1_000,
   dataset: DatasetInfo = DATASET,
   text = DATASET_TEXT,
-): NewRun {
+): RunWrite {
   return {
     run: makeRun(id, createdAt, dataset),
     dataset: { id: dataset.id, name: dataset.name, text },
+    isNew: true,
   };
 }
 
@@ -80,6 +81,7 @@ export interface PayloadOptions {
   readonly createdAt?: number;
   readonly valLoss?: number | null;
   readonly pinned?: boolean;
+  readonly dataset?: DatasetInfo;
 }
 
 export async function makePayload(
@@ -103,7 +105,7 @@ export async function makePayload(
     createdAt: options.createdAt ?? 10_000 + step,
     trigger: 'auto',
     config: DEFAULT_CONFIG,
-    dataset: DATASET,
+    dataset: options.dataset ?? DATASET,
     backend: 'cpu',
     appVersion: '0.1.0',
     tfjsVersion: '4.22.0',

@@ -141,6 +141,6 @@ export async function writeRunFrom(
   // The last moment a cancel can stop it: the commit below is one transaction, all or nothing.
   signal?.throwIfAborted();
   const dataset = { id: manifest.dataset.id, name: manifest.dataset.name, text };
-  await store.commitSnapshot(payload, DEFAULT_RETENTION, { run, dataset });
+  await store.commitSnapshot(payload, DEFAULT_RETENTION, { run, dataset, isNew: true });
   return { ...run, latestSnapshotId: payload.manifest.id };
 }

@@ -9,7 +9,8 @@ import type {
   TensorDType,
   TensorRecord,
 } from '../../src/shared/snapshot';
-import { tensorRecord, type NewRun, type SnapshotStore } from '../store';
+import { serializeError, type SerializedError } from '../../src/shared/errors';
+import { tensorRecord, type CommitResult, type RunWrite, type SnapshotStore } from '../store';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
 import { stageOnGpu } from './webgpu-staging';
 
@@ -19,8 +20,12 @@ export interface SnapshotContext {
   readonly dataset: DatasetInfo;
   readonly backend: BackendName;
   readonly keepLast: number;
-  /** Set for a run's first snapshot: the run and its text are written in the same transaction. */
-  readonly newRun?: NewRun | null;
+  /**
+   * The run and its training text: a new run is written with its first snapshot in one
+   * transaction; an existing one is written again from memory if the site's storage was
+   * cleared under it. Null: the run must already be stored.
+   */
+  readonly write?: RunWrite | null;
 }
 
 export interface Captured {
@@ -35,6 +40,10 @@ export interface Committed {
   readonly manifest: SnapshotManifest;
   readonly stallMs: number;
   readonly persistMs: number;
+  /** Set when the site's storage had been cleared and this snapshot wrote the run again. */
+  readonly recovered: SerializedError | null;
+  /** What the second copy (OPFS) cost, or why it failed; null where there is none. */
+  readonly mirror: CommitResult['mirror'];
 }
 
 /**
@@ -129,10 +138,13 @@ export async function persistSnapshot(
   const manifest = snapshotManifest(captured.state.host, ctx, captured.trigger, records, data, {
     valLoss: captured.valLoss,
   });
-  await store.commitSnapshot({ manifest, data }, { keepLast: ctx.keepLast }, ctx.newRun ?? null);
+  const policy = { keepLast: ctx.keepLast };
+  const result = await store.commitSnapshot({ manifest, data }, policy, ctx.write ?? null);
   return {
     manifest,
     stallMs: captured.stallMs,
     persistMs: performance.now() - captured.capturedAt,
+    recovered: result.recovered === null ? null : serializeError(result.recovered),
+    mirror: result.mirror,
   };
 }

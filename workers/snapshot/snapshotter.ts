@@ -12,7 +12,7 @@ import {
   type SnapshotSummary,
   type SnapshotTrigger,
 } from '../../src/shared/snapshot';
-import type { NewRun, SnapshotStore } from '../store';
+import type { SnapshotStore } from '../store';
 import type { LoadedDataset } from '../training/run-setup';
 import type { TrainingSession } from '../training/session';
 import { captureState } from '../training/state-capture';
@@ -27,7 +27,10 @@ export interface SnapshotTarget {
   readonly session: TrainingSession;
 }
 
-type Job = { readonly captured: Captured; readonly newRun: NewRun | null };
+/** After a failed snapshot, the next is taken this soon (or at its usual time, if sooner). */
+const RETRY_AFTER_FAILURE_MS = 4000;
+
+type Job = { readonly captured: Captured; readonly isNew: boolean };
 
 /**
  * Owns every snapshot of the active run: the timer (automatic or fixed interval), capture at a
@@ -124,12 +127,7 @@ export class Snapshotter {
 
   /** A new run's step-0 snapshot, written in one transaction with the run and its text. */
   async first(): Promise<SnapshotSummary> {
-    const { run, dataset } = this.requireTarget();
-    const newRun: NewRun = {
-      run,
-      dataset: { id: dataset.info.id, name: dataset.info.name, text: dataset.text },
-    };
-    const committed = await this.persist({ captured: this.capture('initial'), newRun });
+    const committed = await this.persist({ captured: this.capture('initial'), isNew: true });
     return summarize(committed.manifest);
   }
 
@@ -154,7 +152,7 @@ export class Snapshotter {
 
   private runIfDue(): void {
     this.scheduler.runIfDue(
-      (trigger) => ({ captured: this.capture(trigger), newRun: null }),
+      (trigger) => ({ captured: this.capture(trigger), isNew: false }),
       (job) => this.persist(job),
     );
   }
@@ -193,7 +191,13 @@ export class Snapshotter {
         dataset: dataset.info,
         backend: this.backend,
         keepLast: this.keepLast,
-        newRun: job.newRun,
+        // The run and its text: written with its first snapshot, and written again from
+        // memory if the site's storage was cleared under it.
+        write: {
+          run,
+          dataset: { id: dataset.info.id, name: dataset.info.name, text: dataset.text },
+          isNew: job.isNew,
+        },
       });
       const summary = summarize(committed.manifest);
       if (this.target?.run.id === run.id) this.committed = summary;
@@ -202,11 +206,19 @@ export class Snapshotter {
         snapshot: summary,
         stallMs: committed.stallMs,
         persistMs: committed.persistMs,
+        recovered: committed.recovered,
+        mirror: committed.mirror,
       });
       this.recordCost(committed.persistMs);
       return committed;
     } catch (err) {
-      this.emit({ type: 'snapshot-failed', error: serializeError(err) });
+      const error = serializeError(err);
+      this.emit({ type: 'snapshot-failed', error });
+      // The store heals itself (a reopened connection, freed space): try again soon rather
+      // than a whole interval later. A database newer than this code needs a reload instead.
+      if (error.name !== 'StoreVersionError') {
+        this.dueAt = Math.min(this.dueAt, performance.now() + RETRY_AFTER_FAILURE_MS);
+      }
       throw err;
     }
   }

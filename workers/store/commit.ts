@@ -1,38 +1,67 @@
 import { RunNotFoundError, SnapshotError } from '../../src/shared/errors';
+import { unwrap } from 'idb';
 import type { RunRecord, SnapshotPayload, TensorBytes } from '../../src/shared/snapshot';
-import type { DatasetRecord } from './store-schema';
 import { inTransaction, Writes } from './in-transaction';
 import { selectPrunable, type PruneRule } from './retention';
-import { tensorRowsOf, type TrainerDatabase } from './store-schema';
+import { tensorRowsOf, type DatasetRecord, type TrainerDatabase } from './store-schema';
+
+/** Where a commit stands when a hook runs; `abort` fails the transaction there. */
+export interface CommitPointInfo {
+  readonly snapshotId: string;
+  readonly attempt: number;
+  /** The raw connection, so a test can force-close it exactly there. */
+  readonly connection: IDBDatabase;
+  readonly abort: () => void;
+}
 
 /**
  * Test hooks into a commit's transaction. They run synchronously inside it, so a hook that
  * throws or aborts makes the commit fail exactly where a failing write would.
  */
 export interface CommitFaults {
-  /** Before each tensor put; `attempt` is 1, or 2 for the retry after a quota failure. */
-  beforeTensorPut?(info: {
-    snapshotId: string;
-    name: string;
-    index: number;
-    attempt: number;
-  }): void;
+  /** Before the transaction is created (the connection may be force-closed here). */
+  beforeTransaction?(info: Omit<CommitPointInfo, 'abort'>): void;
+  /** Before each tensor put; `attempt` counts write attempts (reconnects and the quota retry). */
+  beforeTensorPut?(info: CommitPointInfo & { name: string; index: number }): void;
+  /** Before the manifest put, after the tensor puts are issued. */
+  beforeManifestPut?(info: CommitPointInfo): void;
+  /** Before the run's pointer put. */
+  beforePointerPut?(info: CommitPointInfo): void;
   /** After every write of the commit is issued, before the transaction is awaited. */
-  afterWrites?(info: { snapshotId: string; attempt: number; abort: () => void }): void;
-}
-
-const COMMIT_STORES = ['runs', 'snapshots', 'tensors', 'datasets'] as const;
-
-/** A run written with its first snapshot, and the text it trains on (checked by the caller). */
-export interface NewRun {
-  readonly run: RunRecord;
-  readonly dataset: DatasetRecord;
+  afterWrites?(info: CommitPointInfo): void;
 }
 
 /**
+ * The run a snapshot belongs to, written in the snapshot's own transaction where needed: a new
+ * run (with its training text) together with its first snapshot, or, after the site's storage
+ * was cleared under a training tab, the run again from memory.
+ */
+export interface RunWrite {
+  readonly run: RunRecord;
+  /** The run's training text; written in the same transaction when the store lacks it. */
+  readonly dataset: DatasetRecord | null;
+  /** A brand-new run, which must not exist yet; else an existing one, recreated if lost. */
+  readonly isNew: boolean;
+}
+
+export interface WriteOutcome {
+  readonly pruned: string[];
+  /** The run record as committed, pointing at the new snapshot. */
+  readonly run: RunRecord;
+  /** The run record was missing (storage cleared) and was written again from `RunWrite`. */
+  readonly recreatedRun: boolean;
+}
+
+const COMMIT_STORES = ['runs', 'snapshots', 'tensors'] as const;
+const COMMIT_STORES_WITH_DATASET = ['runs', 'snapshots', 'tensors', 'datasets'] as const;
+
+/**
  * Writes the tensors, the manifest, the run's pointer and the retention pruning in one strict
- * transaction. Must leave nothing behind unless the whole transaction commits, and must never
- * prune the snapshot being written or the run's previous latest (its last good one).
+ * transaction, with the run record and its dataset text when `write` asks for them. Must leave
+ * nothing behind unless the whole transaction commits, and must never prune the snapshot being
+ * written or the run's previous latest (its last good one). A missing run is recreated only
+ * when `mayRecreate` says the database was emptied under us; otherwise it was deleted on
+ * purpose and the snapshot is refused.
  */
 export async function writeSnapshot(
   db: TrainerDatabase,
@@ -40,10 +69,16 @@ export async function writeSnapshot(
   keepLast: number,
   attempt: number,
   faults: CommitFaults = {},
-  newRun: NewRun | null = null,
-): Promise<string[]> {
+  write: RunWrite | null = null,
+  mayRecreate = false,
+): Promise<WriteOutcome> {
   const { manifest, data } = payload;
-  const tx = db.transaction(COMMIT_STORES, 'readwrite', { durability: 'strict' });
+  const connection = unwrap(db);
+  const point = { snapshotId: manifest.id, attempt, connection };
+  faults.beforeTransaction?.(point);
+  const stores = write?.dataset ? COMMIT_STORES_WITH_DATASET : COMMIT_STORES;
+  const tx = db.transaction(stores, 'readwrite', { durability: 'strict' });
+  const at = { ...point, abort: () => tx.abort() };
   return inTransaction(tx, async () => {
     const runs = tx.objectStore('runs');
     const snapshots = tx.objectStore('snapshots');
@@ -54,10 +89,11 @@ export async function writeSnapshot(
       snapshots.index('by-run').getAll(manifest.runId),
     ]);
     // A new run is written with its first snapshot, so no crash can leave a run without one.
-    if (newRun !== null && stored !== undefined) {
-      throw new SnapshotError(`Run ${newRun.run.id} already exists; a run is never overwritten.`);
+    if (write?.isNew && stored !== undefined) {
+      throw new SnapshotError(`Run ${write.run.id} already exists; a run is never overwritten.`);
     }
-    const run = newRun?.run ?? stored;
+    const recreatedRun = write !== null && !write.isNew && stored === undefined && mayRecreate;
+    const run = stored ?? (write?.isNew || recreatedRun ? write!.run : undefined);
     if (run === undefined) throw new RunNotFoundError(manifest.runId);
     if (clash !== undefined) {
       throw new SnapshotError(
@@ -65,27 +101,39 @@ export async function writeSnapshot(
       );
     }
     const protect = new Set([manifest.id]);
-    if (run.latestSnapshotId !== null) protect.add(run.latestSnapshotId);
+    if (stored?.latestSnapshotId) protect.add(stored.latestSnapshotId);
     const pruned = selectPrunable([...existing, manifest], { keepLast, keepBest: true, protect });
 
     const writes = new Writes();
+    if (write?.dataset) {
+      // The training text goes with the run's snapshot: a run never exists without its text.
+      const datasets = tx.objectStore('datasets');
+      const dataset = write.dataset;
+      writes.add(
+        datasets.getKey(dataset.id).then((key) => {
+          if (key === undefined) return datasets.put(dataset);
+          return undefined;
+        }),
+      );
+    }
     manifest.tensors.forEach((record, index) => {
-      faults.beforeTensorPut?.({ snapshotId: manifest.id, name: record.name, index, attempt });
+      faults.beforeTensorPut?.({ ...at, name: record.name, index });
       const bytes = data[index]!;
       const blob = bytes instanceof Blob ? bytes : new Blob([bytes]);
       writes.add(tensors.put({ snapshotId: manifest.id, name: record.name, data: blob }));
     });
+    faults.beforeManifestPut?.(at);
     writes.add(snapshots.put(manifest));
-    writes.add(runs.put({ ...run, latestSnapshotId: manifest.id }));
-    // A new run's text goes in with it: the run is never stored without what it trains on.
-    if (newRun !== null) writes.add(tx.objectStore('datasets').put(newRun.dataset));
+    faults.beforePointerPut?.(at);
+    const committedRun = { ...run, latestSnapshotId: manifest.id };
+    writes.add(runs.put(committedRun));
     for (const id of pruned) {
       writes.add(snapshots.delete(id));
       writes.add(tensors.delete(tensorRowsOf(id)));
     }
-    faults.afterWrites?.({ snapshotId: manifest.id, attempt, abort: () => tx.abort() });
+    faults.afterWrites?.(at);
     await writes.all();
-    return pruned;
+    return { pruned, run: committedRun, recreatedRun };
   });
 }
 

@@ -1,5 +1,7 @@
 interface Transaction {
   readonly done: Promise<void>;
+  /** Why the transaction aborted, once it has (null for an explicit abort). */
+  readonly error?: DOMException | null;
   abort(): void;
 }
 
@@ -23,7 +25,21 @@ export async function inTransaction<T>(tx: Transaction, body: () => Promise<T>):
       // Already finished (committed or aborted on its own): nothing left to undo.
     }
     await done.catch(() => undefined);
-    throw err;
+    throw causeOf(err, tx);
+  }
+}
+
+/**
+ * A request of an aborted transaction fails with a bare AbortError ("The transaction was
+ * aborted"); the reason (a full disk, an exhausted quota) is the transaction's own error.
+ */
+function causeOf(err: unknown, tx: Transaction): unknown {
+  const name = (err as { name?: unknown } | null)?.name;
+  if (name !== 'AbortError') return err;
+  try {
+    return tx.error ?? err;
+  } catch {
+    return err;
   }
 }
 

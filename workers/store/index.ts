@@ -1,8 +1,13 @@
 // The store's public surface: what the worker and the tests import.
-export { SnapshotStore, type CommitResult, type StoreOptions } from './snapshot-store';
+export {
+  SnapshotStore,
+  type CommitResult,
+  type RestoredRun,
+  type StoreOptions,
+} from './snapshot-store';
 export { tensorRecord, expectedByteLength } from './tensor-record';
 export { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 export { isQuotaError } from './quota';
-export type { CommitFaults, NewRun } from './commit';
+export type { CommitFaults, RunWrite } from './commit';
 export type { LatestGood } from './load';
 export { DEFAULT_DB_NAME, type DatasetRecord } from './store-schema';

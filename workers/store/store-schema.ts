@@ -54,18 +54,49 @@ export interface OpenOptions {
 
 /**
  * Opens (creating or upgrading) the trainer database. Takes a factory, which idb's openDB does
- * not, so tests can hand each case its own in-memory IndexedDB.
+ * not, so tests can hand each case its own in-memory IndexedDB. A plain connection: it closes
+ * itself on another tab's versionchange and is never reopened (tests' raw handles, the bench);
+ * the store's own connection is owned by StoreConnection.
  */
-export function openTrainerDb(options: OpenOptions = {}): Promise<TrainerDatabase> {
+export async function openTrainerDb(options: OpenOptions = {}): Promise<TrainerDatabase> {
+  const { db } = await openWatched(options, { terminated: () => undefined });
+  return db;
+}
+
+/** What an open found, beyond the connection. */
+export interface OpenedDb {
+  readonly db: TrainerDatabase;
+  /** The database did not exist and was created by this open (oldVersion 0). */
+  readonly created: boolean;
+}
+
+/**
+ * The connection's lifecycle callbacks, as idb's openDB names them. `blocking` runs on
+ * another tab's versionchange, after this connection has closed itself so that the other
+ * tab's upgrade is not blocked; `terminated` runs when the browser force-closes it (a write
+ * that failed for lack of space, site data cleared, the database deleted).
+ */
+export interface OpenCallbacks {
+  readonly terminated: () => void;
+  readonly blocking?: (newVersion: number | null) => void;
+}
+
+export function openWatched(options: OpenOptions, callbacks: OpenCallbacks): Promise<OpenedDb> {
   const factory = options.factory ?? indexedDB;
   const request = factory.open(options.name ?? DEFAULT_DB_NAME, DB_VERSION);
+  let created = false;
   request.addEventListener('upgradeneeded', (event) => {
+    created = event.oldVersion === 0;
     createStores(wrap(request.result) as TrainerDatabase, event.oldVersion);
   });
-  // Another tab asking for a newer schema must not stay blocked behind this connection.
   return (wrap(request) as Promise<TrainerDatabase>).then((db) => {
-    db.addEventListener('versionchange', () => db.close());
-    return db;
+    const raw = request.result;
+    raw.addEventListener('close', () => callbacks.terminated());
+    raw.addEventListener('versionchange', (event) => {
+      raw.close();
+      callbacks.blocking?.((event as IDBVersionChangeEvent).newVersion);
+    });
+    return { db, created };
   });
 }
 

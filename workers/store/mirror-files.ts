@@ -1,0 +1,82 @@
+/**
+ * A flat directory of whole files, as the snapshot mirror needs it. The OPFS implementation is
+ * below; unit tests use an in-memory one (Node has no origin private file system).
+ */
+export interface MirrorFiles {
+  /**
+   * Replaces `name` with `data` so that a reader, or a crash at any moment, finds either the
+   * old file or the complete new one, never a mix: written under a temporary name, then moved.
+   */
+  writeAtomic(name: string, data: Blob): Promise<void>;
+  /** The file's contents, or null when there is no such file. */
+  read(name: string): Promise<Blob | null>;
+  list(): Promise<string[]>;
+  /** Must not throw when the file does not exist. */
+  remove(name: string): Promise<void>;
+}
+
+export const TEMP_SUFFIX = '.partial';
+
+interface MovableFileHandle extends FileSystemFileHandle {
+  // Chromium (and Safari, Firefox 111+): rename in place; lib.dom does not declare it yet.
+  move(newName: string): Promise<void>;
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as { name?: unknown } | null)?.name === 'NotFoundError';
+}
+
+/**
+ * Files in a directory of the origin private file system, or null where the browser has none.
+ * The directory is looked up again for every call: clearing site data deletes it under a
+ * handle we would otherwise keep.
+ */
+export function opfsFiles(directory = 'snapshot-mirror'): MirrorFiles | null {
+  const storage = (globalThis.navigator as { storage?: StorageManager } | undefined)?.storage;
+  if (typeof storage?.getDirectory !== 'function') return null;
+  const dir = async () =>
+    await (
+      await storage.getDirectory()
+    ).getDirectoryHandle(directory, {
+      create: true,
+    });
+  return {
+    async writeAtomic(name, data) {
+      const folder = await dir();
+      const temp = (await folder.getFileHandle(name + TEMP_SUFFIX, {
+        create: true,
+      })) as MovableFileHandle;
+      // createWritable writes to a swap file and swaps it in on close(): the temporary file is
+      // either empty or complete, and the move below makes the complete one visible at once.
+      const writable = await temp.createWritable();
+      try {
+        await writable.write(data);
+        await writable.close();
+      } catch (err) {
+        await writable.abort().catch(() => undefined);
+        throw err;
+      }
+      await temp.move(name);
+    },
+    async read(name) {
+      try {
+        return await (await (await dir()).getFileHandle(name)).getFile();
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
+    },
+    async list() {
+      const names: string[] = [];
+      for await (const name of (await dir()).keys()) names.push(name);
+      return names;
+    },
+    async remove(name) {
+      try {
+        await (await dir()).removeEntry(name);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    },
+  };
+}
