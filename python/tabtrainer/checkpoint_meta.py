@@ -169,7 +169,7 @@ def decode_meta(meta: Mapping[str, str]) -> CheckpointMeta:
         raise bad_field("epoch", f"disagrees with data_cursor's epoch {cursor[0]}")
     backend = meta_text(meta, "backend")
     if backend not in BROWSER_BACKENDS and not PRODUCER_BACKEND.match(backend):
-        raise bad_field("backend", f"must be one of {', '.join(BROWSER_BACKENDS)}")
+        raise bad_field("backend", f"must be one of {', '.join(BROWSER_BACKENDS)} or torch-<device>")
     created_at = meta_text(meta, "created_at")
     try:
         datetime.fromisoformat(created_at.replace("Z", "+00:00"))

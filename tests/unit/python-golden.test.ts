@@ -10,6 +10,7 @@ import { crossEntropy } from '../../workers/training/loss';
 import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import names from '../../workers/training/names.txt?raw';
+import { GOLDEN_MLP, GOLDEN_TRANSFORMER } from './golden-configs';
 import { sessionCheckpoint } from './session-checkpoint';
 import { useCpuBackend } from './tf-setup';
 
@@ -23,30 +24,6 @@ const TEXT_FILE = 'tests/fixtures/text/greek-words.txt';
 const text = readFileSync(resolve(__dirname, '../..', TEXT_FILE), 'utf8');
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 
-export const GOLDEN_MLP: RunConfig = {
-  model: 'mlp',
-  embed: 4,
-  width: 16,
-  layers: 1,
-  heads: 1,
-  context: 3,
-  batch: 8,
-  lr: 0.01,
-  seed: 5,
-  steps: 0,
-};
-export const GOLDEN_TRANSFORMER: RunConfig = {
-  model: 'transformer',
-  embed: 8,
-  width: 16,
-  layers: 1,
-  heads: 2,
-  context: 4,
-  batch: 4,
-  lr: 0.01,
-  seed: 6,
-  steps: 0,
-};
 const START_STEP = 20;
 const CONTINUE_STEPS = 200;
 

@@ -12,7 +12,7 @@ export async function sessionCheckpoint(
   session: TrainingSession,
   dataset: DatasetInfo,
   runName = 'golden run',
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const captured = captureState(session);
   const tensors: TensorRecord[] = [];
   const data: ArrayBuffer[] = [];
