@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
+import signal
 import sys
 from datetime import timedelta
 
@@ -95,6 +97,7 @@ def state_producer() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    faulthandler.register(signal.SIGUSR1)  # kill -USR1 <pid> prints every thread's stack
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         return continue_run(args)

@@ -78,8 +78,9 @@ class Trainer:
         if self.world > 1:
             self.net = torch.nn.parallel.DistributedDataParallel(module, broadcast_buffers=False)
 
-    def train_step(self) -> float:
-        """One optimizer step on the next global batch; returns the batch's loss before the update."""
+    def train_step(self, stop_requested: bool = False) -> tuple[float, bool]:
+        """One optimizer step on the next global batch. Returns the batch's loss before the update
+        and whether any rank was asked to stop, so that every rank stops after the same step."""
         state, config = self.state, self.state.ckpt.meta.config
         examples = state.sampler.next()
         transformer = config["model"] == "transformer"
@@ -91,9 +92,10 @@ class Trainer:
         state.adam.zero_grad(set_to_none=True)
         local = nll_sum(self.net(xs), ys, ms) / count
         (local * self.world).backward()
-        loss = local.detach().clone()
+        sync = torch.stack([local.detach(), torch.tensor(1.0 if stop_requested else 0.0)])
         if self.world > 1:
-            dist.all_reduce(loss)  # the global batch's loss, for the curve
+            dist.all_reduce(sync)  # the global batch's loss for the curve, and the stop vote
+        loss, stop_any = sync[0], bool(sync[1].item() > 0)
         # Collectives are all done before the update: a failed rank leaves the state at the step boundary.
         state.adam.step()
         state.advance_betas()
@@ -102,7 +104,7 @@ class Trainer:
         meta.step += 1
         value = float(np.float32(loss.item()))
         state.record("train", meta.step, value)
-        return value
+        return value, stop_any
 
     def snapshot(self, path: str) -> None:
         if self.rank != 0:
@@ -117,13 +119,13 @@ class Trainer:
         """Trains until target_step; returns the exit code (0 done, 128+signal when stopped)."""
         opts, meta = self.options, self.state.ckpt.meta
         start_step, started = meta.step, time.perf_counter()
-        last_snapshot, last_log = started, started
+        last_snapshot = started
         stop: list[int] = []
         previous = {s: signal.signal(s, lambda signum, _frame: stop.append(signum)) for s in (signal.SIGTERM, signal.SIGINT)}
         try:
             while meta.step < target_step:
                 step_started = time.perf_counter()
-                loss = self.train_step()
+                loss, stopping = self.train_step(bool(stop))
                 meta.training_ms += (time.perf_counter() - step_started) * 1000
                 if meta.step % VAL_EVERY == 0:
                     meta.val_loss = evaluate(self.state.model, self.state)
@@ -132,24 +134,23 @@ class Trainer:
                 if self.rank == 0 and (meta.step % opts.log_every == 0 or meta.step == target_step):
                     rate = (meta.step - start_step) / max(now - started, 1e-9)
                     self.opts_log(f"step {meta.step}/{target_step}  loss {loss:.4f}  {rate:.1f} steps/s  epoch {self.state.sampler.cursor[0]}")
-                    last_log = now
                 if opts.fault is not None and opts.fault == (self.rank, meta.step):
                     os.kill(os.getpid(), signal.SIGKILL)
                 due = (opts.snapshot_steps > 0 and meta.step % opts.snapshot_steps == 0) or (
                     now - last_snapshot >= opts.snapshot_seconds
                 )
-                if stop or (due and meta.step < target_step):
+                if stopping or (due and meta.step < target_step):
                     self.snapshot(opts.snapshot)
                     last_snapshot = now
                     if self.rank == 0:
                         self.opts_log(f"snapshot at step {meta.step} -> {opts.snapshot}")
-                if stop:
-                    self.opts_log(f"stopped by signal {stop[0]} at step {meta.step}; rerun the same command to resume")
-                    return 128 + stop[0]
+                if stopping:
+                    signum = stop[0] if stop else signal.SIGTERM
+                    self.opts_log(f"stopped by signal {signum} at step {meta.step}; rerun the same command to resume")
+                    return 128 + signum
         finally:
             for s, handler in previous.items():
                 signal.signal(s, handler)
-        del last_log
         return 0
 
     def opts_log(self, text: str) -> None:
