@@ -97,7 +97,6 @@ def state_producer() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    faulthandler.register(signal.SIGUSR1)  # kill -USR1 <pid> prints every thread's stack
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         return continue_run(args)
@@ -107,4 +106,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    faulthandler.register(signal.SIGUSR1)  # kill -USR1 <pid> prints every thread's stack
     sys.exit(main())
