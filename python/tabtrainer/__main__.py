@@ -12,6 +12,7 @@ from datetime import timedelta
 import torch
 import torch.distributed as dist
 
+from . import PRODUCER
 from .checkpoint import read_checkpoint, write_checkpoint
 from .data_pipeline import build_dataset, read_text
 from .errors import TrainerError
@@ -38,6 +39,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def continue_run(args: argparse.Namespace) -> int:
+    if args.steps < 0:
+        raise SystemExit("--steps must be 0 or more")
     torch.set_num_threads(args.threads)
     if args.ddp:
         dist.init_process_group("gloo", timeout=timedelta(seconds=60))
@@ -59,8 +62,6 @@ def continue_run(args: argparse.Namespace) -> int:
         r, s = args.fault.split(":")
         fault = (int(r), int(s))
     options = Options(
-        steps=args.steps,
-        out=args.out,
         snapshot=snapshot,
         snapshot_seconds=args.snapshot_seconds,
         snapshot_steps=args.snapshot_steps,
@@ -78,7 +79,7 @@ def continue_run(args: argparse.Namespace) -> int:
     if code == 0 and rank == 0:
         if state.step == source.meta.step:
             # Nothing trained: the source state goes back as it came, with only the producer added.
-            write_checkpoint(args.out, source, f"{state_producer()} (0 steps, passed through)")
+            write_checkpoint(args.out, source, f"{PRODUCER} (0 steps, passed through)")
         else:
             trainer.snapshot(args.out)
         if os.path.exists(snapshot):
@@ -88,12 +89,6 @@ def continue_run(args: argparse.Namespace) -> int:
         dist.barrier()
         dist.destroy_process_group()
     return code
-
-
-def state_producer() -> str:
-    from . import PRODUCER
-
-    return PRODUCER
 
 
 def main(argv: list[str] | None = None) -> int:

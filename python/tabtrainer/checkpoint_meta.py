@@ -10,7 +10,9 @@ from typing import Any, Mapping
 
 from .errors import EXPORT_AGAIN, CheckpointFormatError, CheckpointMismatchError, ConfigError
 from .json_scan import is_count, is_number, parse_json
-from .run_config import validate_config
+from .run_config import BOUNDS, validate_config
+
+KNOWN_CONFIG_KEYS = {"model", *BOUNDS}
 
 BROWSER_BACKENDS = ("webgpu", "webgl", "cpu")
 # A file this package wrote says so in `backend`: torch and the device it trained on.
@@ -151,6 +153,16 @@ def _sha256(meta: Mapping[str, str]) -> dict[str, str]:
 
 def _config(meta: Mapping[str, str]) -> dict[str, Any]:
     raw = meta_json(meta, "config")
+    if isinstance(raw, dict):
+        unknown = sorted(set(raw) - KNOWN_CONFIG_KEYS)
+        if unknown:
+            # A trajectory setting this bridge does not implement (a schedule, clipping, a guard)
+            # would make the continuation a look-alike, not the same run: refuse it by name.
+            raise CheckpointMismatchError(
+                f"The checkpoint's run config has {', '.join(unknown)}, which this version of "
+                f"python/tabtrainer does not implement, so it cannot continue the same run. "
+                f"Update python/tabtrainer to the app's version."
+            )
     try:
         return validate_config(raw)
     except ConfigError as err:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -31,8 +31,6 @@ VAL_CHUNK = 256
 
 @dataclass
 class Options:
-    steps: int
-    out: str
     snapshot: str
     snapshot_seconds: float = 60.0
     snapshot_steps: int = 0
@@ -41,7 +39,6 @@ class Options:
     log: Callable[[str], None] = print
     # Test hook: (rank, step) at which this process kills itself with SIGKILL, first attempt only.
     fault: tuple[int, int] | None = None
-    stop_signal: list[int] = field(default_factory=list)
 
 
 def backend_name(device: str) -> str:
@@ -165,6 +162,7 @@ def resume_point(source: Checkpoint, snapshot_path: str, target_step: int) -> Ch
     same = (
         snap.meta.config == source.meta.config
         and snap.meta.dataset["id"] == source.meta.dataset["id"]
+        and snap.meta.run_name == source.meta.run_name
         and source.meta.step <= snap.meta.step <= target_step
     )
     return snap if same else source

@@ -56,3 +56,21 @@ def test_a_malformed_file_is_refused_and_nothing_is_written(tmp_path: Path, caps
     assert main(["continue", str(bad), "--steps", "5", "--text", TEXT, "--out", str(out)]) == 2
     assert "CheckpointIntegrityError" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_config_setting_the_bridge_lacks_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A run whose trajectory depends on something not implemented here must not be continued."""
+    import json
+
+    from tabtrainer.checkpoint import write_checkpoint
+
+    source = read_checkpoint(str(GOLDEN / "mlp-start.safetensors"))
+    config = json.loads(source.raw_meta["config"])
+    source.raw_meta["config"] = json.dumps({**config, "clipNorm": 1.0})
+    edited = tmp_path / "edited.safetensors"
+    write_checkpoint(str(edited), source, "test")
+    out = tmp_path / "never.safetensors"
+    assert main(["continue", str(edited), "--steps", "1", "--text", TEXT, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "CheckpointMismatchError" in err and "clipNorm" in err
+    assert not out.exists()
