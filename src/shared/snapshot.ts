@@ -4,6 +4,11 @@ import type { PrngState } from './prng';
 
 export type SnapshotTrigger = 'auto' | 'hidden' | 'manual' | 'pause' | 'import' | 'initial';
 export type TensorDType = 'float32' | 'int32';
+/**
+ * Where a snapshot's state was computed: a browser backend, or, for a checkpoint that the Python
+ * bridge (python/tabtrainer) trained on, torch and its device (`torch-cpu`), said honestly.
+ */
+export type StateBackend = BackendName | `torch-${string}`;
 
 /** The text a run trains on. Stored once per content hash so a user's file survives reloads. */
 export interface DatasetInfo {
@@ -60,7 +65,7 @@ export interface SnapshotManifest extends HostState {
   readonly trigger: SnapshotTrigger;
   readonly config: RunConfig;
   readonly dataset: DatasetInfo;
-  readonly backend: BackendName;
+  readonly backend: StateBackend;
   readonly appVersion: string;
   readonly tfjsVersion: string;
   readonly tensors: readonly TensorRecord[];

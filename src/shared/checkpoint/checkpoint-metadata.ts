@@ -2,7 +2,13 @@ import { BACKENDS, validateConfig, type BackendName, type RunConfig } from '../c
 import type { DataCursor } from '../data-cursor';
 import { CheckpointMismatchError, ConfigError } from '../errors';
 import type { PrngState } from '../prng';
-import type { DatasetInfo, Metrics, OptimizerInfo, SnapshotManifest } from '../snapshot';
+import type {
+  DatasetInfo,
+  Metrics,
+  OptimizerInfo,
+  SnapshotManifest,
+  StateBackend,
+} from '../snapshot';
 import { CURRENT_FORMAT_VERSION, formatTag } from './format-version';
 import {
   badField,
@@ -20,6 +26,9 @@ import {
 } from './metadata-fields';
 import { EXPORT_AGAIN } from './refusal-text';
 
+/** A file the Python bridge trained on says so: `torch-cpu`, `torch-cuda`. */
+const TORCH_BACKEND = /^torch-[a-z0-9]+$/;
+
 /** The host state a checkpoint's metadata carries, in the shapes the snapshot store uses. */
 export interface CheckpointMetadata {
   readonly step: number;
@@ -30,7 +39,7 @@ export interface CheckpointMetadata {
   readonly trainingMs: number;
   readonly config: RunConfig;
   readonly dataset: DatasetInfo;
-  readonly backend: BackendName;
+  readonly backend: StateBackend;
   readonly appVersion: string;
   readonly tfjsVersion: string;
   readonly createdAt: number;
@@ -87,8 +96,8 @@ export function decodeCheckpointMetadata(meta: Metadata): CheckpointMetadata {
     throw badField('epoch', `disagrees with data_cursor's epoch ${cursor.epoch}`);
   }
   const backend = metaText(meta, 'backend');
-  if (!BACKENDS.includes(backend as BackendName)) {
-    throw badField('backend', `must be one of ${BACKENDS.join(', ')}`);
+  if (!BACKENDS.includes(backend as BackendName) && !TORCH_BACKEND.test(backend)) {
+    throw badField('backend', `must be one of ${BACKENDS.join(', ')} or torch-<device>`);
   }
   const createdAt = Date.parse(metaText(meta, 'created_at'));
   if (!Number.isFinite(createdAt)) throw badField('created_at', 'must be an ISO date');
@@ -109,7 +118,7 @@ export function decodeCheckpointMetadata(meta: Metadata): CheckpointMetadata {
     trainingMs,
     config,
     dataset: metaDataset(meta, 'dataset'),
-    backend: backend as BackendName,
+    backend: backend as StateBackend,
     appVersion: metaText(meta, 'app_version'),
     tfjsVersion: metaText(meta, 'tfjs_version'),
     createdAt,
