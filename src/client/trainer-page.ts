@@ -114,6 +114,8 @@ export class TrainerPage {
     this.role = 'writer';
     this.resetView(run);
     this.view.stats.setLastSnapshotStep(run.latestSnapshotId === null ? null : 0);
+    const init = this.connection?.report; // issue 12: a new run is on init's choice again
+    if (init !== undefined) this.view.stats.setBackend(init.backend, init.fallbackReason);
     this.view.notice.info(`New run: ${run.name}`);
     this.hooks.refresh(run);
     await this.api.start();
@@ -161,6 +163,8 @@ export class TrainerPage {
     const { run, snapshot } = report;
     this.run = run;
     this.resetView(run);
+    // Issue 12: the run resumes on its snapshot's backend when it can; the badge says which.
+    this.view.stats.setBackend(report.backend.backend, report.backend.fallbackReason);
     this.view.chart.reset(snapshot.metrics);
     const lastTrain = snapshot.metrics.train[snapshot.metrics.train.length - 1];
     if (lastTrain !== undefined) {

@@ -6,7 +6,12 @@ export type TrainerStatus = 'idle' | 'training' | 'paused' | 'resuming' | 'error
 
 export interface BackendReport {
   readonly backend: BackendName;
-  /** Why a preferred backend was not used, or null when the first choice worked. */
+  /**
+   * What runs and why: the backend's detail (adapter, renderer, SIMD and threads) and why the
+   * backends ranked above it were passed over, e.g. "SIMD, 2 threads — WebGPU adapter is
+   * SwiftShader, a software GPU" beside the name wasm. (The name is kept from when it held only
+   * fallback reasons.)
+   */
   readonly fallbackReason: string | null;
 }
 
@@ -24,6 +29,8 @@ export interface ResumeReport {
     readonly step: number;
     readonly reason: string;
   }[];
+  /** The backend the run resumed on, and why (its snapshot's when still available). */
+  readonly backend: BackendReport;
 }
 
 /** Events the worker sends the page; a fast GPU's progress is throttled before sending. */

@@ -55,6 +55,9 @@ interface ActiveRun {
 export class TrainerController extends RunLibrary implements TrainerApi {
   private emit: EventSink = () => undefined;
   private backend: BackendName = 'cpu';
+  /** ?backend= as the page asked at init; a resume chooses again with the run's backend. */
+  private forcedBackend: BackendName | null = null;
+  private initBackend: BackendName = 'cpu';
   private active: ActiveRun | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -70,8 +73,9 @@ export class TrainerController extends RunLibrary implements TrainerApi {
 
   async init(backend: BackendName | null, onEvent: EventSink): Promise<BackendReport> {
     this.emit = onEvent;
+    this.forcedBackend = backend;
     const report = await selectBackend(backend);
-    this.backend = report.backend;
+    this.backend = this.initBackend = report.backend;
     watchDeviceLoss((message) => {
       this.running = false;
       this.emit({ type: 'device-lost', message });
@@ -92,6 +96,10 @@ export class TrainerController extends RunLibrary implements TrainerApi {
       : await bundledDataset();
     checkBatchFits(clean, dataset);
     await this.drop();
+    // Issue 12: a resume may have switched to a run's old backend; a new run gets init's choice.
+    if (this.backend !== this.initBackend) {
+      this.backend = (await selectBackend(this.forcedBackend)).backend;
+    }
     const run: RunRecord = {
       id: crypto.randomUUID(),
       name: runName(clean, dataset.info.name, new Date()),
@@ -139,11 +147,14 @@ export class TrainerController extends RunLibrary implements TrainerApi {
     const dataset = await reloadDataset(run.dataset, text.text);
     const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
     const { manifest } = payload;
+    // Issue 12: resume on the snapshot's backend when it is here (bitwise), else the best one.
+    const backend = await selectBackend(this.forcedBackend, manifest.backend);
+    this.backend = backend.backend;
     const session = await restorePayload(run.config, dataset.data, payload);
     this.activate({ run, dataset, session });
     this.lastValLoss = manifest.valLoss;
     this.setStatus('paused');
-    return { run, snapshot: manifest, skipped };
+    return { run, snapshot: manifest, skipped, backend };
   }
 
   private activate(active: ActiveRun): void {
