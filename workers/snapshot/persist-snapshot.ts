@@ -12,6 +12,7 @@ import type {
 } from '../../src/shared/snapshot';
 import { tensorRecord, type SnapshotStore } from '../store';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
+import { dropWebGlReadCache } from './webgl-cache';
 import { stageOnGpu } from './webgpu-staging';
 
 export interface SnapshotContext {
@@ -109,7 +110,12 @@ export async function persistSnapshot(
     const entries = captured.state.tensors.map(([name, tensor], i) => ({
       name,
       tensor,
-      read: staged[i] ?? (async () => ({ bytes: await tensorBytes(tensor), release: () => {} })),
+      read:
+        staged[i] ??
+        (async () => ({
+          bytes: await tensorBytes(tensor),
+          release: () => dropWebGlReadCache(tensor),
+        })),
     }));
     for (const chunk of readChunks(entries, (e) => e.tensor.size * 4)) {
       const read = await Promise.all(chunk.map((e) => e.read()));
