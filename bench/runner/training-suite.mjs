@@ -1,8 +1,11 @@
 // Node side of the training suite: which cases to run and how to show their rows. The browser
 // side, which measures, is bench/suites/training.ts.
+import process from 'node:process';
 
 // `auto` is the trainer's own choice (no ?backend=), measured beside the backends it chose among.
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'auto'];
+// BENCH_BACKENDS=wasm,cpu,auto runs only those (ratios need their peers in the same run).
+const onlyBackends = process.env['BENCH_BACKENDS']?.split(',').map((b) => b.trim());
 
 /** Small and larger of each kind; the larger still does a few steps on SwiftShader in ~20 s. */
 const SIZES = [
@@ -72,13 +75,15 @@ export const trainingSuite = {
     const timing = quick ? QUICK : FULL;
     const sizes = quick ? SIZES.filter((s) => s.size === 'small') : SIZES;
     return sizes.flatMap(({ size, config }) =>
-      BACKENDS.map((backend) => ({
-        suite: 'training',
-        size,
-        backend,
-        config: { ...config, batch: 32 },
-        ...timing,
-      })),
+      BACKENDS.filter((b) => onlyBackends === undefined || onlyBackends.includes(b)).map(
+        (backend) => ({
+          suite: 'training',
+          size,
+          backend,
+          config: { ...config, batch: 32 },
+          ...timing,
+        }),
+      ),
     );
   },
 
