@@ -52,9 +52,12 @@ export class TrainerService implements TrainerApi {
     const store = await SnapshotStore.open();
     // Runs the browser's database lost come back from their second copy (OPFS).
     const { restored } = await store.restoreFromMirror();
-    const snapshotter = new Snapshotter(store, report.backend, emit, DEFAULT_SETTINGS.snapshot);
+    const snapshotter = new Snapshotter(store, emit, DEFAULT_SETTINGS.snapshot);
     this.partsHandle = {
-      controller: new TrainerController(store, snapshotter, emit),
+      controller: new TrainerController(store, snapshotter, emit, {
+        forced: backend,
+        init: report.backend,
+      }),
       library: new RunLibrary(store),
       snapshotter,
     };

@@ -10,7 +10,12 @@ import type {
 
 export interface BackendReport {
   readonly backend: BackendName;
-  /** Why a preferred backend was not used, or null when the first choice worked. */
+  /**
+   * What runs and why: the backend's detail (adapter, renderer, SIMD and threads) and why the
+   * backends ranked above it were passed over, e.g. "SIMD, 2 threads — WebGPU adapter is
+   * SwiftShader, a software GPU" beside the name wasm. (The name is kept from when it held only
+   * fallback reasons.)
+   */
   readonly fallbackReason: string | null;
   /** Runs IndexedDB had lost and the boot restored from their second copy (OPFS). */
   readonly restored?: readonly RestoredRunReport[];
@@ -38,6 +43,8 @@ export interface ResumeReport {
   readonly metrics: Metrics;
   /** Newer snapshots that failed verification and were skipped, with the reason. */
   readonly skipped: readonly SkippedSnapshot[];
+  /** The backend the run resumed on, and why (its snapshot's when still available). */
+  readonly backend: BackendReport;
 }
 
 /** Where a paused run stands: its step, and the snapshot that now holds exactly that step. */

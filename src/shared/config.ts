@@ -4,8 +4,8 @@ import { ConfigError } from './errors';
 export const MAX_DATASET_BYTES = 10 * 1024 * 1024;
 
 export type ModelKind = 'mlp' | 'transformer';
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 /** Everything that decides a run's trajectory. Stored with the run; a resumed run keeps it. */
 export interface RunConfig {
@@ -153,7 +153,7 @@ export function configFromParams(params: URLSearchParams): {
   }
   const backend = params.get('backend');
   if (backend !== null && !BACKENDS.includes(backend as BackendName)) {
-    throw new ConfigError(`Unknown backend "${backend}": use webgpu, webgl or cpu.`);
+    throw new ConfigError(`Unknown backend "${backend}": use webgpu, webgl, wasm or cpu.`);
   }
   const fixed = params.get('snapshotSeconds');
   const mtbi = params.get('mtbiSeconds');

@@ -12,6 +12,8 @@ import type {
 import { serializeError, type SerializedError } from '../../src/shared/errors';
 import { tensorRecord, type CommitResult, type RunWrite, type SnapshotStore } from '../store';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
+import { dropWebGlReadCache } from './webgl-cache';
+import { stageOnWasm } from './wasm-staging';
 import { stageOnGpu } from './webgpu-staging';
 
 export interface SnapshotContext {
@@ -113,13 +115,23 @@ export async function persistSnapshot(
   const data: Blob[] = [];
   try {
     // Must run before the first await: the copies are queued ahead of the next training step.
-    const staged = stageOnGpu(captured.state.tensors.map(([, t]) => t));
+    const tensors = captured.state.tensors.map(([, t]) => t);
+    const onGpu = stageOnGpu(tensors);
+    // WASM readers share one staging buffer: each is its own chunk, read one at a time.
+    const onWasm = stageOnWasm(tensors);
     const entries = captured.state.tensors.map(([name, tensor], i) => ({
       name,
       tensor,
-      read: staged[i] ?? (async () => ({ bytes: await tensorBytes(tensor), release: () => {} })),
+      alone: onWasm[i] != null,
+      read:
+        onGpu[i] ??
+        onWasm[i] ??
+        (async () => ({
+          bytes: await tensorBytes(tensor),
+          release: () => dropWebGlReadCache(tensor),
+        })),
     }));
-    for (const chunk of readChunks(entries, (e) => e.tensor.size * 4)) {
+    for (const chunk of readChunks(entries, (e) => (e.alone ? Infinity : e.tensor.size * 4))) {
       const read = await Promise.all(chunk.map((e) => e.read()));
       for (const [i, { name, tensor }] of chunk.entries()) {
         const { bytes, release } = read[i]!;

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import type { EventSink } from '../../src/shared/api';
 import {
   validatePolicy,
@@ -54,7 +55,6 @@ export class Snapshotter {
 
   constructor(
     private readonly store: SnapshotStore,
-    private readonly backend: BackendName,
     private readonly emit: EventSink,
     policy: SnapshotPolicy,
   ) {
@@ -189,7 +189,8 @@ export class Snapshotter {
         runId: run.id,
         config: run.config,
         dataset: dataset.info,
-        backend: this.backend,
+        // A resume may have switched backends: the one this state was computed on.
+        backend: tf.getBackend() as BackendName,
         keepLast: this.keepLast,
         // The run and its text: written with its first snapshot, and written again from
         // memory if the site's storage was cleared under it.
