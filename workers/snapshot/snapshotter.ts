@@ -238,7 +238,9 @@ export class Snapshotter {
         config: run.config,
         dataset: dataset.info,
         backend: this.backend,
-        keepLast: this.keepLast,
+        // A rewind prunes nothing: the snapshots from before a spike are what a person wants
+        // to fork from with a lower learning rate. The next ordinary commit prunes as usual.
+        keepLast: job.captured.trigger === 'rewind' ? Number.MAX_SAFE_INTEGER : this.keepLast,
         // The run and its text: written with its first snapshot, and written again from
         // memory if the site's storage was cleared under it.
         write: {
