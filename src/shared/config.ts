@@ -153,7 +153,7 @@ interface Bound {
   readonly integer: boolean;
 }
 
-const BOUNDS: Record<Exclude<keyof RunConfig, 'model' | 'schedule'>, Bound> = {
+export const CONFIG_BOUNDS: Record<Exclude<keyof RunConfig, 'model' | 'schedule'>, Bound> = {
   embed: { min: 2, max: 1024, integer: true },
   width: { min: 2, max: 4096, integer: true },
   layers: { min: 1, max: 4, integer: true },
@@ -176,7 +176,7 @@ const BOUNDS: Record<Exclude<keyof RunConfig, 'model' | 'schedule'>, Bound> = {
   rewindWindow: { min: 1, max: 1e9, integer: true },
 };
 
-export const CONFIG_KEYS = Object.keys(BOUNDS) as (keyof typeof BOUNDS)[];
+export const CONFIG_KEYS = Object.keys(CONFIG_BOUNDS) as (keyof typeof CONFIG_BOUNDS)[];
 
 /** Checks every field and returns a clean copy; throws ConfigError naming the bad field. */
 export function validateConfig(input: unknown): RunConfig {
@@ -195,7 +195,7 @@ export function validateConfig(input: unknown): RunConfig {
   const out: Record<string, unknown> = { model, schedule };
   for (const key of CONFIG_KEYS) {
     const value = raw[key];
-    const { min, max, integer } = BOUNDS[key];
+    const { min, max, integer } = CONFIG_BOUNDS[key];
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new ConfigError(`Config "${key}" must be a number, got ${JSON.stringify(value)}.`);
     }

@@ -3,13 +3,7 @@ import type { DataCursor, SkipWindow } from './data-cursor';
 import type { PrngState } from './prng';
 
 export type SnapshotTrigger =
-  | 'auto'
-  | 'hidden'
-  | 'manual'
-  | 'pause'
-  | 'import'
-  | 'initial'
-  | 'rewind';
+  'auto' | 'hidden' | 'manual' | 'pause' | 'import' | 'initial' | 'rewind';
 export type TensorDType = 'float32' | 'int32';
 
 /** The text a run trains on. Stored once per content hash so a user's file survives reloads. */

@@ -26,7 +26,7 @@ describe('clipping by global norm', () => {
   it('leaves gradients under the threshold bit for bit as they were', async () => {
     const g = { a: tf.tensor1d([0.1, -3e-8, 7.25]), b: tf.tensor1d([1e-30]) };
     const clipped = clipByGlobalNorm(g, globalNorm(g), 100);
-    for (const name of ['a', 'b']) {
+    for (const name of ['a', 'b'] as const) {
       expect(await clipped[name]!.data()).toEqual(await g[name]!.data());
     }
   });

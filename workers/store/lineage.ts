@@ -11,7 +11,7 @@ export function lineOf<T extends Linked>(manifests: readonly T[], headId: string
   const byId = new Map(manifests.map((m) => [m.id, m]));
   const line: T[] = [];
   const seen = new Set<string>();
-  for (let id = headId; id !== null && id !== undefined && !seen.has(id); ) {
+  for (let id = headId; id !== null && id !== undefined && !seen.has(id);) {
     const m = byId.get(id);
     if (m === undefined) break;
     line.push(m);
