@@ -1,6 +1,7 @@
 import type {
   BackendReport,
   CheckpointFile,
+  DebugFault,
   EventSink,
   ForkOptions,
   ForkSource,
@@ -144,8 +145,10 @@ export class TrainerService implements TrainerApi {
     this.operations.get(opId)?.();
   }
 
-  async debugFault(kind: 'crash' | 'device-loss'): Promise<void> {
-    if (kind === 'crash') {
+  async debugFault(kind: DebugFault): Promise<void> {
+    if (kind === 'spike') {
+      this.parts.controller.poisonNextStep();
+    } else if (kind === 'crash') {
       setTimeout(() => {
         throw new Error('Simulated worker crash (debug)');
       });

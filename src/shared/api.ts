@@ -1,7 +1,9 @@
 import type { BackendName, RunConfig, SnapshotIntervalInfo, SnapshotPolicy } from './config';
 import type { SerializedError } from './errors';
 import type {
+  GuardState,
   Metrics,
+  RewindRecord,
   RunRecord,
   SkippedSnapshot,
   SnapshotSummary,
@@ -41,6 +43,8 @@ export interface ResumeReport {
   readonly snapshot: SnapshotSummary;
   /** The loss curve up to the snapshot, read once here rather than carried by every listing. */
   readonly metrics: Metrics;
+  /** The divergence guard's state at the snapshot: its rewinds (chart markers) and skip list. */
+  readonly guard: GuardState;
   /** Newer snapshots that failed verification and were skipped, with the reason. */
   readonly skipped: readonly SkippedSnapshot[];
   /** The backend the run resumed on, and why (its snapshot's when still available). */
@@ -71,6 +75,15 @@ export type TrainerEvent =
       readonly losses: readonly (readonly [number, number])[];
     }
   | { readonly type: 'val'; readonly step: number; readonly loss: number }
+  | {
+      readonly type: 'rewind';
+      /** The rewind just made; the run now stands at rewind.toStep. */
+      readonly rewind: RewindRecord;
+      /** Rewinds the run has made in all. */
+      readonly rewinds: number;
+      /** The guard's learning-rate factor from now on. */
+      readonly lrScale: number;
+    }
   | { readonly type: 'sample'; readonly step: number; readonly samples: readonly string[] }
   | { readonly type: 'loop-ended'; readonly loopId: number; readonly end: LoopEnd }
   | {
@@ -126,6 +139,9 @@ export type ForkSource = { readonly snapshotId: string } | { readonly token: str
 
 export type EventSink = (event: TrainerEvent) => void;
 
+/** `spike`: the next training step's loss and gradients become NaN, as a poisoned batch's. */
+export type DebugFault = 'crash' | 'device-loss' | 'spike';
+
 /**
  * The worker's whole surface. The page wraps it with comlink and never imports worker code.
  * Long calls take an `opId` chosen by the page; `cancel(opId)` aborts them (comlink cannot carry
@@ -167,7 +183,8 @@ export interface TrainerApi {
   cancel(opId: string): Promise<void>;
   /**
    * Fault injection for tests and manual checks (the page offers it only with ?debug=1): an
-   * uncaught error in the worker, or a real WebGPU device loss via device.destroy().
+   * uncaught error in the worker, a real WebGPU device loss via device.destroy(), or a
+   * poisoned next step.
    */
-  debugFault(kind: 'crash' | 'device-loss'): Promise<void>;
+  debugFault(kind: DebugFault): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { RunConfig } from '../../src/shared/config';
+import { LEGACY_TRAINING, type RunConfig } from '../../src/shared/config';
 
 /** The tiny runs whose golden vectors python/tests asserts (tests/fixtures/golden). */
 export const GOLDEN_MLP: RunConfig = {
@@ -12,6 +12,7 @@ export const GOLDEN_MLP: RunConfig = {
   lr: 0.01,
   seed: 5,
   steps: 0,
+  ...LEGACY_TRAINING,
 };
 export const GOLDEN_TRANSFORMER: RunConfig = {
   model: 'transformer',
@@ -24,4 +25,5 @@ export const GOLDEN_TRANSFORMER: RunConfig = {
   lr: 0.01,
   seed: 6,
   steps: 0,
+  ...LEGACY_TRAINING,
 };

@@ -36,6 +36,8 @@ export interface Captured {
   readonly capturedAt: number;
   readonly stallMs: number;
   readonly valLoss: number | null;
+  /** The newest commit of the state's line when it was captured (null: the run's first). */
+  readonly parentId: string | null;
 }
 
 export interface Committed {
@@ -82,7 +84,7 @@ export function snapshotManifest(
   trigger: SnapshotTrigger,
   records: TensorRecord[],
   data: readonly Blob[],
-  extra: { readonly valLoss: number | null },
+  extra: { readonly valLoss: number | null; readonly parentId: string | null },
 ): SnapshotManifest {
   return {
     ...host,
@@ -99,6 +101,7 @@ export function snapshotManifest(
     bytes: data.reduce((sum, d) => sum + d.size, 0),
     valLoss: extra.valLoss,
     pinned: false,
+    parentId: extra.parentId,
   };
 }
 
@@ -149,6 +152,7 @@ export async function persistSnapshot(
   }
   const manifest = snapshotManifest(captured.state.host, ctx, captured.trigger, records, data, {
     valLoss: captured.valLoss,
+    parentId: captured.parentId,
   });
   const policy = { keepLast: ctx.keepLast };
   const result = await store.commitSnapshot({ manifest, data }, policy, ctx.write ?? null);

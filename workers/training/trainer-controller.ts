@@ -1,12 +1,22 @@
 import type { EventSink, PauseReport, ResumeReport, UserDataset } from '../../src/shared/api';
-import { validateConfig, type BackendName, type RunConfig } from '../../src/shared/config';
+import {
+  validateConfig,
+  withLegacyTraining,
+  type BackendName,
+  type RunConfig,
+} from '../../src/shared/config';
 import {
   BudgetSpentError,
   NoActiveRunError,
   RunNotFoundError,
   RunTextMissingError,
 } from '../../src/shared/errors';
-import { summarize, type RunRecord, type SnapshotSummary } from '../../src/shared/snapshot';
+import {
+  NO_GUARD_STATE,
+  summarize,
+  type RunRecord,
+  type SnapshotSummary,
+} from '../../src/shared/snapshot';
 import type { Snapshotter } from '../snapshot/snapshotter';
 import type { SnapshotStore } from '../store';
 import {
@@ -82,8 +92,10 @@ export class TrainerController {
   /** Makes a stored run active at its newest good snapshot (or the given one), paused. */
   async resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
     await this.drop();
-    const run = await this.store.getRun(runId);
-    if (run === undefined) throw new RunNotFoundError(runId);
+    const stored = await this.store.getRun(runId);
+    if (stored === undefined) throw new RunNotFoundError(runId);
+    // A run stored before the schedule and the guard existed trains on as it did.
+    const run = { ...stored, config: withLegacyTraining(stored.config) };
     const text = await this.store.getDataset(run.dataset.id);
     if (text === undefined) throw new RunTextMissingError(run.name);
     const dataset = await reloadDataset(run.dataset, text.text);
@@ -99,7 +111,8 @@ export class TrainerController {
     const session = await restorePayload(run.config, dataset.data, payload);
     const snapshot = summarize(manifest);
     this.activate({ run, dataset, session }, snapshot, manifest.valLoss);
-    return { run, snapshot, metrics: manifest.metrics, skipped, backend };
+    const guard = manifest.guard ?? NO_GUARD_STATE;
+    return { run, snapshot, metrics: manifest.metrics, guard, skipped, backend };
   }
 
   private activate(
@@ -134,6 +147,12 @@ export class TrainerController {
     if (this.active === null) throw new NoActiveRunError();
     const snapshot = await this.snapshotter.commitCurrent('pause');
     return { step: this.active.session.step, snapshot };
+  }
+
+  /** The next step's loss and gradients become NaN, as a poisoned batch's would (debug). */
+  poisonNextStep(): void {
+    if (this.active === null) throw new NoActiveRunError();
+    this.active.session.poisonNextStep();
   }
 
   /** Stops training and forgets the active run if it is `runId` (it is being deleted). */

@@ -4,11 +4,13 @@ import { CheckpointMismatchError, ConfigError } from '../errors';
 import type { PrngState } from '../prng';
 import type {
   DatasetInfo,
+  GuardState,
   Metrics,
   OptimizerInfo,
   SnapshotManifest,
   StateBackend,
 } from '../snapshot';
+import { NO_GUARD_STATE } from '../snapshot';
 import { CURRENT_FORMAT_VERSION, formatTag } from './format-version';
 import {
   badField,
@@ -16,6 +18,7 @@ import {
   metaCount,
   metaCursor,
   metaDataset,
+  metaGuard,
   metaJson,
   metaMetrics,
   metaOptimizer,
@@ -47,6 +50,7 @@ export interface CheckpointMetadata {
   readonly valLoss: number | null;
   /** Tensor name -> lowercase hex SHA-256 of its bytes. */
   readonly sha256: ReadonlyMap<string, string>;
+  readonly guard: GuardState;
 }
 
 /** Current-version metadata; every value a string, structured ones JSON (safetensors' rule). */
@@ -72,6 +76,8 @@ export function encodeCheckpointMetadata(
     training_ms: JSON.stringify(m.trainingMs),
     run_name: runName,
     val_loss: JSON.stringify(m.valLoss),
+    // JSON has no NaN: a non-finite spike's loss or norm is written as null.
+    guard: JSON.stringify(m.guard ?? NO_GUARD_STATE),
   };
 }
 
@@ -125,5 +131,6 @@ export function decodeCheckpointMetadata(meta: Metadata): CheckpointMetadata {
     runName: metaText(meta, 'run_name'),
     valLoss,
     sha256: metaSha256(meta, 'sha256'),
+    guard: metaGuard(meta, 'guard'),
   };
 }
