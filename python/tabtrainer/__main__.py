@@ -15,7 +15,7 @@ import torch.distributed as dist
 from . import PRODUCER
 from .checkpoint import read_checkpoint, write_checkpoint
 from .data_pipeline import build_dataset, read_text
-from .errors import TrainerError
+from .errors import DivergenceError, TrainerError
 from .run_state import open_run
 from .trainer import Options, Trainer, resume_point
 
@@ -35,6 +35,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     c.add_argument("--log-every", type=int, default=10, help="print progress every this many steps")
     c.add_argument("--threads", type=int, default=1, help="torch CPU threads per process (default 1: reproducible)")
     c.add_argument("--fault", help=argparse.SUPPRESS)  # tests: "rank:step" kills that rank once
+    c.add_argument("--poison", help=argparse.SUPPRESS)  # tests: "s1,s2" makes those steps' loss NaN, once each
     return parser.parse_args(argv)
 
 
@@ -67,6 +68,7 @@ def continue_run(args: argparse.Namespace) -> int:
         snapshot_steps=args.snapshot_steps,
         log_every=args.log_every,
         fault=fault,
+        poison=None if not args.poison else {int(s) for s in args.poison.split(",")},
     )
     trainer = Trainer(state, options)
     if rank == 0:
@@ -75,7 +77,16 @@ def continue_run(args: argparse.Namespace) -> int:
             f"{source.meta.run_name}: {source.meta.config['model']} at step {state.step}, "
             f"training to step {target} on {world} process{'es' if world > 1 else ''}"
         )
-    code = trainer.run(target)
+    try:
+        code = trainer.run(target)
+    except DivergenceError as err:
+        # The guard stopped the run: the rewound state, the last good one, is what goes back.
+        if rank == 0:
+            trainer.snapshot(args.out)
+        if args.ddp:
+            dist.barrier()
+            dist.destroy_process_group()
+        raise err.written_to(args.out) from None
     if code == 0 and rank == 0:
         if state.step == source.meta.step:
             # Nothing trained: the source state goes back as it came, with only the producer added.

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .checkpoint_meta import CheckpointMeta, decode_meta, utf16_length
+from .checkpoint_meta import NO_GUARD_STATE, CheckpointMeta, decode_meta, utf16_length
 from .errors import (
     CHOOSE_OURS,
     COPY_AGAIN,
@@ -21,14 +21,15 @@ from .errors import (
     CheckpointMismatchError,
     CheckpointVersionError,
     format_shape,
+    js_stringify,
     quote_name,
 )
-from .json_scan import js_number
-from .run_config import model_spec
+from .json_scan import js_number, parse_json
+from .run_config import model_spec, with_legacy_training
 from .safetensors_io import Entry, TensorToWrite, read_layout, read_tensor_bytes, to_array, write_file_atomically
 
 FORMAT_NAME = "tab-trainer"
-CURRENT_FORMAT_VERSION = 2
+CURRENT_FORMAT_VERSION = 3
 OLDEST_FORMAT_VERSION = 1
 TAG = re.compile(rf"^{FORMAT_NAME}/([1-9][0-9]{{0,8}})$")
 ITER = "optimizer/iter"
@@ -105,6 +106,41 @@ def migrate_v1(meta: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
+def js_json(value: Any) -> str:
+    """JSON.stringify of a value made of objects, arrays, strings, numbers, booleans and null
+    (a non-finite number is null, as in JavaScript)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_number(value)
+    if isinstance(value, str):
+        return js_stringify(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(js_json(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{js_stringify(k)}:{js_json(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def migrate_v2(meta: Mapping[str, str]) -> dict[str, str]:
+    """Format-2 metadata rewritten as format 3's (src/shared/checkpoint/migrate-v2.ts): the
+    config's new keys take their legacy values (constant rate, no clipping, guard off) and the
+    guard's state is empty."""
+    out = dict(meta)
+    try:
+        parsed = parse_json(out.get("config", ""))
+        if isinstance(parsed, dict):
+            out["config"] = js_json(with_legacy_training(parsed))
+    except ValueError:
+        pass  # a broken config is reported by the format-3 reader, under its own key
+    if "guard" not in out:
+        out["guard"] = js_json(NO_GUARD_STATE)
+    out["format"] = format_tag(3)
+    return out
+
+
 def expected_tensors(config: dict[str, Any], vocab_size: int, slots: bool, beta_powers: bool) -> list[tuple[str, str, tuple[int, ...]]]:
     specs = model_spec(config, vocab_size)
     out = [(f"model/{v.name}", "F32", v.shape) for v in specs]
@@ -176,7 +212,11 @@ def read_checkpoint(path: str) -> Checkpoint:
         layout = read_layout(f, os.fstat(f.fileno()).st_size)
         version = _check_version(layout.metadata)
         assert layout.metadata is not None
-        raw = migrate_v1(layout.metadata) if version == 1 else dict(layout.metadata)
+        raw = dict(layout.metadata)
+        if version == 1:
+            raw = migrate_v1(raw)
+        if version <= 2:
+            raw = migrate_v2(raw)
         meta = decode_meta(raw)
         iterations = meta.optimizer["iterations"]
         vocab_size = utf16_length(meta.dataset["vocab"])
@@ -208,8 +248,35 @@ def _rows_json(rows: list[list[float]]) -> str:
     return "[" + ",".join(f"[{int(s)},{js_number(loss)}]" for s, loss in rows) + "]"
 
 
+def _metrics_json(metrics: Mapping[str, list[list[float]]]) -> str:
+    parts = [f'"train":{_rows_json(metrics["train"])}', f'"val":{_rows_json(metrics["val"])}']
+    if "gradNorm" in metrics:
+        parts.append(f'"gradNorm":{_rows_json(metrics["gradNorm"])}')
+    return "{" + ",".join(parts) + "}"
+
+
+def guard_json(guard: Mapping[str, Any]) -> str:
+    """The guard's state as the browser writes it: JSON.stringify of GuardState, keys in order."""
+    window = lambda w: {"fromBatch": w["fromBatch"], "toBatch": w["toBatch"]}  # noqa: E731
+    rewinds = [
+        {
+            "spikeStep": r["spikeStep"],
+            "reason": r["reason"],
+            "loss": r["loss"],
+            "gradNorm": r["gradNorm"],
+            "mean": r["mean"],
+            "toSnapshotId": r["toSnapshotId"],
+            "toStep": r["toStep"],
+            "skipped": window(r["skipped"]),
+            "lrScale": r["lrScale"],
+        }
+        for r in guard["rewinds"]
+    ]
+    return js_json({"skips": [window(w) for w in guard["skips"]], "rewinds": rewinds, "lrScale": guard["lrScale"]})
+
+
 def encode_meta(meta: CheckpointMeta, raw: Mapping[str, str], producer: str, sha256: Mapping[str, str]) -> dict[str, str]:
-    """Format-2 metadata in the browser's key order. `config` and `dataset` are passed through as
+    """Format-3 metadata in the browser's key order. `config` and `dataset` are passed through as
     the source file spelled them; what training changed is written as JSON.stringify would."""
     opt = meta.optimizer
     opt_config = ",".join(f'"{k}":{js_number(v)}' for k, v in opt["config"].items())
@@ -223,7 +290,7 @@ def encode_meta(meta: CheckpointMeta, raw: Mapping[str, str], producer: str, sha
         "optimizer": f'{{"className":"Adam","config":{{{opt_config}}},"iterations":{opt["iterations"]}}}',
         "rng": "[" + ",".join(str(w) for w in meta.prng) + "]",
         "data_cursor": f'{{"epoch":{epoch},"index":{index}}}',
-        "metrics": f'{{"train":{_rows_json(meta.metrics["train"])},"val":{_rows_json(meta.metrics["val"])}}}',
+        "metrics": _metrics_json(meta.metrics),
         "created_at": meta.created_at,
         "sha256": json.dumps(dict(sha256), separators=(",", ":"), ensure_ascii=False),
         "app_version": meta.app_version,
@@ -232,6 +299,7 @@ def encode_meta(meta: CheckpointMeta, raw: Mapping[str, str], producer: str, sha
         "training_ms": js_number(meta.training_ms),
         "run_name": meta.run_name,
         "val_loss": "null" if meta.val_loss is None else js_number(meta.val_loss),
+        "guard": guard_json(meta.guard),
         "producer": producer,
     }
 

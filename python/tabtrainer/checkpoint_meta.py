@@ -12,7 +12,10 @@ from .errors import EXPORT_AGAIN, CheckpointFormatError, CheckpointMismatchError
 from .json_scan import is_count, is_number, parse_json
 from .run_config import BOUNDS, validate_config
 
-KNOWN_CONFIG_KEYS = {"model", *BOUNDS}
+KNOWN_CONFIG_KEYS = {"model", "schedule", *BOUNDS}
+
+# snapshot.ts NO_GUARD_STATE: no skips, no rewinds, factor 1.
+NO_GUARD_STATE: dict[str, Any] = {"skips": [], "rewinds": [], "lrScale": 1}
 
 BROWSER_BACKENDS = ("webgpu", "webgl", "cpu")
 # A file this package wrote says so in `backend`: torch and the device it trained on.
@@ -56,6 +59,7 @@ class CheckpointMeta:
     cursor: tuple[int, int]
     prng: tuple[int, int, int, int]
     optimizer: dict[str, Any]
+    # {"train", "val"} and, from format 3, "gradNorm" ([step, norm] rows of the train steps).
     metrics: dict[str, list[list[float]]]
     training_ms: float
     config: dict[str, Any]
@@ -67,6 +71,9 @@ class CheckpointMeta:
     run_name: str
     val_loss: float | None
     sha256: dict[str, str]
+    # {"skips": [{"fromBatch", "toBatch"}], "rewinds": [...], "lrScale"}; a non-finite loss or
+    # norm of a rewind is None (the file's null).
+    guard: dict[str, Any]
 
 
 def _cursor(meta: Mapping[str, str]) -> tuple[int, int]:
@@ -123,9 +130,75 @@ def _metrics(meta: Mapping[str, str]) -> dict[str, list[list[float]]]:
     v = meta_json(meta, "metrics")
     train = _loss_rows(v.get("train")) if isinstance(v, dict) else None
     val = _loss_rows(v.get("val")) if isinstance(v, dict) else None
-    if train is None or val is None:
-        raise bad_field("metrics", 'must be {"train", "val"}, each a list of [step, loss] rows')
-    return {"train": train, "val": val}
+    # Format 3 adds the gradient norms; a file without them has none recorded.
+    has_norms = isinstance(v, dict) and "gradNorm" in v
+    norms = _loss_rows(v["gradNorm"]) if has_norms else None
+    if train is None or val is None or (has_norms and norms is None):
+        raise bad_field("metrics", 'must be {"train", "val"} (and "gradNorm"), each a list of [step, value] rows')
+    out = {"train": train, "val": val}
+    if norms is not None:
+        out["gradNorm"] = norms
+    return out
+
+
+def _skip_window(v: Any) -> dict[str, int] | None:
+    if not (isinstance(v, dict) and is_count(v.get("fromBatch")) and is_count(v.get("toBatch"))):
+        return None
+    return {"fromBatch": int(v["fromBatch"]), "toBatch": int(v["toBatch"])}
+
+
+_MISSING = object()
+
+
+def _maybe_number(v: Any) -> Any:
+    """A number that JSON may have written as null (NaN, ±Infinity): None here."""
+    if v is None:
+        return None
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else _MISSING
+
+
+def _rewind_record(v: Any) -> dict[str, Any] | None:
+    if not isinstance(v, dict):
+        return None
+    skipped = _skip_window(v.get("skipped"))
+    loss = _maybe_number(v.get("loss", _MISSING))
+    grad_norm = _maybe_number(v.get("gradNorm", _MISSING))
+    mean = v.get("mean", _MISSING)
+    if (
+        skipped is None
+        or loss is _MISSING
+        or grad_norm is _MISSING
+        or (mean is not None and not is_number(mean))
+        or v.get("reason") not in ("non-finite", "loss-ratio")
+        or not is_count(v.get("spikeStep"))
+        or not is_count(v.get("toStep"))
+        or not isinstance(v.get("toSnapshotId"), str)
+        or not is_number(v.get("lrScale"))
+    ):
+        return None
+    return {
+        "spikeStep": int(v["spikeStep"]),
+        "reason": v["reason"],
+        "loss": loss,
+        "gradNorm": grad_norm,
+        "mean": mean,
+        "toSnapshotId": v["toSnapshotId"],
+        "toStep": int(v["toStep"]),
+        "skipped": skipped,
+        "lrScale": v["lrScale"],
+    }
+
+
+def _guard(meta: Mapping[str, str]) -> dict[str, Any]:
+    v = meta_json(meta, "guard")
+    skips = [_skip_window(w) for w in v["skips"]] if isinstance(v, dict) and isinstance(v.get("skips"), list) else None
+    rewinds = (
+        [_rewind_record(r) for r in v["rewinds"]] if isinstance(v, dict) and isinstance(v.get("rewinds"), list) else None
+    )
+    lr_scale = v.get("lrScale") if isinstance(v, dict) else None
+    if skips is None or rewinds is None or None in skips or None in rewinds or not is_number(lr_scale) or lr_scale <= 0:
+        raise bad_field("guard", 'must be {"skips", "rewinds", "lrScale"} as this app writes them')
+    return {"skips": skips, "rewinds": rewinds, "lrScale": lr_scale}
 
 
 def _dataset(meta: Mapping[str, str]) -> dict[str, Any]:
@@ -209,4 +282,5 @@ def decode_meta(meta: Mapping[str, str]) -> CheckpointMeta:
         run_name=meta_text(meta, "run_name"),
         val_loss=None if val_loss is None else float(val_loss),
         sha256=_sha256(meta),
+        guard=_guard(meta),
     )

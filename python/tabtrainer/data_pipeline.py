@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -122,21 +123,56 @@ def epoch_permutation(seed: int, epoch: int, size: int) -> np.ndarray:
     return np.array(perm, dtype=np.uint32)
 
 
-class BatchSampler:
-    """Batches of example indices in cursor order; an epoch's tail short of a batch is skipped."""
+def batch_number(cursor: tuple[int, int], size: int, batch: int) -> int:
+    """data-cursor.ts batchNumber: the number of the batch a sampler at `cursor` draws next,
+    before any skip window (batch b is the (b mod n)-th of epoch b // n, n = size // batch)."""
+    per_epoch = size // batch
+    epoch, index = cursor
+    if index + batch > size:
+        return (epoch + 1) * per_epoch
+    return epoch * per_epoch + index // batch
 
-    def __init__(self, seed: int, size: int, batch: int, cursor: tuple[int, int] = (0, 0)) -> None:
+
+class BatchSampler:
+    """Batches of example indices in cursor order; an epoch's tail short of a batch is skipped,
+    and a batch inside a skip window [fromBatch, toBatch) is passed over (data-cursor.ts)."""
+
+    def __init__(
+        self,
+        seed: int,
+        size: int,
+        batch: int,
+        cursor: tuple[int, int] = (0, 0),
+        skips: Sequence[Mapping[str, int]] = (),
+    ) -> None:
         if batch > size:
             raise DatasetError(f"batch {batch} exceeds the {size} training examples")
         self.seed, self.size, self.batch = seed, size, batch
+        self.per_epoch = size // batch
         self.cursor = cursor
+        self.skips = [(int(w["fromBatch"]), int(w["toBatch"])) for w in skips]
+        self.perm_epoch = cursor[0]
         self.perm = epoch_permutation(seed, cursor[0], size)
+        # The number of the batch drawn last, or None before the first draw.
+        self.last_batch: int | None = None
+
+    def _window_at(self, number: int) -> tuple[int, int] | None:
+        return next((w for w in self.skips if w[0] <= number < w[1]), None)
 
     def next(self) -> np.ndarray:
         epoch, index = self.cursor
         if index + self.batch > self.size:
             epoch, index = epoch + 1, 0
+        number = epoch * self.per_epoch + index // self.batch
+        window = self._window_at(number)
+        while window is not None:
+            number = window[1]
+            epoch, index = number // self.per_epoch, (number % self.per_epoch) * self.batch
+            window = self._window_at(number)
+        if epoch != self.perm_epoch:
             self.perm = epoch_permutation(self.seed, epoch, self.size)
+            self.perm_epoch = epoch
         out = self.perm[index : index + self.batch].copy()
         self.cursor = (epoch, index + self.batch)
+        self.last_batch = number
         return out

@@ -19,10 +19,50 @@ BOUNDS: dict[str, tuple[float, float, bool]] = {
     "heads": (1, 16, True),
     "context": (1, 64, True),
     "batch": (1, 4096, True),
-    "lr": (1e-6, 1, False),
+    "lr": (1e-6, 10, False),
     "seed": (0, 0xFFFFFFFF, True),
     "steps": (0, 1e9, True),
+    "warmup": (0, 1e9, True),
+    "decaySteps": (0, 1e9, True),
+    "minLr": (0, 10, False),
+    "clip": (0, 1e6, False),
+    "guard": (0, 1, True),
+    "spikeFactor": (1.1, 1e6, False),
+    "spikeWindow": (1, 1000, True),
+    "guardWarmup": (1, 1e9, True),
+    "rewindMargin": (1, 1e6, True),
+    "rewindLrFactor": (0.01, 1, False),
+    "rewindWindow": (1, 1e9, True),
 }
+
+SCHEDULES = ("constant", "cosine")
+
+# What a config from before the schedule and the guard means (config.ts LEGACY_TRAINING): constant
+# rate, no clipping, no guard. Absent keys take these values wherever a config is read.
+LEGACY_TRAINING: dict[str, Any] = {
+    "schedule": "constant",
+    "warmup": 0,
+    "decaySteps": 0,
+    "minLr": 0,
+    "clip": 0,
+    "guard": 0,
+    "spikeFactor": 3,
+    "spikeWindow": 10,
+    "guardWarmup": 1,
+    "rewindMargin": 20,
+    "rewindLrFactor": 1,
+    "rewindWindow": 500,
+}
+
+
+def with_legacy_training(raw: dict[str, Any]) -> dict[str, Any]:
+    """config.ts withLegacyTraining: each absent training key takes its legacy value, appended
+    after the keys present (the order JSON.stringify of the spread object keeps)."""
+    out = dict(raw)
+    for key, value in LEGACY_TRAINING.items():
+        if key not in out:
+            out[key] = value
+    return out
 
 
 def _js(value: Any) -> str:
@@ -35,10 +75,14 @@ def validate_config(raw: Any) -> dict[str, Any]:
     """Checks every field and returns a clean copy in the browser's key order."""
     if not isinstance(raw, dict):
         raise ConfigError("The run config must be an object.")
+    raw = with_legacy_training(raw)
     model = raw.get("model")
     if model not in ("mlp", "transformer"):
         raise ConfigError(f'Unknown model "{model}": choose mlp or transformer.')
-    out: dict[str, Any] = {"model": model}
+    schedule = raw.get("schedule")
+    if schedule not in SCHEDULES:
+        raise ConfigError(f'Unknown schedule "{schedule}": choose constant or cosine.')
+    out: dict[str, Any] = {"model": model, "schedule": schedule}
     for key, (lo, hi, integer) in BOUNDS.items():
         value = raw.get(key)
         if not is_number(value):
@@ -52,7 +96,24 @@ def validate_config(raw: Any) -> dict[str, Any]:
         raise ConfigError(
             f"The transformer's embed ({out['embed']}) must be a multiple of heads ({out['heads']})."
         )
+    _check_schedule(out)
     return out
+
+
+def _check_schedule(config: dict[str, Any]) -> None:
+    if config["minLr"] > config["lr"]:
+        raise ConfigError(
+            f'Config "minLr" ({js_number(config["minLr"])}) must not exceed the learning rate ({js_number(config["lr"])}).'
+        )
+    if config["schedule"] != "cosine":
+        return
+    end = config["decaySteps"] if config["decaySteps"] > 0 else config["steps"]
+    if end == 0:
+        raise ConfigError('The cosine schedule needs an end: set "decaySteps" or a step budget ("steps").')
+    if end <= config["warmup"]:
+        raise ConfigError(
+            f'Config "decaySteps" (or the step budget, {end}) must be after the warm-up of {config["warmup"]} steps.'
+        )
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,32 @@ class RunState:
 
     def record(self, which: str, step: int, loss: float) -> None:
         """Thins the oldest half when full, as session.ts does, so the curve stays bounded."""
-        rows = self.ckpt.meta.metrics[which]
+        rows = self.ckpt.meta.metrics.setdefault(which, [])
         rows.append([step, loss])
         if len(rows) > MAX_METRIC_ROWS:
             rows[:] = [r for i, r in enumerate(rows) if i >= MAX_METRIC_ROWS // 2 or i % 2 == 0]
+
+    def set_guard(self, guard: dict) -> None:
+        """session.ts setGuard: the guard's new state, and the sampler's skip list with it."""
+        self.ckpt.meta.guard = guard
+        config = self.ckpt.meta.config
+        self.sampler = BatchSampler(config["seed"], len(self.dataset.train.targets), config["batch"], self.sampler.cursor, guard["skips"])
+
+    def restore(self, held: Checkpoint) -> None:
+        """Puts the whole state back at `held` (a rewind): the parameters in place (so a DDP
+        wrapper stays valid), a fresh Adam with the held slots, the cursor, metrics and guard.
+        Wall-clock training time is not rewound: it was spent (session.ts setHost)."""
+        training_ms = self.ckpt.meta.training_ms
+        meta = copy.deepcopy(held.meta)
+        meta.training_ms = training_ms
+        self.ckpt = Checkpoint(held.format_version, meta, dict(held.raw_meta), held.tensors)
+        with torch.no_grad():
+            for name, param in zip(self.model.names, self.model.params):
+                param.copy_(torch.from_numpy(held.tensors[f"model/{name}"].copy()))
+        self.adam = create_adam(self.model, meta.optimizer, held.tensors)
+        config = meta.config
+        self.sampler = BatchSampler(config["seed"], len(self.dataset.train.targets), config["batch"], meta.cursor, meta.guard["skips"])
+        self.beta_powers = (held.tensors[BETA1_POWER].copy(), held.tensors[BETA2_POWER].copy())
 
     def advance_betas(self) -> None:
         c = self.ckpt.meta.optimizer["config"]
@@ -78,6 +100,6 @@ def open_run(source: Checkpoint, dataset: CharDataset) -> RunState:
         )
     model = CharModel(config, len(dataset.vocab), ckpt.tensors)
     adam = create_adam(model, meta.optimizer, ckpt.tensors)
-    sampler = BatchSampler(config["seed"], len(dataset.train.targets), config["batch"], meta.cursor)
+    sampler = BatchSampler(config["seed"], len(dataset.train.targets), config["batch"], meta.cursor, meta.guard["skips"])
     betas = (ckpt.tensors[BETA1_POWER].copy(), ckpt.tensors[BETA2_POWER].copy())
     return RunState(ckpt, dataset, model, adam, sampler, betas)
