@@ -27,3 +27,26 @@ export const GOLDEN_TRANSFORMER: RunConfig = {
   steps: 0,
   ...LEGACY_TRAINING,
 };
+
+/** The guarded run (names.txt) whose rewind of a poisoned step python/tests repeats in torch. */
+export const GOLDEN_GUARD: RunConfig = {
+  model: 'mlp',
+  embed: 8,
+  width: 24,
+  layers: 1,
+  heads: 2,
+  context: 3,
+  batch: 8,
+  lr: 0.01,
+  seed: 3,
+  steps: 0,
+  ...LEGACY_TRAINING,
+  schedule: 'cosine',
+  warmup: 5,
+  decaySteps: 60,
+  minLr: 0.001,
+  clip: 1,
+  guard: 1,
+  rewindMargin: 5,
+  rewindLrFactor: 0.5,
+};

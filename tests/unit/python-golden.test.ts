@@ -4,13 +4,15 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../src/shared/config';
 import { BatchSampler, epochPermutation } from '../../src/shared/data-cursor';
+import { learningRateAt } from '../../src/shared/lr-schedule';
 import { Prng, deriveSeed } from '../../src/shared/prng';
 import { gatherBatch } from '../../workers/training/dataset';
 import { crossEntropy } from '../../workers/training/loss';
 import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import names from '../../workers/training/names.txt?raw';
-import { GOLDEN_MLP, GOLDEN_TRANSFORMER } from './golden-configs';
+import { GOLDEN_GUARD, GOLDEN_MLP, GOLDEN_TRANSFORMER } from './golden-configs';
+import { GuardedRun } from './guard-fixtures';
 import { sessionCheckpoint } from './session-checkpoint';
 import { useCpuBackend } from './tf-setup';
 
@@ -114,10 +116,74 @@ describe('golden vectors for python/tests', () => {
       });
       return { config, start: cursor, steps };
     };
+    // The guard's skip list: the last batch of epoch 0 and the first two of epoch 1 are passed
+    // over, then a second window right after the first (chained), then one past the draws.
+    const size = greek.info.trainExamples;
+    const { batch, seed } = GOLDEN_MLP;
+    const perEpoch = Math.floor(size / batch);
+    const skips = [
+      { fromBatch: perEpoch - 1, toBatch: perEpoch + 2 },
+      { fromBatch: perEpoch + 2, toBatch: perEpoch + 3 },
+      { fromBatch: perEpoch + 5, toBatch: perEpoch + 6 },
+    ];
+    const start = { epoch: 0, index: (perEpoch - 3) * batch };
+    const sampler = new BatchSampler(seed, size, batch, start, skips);
+    const draws = Array.from({ length: 6 }, () => {
+      const examples = Array.from(sampler.next());
+      return { examples, batch: sampler.lastBatch, cursor: sampler.position() };
+    });
     compareOrWriteJson('batches.json', {
       mlp: batches({ ...GOLDEN_MLP, context: 5 }),
       transformer: batches({ ...GOLDEN_TRANSFORMER, context: 6 }),
+      skips: { seed, size, batch, start, skips, draws },
     });
+  });
+
+  it('learning-rate schedules at known steps', () => {
+    const base = { lr: 0.003, minLr: 0.0001, steps: 1000 };
+    const configs = [
+      { ...base, schedule: 'constant', warmup: 0, decaySteps: 0 },
+      { ...base, schedule: 'constant', warmup: 7, decaySteps: 0 },
+      { ...base, schedule: 'cosine', warmup: 10, decaySteps: 0 },
+      { ...base, schedule: 'cosine', warmup: 0, decaySteps: 333 },
+      { ...base, schedule: 'cosine', warmup: 25, decaySteps: 300, minLr: 0 },
+    ] as const;
+    const steps = [0, 1, 2, 6, 7, 8, 10, 11, 25, 26, 100, 166, 299, 300, 332, 333, 500, 999, 1000, 1001];
+    compareOrWriteJson('schedule.json', {
+      steps,
+      cases: configs.map((config) => ({
+        config,
+        // The float64 rate, and the float32 scalar tfjs's Adam multiplies by.
+        rates: steps.map((step) => learningRateAt(config, step)),
+        float32: steps.map((step) => Math.fround(learningRateAt(config, step))),
+      })),
+    });
+  });
+
+  it('a guarded, scheduled, clipped run rewinds a poisoned step', async () => {
+    const run = await GuardedRun.create(GOLDEN_GUARD, 5);
+    await run.train((_, session) => session.step >= 10);
+    compareOrWrite('guard-start.safetensors', await sessionCheckpoint(run.session, run.dataset.info));
+    run.poisonAfter.add(17);
+    const end = await run.train((_, session) => session.step >= 40);
+    expect(end).toBeNull();
+    const { session } = run;
+    expect(session.guard.rewinds.length).toBe(1);
+    compareOrWrite('guard-end.safetensors', await sessionCheckpoint(session, run.dataset.info));
+    compareOrWriteJson('guard.json', {
+      config: GOLDEN_GUARD,
+      text: 'workers/training/names.txt',
+      startStep: 10,
+      poisonStep: 18,
+      snapshotEvery: 5,
+      step: session.step,
+      cursor: session.sampler.position(),
+      iterations: session.optimizer.iterations,
+      guard: session.guard,
+      train: session.train,
+      gradNorm: session.gradNorm,
+    });
+    run.dispose();
   });
 
   for (const [kind, config] of [
