@@ -64,3 +64,32 @@ def test_v1_migration_rebuilds_the_beta_powers_of_the_v2_file() -> None:
     for name in ("optimizer/beta1_power", "optimizer/beta2_power"):
         assert v1.tensors[name].tobytes() == v2.tensors[name].tobytes()
     assert v1.meta.prng == v2.meta.prng and v1.meta.cursor == v2.meta.cursor
+
+
+def test_v2_is_migrated_to_v3_with_legacy_training_and_no_guard() -> None:
+    from tabtrainer.checkpoint_meta import NO_GUARD_STATE
+    from tabtrainer.run_config import LEGACY_TRAINING
+
+    v2 = read_checkpoint(str(MALFORMED / "valid-v2.safetensors"))
+    v1 = read_checkpoint(str(MALFORMED / "valid-v1.safetensors"))
+    for ckpt in (v1, v2):
+        assert {k: ckpt.meta.config[k] for k in LEGACY_TRAINING} == LEGACY_TRAINING
+        assert ckpt.meta.guard == NO_GUARD_STATE and "gradNorm" not in ckpt.meta.metrics
+        assert ckpt.raw_meta["format"] == "tab-trainer/3"
+
+
+def test_v3_guard_and_gradnorm_pass_through_exactly(tmp_path) -> None:
+    """valid-v3 holds a rewind: written back, the guard, metrics and config strings are the
+    browser's byte for byte, and every tensor too."""
+    from tabtrainer.checkpoint import write_checkpoint
+
+    source = read_checkpoint(str(MALFORMED / "valid-v3.safetensors"))
+    assert len(source.meta.guard["rewinds"]) == 1 and "gradNorm" in source.meta.metrics
+    out = tmp_path / "again.safetensors"
+    write_checkpoint(str(out), source, "test")
+    again = read_checkpoint(str(out))
+    for key in ("guard", "metrics", "config", "optimizer", "data_cursor", "rng", "format"):
+        assert again.raw_meta[key] == source.raw_meta[key], key
+    assert again.meta == source.meta
+    for name, array in source.tensors.items():
+        assert again.tensors[name].tobytes() == array.tobytes(), name
