@@ -19,6 +19,8 @@ import {
 } from '../src/shared/config';
 import { BackendError, CancelledError } from '../src/shared/errors';
 import type { RunRecord, SnapshotSummary, SnapshotTrigger } from '../src/shared/snapshot';
+import type { JobRequest, JobState, JobSummary, ResultsFormat } from '../src/shared/jobs/job-types';
+import { JobService } from './jobs/job-service';
 import { RunLibrary } from './run-library';
 import { Snapshotter } from './snapshot/snapshotter';
 import { SnapshotStore } from './store';
@@ -29,6 +31,7 @@ interface Parts {
   readonly controller: TrainerController;
   readonly library: RunLibrary;
   readonly snapshotter: Snapshotter;
+  readonly jobs: JobService;
 }
 
 /**
@@ -57,6 +60,7 @@ export class TrainerService implements TrainerApi {
       controller: new TrainerController(store, snapshotter, emit),
       library: new RunLibrary(store),
       snapshotter,
+      jobs: new JobService(store),
     };
     return { ...report, restored };
   }
@@ -139,6 +143,32 @@ export class TrainerService implements TrainerApi {
 
   async cancel(opId: string): Promise<void> {
     this.operations.get(opId)?.();
+  }
+
+  createJob(request: JobRequest): Promise<JobSummary> {
+    return this.parts.jobs.create(request);
+  }
+
+  runJob(jobId: string): Promise<JobState> {
+    return this.parts.jobs.run(jobId);
+  }
+
+  setJobState(jobId: string, state: 'running' | 'paused' | 'cancelled'): Promise<JobSummary> {
+    return this.parts.jobs.setState(jobId, state);
+  }
+
+  deleteJob(jobId: string): Promise<void> {
+    return this.parts.jobs.remove(jobId);
+  }
+
+  listJobs(): Promise<JobSummary[]> {
+    return this.parts.jobs.list();
+  }
+
+  jobResults(jobId: string, format: ResultsFormat, opId: string): Promise<CheckpointFile> {
+    return this.cancellable(opId, 'Download', (signal) =>
+      this.parts.jobs.results(jobId, format, signal),
+    );
   }
 
   async debugFault(kind: 'crash' | 'device-loss'): Promise<void> {

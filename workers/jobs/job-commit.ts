@@ -62,7 +62,12 @@ export async function commitBatch(
     const total = job.manifest.itemCount;
     const writes = new Writes();
     const results = tx.objectStore('jobResults');
+    // Added item by item in index order: the same sums whatever the batches were.
+    let nllSum = job.nllSum;
+    let tokenSum = job.tokenSum;
     items.forEach((item, offset) => {
+      nllSum += item.nll ?? 0;
+      tokenSum += item.nll === undefined ? 0 : (item.tokens ?? 0);
       if (item.index !== from + offset) throw new Error(`item ${item.index} out of order`);
       faults.beforeResultPut?.({ ...point, offset });
       writes.add(results.put({ jobId, ...item }));
@@ -73,6 +78,8 @@ export async function commitBatch(
     const next: JobRecord = {
       ...job,
       cursor,
+      nllSum,
+      tokenSum,
       state: cursor === total ? 'done' : 'running',
       updatedAt: now,
     };

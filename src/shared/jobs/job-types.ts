@@ -69,6 +69,9 @@ export interface JobRecord {
   readonly cursor: number;
   readonly state: JobState;
   readonly error: SerializedError | null;
+  /** Score jobs: the NLL and prediction count summed over items [0, cursor), in index order. */
+  readonly nllSum: number;
+  readonly tokenSum: number;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
