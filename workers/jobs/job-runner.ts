@@ -26,6 +26,8 @@ export interface RunnerOptions {
   readonly commit?: boolean;
   /** A fixed batch size instead of the timed one (tests, the bench). */
   readonly batchSize?: number;
+  /** How long a refused write waits before it is tried again (tests shorten it). */
+  readonly retryMs?: number;
 }
 
 interface Live {
@@ -35,15 +37,22 @@ interface Live {
   readonly done: Promise<JobState>;
 }
 
-/** Names a write the browser refused: the batch waits and is tried again. */
+/**
+ * A write the browser refused or cut short (a full disk, an exhausted quota, a connection
+ * closed under the transaction): the batch waits and is tried again, which the cursor check
+ * makes safe.
+ */
+const STORAGE_FAULTS = new Set([
+  'UnknownError',
+  'QuotaExceededError',
+  'StorageClosedError',
+  'AbortError',
+  'TransactionInactiveError',
+  'InvalidStateError',
+]);
+
 function isStorageFault(err: unknown): boolean {
-  const name = (err as { name?: unknown } | null)?.name;
-  return (
-    name === 'UnknownError' ||
-    name === 'QuotaExceededError' ||
-    name === 'StorageClosedError' ||
-    name === 'AbortError'
-  );
+  return STORAGE_FAULTS.has(String((err as { name?: unknown } | null)?.name));
 }
 
 /**
@@ -198,7 +207,7 @@ export class JobRunner {
         const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
         live.warning = serializeError(new JobStorageError(from, job.manifest.itemCount, detail));
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, STORAGE_RETRY_MS);
+          const timer = setTimeout(resolve, this.options.retryMs ?? STORAGE_RETRY_MS);
           live.wake = () => {
             clearTimeout(timer);
             resolve();
