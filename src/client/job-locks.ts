@@ -5,6 +5,12 @@
  */
 export class JobLocks {
   private readonly queued = new Set<string>();
+  private readonly held = new Set<string>();
+
+  /** Whether this tab holds the job's lock (so runs it). */
+  holds(jobId: string): boolean {
+    return this.held.has(jobId);
+  }
 
   /** Whether this tab holds or waits for the job's lock. */
   has(jobId: string): boolean {
@@ -19,8 +25,14 @@ export class JobLocks {
     if (this.queued.has(jobId)) return;
     this.queued.add(jobId);
     navigator.locks
-      .request(`tab-trainer:job:${jobId}`, () => work().catch(() => undefined))
+      .request(`tab-trainer:job:${jobId}`, async () => {
+        this.held.add(jobId);
+        await work().catch(() => undefined);
+      })
       .catch(() => undefined)
-      .finally(() => this.queued.delete(jobId));
+      .finally(() => {
+        this.held.delete(jobId);
+        this.queued.delete(jobId);
+      });
   }
 }

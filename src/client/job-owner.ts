@@ -120,7 +120,7 @@ export class JobOwner {
     }
     this.list.render(this.jobs, (jobId) => {
       const job = this.jobs.find((j) => j.id === jobId)!;
-      return this.rates.rate(job);
+      return { ...this.rates.rate(job), here: this.locks.holds(jobId) };
     });
   }
 }

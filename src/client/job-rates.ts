@@ -19,7 +19,7 @@ export class JobRates {
     }
   }
 
-  rate(job: JobSummary): JobRate {
+  rate(job: JobSummary): Omit<JobRate, 'here'> {
     const rows = this.seen.get(job.id) ?? [];
     const first = rows[0];
     const last = rows[rows.length - 1];

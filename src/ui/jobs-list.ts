@@ -4,6 +4,8 @@ import { element, labelledButton as button } from './element';
 export interface JobRate {
   readonly itemsPerSec: number | null;
   readonly secondsLeft: number | null;
+  /** Whether this tab runs the job (holds its lock). */
+  readonly here: boolean;
 }
 
 export interface JobListHandlers {
@@ -59,7 +61,14 @@ export function createJobsList(root: HTMLElement, handlers: JobListHandlers): Jo
         ' / ',
         element('span', { 'data-testid': 'job-total' }, String(job.total)),
         ' items',
-        running ? ` · ${rateText(rate)}` : '',
+        running ? ` · ${rateText(rate)} · ` : '',
+        running
+          ? element(
+              'span',
+              { 'data-testid': 'job-where', 'data-where': rate.here ? 'here' : 'elsewhere' },
+              rate.here ? 'running in this tab' : 'running in another tab',
+            )
+          : '',
       ),
       element('progress', { max: job.total, value: job.done, 'aria-label': 'Job progress' }),
     ];
