@@ -184,6 +184,10 @@ export interface JobsRow {
   readonly download_bytes: number | null;
   readonly download_ms: number | null;
   readonly heap_window: HeapWindow | null;
+  /** Epoch ms: after the download and a collection, with the file still referenced. */
+  readonly retained_window: readonly [number, number] | null;
+  /** Filled in by the runner: median heap over retained_window minus the baseline. */
+  readonly retained_after_gc_bytes: number | null;
   /** Filled in by the runner: peak minus baseline of the worker's heap while downloading. */
   readonly peak_js_heap_bytes: number | null;
   readonly peak_heap_used_bytes: number | null;

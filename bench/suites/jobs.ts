@@ -54,6 +54,8 @@ export function emptyJobsRow(spec: JobsCase): JobsRow {
     download_bytes: null,
     download_ms: null,
     heap_window: null,
+    retained_window: null,
+    retained_after_gc_bytes: null,
     peak_js_heap_bytes: null,
     peak_heap_used_bytes: null,
     peak_backing_store_bytes: null,
@@ -204,10 +206,17 @@ async function download(
   const blob = await resultsFile(jobs, stored, 'jsonl');
   const download_ms = round(performance.now() - started);
   const end = epochNow();
+  // With the file still referenced, after a collection: what the download keeps, not its garbage.
+  await setHeapPhase('retained-gc');
+  const retainedStart = epochNow();
+  await setHeapPhase('snapshot');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const retainedEnd = epochNow();
   await setHeapPhase('done');
   return {
     download_bytes: blob.size,
     download_ms,
     heap_window: { baselineStart, snapshotStart, firstCommit: end, end },
+    retained_window: [retainedStart, retainedEnd],
   };
 }

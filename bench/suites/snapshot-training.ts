@@ -6,7 +6,8 @@ import { epochNow, median, medianOrNull, progress, round } from './stats';
  * Read by the runner over the DevTools protocol: it samples the heap during 'baseline' and
  * 'snapshot', and on a '-gc' phase collects garbage and acknowledges through benchHeapAck.
  */
-export type HeapPhase = 'baseline-gc' | 'baseline' | 'snapshot-gc' | 'snapshot' | 'done';
+export type HeapPhase =
+  'baseline-gc' | 'baseline' | 'snapshot-gc' | 'snapshot' | 'retained-gc' | 'done';
 interface HeapFlags {
   benchHeapPhase?: HeapPhase;
   benchHeapAck?: HeapPhase;
