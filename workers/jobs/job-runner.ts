@@ -11,7 +11,6 @@ import type { CharModel } from '../training/models';
 import { yieldToEventLoop } from '../training/yield';
 import { linesHash } from './job-create';
 import { loadJobModel } from './job-model';
-import type { BatchOutcome } from './job-commit';
 import type { JobStore } from './job-store';
 import { generateItems } from './generate-items';
 import { scoreLines } from './score-lines';
@@ -132,11 +131,6 @@ export class JobRunner {
     return lines;
   }
 
-  /**
-   * Computes batch k+1 while batch k's commit is in flight (IndexedDB writes in the browser's
-   * storage process), and awaits that commit before issuing the next: commits stay in index
-   * order, one at a time, and a kill still loses only what is not committed.
-   */
   private async batches(
     start: JobRecord,
     model: CharModel,
@@ -145,22 +139,11 @@ export class JobRunner {
   ): Promise<JobState> {
     const { manifest } = start;
     const vocab = [...manifest.vocab];
-    const commit = this.options.commit !== false;
-    let next = start.cursor;
+    let cursor = start.cursor;
     let size = this.options.batchSize ?? 8;
-    let pending: Promise<BatchOutcome | null> | null = null;
-    /** The previous batch's commit: 'go' on, 'halt' (stopped while waiting), or a final state. */
-    const settle = async (): Promise<JobState | 'go' | 'halt'> => {
-      if (pending === null) return 'go';
-      const outcome = await pending;
-      pending = null;
-      if (outcome === null) return 'halt';
-      if (outcome.kind !== 'committed' || outcome.job.state !== 'running') return outcome.job.state;
-      return 'go';
-    };
-    while (next < manifest.itemCount && !live.stop) {
-      const end = Math.min(next + size, manifest.itemCount);
-      const indices = Array.from({ length: end - next }, (_, i) => next + i);
+    while (cursor < manifest.itemCount && !live.stop) {
+      const end = Math.min(cursor + size, manifest.itemCount);
+      const indices = Array.from({ length: end - cursor }, (_, i) => cursor + i);
       const began = performance.now();
       const items = await this.compute(
         manifest.kind,
@@ -177,21 +160,19 @@ export class JobRunner {
           Math.min(MAX_BATCH, Math.round((size * TARGET_BATCH_MS) / Math.max(ms, 1))),
         );
       }
-      const verdict = await settle();
-      if (verdict === 'halt') break;
-      if (verdict !== 'go') return verdict;
       if (live.stop) break;
-      if (commit) {
-        pending = this.commitPatiently(start, next, items, live);
-        // Observed by settle(); this keeps a failure during the next compute from going unhandled.
-        pending.catch(() => undefined);
+      if (this.options.commit === false) {
+        cursor = end;
+      } else {
+        const outcome = await this.commitPatiently(start, cursor, items, live);
+        if (outcome === null) break;
+        if (outcome.kind !== 'committed') return outcome.job.state;
+        cursor = outcome.job.cursor;
+        if (outcome.job.state !== 'running') return outcome.job.state;
       }
-      next = end;
       await yieldToEventLoop();
     }
-    const verdict = await settle();
-    if (verdict !== 'go' && verdict !== 'halt') return verdict;
-    if (!commit) return 'done';
+    if (this.options.commit === false) return 'done';
     return (await this.jobs.get(start.id))?.state ?? 'cancelled';
   }
 
