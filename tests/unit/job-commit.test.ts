@@ -128,3 +128,41 @@ describe('cursor recovery', () => {
     expect(stored?.cursor).toBe(COUNT);
   });
 });
+
+describe('a refused write (a full disk)', () => {
+  it('pauses the job with a warning, keeps every committed item, and goes on once writes succeed', async () => {
+    const ref = await reference();
+    let refusals = 3;
+    let runner: ReturnType<JobWorld['runner']> | null = null;
+    let jobId = '';
+    const warnings: (string | null)[] = [];
+    const whileRefused: { name: string; message: string }[] = [];
+    const world = await jobWorld({
+      beforeTransaction: (p) => {
+        if (p.from !== 16 || refusals === 0) return;
+        // From the second refusal on, the first one's warning is up.
+        const up = runner?.warning(jobId);
+        if (up) whileRefused.push(up);
+        refusals -= 1;
+        // What Chromium reports for a write that failed for lack of space.
+        throw new DOMException('Internal error', 'UnknownError');
+      },
+      afterWrites: () => warnings.push(runner?.warning(jobId)?.message ?? null),
+    });
+    const job = await world.create({});
+    jobId = job.id;
+    runner = world.runner({ batchSize: 8, retryMs: 1 });
+    const done = runner.run(job.id);
+    expect(await done).toBe('done');
+    expect(whileRefused).toHaveLength(2);
+    expect(whileRefused[0]!.name).toBe('JobStorageError');
+    expect(whileRefused[0]!.message).toMatch(
+      /The disk is full .*paused at 16 of 40 items, every one of them saved/,
+    );
+    expect(refusals).toBe(0);
+    // The warning clears with the first commit that succeeds.
+    expect(runner.warning(job.id)).toBeNull();
+    expect(warnings.slice(0, 2)).toEqual([null, null]);
+    expect(await storedItems(world, job.id)).toEqual(ref);
+  });
+});
