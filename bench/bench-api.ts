@@ -5,11 +5,14 @@ import type { BackendName, ModelKind, RunConfig } from '../src/shared/config';
  * adds its spec to BenchSpec, its row to BenchRow, and a case to the worker's switch.
  */
 
-/** Measure training throughput of one model config on one forced backend. */
+/** A forced backend, or `auto`: the trainer's own choice, as a page without ?backend= makes. */
+export type BenchBackend = BackendName | 'auto';
+
+/** Measure training throughput of one model config on one forced backend or the automatic one. */
 export interface TrainingCase {
   readonly suite: 'training';
   readonly size: string;
-  readonly backend: BackendName;
+  readonly backend: BenchBackend;
   /** Laid over DEFAULT_CONFIG and validated in the worker; `model` is required. */
   readonly config: Partial<RunConfig> & { readonly model: ModelKind };
   readonly warmupSteps: number;
@@ -25,7 +28,11 @@ export type RowStatus = 'ok' | 'unavailable' | 'error';
 export interface TrainingRow {
   readonly model: ModelKind;
   readonly size: string;
-  readonly backend: BackendName;
+  readonly backend: BenchBackend;
+  /** The backend that ran: the forced one, or what `auto` chose. */
+  readonly chosen: BackendName | null;
+  /** The badge's reason text for that choice. */
+  readonly choice: string | null;
   readonly status: RowStatus;
   /** Why the backend is unavailable or the case failed; null when status is ok. */
   readonly reason: string | null;
@@ -56,7 +63,7 @@ export interface TrainingRow {
 export interface SnapshotsCase {
   readonly suite: 'snapshots';
   readonly size: string;
-  readonly backend: BackendName;
+  readonly backend: BenchBackend;
   readonly config: Partial<RunConfig> & { readonly model: ModelKind };
   readonly warmupSteps: number;
   /** Alternating windows without and with snapshots, each windowMs long, `rounds` of each. */
@@ -83,7 +90,7 @@ export interface HeapWindow {
 export interface SnapshotsRow {
   readonly model: ModelKind;
   readonly size: string;
-  readonly backend: BackendName;
+  readonly backend: BenchBackend;
   readonly status: RowStatus;
   readonly reason: string | null;
   readonly config: RunConfig | null;

@@ -21,7 +21,7 @@ import { trainingSuite } from './runner/training-suite.mjs';
 /**
  * Every suite: { name, cases(quick), failedRow(spec, reason), label(spec), and columns or
  * tables: [{ title, columns }] }; optionally persistentProfile (storage on disk),
- * caseTimeoutMs(quick) and observe(page) (see runInFreshPage).
+ * caseTimeoutMs(quick), observe(page) (see runInFreshPage) and finish(rows) (figures across rows).
  */
 const SUITES = [trainingSuite, snapshotsSuite, jobsSuite];
 
@@ -47,7 +47,8 @@ async function runSuite(opener, pageUrl, suite) {
       `[${suite.name} ${i + 1}/${specs.length}] ${suite.label(spec)}: ${outcome} (${seconds} s)`,
     );
   }
-  return rows;
+  // A suite may derive figures across its rows (the training suite's ratios).
+  return suite.finish ? suite.finish(rows) : rows;
 }
 
 async function plainBrowser() {

@@ -1,5 +1,6 @@
 import { CheckpointActions } from './client/checkpoint-actions';
 import { JobOwner } from './client/job-owner';
+import type { DebugFault } from './shared/api';
 import { watchLifecycle } from './client/lifecycle';
 import { PageView } from './client/page-view';
 import { RunOwner } from './client/run-owner';
@@ -165,7 +166,7 @@ if (params.get('debug') === '1') {
   // Fault injection for the end-to-end tests and for trying supervision by hand.
   Object.assign(window, {
     trainerDebug: {
-      fault: (kind: 'crash' | 'device-loss') => owner.worker.api.debugFault(kind),
+      fault: (kind: DebugFault) => owner.worker.api.debugFault(kind),
       state: () => owner.machine.state,
     },
   });

@@ -1,6 +1,7 @@
 import type {
   BackendReport,
   CheckpointFile,
+  DebugFault,
   EventSink,
   ForkOptions,
   ForkSource,
@@ -55,9 +56,12 @@ export class TrainerService implements TrainerApi {
     const store = await SnapshotStore.open();
     // Runs the browser's database lost come back from their second copy (OPFS).
     const { restored } = await store.restoreFromMirror();
-    const snapshotter = new Snapshotter(store, report.backend, emit, DEFAULT_SETTINGS.snapshot);
+    const snapshotter = new Snapshotter(store, emit, DEFAULT_SETTINGS.snapshot);
     this.partsHandle = {
-      controller: new TrainerController(store, snapshotter, emit),
+      controller: new TrainerController(store, snapshotter, emit, {
+        forced: backend,
+        init: report.backend,
+      }),
       library: new RunLibrary(store),
       snapshotter,
       jobs: new JobService(store),
@@ -171,8 +175,10 @@ export class TrainerService implements TrainerApi {
     );
   }
 
-  async debugFault(kind: 'crash' | 'device-loss'): Promise<void> {
-    if (kind === 'crash') {
+  async debugFault(kind: DebugFault): Promise<void> {
+    if (kind === 'spike') {
+      this.parts.controller.poisonNextStep();
+    } else if (kind === 'crash') {
       setTimeout(() => {
         throw new Error('Simulated worker crash (debug)');
       });

@@ -9,16 +9,22 @@ import { targetColumns, verdicts } from './snapshot-targets.mjs';
 // mlp, embed 16, context 4, on the bundled names (vocab 28); widths picked so stateBytes
 // (weights + Adam's m and v, float32) lands on 1, 20 and 100 MB: 1,000,068, 20,010,372 and
 // 99,996,432 bytes.
+const MB1 = { size: '1MB', config: { layers: 1, width: 891 }, windowMs: 8000 };
+const MB20 = { size: '20MB', config: { layers: 2, width: 1245 }, windowMs: 12_000 };
+const MB100 = { size: '100MB', config: { layers: 2, width: 2840 }, windowMs: 12_000 };
+// Each size on the automatic choice (what a page without ?backend= trains on: WASM on this
+// machine) and on WebGL; WebGPU at 1 and 20 MB. WebGPU on SwiftShader takes ~7 s a step at
+// 100 MB: the full case does not finish in 7 min, so it runs once, shortened (full runs only).
 const SIZES = [
-  { size: '1MB', backend: 'webgpu', config: { layers: 1, width: 891 }, windowMs: 8000 },
-  { size: '20MB', backend: 'webgpu', config: { layers: 2, width: 1245 }, windowMs: 12_000 },
-  // WebGPU on SwiftShader takes ~7 s a step at 100 MB: the full case does not finish in 7 min,
-  // so 100 MB runs in full on WebGL and once, shortened, on WebGPU (full runs only).
-  { size: '100MB', backend: 'webgl', config: { layers: 2, width: 2840 }, windowMs: 12_000 },
+  ...[MB1, MB20, MB100].flatMap((s) => [
+    { ...s, backend: 'auto' },
+    { ...s, backend: 'webgl' },
+  ]),
+  { ...MB1, backend: 'webgpu' },
+  { ...MB20, backend: 'webgpu' },
   {
-    size: '100MB',
+    ...MB100,
     backend: 'webgpu',
-    config: { layers: 2, width: 2840 },
     windowMs: 15_000,
     short: { rounds: 1, heapSnapshots: 1, reps: 1 },
   },

@@ -45,6 +45,9 @@ export async function serveStatic(root) {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': info.size,
       'cache-control': 'no-store',
+      // As vite.config.ts: cross-origin isolated, so the WASM backend can use threads.
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
     });
     createReadStream(file).pipe(res);
   });

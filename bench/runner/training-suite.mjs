@@ -1,7 +1,11 @@
 // Node side of the training suite: which cases to run and how to show their rows. The browser
 // side, which measures, is bench/suites/training.ts.
+import process from 'node:process';
 
-const BACKENDS = ['webgpu', 'webgl', 'cpu'];
+// `auto` is the trainer's own choice (no ?backend=), measured beside the backends it chose among.
+const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'auto'];
+// BENCH_BACKENDS=wasm,cpu,auto runs only those (ratios need their peers in the same run).
+const onlyBackends = process.env['BENCH_BACKENDS']?.split(',').map((b) => b.trim());
 
 /** Small and larger of each kind; the larger still does a few steps on SwiftShader in ~20 s. */
 const SIZES = [
@@ -34,21 +38,52 @@ function lossAtStep(r) {
   return r.last_loss === null ? '-' : `${fixed(3)(r.last_loss)}@${r.warmup_steps + r.steps}`;
 }
 
+const sameCase = (a, b) => a.model === b.model && a.size === b.size;
+
+/**
+ * Ratios within one model and size, from the same run: `auto` against the fastest forced
+ * backend (target >= 0.95) and WASM against the CPU backend (target >= 3 on the large sizes).
+ */
+function withRatios(rows) {
+  return rows.map((row) => {
+    const peers = rows.filter((r) => sameCase(r, row) && r.status === 'ok');
+    const speed = (name) => peers.find((r) => r.backend === name)?.steps_per_s ?? null;
+    if (row.backend === 'auto' && row.steps_per_s !== null) {
+      const forced = peers.filter((r) => r.backend !== 'auto');
+      const best = forced.reduce((a, b) => (b.steps_per_s > (a?.steps_per_s ?? 0) ? b : a), null);
+      if (best === null) return row;
+      return {
+        ...row,
+        best_backend: best.backend,
+        auto_over_best: row.steps_per_s / best.steps_per_s,
+      };
+    }
+    if (row.backend === 'wasm' && row.steps_per_s !== null && speed('cpu') !== null) {
+      return { ...row, wasm_over_cpu: row.steps_per_s / speed('cpu') };
+    }
+    return row;
+  });
+}
+
 export const trainingSuite = {
   name: 'training',
+
+  finish: withRatios,
 
   /** Every (model, size, backend); BENCH_QUICK keeps the small sizes and a few steps. */
   cases(quick) {
     const timing = quick ? QUICK : FULL;
     const sizes = quick ? SIZES.filter((s) => s.size === 'small') : SIZES;
     return sizes.flatMap(({ size, config }) =>
-      BACKENDS.map((backend) => ({
-        suite: 'training',
-        size,
-        backend,
-        config: { ...config, batch: 32 },
-        ...timing,
-      })),
+      BACKENDS.filter((b) => onlyBackends === undefined || onlyBackends.includes(b)).map(
+        (backend) => ({
+          suite: 'training',
+          size,
+          backend,
+          config: { ...config, batch: 32 },
+          ...timing,
+        }),
+      ),
     );
   },
 
@@ -58,6 +93,8 @@ export const trainingSuite = {
       model: spec.config.model,
       size: spec.size,
       backend: spec.backend,
+      chosen: null,
+      choice: null,
       status: 'error',
       reason,
       config: null,
@@ -88,6 +125,7 @@ export const trainingSuite = {
     { title: 'size', value: (r) => r.size },
     { title: 'shape', value: (r) => describe(r.config) },
     { title: 'backend', value: (r) => r.backend },
+    { title: 'ran on', value: (r) => r.chosen ?? '-' },
     { title: 'params', value: (r) => r.params ?? '-', right: true },
     {
       title: 'state KiB',
@@ -102,6 +140,15 @@ export const trainingSuite = {
     { title: 'max ms', value: (r) => fixed(1)(r.step_ms_max), right: true },
     // Backends agree at equal steps (seeded data order), so the step goes with the loss.
     { title: 'loss@step', value: lossAtStep, right: true },
+    {
+      title: 'ratio',
+      value: (r) =>
+        r.auto_over_best !== undefined
+          ? `auto/${r.best_backend} ${fixed(2)(r.auto_over_best)}`
+          : r.wasm_over_cpu !== undefined
+            ? `wasm/cpu ${fixed(2)(r.wasm_over_cpu)}`
+            : '',
+    },
     { title: 'status', value: (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason}`) },
   ],
 };

@@ -101,7 +101,14 @@ async function measure(
   for (let i = 0; i < spec.trainSteps; i++) await session.trainStep();
   await persistSnapshot(
     store,
-    { state: captureState(session), trigger: 'manual', capturedAt: 0, stallMs: 0, valLoss: null },
+    {
+      state: captureState(session),
+      trigger: 'manual',
+      capturedAt: 0,
+      stallMs: 0,
+      valLoss: null,
+      parentId: null,
+    },
     {
       runId: run.id,
       config,

@@ -1,5 +1,4 @@
 import type { TrainerEvent } from '../../src/shared/api';
-import type { BackendName } from '../../src/shared/config';
 import type { RunRecord } from '../../src/shared/snapshot';
 import { Snapshotter } from '../../workers/snapshot/snapshotter';
 import type { SnapshotStore } from '../../workers/store';
@@ -50,9 +49,8 @@ export class SnapshotLoop {
     store: SnapshotStore,
     run: RunRecord,
     dataset: LoadedDataset,
-    backend: BackendName,
   ) {
-    this.snapshotter = new Snapshotter(store, backend, (e) => this.onEvent(e), NO_TIMER);
+    this.snapshotter = new Snapshotter(store, (e) => this.onEvent(e), NO_TIMER);
     this.snapshotter.attach({ run, dataset, session }, null, null);
   }
 

@@ -43,7 +43,10 @@ export async function persistBreakdown(
     t = performance.now();
     const data = bytes.map((b) => new Blob([b]));
     const blob_ms = lap(t);
-    const manifest = snapshotManifest(state.host, ctx, 'manual', records, data, { valLoss: null });
+    const manifest = snapshotManifest(state.host, ctx, 'manual', records, data, {
+      valLoss: null,
+      parentId: null,
+    });
     t = performance.now();
     await store.commitSnapshot({ manifest, data }, { keepLast: ctx.keepLast });
     const commit_ms = lap(t);

@@ -1,5 +1,11 @@
+import * as tf from '@tensorflow/tfjs';
 import { deleteDB } from 'idb';
-import { DEFAULT_CONFIG, validateConfig, type RunConfig } from '../../src/shared/config';
+import {
+  DEFAULT_CONFIG,
+  validateConfig,
+  type BackendName,
+  type RunConfig,
+} from '../../src/shared/config';
 import { elementCount, modelSpec, stateBytes } from '../../src/shared/model-spec';
 import type { SnapshotContext } from '../../workers/snapshot/persist-snapshot';
 import { SnapshotStore } from '../../workers/store';
@@ -44,13 +50,16 @@ export async function runSnapshotsCase(spec: SnapshotsCase): Promise<SnapshotsRo
     checkBatchFits(config, dataset);
     row = { ...row, config, ...shapeOf(config, dataset.data.vocab.length) };
     const started = performance.now();
+    let chosen;
     try {
-      await selectBackend(spec.backend);
+      chosen = (await selectBackend(spec.backend === 'auto' ? null : spec.backend)).backend;
     } catch (err) {
       return { ...row, status: 'unavailable', reason: messageOf(err) };
     }
     row = { ...row, backend_start_ms: round(performance.now() - started) };
-    row = { ...row, adapter: await deviceName(spec.backend) };
+    // `auto` rows name what the trainer chose: the adapter column says e.g. "wasm: 1 thread(s)".
+    const device = await deviceName(chosen);
+    row = { ...row, adapter: spec.backend === 'auto' ? `${chosen}: ${device ?? '-'}` : device };
     await deleteDB(DB_NAME);
     const store = await SnapshotStore.open({ name: DB_NAME });
     try {
@@ -80,7 +89,7 @@ async function measure(
     runId: run.id,
     config,
     dataset: dataset.info,
-    backend: spec.backend,
+    backend: tf.getBackend() as BackendName,
     keepLast: 3,
   };
   const session = TrainingSession.create(config, dataset.data);
@@ -92,7 +101,7 @@ async function measure(
     const first_step_cold_ms = round(performance.now() - cold);
     for (let i = 1; i < spec.warmupSteps; i++) await session.trainStep();
     progress(`warm-up done, first step ${first_step_cold_ms} ms`);
-    const loop = new SnapshotLoop(session, store, run, dataset, spec.backend);
+    const loop = new SnapshotLoop(session, store, run, dataset);
     // As a new run is stored, and before the clock starts: the first commit creates the files.
     await loop.createRun();
     progress('warm-up snapshot committed');

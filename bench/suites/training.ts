@@ -1,5 +1,6 @@
 import { DEFAULT_CONFIG, validateConfig, type BackendName } from '../../src/shared/config';
 import { elementCount, modelSpec, stateBytes } from '../../src/shared/model-spec';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../workers/training/backend';
 import { bundledDataset, checkBatchFits } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
@@ -28,10 +29,11 @@ function webglRenderer(): string | null {
   return String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL));
 }
 
-/** What the backend runs on: SwiftShader (the CPU) on a machine without a GPU. */
+/** What the backend runs on: SwiftShader (the CPU) on a machine without a GPU; WASM's threads. */
 export async function deviceName(backend: BackendName): Promise<string | null> {
   if (backend === 'webgpu') return webgpuAdapter();
   if (backend === 'webgl') return webglRenderer();
+  if (backend === 'wasm') return `${getThreadsCount()} thread(s)`;
   return null;
 }
 
@@ -44,6 +46,8 @@ export async function runTrainingCase(spec: TrainingCase): Promise<TrainingRow> 
     model: spec.config.model,
     size: spec.size,
     backend: spec.backend,
+    chosen: null,
+    choice: null,
     status: 'error',
     reason: null,
     config: null,
@@ -70,12 +74,18 @@ export async function runTrainingCase(spec: TrainingCase): Promise<TrainingRow> 
     const vocab = dataset.data.vocab.length;
     const params = modelSpec(config, vocab).reduce((n, v) => n + elementCount(v.shape), 0);
     row = { ...row, config, state_bytes: stateBytes(config, vocab), params };
+    let report;
     try {
-      await selectBackend(spec.backend);
+      report = await selectBackend(spec.backend === 'auto' ? null : spec.backend);
     } catch (err) {
       return { ...row, status: 'unavailable', reason: messageOf(err) };
     }
-    row = { ...row, adapter: await deviceName(spec.backend) };
+    row = {
+      ...row,
+      chosen: report.backend,
+      choice: report.fallbackReason,
+      adapter: await deviceName(report.backend),
+    };
     return { ...row, ...(await measure(spec, TrainingSession.create(config, dataset.data))) };
   } catch (err) {
     return { ...row, status: 'error', reason: messageOf(err) };

@@ -1,4 +1,5 @@
 import type { TrainerEvent } from '../shared/api';
+import type { RewindRecord } from '../shared/snapshot';
 import type { ConfigFormController } from '../ui/config-form';
 import type { ControlsController } from '../ui/controls';
 import type { ErrorAreaController } from '../ui/error-area';
@@ -40,6 +41,12 @@ export function showEvent(view: TrainingView, event: TrainerEvent, runId: string
       view.stats.setValLoss(event.loss);
       view.chart.addVal(event.step, event.loss);
       break;
+    case 'rewind':
+      view.stats.setRewinds(event.rewinds);
+      view.stats.setStep(event.rewind.toStep);
+      view.chart.rewind(event.rewind);
+      view.notice.info(rewindNotice(event.rewind));
+      break;
     case 'sample':
       view.samples.show(event.step, event.samples);
       break;
@@ -63,4 +70,18 @@ export function showEvent(view: TrainingView, event: TrainerEvent, runId: string
     case 'device-lost':
       break; // the RunOwner acts on these
   }
+}
+
+/** What the notice area says about a rewind of the divergence guard. */
+export function rewindNotice(r: RewindRecord): string {
+  const why =
+    r.reason === 'non-finite'
+      ? 'its loss or gradient was not a number'
+      : `its loss ${r.loss.toFixed(3)} was over ${(r.loss / (r.mean ?? 1)).toFixed(1)}× the recent mean ${r.mean?.toFixed(3)}`;
+  const count = r.skipped.toBatch - r.skipped.fromBatch;
+  const lr = r.lrScale === 1 ? '' : ` The learning rate is now ×${r.lrScale} of the schedule's.`;
+  return (
+    `Loss spike at step ${r.spikeStep} (${why}): rewound to the snapshot at step ${r.toStep} and ` +
+    `skipping batches ${r.skipped.fromBatch}–${r.skipped.toBatch - 1} (${count}); training goes on.${lr}`
+  );
 }

@@ -1,5 +1,5 @@
 import type { ResumeReport } from '../shared/api';
-import { configToParams, type SnapshotIntervalInfo } from '../shared/config';
+import { configToParams, withLegacyTraining, type SnapshotIntervalInfo } from '../shared/config';
 import type { SerializedError } from '../shared/errors';
 import type { RunRecord } from '../shared/snapshot';
 import type { CheckpointPanelController } from '../ui/checkpoint-panel';
@@ -90,16 +90,18 @@ export class PageView implements MachineView, TrainingView {
       return;
     }
     showLink(run);
+    chart.setConfig(run.config);
     form.set(run.config);
     picker.setCurrent(run.dataset.name);
   }
 
   /** A stored run resumed at a snapshot: its curve, step and newest snapshot. */
   showResumed(report: ResumeReport): void {
-    const { run, snapshot, metrics } = report;
+    const { run, snapshot, metrics, guard } = report;
     this.showRun(run);
-    this.panels.chart.reset(metrics);
+    this.panels.chart.reset(metrics, guard);
     const { stats } = this.panels;
+    stats.setRewinds(guard.rewinds.length);
     if (snapshot.trainLoss === null) stats.setStep(snapshot.step);
     else {
       const loss = snapshot.trainLoss;
@@ -118,6 +120,6 @@ export class PageView implements MachineView, TrainingView {
 /** Puts the shown run's config in the address bar, so the page's URL is its shareable link. */
 function showLink(run: RunRecord): void {
   const params = new URLSearchParams(location.search);
-  for (const [key, value] of configToParams(run.config)) params.set(key, value);
+  for (const [key, value] of configToParams(withLegacyTraining(run.config))) params.set(key, value);
   history.replaceState(history.state, '', `${location.pathname}?${params}`);
 }

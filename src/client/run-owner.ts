@@ -274,6 +274,8 @@ export class RunOwner {
     this.dataset = dataset;
     this.run = run;
     this.holding = true;
+    const { backend, fallbackReason } = this.worker.report;
+    this.view.stats.setBackend(backend, fallbackReason);
     // Nobody else can know a run made a moment ago, so its lock is free.
     await this.lock.tryAcquire(run.id);
     this.view.showRun(run);
@@ -357,6 +359,7 @@ export class RunOwner {
     const { run, snapshot } = report;
     this.run = run;
     this.holding = true;
+    this.view.stats.setBackend(report.backend.backend, report.backend.fallbackReason);
     this.view.showResumed(report);
     const saved = new Date(snapshot.createdAt).toLocaleString();
     const skipped = report.skipped.map(

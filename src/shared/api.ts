@@ -2,7 +2,9 @@ import type { BackendName, RunConfig, SnapshotIntervalInfo, SnapshotPolicy } fro
 import type { SerializedError } from './errors';
 import type { JobRequest, JobState, JobSummary, ResultsFormat } from './jobs/job-types';
 import type {
+  GuardState,
   Metrics,
+  RewindRecord,
   RunRecord,
   SkippedSnapshot,
   SnapshotSummary,
@@ -11,7 +13,12 @@ import type {
 
 export interface BackendReport {
   readonly backend: BackendName;
-  /** Why a preferred backend was not used, or null when the first choice worked. */
+  /**
+   * What runs and why: the backend's detail (adapter, renderer, SIMD and threads) and why the
+   * backends ranked above it were passed over, e.g. "SIMD, 2 threads — WebGPU adapter is
+   * SwiftShader, a software GPU" beside the name wasm. (The name is kept from when it held only
+   * fallback reasons.)
+   */
   readonly fallbackReason: string | null;
   /** Runs IndexedDB had lost and the boot restored from their second copy (OPFS). */
   readonly restored?: readonly RestoredRunReport[];
@@ -37,8 +44,12 @@ export interface ResumeReport {
   readonly snapshot: SnapshotSummary;
   /** The loss curve up to the snapshot, read once here rather than carried by every listing. */
   readonly metrics: Metrics;
+  /** The divergence guard's state at the snapshot: its rewinds (chart markers) and skip list. */
+  readonly guard: GuardState;
   /** Newer snapshots that failed verification and were skipped, with the reason. */
   readonly skipped: readonly SkippedSnapshot[];
+  /** The backend the run resumed on, and why (its snapshot's when still available). */
+  readonly backend: BackendReport;
 }
 
 /** Where a paused run stands: its step, and the snapshot that now holds exactly that step. */
@@ -65,6 +76,15 @@ export type TrainerEvent =
       readonly losses: readonly (readonly [number, number])[];
     }
   | { readonly type: 'val'; readonly step: number; readonly loss: number }
+  | {
+      readonly type: 'rewind';
+      /** The rewind just made; the run now stands at rewind.toStep. */
+      readonly rewind: RewindRecord;
+      /** Rewinds the run has made in all. */
+      readonly rewinds: number;
+      /** The guard's learning-rate factor from now on. */
+      readonly lrScale: number;
+    }
   | { readonly type: 'sample'; readonly step: number; readonly samples: readonly string[] }
   | { readonly type: 'loop-ended'; readonly loopId: number; readonly end: LoopEnd }
   | {
@@ -120,6 +140,9 @@ export type ForkSource = { readonly snapshotId: string } | { readonly token: str
 
 export type EventSink = (event: TrainerEvent) => void;
 
+/** `spike`: the next training step's loss and gradients become NaN, as a poisoned batch's. */
+export type DebugFault = 'crash' | 'device-loss' | 'spike';
+
 /**
  * The worker's whole surface. The page wraps it with comlink and never imports worker code.
  * Long calls take an `opId` chosen by the page; `cancel(opId)` aborts them (comlink cannot carry
@@ -174,7 +197,8 @@ export interface TrainerApi {
   jobResults(jobId: string, format: ResultsFormat, opId: string): Promise<CheckpointFile>;
   /**
    * Fault injection for tests and manual checks (the page offers it only with ?debug=1): an
-   * uncaught error in the worker, or a real WebGPU device loss via device.destroy().
+   * uncaught error in the worker, a real WebGPU device loss via device.destroy(), or a
+   * poisoned next step.
    */
-  debugFault(kind: 'crash' | 'device-loss'): Promise<void>;
+  debugFault(kind: DebugFault): Promise<void>;
 }

@@ -4,8 +4,11 @@ import { ConfigError } from './errors';
 export const MAX_DATASET_BYTES = 10 * 1024 * 1024;
 
 export type ModelKind = 'mlp' | 'transformer';
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+/** How the learning rate moves: `constant` (after the warm-up) or cosine decay to `minLr`. */
+export type ScheduleKind = 'constant' | 'cosine';
+export const SCHEDULES: readonly ScheduleKind[] = ['constant', 'cosine'];
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 /** Everything that decides a run's trajectory. Stored with the run; a resumed run keeps it. */
 export interface RunConfig {
@@ -25,7 +28,43 @@ export interface RunConfig {
   readonly seed: number;
   /** Stop after this many steps; 0 trains until paused. */
   readonly steps: number;
+  readonly schedule: ScheduleKind;
+  /** Steps of linear warm-up from lr/warmup to lr; 0 none. */
+  readonly warmup: number;
+  /** The step at which the cosine decay reaches minLr; 0: the step budget. */
+  readonly decaySteps: number;
+  readonly minLr: number;
+  /** Clip the gradient to this global norm; 0 never. */
+  readonly clip: number;
+  /** The divergence guard: 1 on, 0 off. */
+  readonly guard: number;
+  /** A loss above spikeFactor × the mean of the last spikeWindow losses is a spike. */
+  readonly spikeFactor: number;
+  readonly spikeWindow: number;
+  /** Steps of the run before the loss ratio is judged (a non-finite step is always a spike). */
+  readonly guardWarmup: number;
+  /** A rewind goes to a snapshot at least this many steps before the spike. */
+  readonly rewindMargin: number;
+  /** Each rewind multiplies the learning rate by this factor. */
+  readonly rewindLrFactor: number;
+  /** Three rewinds whose spikes lie within this many steps pause the run. */
+  readonly rewindWindow: number;
 }
+
+/** The keys a config gained with the divergence guard (issue 11). */
+export type TrainingKey =
+  | 'schedule'
+  | 'warmup'
+  | 'decaySteps'
+  | 'minLr'
+  | 'clip'
+  | 'guard'
+  | 'spikeFactor'
+  | 'spikeWindow'
+  | 'guardWarmup'
+  | 'rewindMargin'
+  | 'rewindLrFactor'
+  | 'rewindWindow';
 
 /**
  * When the snapshot timer fires: every `seconds`, or automatically by Young's formula from the
@@ -49,6 +88,25 @@ export interface SessionSettings {
   readonly snapshot: SnapshotPolicy;
 }
 
+/**
+ * A config stored before these keys existed trains as it always did: constant rate, no
+ * clipping, no guard. Absent keys take these values wherever a config is read.
+ */
+export const LEGACY_TRAINING: Pick<RunConfig, TrainingKey> = {
+  schedule: 'constant',
+  warmup: 0,
+  decaySteps: 0,
+  minLr: 0,
+  clip: 0,
+  guard: 0,
+  spikeFactor: 3,
+  spikeWindow: 10,
+  guardWarmup: 1,
+  rewindMargin: 20,
+  rewindLrFactor: 1,
+  rewindWindow: 500,
+};
+
 export const DEFAULT_CONFIG: RunConfig = {
   model: 'mlp',
   embed: 16,
@@ -60,6 +118,10 @@ export const DEFAULT_CONFIG: RunConfig = {
   lr: 0.003,
   seed: 1,
   steps: 0,
+  // The guard's defaults (see README, "When the loss explodes"): k = 3 and a window of 10 are
+  // Lightning SpikeDetection's (rtol 2 over a running mean of 10, warm-up 1 batch).
+  ...LEGACY_TRAINING,
+  guard: 1,
 };
 
 export const DEFAULT_SETTINGS: SessionSettings = {
@@ -91,34 +153,49 @@ interface Bound {
   readonly integer: boolean;
 }
 
-const BOUNDS: Record<Exclude<keyof RunConfig, 'model'>, Bound> = {
+export const CONFIG_BOUNDS: Record<Exclude<keyof RunConfig, 'model' | 'schedule'>, Bound> = {
   embed: { min: 2, max: 1024, integer: true },
   width: { min: 2, max: 4096, integer: true },
   layers: { min: 1, max: 4, integer: true },
   heads: { min: 1, max: 16, integer: true },
   context: { min: 1, max: 64, integer: true },
   batch: { min: 1, max: 4096, integer: true },
-  lr: { min: 1e-6, max: 1, integer: false },
+  lr: { min: 1e-6, max: 10, integer: false },
   seed: { min: 0, max: 0xffffffff, integer: true },
   steps: { min: 0, max: 1e9, integer: true },
+  warmup: { min: 0, max: 1e9, integer: true },
+  decaySteps: { min: 0, max: 1e9, integer: true },
+  minLr: { min: 0, max: 10, integer: false },
+  clip: { min: 0, max: 1e6, integer: false },
+  guard: { min: 0, max: 1, integer: true },
+  spikeFactor: { min: 1.1, max: 1e6, integer: false },
+  spikeWindow: { min: 1, max: 1000, integer: true },
+  guardWarmup: { min: 1, max: 1e9, integer: true },
+  rewindMargin: { min: 1, max: 1e6, integer: true },
+  rewindLrFactor: { min: 0.01, max: 1, integer: false },
+  rewindWindow: { min: 1, max: 1e9, integer: true },
 };
 
-export const CONFIG_KEYS = Object.keys(BOUNDS) as (keyof typeof BOUNDS)[];
+export const CONFIG_KEYS = Object.keys(CONFIG_BOUNDS) as (keyof typeof CONFIG_BOUNDS)[];
 
 /** Checks every field and returns a clean copy; throws ConfigError naming the bad field. */
 export function validateConfig(input: unknown): RunConfig {
   if (typeof input !== 'object' || input === null) {
     throw new ConfigError('The run config must be an object.');
   }
-  const raw = input as Record<string, unknown>;
+  const raw = withLegacyTraining(input as Record<string, unknown>);
   const model = raw['model'];
   if (model !== 'mlp' && model !== 'transformer') {
     throw new ConfigError(`Unknown model "${String(model)}": choose mlp or transformer.`);
   }
-  const out: Record<string, unknown> = { model };
+  const schedule = raw['schedule'];
+  if (!SCHEDULES.includes(schedule as ScheduleKind)) {
+    throw new ConfigError(`Unknown schedule "${String(schedule)}": choose constant or cosine.`);
+  }
+  const out: Record<string, unknown> = { model, schedule };
   for (const key of CONFIG_KEYS) {
     const value = raw[key];
-    const { min, max, integer } = BOUNDS[key];
+    const { min, max, integer } = CONFIG_BOUNDS[key];
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new ConfigError(`Config "${key}" must be a number, got ${JSON.stringify(value)}.`);
     }
@@ -136,7 +213,40 @@ export function validateConfig(input: unknown): RunConfig {
       `The transformer's embed (${config.embed}) must be a multiple of heads (${config.heads}).`,
     );
   }
+  checkSchedule(config);
   return config;
+}
+
+function checkSchedule(config: RunConfig): void {
+  if (config.minLr > config.lr) {
+    throw new ConfigError(
+      `Config "minLr" (${config.minLr}) must not exceed the learning rate (${config.lr}).`,
+    );
+  }
+  if (config.schedule !== 'cosine') return;
+  const end = config.decaySteps > 0 ? config.decaySteps : config.steps;
+  if (end === 0) {
+    throw new ConfigError(
+      'The cosine schedule needs an end: set "decaySteps" or a step budget ("steps").',
+    );
+  }
+  if (end <= config.warmup) {
+    throw new ConfigError(
+      `Config "decaySteps" (or the step budget, ${end}) must be after the warm-up of ${config.warmup} steps.`,
+    );
+  }
+}
+
+/**
+ * A config from before the schedule and the guard existed (a stored run, a format-2 file) keeps
+ * today's behaviour: each absent key takes its LEGACY_TRAINING value.
+ */
+export function withLegacyTraining<T extends object>(raw: T): T & Pick<RunConfig, TrainingKey> {
+  const out = { ...raw } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(LEGACY_TRAINING)) {
+    if (!(key in out)) out[key] = value;
+  }
+  return out as T & Pick<RunConfig, TrainingKey>;
 }
 
 /** Reads a run config and session settings from URL parameters over the defaults. */
@@ -145,15 +255,17 @@ export function configFromParams(params: URLSearchParams): {
   settings: SessionSettings;
 } {
   const merged: Record<string, unknown> = { ...DEFAULT_CONFIG };
-  const model = params.get('model');
-  if (model !== null) merged['model'] = model;
+  for (const key of ['model', 'schedule'] as const) {
+    const text = params.get(key);
+    if (text !== null) merged[key] = text;
+  }
   for (const key of CONFIG_KEYS) {
     const text = params.get(key);
     if (text !== null) merged[key] = text.trim() === '' ? NaN : Number(text);
   }
   const backend = params.get('backend');
   if (backend !== null && !BACKENDS.includes(backend as BackendName)) {
-    throw new ConfigError(`Unknown backend "${backend}": use webgpu, webgl or cpu.`);
+    throw new ConfigError(`Unknown backend "${backend}": use webgpu, webgl, wasm or cpu.`);
   }
   const fixed = params.get('snapshotSeconds');
   const mtbi = params.get('mtbiSeconds');
@@ -171,7 +283,7 @@ export function configFromParams(params: URLSearchParams): {
 }
 
 export function configToParams(config: RunConfig): URLSearchParams {
-  const params = new URLSearchParams({ model: config.model });
+  const params = new URLSearchParams({ model: config.model, schedule: config.schedule });
   for (const key of CONFIG_KEYS) params.set(key, String(config[key]));
   return params;
 }

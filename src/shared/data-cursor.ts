@@ -6,6 +6,25 @@ export interface DataCursor {
   readonly index: number;
 }
 
+/**
+ * Batches the data order passes over, [fromBatch, toBatch) in batch numbers: batch b is the
+ * (b mod perEpoch)-th batch of epoch ⌊b / perEpoch⌋, with perEpoch = ⌊examples / batch⌋. The
+ * divergence guard adds one per rewind.
+ */
+export interface SkipWindow {
+  readonly fromBatch: number;
+  readonly toBatch: number;
+}
+
+/** The number of the batch a sampler at `cursor` draws next, before any skip window. */
+export function batchNumber(cursor: DataCursor, size: number, batch: number): number {
+  const perEpoch = Math.floor(size / batch);
+  const rolled = cursor.index + batch > size;
+  return rolled
+    ? (cursor.epoch + 1) * perEpoch
+    : cursor.epoch * perEpoch + Math.floor(cursor.index / batch);
+}
+
 const EPOCH_STREAM = 0xe90c;
 
 /**
@@ -27,20 +46,29 @@ export function epochPermutation(seed: number, epoch: number, size: number): Uin
 
 /**
  * Hands out batches of example indices in the order the cursor dictates. A batch never spans
- * two epochs: the epoch's tail that does not fill a batch is skipped, as drop_last does.
+ * two epochs: the epoch's tail that does not fill a batch is skipped, as drop_last does. A batch
+ * inside a skip window is passed over, so the order is a pure function of (seed, epoch, skip
+ * list) and the cursor; with no windows it is exactly the order of a run without a guard.
  */
 export class BatchSampler {
   private perm: Uint32Array;
+  private permEpoch: number;
   private cursor: DataCursor;
+  private readonly perEpoch: number;
+  /** The number of the batch drawn last, or null before the first draw. */
+  lastBatch: number | null = null;
 
   constructor(
     private readonly seed: number,
     private readonly size: number,
     private readonly batch: number,
     cursor: DataCursor = { epoch: 0, index: 0 },
+    private readonly skips: readonly SkipWindow[] = [],
   ) {
     if (batch > size) throw new RangeError(`batch ${batch} exceeds the ${size} training examples`);
     this.cursor = cursor;
+    this.perEpoch = Math.floor(size / batch);
+    this.permEpoch = cursor.epoch;
     this.perm = epochPermutation(seed, cursor.epoch, size);
   }
 
@@ -53,10 +81,24 @@ export class BatchSampler {
     if (index + this.batch > this.size) {
       epoch += 1;
       index = 0;
+    }
+    let number = epoch * this.perEpoch + Math.floor(index / this.batch);
+    for (let window = this.windowAt(number); window !== null; window = this.windowAt(number)) {
+      number = window.toBatch;
+      epoch = Math.floor(number / this.perEpoch);
+      index = (number % this.perEpoch) * this.batch;
+    }
+    if (epoch !== this.permEpoch) {
       this.perm = epochPermutation(this.seed, epoch, this.size);
+      this.permEpoch = epoch;
     }
     const out = this.perm.slice(index, index + this.batch);
     this.cursor = { epoch, index: index + this.batch };
+    this.lastBatch = number;
     return out;
+  }
+
+  private windowAt(number: number): SkipWindow | null {
+    return this.skips.find((w) => number >= w.fromBatch && number < w.toBatch) ?? null;
   }
 }

@@ -126,6 +126,37 @@ export class TrainerCrashedError extends TrainerError {
   }
 }
 
+export interface DivergenceFacts {
+  /** The steps of the spikes that made the rewinds, oldest first. */
+  readonly spikeSteps: readonly number[];
+  /** The window of steps they fell within. */
+  readonly window: number;
+  /** The step the run was rewound to and paused at. */
+  readonly pausedAt: number;
+  /** The learning rate the run was using (base, with the guard's factor) and its clip. */
+  readonly lr: number;
+  readonly clip: number;
+}
+
+/**
+ * The divergence guard rewound the run three times within its window: the loss keeps
+ * exploding, so rewinding alone will not fix it.
+ */
+export class DivergenceError extends TrainerError {
+  override name = 'DivergenceError';
+  constructor(readonly facts: DivergenceFacts) {
+    const steps = facts.spikeSteps.join(', ');
+    const clip =
+      facts.clip > 0
+        ? `a lower clipping threshold (now ${facts.clip})`
+        : 'gradient clipping (clip=1)';
+    super(
+      `The loss diverged ${facts.spikeSteps.length} times within ${facts.window} steps (at steps ${steps}); the guard rewound each time and has stopped the run at step ${facts.pausedAt}. ` +
+        `Try a lower learning rate (now ${facts.lr}), ${clip} or a longer warm-up: start a new run from the newest snapshot with a lower learning rate, or a new run with these settings. Every snapshot is kept.`,
+    );
+  }
+}
+
 /** The page refused a user action because of what the page is doing at that moment. */
 export class ActionRefusedError extends TrainerError {
   override name = 'ActionRefusedError';

@@ -1,9 +1,15 @@
 import type { BackendName, RunConfig } from './config';
-import type { DataCursor } from './data-cursor';
+import type { DataCursor, SkipWindow } from './data-cursor';
 import type { PrngState } from './prng';
 
-export type SnapshotTrigger = 'auto' | 'hidden' | 'manual' | 'pause' | 'import' | 'initial';
+export type SnapshotTrigger =
+  'auto' | 'hidden' | 'manual' | 'pause' | 'import' | 'initial' | 'rewind';
 export type TensorDType = 'float32' | 'int32';
+/**
+ * Where a snapshot's state was computed: a browser backend, or, for a checkpoint that the Python
+ * bridge (python/tabtrainer) trained on, torch and its device (`torch-cpu`), said honestly.
+ */
+export type StateBackend = BackendName | `torch-${string}`;
 
 /** The text a run trains on. Stored once per content hash so a user's file survives reloads. */
 export interface DatasetInfo {
@@ -40,7 +46,45 @@ export interface OptimizerInfo {
 export interface Metrics {
   readonly train: readonly (readonly [number, number])[];
   readonly val: readonly (readonly [number, number])[];
+  /**
+   * [step, global gradient norm] of the same steps as `train` (before any clipping). Absent in
+   * snapshots made before the norm was recorded.
+   */
+  readonly gradNorm?: readonly (readonly [number, number])[];
 }
+
+/** Why the divergence guard judged a step a spike. */
+export type SpikeReason = 'non-finite' | 'loss-ratio';
+
+/** One rewind of the divergence guard, as the run's history keeps it. */
+export interface RewindRecord {
+  /** The step whose loss (or gradient norm) was the spike; its update never stood. */
+  readonly spikeStep: number;
+  readonly reason: SpikeReason;
+  /** The spike's loss and gradient norm (NaN when not finite). */
+  readonly loss: number;
+  readonly gradNorm: number;
+  /** The mean loss of the window it was judged against; null for a non-finite step. */
+  readonly mean: number | null;
+  /** The committed snapshot the run went back to, and its step. */
+  readonly toSnapshotId: string;
+  readonly toStep: number;
+  /** The batches passed over from then on. */
+  readonly skipped: SkipWindow;
+  /** The guard's learning-rate factor after this rewind. */
+  readonly lrScale: number;
+}
+
+/** The divergence guard's part of the run's state. */
+export interface GuardState {
+  /** The data order's skip list: every window a rewind passed over, oldest first. */
+  readonly skips: readonly SkipWindow[];
+  readonly rewinds: readonly RewindRecord[];
+  /** The product of the rewinds' learning-rate factors (1 when none). */
+  readonly lrScale: number;
+}
+
+export const NO_GUARD_STATE: GuardState = { skips: [], rewinds: [], lrScale: 1 };
 
 /** Host-side training state, everything but the tensors. */
 export interface HostState {
@@ -51,6 +95,8 @@ export interface HostState {
   readonly metrics: Metrics;
   /** Wall-clock milliseconds spent training, for steps/s across resumes. */
   readonly trainingMs: number;
+  /** Absent in snapshots made before the guard existed: NO_GUARD_STATE. */
+  readonly guard?: GuardState;
 }
 
 export interface SnapshotManifest extends HostState {
@@ -60,7 +106,7 @@ export interface SnapshotManifest extends HostState {
   readonly trigger: SnapshotTrigger;
   readonly config: RunConfig;
   readonly dataset: DatasetInfo;
-  readonly backend: BackendName;
+  readonly backend: StateBackend;
   readonly appVersion: string;
   readonly tfjsVersion: string;
   readonly tensors: readonly TensorRecord[];
@@ -69,6 +115,12 @@ export interface SnapshotManifest extends HostState {
   /** Newest validation loss at the time of the snapshot, for keep-best retention. */
   readonly valLoss: number | null;
   readonly pinned: boolean;
+  /**
+   * The snapshot this state descends from (the newest commit of its line when it was captured;
+   * after a rewind, the snapshot rewound to). Following it finds a line's older snapshots
+   * without those of abandoned branches. Absent before the guard existed, null for a run's first.
+   */
+  readonly parentId?: string | null;
 }
 
 export interface RunRecord {
@@ -111,6 +163,8 @@ export interface SnapshotSummary {
   readonly bytes: number;
   readonly pinned: boolean;
   readonly config: RunConfig;
+  /** Rewinds the guard had made in the snapshot's line by then. */
+  readonly rewinds: number;
 }
 
 export function summarize(manifest: SnapshotManifest): SnapshotSummary {
@@ -127,6 +181,7 @@ export function summarize(manifest: SnapshotManifest): SnapshotSummary {
     bytes: manifest.bytes,
     pinned: manifest.pinned,
     config: manifest.config,
+    rewinds: manifest.guard?.rewinds.length ?? 0,
   };
 }
 

@@ -1,4 +1,10 @@
-import { CONFIG_KEYS, validateConfig, type RunConfig } from '../shared/config';
+import {
+  CONFIG_BOUNDS,
+  CONFIG_KEYS,
+  validateConfig,
+  withLegacyTraining,
+  type RunConfig,
+} from '../shared/config';
 import { element } from './element';
 
 export interface ConfigFormController {
@@ -20,25 +26,39 @@ const LABELS: Record<NumericKey, string> = {
   lr: 'Learning rate',
   seed: 'Seed',
   steps: 'Step budget',
+  warmup: 'Warm-up steps',
+  decaySteps: 'Decay ends at step',
+  minLr: 'Minimum learning rate',
+  clip: 'Clip gradient norm',
+  guard: 'Divergence guard (1 on, 0 off)',
+  spikeFactor: 'Spike: loss above k × mean',
+  spikeWindow: 'Spike: mean of last n losses',
+  guardWarmup: 'Guard warm-up steps',
+  rewindMargin: 'Rewind at least n steps back',
+  rewindLrFactor: 'Learning rate × per rewind',
+  rewindWindow: '3 rewinds within n steps stop',
 };
+
+/** The schedule's, clipping's and the guard's fields, in their own foldable group. */
+const TRAINING_KEYS = new Set<NumericKey>([
+  'warmup',
+  'decaySteps',
+  'minLr',
+  'clip',
+  'guard',
+  'spikeFactor',
+  'spikeWindow',
+  'guardWarmup',
+  'rewindMargin',
+  'rewindLrFactor',
+  'rewindWindow',
+]);
 
 const HINTS: Partial<Record<NumericKey, string>> = {
   heads: 'transformer only; must divide the embedding size',
   steps: '0 trains until paused',
-};
-
-// Mirrors the bounds in validateConfig so the browser's spinners stay in range; validateConfig
-// stays the single judge of what is accepted.
-const INPUT_ATTRS: Record<NumericKey, { min: number; max: number; step: string }> = {
-  embed: { min: 2, max: 1024, step: '1' },
-  width: { min: 2, max: 4096, step: '1' },
-  layers: { min: 1, max: 4, step: '1' },
-  heads: { min: 1, max: 16, step: '1' },
-  context: { min: 1, max: 64, step: '1' },
-  batch: { min: 1, max: 4096, step: '1' },
-  lr: { min: 1e-6, max: 1, step: 'any' },
-  seed: { min: 0, max: 0xffffffff, step: '1' },
-  steps: { min: 0, max: 1e9, step: '1' },
+  decaySteps: 'cosine only; 0: the step budget',
+  clip: '0 never',
 };
 
 export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigFormController {
@@ -48,27 +68,48 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     element('option', { value: 'mlp' }, 'MLP'),
     element('option', { value: 'transformer' }, 'Transformer'),
   );
+  const schedule = element(
+    'select',
+    { name: 'schedule', id: 'config-schedule' },
+    element('option', { value: 'constant' }, 'Constant'),
+    element('option', { value: 'cosine' }, 'Cosine decay'),
+  );
   const inputs = {} as Record<NumericKey, HTMLInputElement>;
   const fieldset = element(
     'fieldset',
     { class: 'config-fields' },
     field('config-model', 'Model', model),
   );
+  const training = element(
+    'div',
+    { class: 'config-fields' },
+    field('config-schedule', 'Learning-rate schedule', schedule),
+  );
   for (const key of CONFIG_KEYS) {
-    const { min, max, step } = INPUT_ATTRS[key];
+    // The browser's spinners follow validateConfig's bounds; validateConfig stays the judge.
+    const { min, max, integer } = CONFIG_BOUNDS[key];
     const input = element('input', {
       type: 'number',
       name: key,
       id: `config-${key}`,
       min,
       max,
-      step,
-      inputmode: key === 'lr' ? 'decimal' : 'numeric',
+      step: integer ? '1' : 'any',
+      inputmode: integer ? 'numeric' : 'decimal',
       required: true,
     });
     inputs[key] = input;
-    fieldset.append(field(input.id, LABELS[key], input, HINTS[key]));
+    const target = TRAINING_KEYS.has(key) ? training : fieldset;
+    target.append(field(input.id, LABELS[key], input, HINTS[key]));
   }
+  fieldset.append(
+    element(
+      'details',
+      { class: 'config-training' },
+      element('summary', {}, 'Schedule, clipping and divergence guard'),
+      training,
+    ),
+  );
   // Enter in a field must not submit (and reload) the page mid-run.
   const form = element('form', { class: 'config-form', novalidate: true }, fieldset);
   form.addEventListener('submit', (event) => event.preventDefault());
@@ -82,8 +123,11 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     inputs.heads.closest('.field')?.classList.toggle('inactive', model.value !== 'transformer');
   }
 
-  function set(config: RunConfig): void {
+  function set(stored: RunConfig): void {
+    // A run stored before the schedule and the guard existed shows the values it trains with.
+    const config = withLegacyTraining(stored);
     model.value = config.model;
+    schedule.value = config.schedule;
     for (const key of CONFIG_KEYS) {
       inputs[key].value = String(config[key]);
       inputs[key].removeAttribute('aria-invalid');
@@ -92,7 +136,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
   }
 
   function read(): RunConfig {
-    const raw: Record<string, unknown> = { model: model.value };
+    const raw: Record<string, unknown> = { model: model.value, schedule: schedule.value };
     for (const key of CONFIG_KEYS) {
       const text = inputs[key].value.trim();
       raw[key] = text === '' ? NaN : Number(text);

@@ -1,44 +1,87 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Metrics } from '../shared/snapshot';
+import type { RunConfig } from '../shared/config';
+import type { GuardState, Metrics, RewindRecord } from '../shared/snapshot';
+import { learningRates, smoothed } from './chart-series';
 import { element } from './element';
 
 export interface LossChartController {
   addTrain(step: number, loss: number): void;
   addVal(step: number, loss: number): void;
-  /** Clears the chart, then draws a resumed run's history when given. */
-  reset(metrics?: Metrics): void;
+  /** The shown run's config, from which the learning-rate curve is drawn. */
+  setConfig(config: RunConfig): void;
+  /** A rewind: the curve after the step rewound to goes, a marker stands at the spike. */
+  rewind(record: RewindRecord): void;
+  /** Clears the chart, then draws a resumed run's history and rewinds when given. */
+  reset(metrics?: Metrics, guard?: GuardState): void;
 }
 
 /** Rows kept before thinning; the chart stays cheap however long the run. */
 const MAX_ROWS = 5000;
-const HEIGHT = 260;
+const HEIGHT = 280;
+/** TensorBoard's default smoothing. */
+const DEFAULT_SMOOTHING = 0.6;
 
 /**
- * One x array of steps with a column per series; a validation point sits on its own row with
- * a null train value (and the reverse), and spanGaps draws each series through the nulls.
+ * One x array of steps with a column per series: the raw training loss (faint), its smoothed
+ * curve (the smoothing control sets the weight), validation points, and the learning rate on
+ * its own axis. A validation point sits on its own row with a null train value (and the
+ * reverse), and spanGaps draws each series through the nulls. Rewinds are dashed lines at the
+ * spike's step, each also a DOM marker (`data-testid="rewind-marker"`) over the plot.
  */
 export function createLossChart(root: HTMLElement): LossChartController {
   let steps: number[] = [];
   let train: (number | null)[] = [];
   let val: (number | null)[] = [];
+  let rewinds: RewindRecord[] = [];
+  let config: RunConfig | null = null;
+  let weight = DEFAULT_SMOOTHING;
   // Keep one train point in `stride`; stride doubles each time the rows are thinned, so old
   // and new parts of the curve keep the same density.
   let stride = 1;
   let trainSeen = 0;
   let frame: number | null = null;
 
+  const slider = element('input', {
+    type: 'range',
+    min: 0,
+    max: 0.99,
+    step: 0.01,
+    id: 'chart-smoothing',
+    'data-testid': 'smoothing',
+  });
+  slider.value = String(weight);
+  const shown = element('output', { for: 'chart-smoothing' }, String(weight));
+  slider.addEventListener('input', () => {
+    weight = Number(slider.value);
+    shown.textContent = slider.value;
+    schedule();
+  });
+  const controls = element(
+    'div',
+    { class: 'chart-controls' },
+    element('label', { for: 'chart-smoothing' }, 'Smoothing'),
+    slider,
+    shown,
+  );
   const mount = element('div', { class: 'loss-chart', 'data-testid': 'loss-chart' });
-  root.replaceChildren(mount);
+  const markers = element('div', { class: 'rewind-markers' });
+  root.replaceChildren(controls, mount);
+
   const plot = new uPlot(
     {
       width: Math.max(mount.clientWidth, 300),
       height: HEIGHT,
-      scales: { x: { time: false } },
-      axes: [{ label: 'step' }, { label: 'loss' }],
+      scales: { x: { time: false }, lr: { auto: true } },
+      axes: [
+        { label: 'step' },
+        { label: 'loss' },
+        { label: 'learning rate', scale: 'lr', side: 1, grid: { show: false }, size: 70 },
+      ],
       series: [
         { label: 'step' },
-        { label: 'train', stroke: '#2563eb', width: 1.5, spanGaps: true },
+        { label: 'train (raw)', stroke: 'rgba(37, 99, 235, 0.25)', width: 1, spanGaps: true },
+        { label: 'train (smoothed)', stroke: '#2563eb', width: 2, spanGaps: true },
         {
           label: 'validation',
           stroke: '#dc2626',
@@ -46,18 +89,59 @@ export function createLossChart(root: HTMLElement): LossChartController {
           spanGaps: true,
           points: { show: true, size: 5 },
         },
+        { label: 'learning rate', stroke: '#16a34a', width: 1, dash: [4, 4], scale: 'lr' },
       ],
+      hooks: { draw: [drawRewinds] },
     },
-    [steps, train, val],
+    columns(),
     mount,
   );
+  plot.over.append(markers);
+
+  function columns(): uPlot.AlignedData {
+    return [steps, train, smoothed(train, weight), val, learningRates(steps, config, rewinds)];
+  }
+
+  function drawRewinds(u: uPlot): void {
+    const { ctx } = u;
+    const { top, height } = u.bbox;
+    const nodes: HTMLElement[] = [];
+    ctx.save();
+    ctx.strokeStyle = '#ea580c';
+    ctx.setLineDash([6, 4]);
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    for (const r of rewinds) {
+      const left = u.valToPos(r.spikeStep, 'x');
+      if (!Number.isFinite(left)) continue;
+      const x = u.valToPos(r.spikeStep, 'x', true);
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + height);
+      ctx.stroke();
+      const title = `Rewind: spike at step ${r.spikeStep}, back to step ${r.toStep}`;
+      nodes.push(
+        element(
+          'span',
+          {
+            class: 'rewind-marker',
+            'data-testid': 'rewind-marker',
+            title,
+            style: `left:${left}px`,
+          },
+          '↺',
+        ),
+      );
+    }
+    ctx.restore();
+    markers.replaceChildren(...nodes);
+  }
 
   // Many progress events a second cost one redraw per frame.
   function schedule(): void {
     if (frame !== null) return;
     frame = requestAnimationFrame(() => {
       frame = null;
-      plot.setData([steps, train, val]);
+      plot.setData(columns());
     });
   }
 
@@ -113,6 +197,15 @@ export function createLossChart(root: HTMLElement): LossChartController {
     val[rowFor(step)] = loss;
   }
 
+  /** Forgets every row after `step`: the abandoned branch of a rewind. */
+  function truncate(step: number): void {
+    const keep = steps.findIndex((s) => s > step);
+    if (keep < 0) return;
+    steps = steps.slice(0, keep);
+    train = train.slice(0, keep);
+    val = val.slice(0, keep);
+  }
+
   const resizer = new ResizeObserver(() => {
     const width = mount.clientWidth;
     if (width > 0 && width !== plot.width) plot.setSize({ width, height: HEIGHT });
@@ -128,10 +221,20 @@ export function createLossChart(root: HTMLElement): LossChartController {
       pushVal(step, loss);
       schedule();
     },
-    reset(metrics) {
+    setConfig(next) {
+      config = next;
+      schedule();
+    },
+    rewind(record) {
+      truncate(record.toStep);
+      rewinds = [...rewinds, record];
+      schedule();
+    },
+    reset(metrics, guard) {
       steps = [];
       train = [];
       val = [];
+      rewinds = [...(guard?.rewinds ?? [])];
       stride = 1;
       trainSeen = 0;
       if (metrics !== undefined) {

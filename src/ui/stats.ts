@@ -18,11 +18,14 @@ export interface StatsController {
   /** The step alone, e.g. where a pause stopped. */
   setStep(step: number): void;
   setValLoss(loss: number): void;
+  /** The divergence guard's rewinds in the shown run. */
+  setRewinds(count: number): void;
   /** Back to the initial values (step 0, empty numbers) for a new run; keeps status and backend. */
   reset(): void;
 }
 
-type StatId = 'step' | 'epoch' | 'loss' | 'val-loss' | 'steps-per-sec' | 'tokens-per-sec';
+type StatId =
+  'step' | 'epoch' | 'loss' | 'val-loss' | 'steps-per-sec' | 'tokens-per-sec' | 'rewinds';
 
 const STAT_LABELS: Record<StatId | 'last-snapshot-step', string> = {
   step: 'Step',
@@ -31,6 +34,7 @@ const STAT_LABELS: Record<StatId | 'last-snapshot-step', string> = {
   'val-loss': 'Validation loss',
   'steps-per-sec': 'Steps/s',
   'tokens-per-sec': 'Tokens/s',
+  rewinds: 'Rewinds',
   'last-snapshot-step': 'Last snapshot at step',
 };
 
@@ -65,6 +69,7 @@ export function createStats(root: HTMLElement, header: HTMLElement = root): Stat
   function reset(): void {
     for (const value of Object.values(values)) value.textContent = '';
     values.step.textContent = '0';
+    values.rewinds.textContent = '0';
   }
 
   function setStatus(next: PageState): void {
@@ -97,6 +102,9 @@ export function createStats(root: HTMLElement, header: HTMLElement = root): Stat
     },
     setValLoss(loss) {
       values['val-loss'].textContent = formatLoss(loss);
+    },
+    setRewinds(count) {
+      values.rewinds.textContent = String(count);
     },
     reset,
   };

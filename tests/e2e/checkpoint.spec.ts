@@ -41,7 +41,7 @@ test('export, import by input and by drop, on another backend: the run resumes a
   const suggested = await exportFile(first, 'Export checkpoint', exported);
   expect(suggested).toMatch(new RegExp(`-step${step}\\.safetensors$`));
   const meta = metadataOf(exported);
-  expect(meta['format']).toBe('tab-trainer/2');
+  expect(meta['format']).toBe('tab-trainer/3');
   expect(Number(meta['step'])).toBe(step);
   await first.context().close();
 

@@ -7,7 +7,7 @@ import { TINY, stepOf, waitForStep } from './helpers';
 // storage), and is judged by what the page shows once it has settled.
 
 const URL = `/?backend=cpu&${TINY}`;
-const inspected = path.resolve(import.meta.dirname, '../fixtures/malformed/valid-v2.safetensors');
+const inspected = path.resolve(import.meta.dirname, '../fixtures/malformed/valid-v3.safetensors');
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { RunConfig } from '../../src/shared/config';
+import { LEGACY_TRAINING, type RunConfig } from '../../src/shared/config';
 import { checkpointTensors } from '../../src/shared/checkpoint/checkpoint-tensors';
 import { accumulatedBetaPower, float32Scalar } from '../../src/shared/checkpoint/migrate-v1';
 import { toTensorDType } from '../../src/shared/checkpoint/safetensors-dtype';
@@ -23,6 +23,13 @@ export const TINY_MLP: RunConfig = {
   lr: 0.003,
   seed: 11,
   steps: 0,
+  ...LEGACY_TRAINING,
+  schedule: 'cosine',
+  warmup: 2,
+  decaySteps: 50,
+  minLr: 0.0003,
+  clip: 1,
+  guard: 1,
 };
 
 export const TINY_TRANSFORMER: RunConfig = { ...TINY_MLP, model: 'transformer', heads: 2 };
@@ -109,6 +116,29 @@ export async function checkpointPayload(
           [3, 1.5],
         ],
         val: [[3, 1.625]],
+        gradNorm: [
+          [1, 0.5],
+          [2, NaN],
+          [3, 0.25],
+        ],
+      },
+      // A rewind after a non-finite step 2: its loss and norm travel as null.
+      guard: {
+        skips: [{ fromBatch: 1, toBatch: 2 }],
+        rewinds: [
+          {
+            spikeStep: 2,
+            reason: 'non-finite',
+            loss: NaN,
+            gradNorm: NaN,
+            mean: null,
+            toSnapshotId: 'snap-0',
+            toStep: 1,
+            skipped: { fromBatch: 1, toBatch: 2 },
+            lrScale: 1,
+          },
+        ],
+        lrScale: 1,
       },
       trainingMs: 1234.5678901234,
       tensors,

@@ -20,7 +20,7 @@ const IDS = { id: 'snap-1', runId: 'run-1', trigger: 'manual', pinned: false } a
 async function roundTrip(payload: SnapshotPayload): Promise<SnapshotPayload> {
   const decoded = await decodeCheckpoint(encodeCheckpoint(payload, 'my run'));
   expect(decoded.runName).toBe('my run');
-  expect(decoded.formatVersion).toBe(2);
+  expect(decoded.formatVersion).toBe(3);
   return toSnapshotPayload(decoded, IDS);
 }
 
@@ -114,10 +114,11 @@ describe('checkpoint file layout', () => {
         'training_ms',
         'run_name',
         'val_loss',
+        'guard',
       ].sort(),
     );
     for (const value of Object.values(metadata)) expect(typeof value).toBe('string');
-    expect(metadata['format']).toBe('tab-trainer/2');
+    expect(metadata['format']).toBe('tab-trainer/3');
     expect(metadata['created_at']).toBe('2025-05-06T07:08:09.123Z');
     expect(JSON.parse(metadata['dataset'] as string)).toEqual(payload.manifest.dataset);
     const sha = JSON.parse(metadata['sha256'] as string) as Record<string, string>;

@@ -40,7 +40,7 @@ async function setup() {
   const state = captureState(session);
   const { manifest } = await persistSnapshot(
     store,
-    { state, trigger: 'manual', capturedAt: 0, stallMs: 0, valLoss: null },
+    { state, trigger: 'manual', capturedAt: 0, stallMs: 0, valLoss: null, parentId: null },
     ctx,
   );
   return { store, dataset, run, session, manifest };

@@ -7,6 +7,7 @@ const FACTS: Record<string, unknown> = {
   StorageClosedError: { step: 7, newest: null, cause: 'InvalidStateError: closing' },
   StorageEvictedError: { runName: 'r', rewrittenStep: 7, persisted: false },
   StoreVersionError: { found: 2, supported: 1, newest: null },
+  DivergenceError: { spikeSteps: [40, 52, 61], window: 500, pausedAt: 30, lr: 0.5, clip: 0 },
 };
 
 /** Classes built from several positional facts, with sample facts for each. */
@@ -45,6 +46,19 @@ describe('errors built from facts', () => {
     expect(new errors.ActionRefusedError('Pause', 'resuming').message).toBe(
       'Pause is not possible while the page is resuming a run. Wait until it has finished and try again.',
     );
+  });
+});
+
+describe('the divergence guard giving up', () => {
+  it('names the spikes and says what to try, with clipping when it is off', () => {
+    const facts = { spikeSteps: [40, 52, 61], window: 500, pausedAt: 30, lr: 0.5, clip: 0 };
+    const off = new errors.DivergenceError(facts).message;
+    expect(off).toMatch(/diverged 3 times within 500 steps \(at steps 40, 52, 61\)/);
+    expect(off).toMatch(/stopped the run at step 30/);
+    expect(off).toMatch(/lower learning rate \(now 0.5\), gradient clipping \(clip=1\)/);
+    expect(off).toMatch(/Every snapshot is kept/);
+    const on = new errors.DivergenceError({ ...facts, clip: 2 }).message;
+    expect(on).toMatch(/a lower clipping threshold \(now 2\)/);
   });
 });
 

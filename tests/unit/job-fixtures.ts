@@ -19,6 +19,8 @@ export const JOB_CONFIG: RunConfig = {
   width: 24,
   batch: 8,
   context: 3,
+  // Off, so that retention keeps exactly the newest snapshots, the pinned and the jobs' ones.
+  guard: 0,
 };
 export const JOB_TEXT = Array.from(
   { length: 80 },
@@ -65,6 +67,7 @@ export async function jobWorld(
     dataset: { id: dataset.info.id, name: 'words.txt', text: JOB_TEXT },
     isNew: true,
   };
+  let parentId: string | null = null;
   const snapshot = async () => {
     const ctx = {
       runId: run.id,
@@ -83,9 +86,11 @@ export async function jobWorld(
         capturedAt: clock++,
         stallMs: 0,
         valLoss: null,
+        parentId,
       },
       ctx,
     );
+    parentId = manifest.id;
     return manifest;
   };
   const manifest = await snapshot();

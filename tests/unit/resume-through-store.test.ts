@@ -19,7 +19,7 @@ describe('a run interrupted after a snapshot and resumed from IndexedDB', () => 
     const dataset = await loadDataset('names', names);
     const run = newRunRecord(config, dataset);
     // The app's own snapshot path: the run is stored with its first snapshot, then more.
-    const snapshotter = new Snapshotter(store, 'cpu', () => undefined, NO_TIMER);
+    const snapshotter = new Snapshotter(store, () => undefined, NO_TIMER);
 
     const straight = TrainingSession.create(config, dataset.data);
     snapshotter.attach({ run, dataset, session: straight }, null, null);

@@ -1,59 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
-import { buildDataset } from '../../workers/training/dataset';
+import type { RunConfig } from '../../src/shared/config';
 import { TrainingSession } from '../../workers/training/session';
-import {
-  captureState,
-  disposeCaptured,
-  restoreSession,
-  tensorBytes,
-  type TensorData,
-} from '../../workers/training/state-capture';
-import names from '../../workers/training/names.txt?raw';
+import { restoreSession } from '../../workers/training/state-capture';
 import { useCpuBackend } from './tf-setup';
-
-const dataset = buildDataset(names);
-const tinyMlp: RunConfig = {
-  ...DEFAULT_CONFIG,
-  embed: 8,
-  width: 32,
-  batch: 16,
-  context: 3,
-  lr: 0.01,
-};
-const tinyTransformer: RunConfig = {
-  ...tinyMlp,
-  model: 'transformer',
-  embed: 16,
-  width: 32,
-  heads: 2,
-  layers: 2,
-  context: 6,
-};
+import { bytesOf, dataset, snapshotOf, tinyMlp, tinyTransformer, train } from './training-fixtures';
 
 beforeAll(useCpuBackend);
-
-async function snapshotOf(session: TrainingSession) {
-  const captured = captureState(session);
-  const tensors: TensorData[] = [];
-  for (const [name, tensor] of captured.tensors) {
-    const data = (await tensorBytes(tensor)).slice(0);
-    tensors.push({ name, dtype: tensor.dtype as 'float32' | 'int32', shape: tensor.shape, data });
-  }
-  disposeCaptured(captured);
-  return { host: captured.host, tensors };
-}
-
-function bytesOf(tensors: readonly TensorData[]): Map<string, Uint8Array> {
-  return new Map(tensors.map((t) => [t.name, new Uint8Array(t.data)]));
-}
-
-async function train(session: TrainingSession, steps: number): Promise<number[]> {
-  const losses: number[] = [];
-  for (let i = 0; i < steps; i++) losses.push(await session.trainStep());
-  return losses;
-}
 
 describe.each([
   ['mlp', tinyMlp],

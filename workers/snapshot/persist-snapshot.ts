@@ -12,6 +12,8 @@ import type {
 import { serializeError, type SerializedError } from '../../src/shared/errors';
 import { tensorRecord, type CommitResult, type RunWrite, type SnapshotStore } from '../store';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
+import { dropWebGlReadCache } from './webgl-cache';
+import { stageOnWasm } from './wasm-staging';
 import { stageOnGpu } from './webgpu-staging';
 
 export interface SnapshotContext {
@@ -34,6 +36,8 @@ export interface Captured {
   readonly capturedAt: number;
   readonly stallMs: number;
   readonly valLoss: number | null;
+  /** The newest commit of the state's line when it was captured (null: the run's first). */
+  readonly parentId: string | null;
 }
 
 export interface Committed {
@@ -80,7 +84,7 @@ export function snapshotManifest(
   trigger: SnapshotTrigger,
   records: TensorRecord[],
   data: readonly Blob[],
-  extra: { readonly valLoss: number | null },
+  extra: { readonly valLoss: number | null; readonly parentId: string | null },
 ): SnapshotManifest {
   return {
     ...host,
@@ -97,6 +101,7 @@ export function snapshotManifest(
     bytes: data.reduce((sum, d) => sum + d.size, 0),
     valLoss: extra.valLoss,
     pinned: false,
+    parentId: extra.parentId,
   };
 }
 
@@ -113,13 +118,23 @@ export async function persistSnapshot(
   const data: Blob[] = [];
   try {
     // Must run before the first await: the copies are queued ahead of the next training step.
-    const staged = stageOnGpu(captured.state.tensors.map(([, t]) => t));
+    const tensors = captured.state.tensors.map(([, t]) => t);
+    const onGpu = stageOnGpu(tensors);
+    // WASM readers share one staging buffer: each is its own chunk, read one at a time.
+    const onWasm = stageOnWasm(tensors);
     const entries = captured.state.tensors.map(([name, tensor], i) => ({
       name,
       tensor,
-      read: staged[i] ?? (async () => ({ bytes: await tensorBytes(tensor), release: () => {} })),
+      alone: onWasm[i] != null,
+      read:
+        onGpu[i] ??
+        onWasm[i] ??
+        (async () => ({
+          bytes: await tensorBytes(tensor),
+          release: () => dropWebGlReadCache(tensor),
+        })),
     }));
-    for (const chunk of readChunks(entries, (e) => e.tensor.size * 4)) {
+    for (const chunk of readChunks(entries, (e) => (e.alone ? Infinity : e.tensor.size * 4))) {
       const read = await Promise.all(chunk.map((e) => e.read()));
       for (const [i, { name, tensor }] of chunk.entries()) {
         const { bytes, release } = read[i]!;
@@ -137,6 +152,7 @@ export async function persistSnapshot(
   }
   const manifest = snapshotManifest(captured.state.host, ctx, captured.trigger, records, data, {
     valLoss: captured.valLoss,
+    parentId: captured.parentId,
   });
   const policy = { keepLast: ctx.keepLast };
   const result = await store.commitSnapshot({ manifest, data }, policy, ctx.write ?? null);

@@ -8,6 +8,7 @@ const PRIORITY: Record<SnapshotTrigger, number> = {
   manual: 3,
   import: 4,
   initial: 5,
+  rewind: 6,
 };
 
 interface Waiter<T> {

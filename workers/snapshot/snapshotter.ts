@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import type { EventSink } from '../../src/shared/api';
 import {
   validatePolicy,
@@ -9,10 +10,13 @@ import { RunReplacedError, serializeError } from '../../src/shared/errors';
 import {
   summarize,
   type RunRecord,
+  type SnapshotManifest,
+  type SnapshotPayload,
   type SnapshotSummary,
   type SnapshotTrigger,
 } from '../../src/shared/snapshot';
 import type { SnapshotStore } from '../store';
+import { lineOf } from '../store/lineage';
 import type { LoadedDataset } from '../training/run-setup';
 import type { TrainingSession } from '../training/session';
 import { captureState } from '../training/state-capture';
@@ -48,13 +52,17 @@ export class Snapshotter {
   private valLoss: number | null = null;
   /** The active run's newest committed snapshot. */
   private committed: SnapshotSummary | null = null;
+  /**
+   * The newest commit of the line the training state descends from: the parent of the next
+   * capture. It is the newest commit, except right after a rewind (the snapshot rewound to).
+   */
+  private head: string | null = null;
   /** How many snapshots have been captured, for the benchmark's per-step bookkeeping. */
   started = 0;
   keepLast = 3;
 
   constructor(
     private readonly store: SnapshotStore,
-    private readonly backend: BackendName,
     private readonly emit: EventSink,
     policy: SnapshotPolicy,
   ) {
@@ -70,6 +78,7 @@ export class Snapshotter {
   attach(target: SnapshotTarget, newest: SnapshotSummary | null, valLoss: number | null): void {
     this.target = target;
     this.committed = newest;
+    this.head = newest?.id ?? null;
     this.valLoss = valLoss;
   }
 
@@ -131,10 +140,48 @@ export class Snapshotter {
     return summarize(committed.manifest);
   }
 
+  /**
+   * For a rewind: once the snapshot in flight has committed (it holds a state from before the
+   * spike), the snapshots of the training state's line, newest first.
+   */
+  async line(): Promise<SnapshotManifest[]> {
+    await this.scheduler.idle();
+    const { run } = this.requireTarget();
+    return lineOf(await this.store.listSnapshots(run.id), this.head);
+  }
+
+  /** A verified snapshot of the active run (an older one if it is damaged, with the skips). */
+  async load(snapshotId: string): Promise<SnapshotPayload> {
+    const { run } = this.requireTarget();
+    return (await this.store.loadLatestGood(run.id, snapshotId)).payload;
+  }
+
+  /**
+   * After a rewind to `rewoundTo`: the line goes on from that snapshot, and the rewound state
+   * (with its skip list) is committed at once, so that a reload resumes it rather than the
+   * abandoned branch. Null if the commit failed (the snapshot-failed event says why).
+   */
+  async commitRewind(rewoundTo: SnapshotManifest): Promise<SnapshotSummary | null> {
+    await this.scheduler.idle();
+    this.head = rewoundTo.id;
+    const pending = this.scheduler.request('rewind');
+    this.runIfDue();
+    try {
+      return summarize((await pending).manifest);
+    } catch {
+      return null;
+    }
+  }
+
   setPolicy(policy: SnapshotPolicy): SnapshotIntervalInfo {
     this.interval.setPolicy(validatePolicy(policy));
     this.dueAt = performance.now() + this.interval.seconds() * 1000;
     return this.interval.info();
+  }
+
+  /** Resolves once the snapshot in flight, if any, has settled. */
+  idle(): Promise<void> {
+    return this.scheduler.idle();
   }
 
   /** Resolves once no snapshot is in flight and none waits (while paused, waiting ones run). */
@@ -179,6 +226,7 @@ export class Snapshotter {
       capturedAt,
       stallMs: capturedAt - started,
       valLoss: this.valLoss,
+      parentId: this.head,
     };
   }
 
@@ -189,8 +237,11 @@ export class Snapshotter {
         runId: run.id,
         config: run.config,
         dataset: dataset.info,
-        backend: this.backend,
-        keepLast: this.keepLast,
+        // A resume may have switched backends: the one this state was computed on.
+        backend: tf.getBackend() as BackendName,
+        // A rewind prunes nothing: the snapshots from before a spike are what a person wants
+        // to fork from with a lower learning rate. The next ordinary commit prunes as usual.
+        keepLast: job.captured.trigger === 'rewind' ? Number.MAX_SAFE_INTEGER : this.keepLast,
         // The run and its text: written with its first snapshot, and written again from
         // memory if the site's storage was cleared under it.
         write: {
@@ -200,7 +251,11 @@ export class Snapshotter {
         },
       });
       const summary = summarize(committed.manifest);
-      if (this.target?.run.id === run.id) this.committed = summary;
+      if (this.target?.run.id === run.id) {
+        this.committed = summary;
+        // A rewind since this capture moved the line elsewhere; otherwise this is its head.
+        if (this.head === committed.manifest.parentId) this.head = summary.id;
+      }
       this.emit({
         type: 'snapshot-committed',
         snapshot: summary,

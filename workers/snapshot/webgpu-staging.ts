@@ -31,7 +31,8 @@ interface WebGpuInternals {
 
 /** A tensor's bytes, valid until release(): a mapped GPU range is read in place, not copied. */
 export interface ReadBytes {
-  readonly bytes: ArrayBuffer;
+  /** The tensor's bytes exactly (a view of a reused buffer for WASM staging). */
+  readonly bytes: ArrayBuffer | Uint8Array<ArrayBuffer>;
   release(): void;
 }
 

@@ -2,7 +2,7 @@ import { RunNotFoundError, SnapshotError } from '../../src/shared/errors';
 import { unwrap } from 'idb';
 import type { RunRecord, SnapshotPayload, TensorBytes } from '../../src/shared/snapshot';
 import { inTransaction, Writes } from './in-transaction';
-import { selectPrunable, type PruneRule } from './retention';
+import { guardAnchor, selectPrunable, type PruneRule } from './retention';
 import { tensorRowsOf, type DatasetRecord, type TrainerDatabase } from './store-schema';
 
 /** Where a commit stands when a hook runs; `abort` fails the transaction there. */
@@ -104,7 +104,12 @@ export async function writeSnapshot(
     }
     const protect = new Set([manifest.id, ...jobs.map((job) => job.snapshotId)]);
     if (stored?.latestSnapshotId) protect.add(stored.latestSnapshotId);
-    const pruned = selectPrunable([...existing, manifest], { keepLast, keepBest: true, protect });
+    const pruned = selectPrunable([...existing, manifest], {
+      keepLast,
+      keepBest: true,
+      protect,
+      guard: guardAnchor(manifest),
+    });
 
     const writes = new Writes();
     if (write?.dataset) {
@@ -154,7 +159,10 @@ export async function pruneForSpace(db: TrainerDatabase, runId: string): Promise
     ]);
     const protect = new Set<string>(jobs.map((job) => job.snapshotId));
     if (run?.latestSnapshotId) protect.add(run.latestSnapshotId);
-    const rule: PruneRule = { keepLast: 1, keepBest: false, protect };
+    const latest = existing.find((m) => m.id === run?.latestSnapshotId);
+    // Even short of space, the guard's rewind target stays: losing it would lose the run.
+    const guard = latest === undefined ? null : guardAnchor(latest);
+    const rule: PruneRule = { keepLast: 1, keepBest: false, protect, guard };
     const pruned = selectPrunable(existing, rule);
     const writes = new Writes();
     for (const id of pruned) {

@@ -1,5 +1,6 @@
 import { SnapshotError } from '../../src/shared/errors';
 import type { SnapshotManifest } from '../../src/shared/snapshot';
+import { lineOf, rewindTarget } from './lineage';
 
 export interface RetentionPolicy {
   /** How many of the newest snapshots (by commit time, then step) to keep. */
@@ -25,6 +26,32 @@ export interface PruneRule {
   readonly keepBest: boolean;
   /** Ids never pruned: the snapshot being committed and the run's last good one. */
   readonly protect: ReadonlySet<string>;
+  /**
+   * While the divergence guard is on: the line's head, whose rewind target for a spike at the
+   * next step is kept (the newest snapshot of its line at least `margin` steps back).
+   */
+  readonly guard?: GuardAnchor | null;
+}
+
+export interface GuardAnchor {
+  readonly headId: string;
+  readonly margin: number;
+}
+
+/** The guard's anchor for a line whose newest snapshot is `head`; null when its guard is off. */
+export function guardAnchor(head: Pick<SnapshotManifest, 'id' | 'config'>): GuardAnchor | null {
+  // A config stored before the guard existed has no `guard` key: off, as it was.
+  return head.config.guard === 1 ? { headId: head.id, margin: head.config.rewindMargin } : null;
+}
+
+/** The snapshot a spike right after the anchor's head would rewind to, which must be kept. */
+export function guardKeeps(
+  manifests: readonly SnapshotManifest[],
+  anchor: GuardAnchor,
+): SnapshotManifest | null {
+  const line = lineOf(manifests, anchor.headId);
+  const head = line[0];
+  return head === undefined ? null : rewindTarget(line, head.step + 1, anchor.margin);
 }
 
 /**
@@ -36,6 +63,10 @@ export function selectPrunable(manifests: readonly SnapshotManifest[], rule: Pru
   const keep = new Set(rule.protect);
   for (const m of ordered.slice(0, rule.keepLast)) keep.add(m.id);
   for (const m of ordered) if (m.pinned) keep.add(m.id);
+  if (rule.guard) {
+    const target = guardKeeps(ordered, rule.guard);
+    if (target !== null) keep.add(target.id);
+  }
   if (rule.keepBest) {
     const best = bestByValLoss(ordered);
     if (best !== null) keep.add(best.id);

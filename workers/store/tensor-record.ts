@@ -20,7 +20,7 @@ export async function tensorRecord(
   name: string,
   dtype: TensorDType,
   shape: readonly number[],
-  data: ArrayBuffer,
+  data: ArrayBuffer | Uint8Array<ArrayBuffer>,
 ): Promise<TensorRecord> {
   const expected = expectedByteLength(dtype, shape);
   if (expected !== data.byteLength) {

@@ -22,6 +22,14 @@ export function createAdam(learningRate: number): tf.AdamOptimizer {
   return tf.train.adam(learningRate, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
 }
 
+/**
+ * tfjs's Adam reads its learning rate from this field at every applyGradients (it makes a scalar
+ * of it each time), so setting it before a step is how a schedule drives it.
+ */
+export function setLearningRate(opt: tf.AdamOptimizer, learningRate: number): void {
+  (opt as unknown as { learningRate: number }).learningRate = learningRate;
+}
+
 export function adamInfo(opt: tf.AdamOptimizer, learningRate: number): OptimizerInfo {
   return {
     className: 'Adam',

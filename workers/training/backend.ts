@@ -1,29 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { BACKENDS, type BackendName } from '../../src/shared/config';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendName } from '../../src/shared/config';
 import type { BackendReport } from '../../src/shared/api';
 import { BackendError } from '../../src/shared/errors';
+import { chooseBackend, describeChoice, type BackendProbe } from './backend-choice';
+import { probeBackends } from './backend-probe';
+import { useBundledWasm } from './wasm-files';
 
 interface WebGpuBackendLike {
   device?: { lost: Promise<{ message: string; reason?: string }>; destroy(): void };
 }
 
-async function whyNotWebGpu(): Promise<string | null> {
-  const gpu = (self.navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (gpu === undefined) return 'this browser has no WebGPU (navigator.gpu is missing)';
-  try {
-    if ((await gpu.requestAdapter()) === null) return 'WebGPU found no GPU adapter';
-  } catch (err) {
-    return `WebGPU adapter request failed: ${String(err)}`;
-  }
-  return null;
-}
-
 async function tryBackend(name: BackendName): Promise<string | null> {
-  if (name === 'webgpu') {
-    const reason = await whyNotWebGpu();
-    if (reason !== null) return reason;
-  }
+  if (name === 'wasm') useBundledWasm();
   try {
     if (await tf.setBackend(name)) {
       await tf.ready();
@@ -35,27 +25,51 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   }
 }
 
-/**
- * WebGPU first, then WebGL, then the CPU; the report says why a better backend was skipped. A
- * forced backend that cannot start is an error rather than a silent fallback.
- */
-export async function selectBackend(forced: BackendName | null): Promise<BackendReport> {
-  if (forced !== null) {
-    const reason = await tryBackend(forced);
-    if (reason !== null) {
-      throw new BackendError(
-        `The forced backend "${forced}" is unavailable: ${reason}. Remove ?backend= from the URL to let the trainer choose.`,
-      );
-    }
-    return { backend: forced, fallbackReason: null };
+/** What the started backend runs on, for the badge. */
+function detailOf(name: BackendName, probe: BackendProbe): string | null {
+  if (name === 'wasm' && probe.wasm.kind === 'ready') {
+    const threads = getThreadsCount();
+    const cores = self.navigator.hardwareConcurrency;
+    const why = !probe.wasm.threads
+      ? ', the page is not cross-origin isolated'
+      : threads < cores
+        ? ` of ${cores} logical cores: tfjs takes half`
+        : '';
+    return `${probe.wasm.simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}`;
   }
-  const reasons: string[] = [];
-  for (const name of BACKENDS) {
-    const reason = await tryBackend(name);
+  if (name === 'webgpu' && probe.webgpu.kind === 'adapter') return probe.webgpu.info || null;
+  if (name === 'webgl' && probe.webgl.kind === 'context') return probe.webgl.renderer;
+  return null;
+}
+
+/**
+ * Starts the best backend by what is real and fast (see backend-choice.ts), or the forced one,
+ * or, for a resumed run, the backend its snapshot was made on when it is still here. The report
+ * says what runs and why the others were passed over. A forced backend that cannot start is an
+ * error rather than a silent fallback.
+ */
+export async function selectBackend(
+  forced: BackendName | null,
+  previous: BackendName | null = null,
+): Promise<BackendReport> {
+  const probe = await probeBackends();
+  const choice = chooseBackend({ probe, forced, previous });
+  const failures = new Map<BackendName, string>();
+  for (const name of choice.candidates) {
+    const probed = name === 'cpu' ? null : probe[name];
+    const reason = probed?.kind === 'missing' ? probed.reason : await tryBackend(name);
     if (reason === null) {
-      return { backend: name, fallbackReason: reasons.length > 0 ? reasons.join('; ') : null };
+      watchCurrentDevice();
+      const text = describeChoice(choice, name, detailOf(name, probe), failures, previous);
+      return { backend: name, fallbackReason: text };
     }
-    reasons.push(reason);
+    failures.set(name, reason);
+  }
+  const reasons = [...choice.notes, ...failures].map(([, reason]) => reason);
+  if (forced !== null) {
+    throw new BackendError(
+      `The forced backend "${forced}" is unavailable: ${failures.get(forced)}. Remove ?backend= from the URL to let the trainer choose.`,
+    );
   }
   throw new BackendError(
     `No tfjs backend could start (${reasons.join('; ')}). Try another browser.`,
@@ -70,9 +84,26 @@ export function destroyDevice(): boolean {
   return device !== undefined;
 }
 
-/** Calls back once if the WebGPU device is lost (driver reset, GPU process crash). */
-export function watchDeviceLoss(onLost: (message: string) => void): void {
-  if (tf.getBackend() !== 'webgpu') return;
+let lossListener: ((message: string) => void) | null = null;
+const watchedDevices = new WeakSet<object>();
+
+/** Watches the device of the WebGPU backend, if that is the one running now. */
+function watchCurrentDevice(): void {
+  if (tf.getBackend() !== 'webgpu' || lossListener === null) return;
   const device = (tf.backend() as unknown as WebGpuBackendLike).device;
-  void device?.lost.then((info) => onLost(info.message || info.reason || 'device lost'));
+  if (device === undefined || watchedDevices.has(device)) return;
+  watchedDevices.add(device);
+  void device.lost.then((info) => {
+    // A resume may have moved the run to another backend since: then the loss does not matter.
+    if (tf.getBackend() === 'webgpu') lossListener?.(info.message || info.reason || 'device lost');
+  });
+}
+
+/**
+ * Calls back once if the WebGPU device is lost (driver reset, GPU process crash) while WebGPU
+ * is the backend, including when a later resume switches to WebGPU.
+ */
+export function watchDeviceLoss(onLost: (message: string) => void): void {
+  lossListener = onLost;
+  watchCurrentDevice();
 }

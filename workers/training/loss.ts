@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { oneHotFloat } from './models/one-hot';
 
 /**
  * Mean cross-entropy of integer targets. With a mask, positions weighted 0 do not count, and
@@ -12,7 +13,7 @@ export function crossEntropy(
   return tf.tidy(() => {
     const vocab = logits.shape[logits.shape.length - 1]!;
     const flatLogits = tf.reshape(logits, [-1, vocab]);
-    const onehot = tf.oneHot(tf.reshape(targets, [-1]), vocab, 1, 0, 'float32');
+    const onehot = oneHotFloat(targets, vocab);
     const nll = tf.neg(tf.sum(tf.mul(tf.logSoftmax(flatLogits), onehot), -1));
     if (mask === null) return tf.mean(nll);
     const weights = tf.reshape(mask, [-1]);

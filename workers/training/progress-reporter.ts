@@ -23,6 +23,12 @@ export class ProgressReporter {
     if (performance.now() - this.last.at >= PROGRESS_MS) this.flush();
   }
 
+  /** After a rewind: the step went back, so steps/s counts from here. */
+  rebase(): void {
+    this.unreported = [];
+    this.last = { at: performance.now(), step: this.session.step };
+  }
+
   flush(): void {
     const newest = this.unreported[this.unreported.length - 1];
     if (newest === undefined) return;

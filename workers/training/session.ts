@@ -1,10 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../src/shared/config';
 import { BatchSampler } from '../../src/shared/data-cursor';
+import { learningRateAt } from '../../src/shared/lr-schedule';
 import { Prng, deriveSeed } from '../../src/shared/prng';
-import type { HostState, Metrics } from '../../src/shared/snapshot';
-import { adamInfo, createAdam } from './adam-state';
+import {
+  NO_GUARD_STATE,
+  type GuardState,
+  type HostState,
+  type Metrics,
+} from '../../src/shared/snapshot';
+import { adamInfo, createAdam, setLearningRate } from './adam-state';
 import { gatherBatch, type CharDataset, type Split } from './dataset';
+import { clipByGlobalNorm, globalNorm } from './gradients';
 import { crossEntropy } from './loss';
 import { createModel, type CharModel } from './models';
 import { generateSamples } from './sampling';
@@ -13,24 +20,50 @@ const MAX_METRIC_ROWS = 4000;
 const VAL_EXAMPLES = 512;
 const VAL_CHUNK = 256;
 
+type Rows = [number, number][];
+
+/** What one step read back: its loss and gradient norm (before clipping), and its rate. */
+export interface StepResult {
+  readonly step: number;
+  readonly loss: number;
+  readonly gradNorm: number;
+  readonly lr: number;
+}
+
 /**
- * One run's live training state: model, optimizer, data position, PRNG and metrics. Everything
- * that decides the next step lives here, so a snapshot of it is a complete resume point.
+ * One run's live training state: model, optimizer, data position, PRNG, metrics and the
+ * divergence guard's state. Everything that decides the next step lives here, so a snapshot of
+ * it is a complete resume point.
  */
 export class TrainingSession {
   step = 0;
   trainingMs = 0;
-  readonly train: [number, number][] = [];
-  readonly val: [number, number][] = [];
+  readonly train: Rows = [];
+  readonly val: Rows = [];
+  readonly gradNorm: Rows = [];
+  guard: GuardState = NO_GUARD_STATE;
+  /** The newest step's readout, for the guard and the progress events. */
+  lastStep: StepResult | null = null;
+  private poisonNext = false;
 
   private constructor(
     readonly config: RunConfig,
     readonly dataset: CharDataset,
     readonly model: CharModel,
-    readonly optimizer: tf.AdamOptimizer,
-    readonly sampler: BatchSampler,
-    readonly prng: Prng,
+    private adam: tf.AdamOptimizer,
+    private batches: BatchSampler,
+    private rng: Prng,
   ) {}
+
+  get optimizer(): tf.AdamOptimizer {
+    return this.adam;
+  }
+  get sampler(): BatchSampler {
+    return this.batches;
+  }
+  get prng(): Prng {
+    return this.rng;
+  }
 
   /** A fresh run: every initial weight is drawn from the run's seeded PRNG. */
   static create(config: RunConfig, dataset: CharDataset): TrainingSession {
@@ -43,29 +76,71 @@ export class TrainingSession {
   /** A session at a saved host state; the caller then restores the tensors. */
   static atState(config: RunConfig, dataset: CharDataset, state: HostState): TrainingSession {
     const model = createModel(config, dataset.vocab.length, null);
-    const sampler = new BatchSampler(
-      config.seed,
-      dataset.train.targets.length,
-      config.batch,
-      state.cursor,
-    );
     const session = new TrainingSession(
       config,
       dataset,
       model,
       createAdam(state.optimizer.config.learningRate),
-      sampler,
+      new BatchSampler(config.seed, dataset.train.targets.length, config.batch),
       Prng.fromState(state.prng),
     );
-    session.step = state.step;
+    session.setHost(state);
     session.trainingMs = state.trainingMs;
-    session.train.push(...state.metrics.train.map(([s, l]) => [s, l] as [number, number]));
-    session.val.push(...state.metrics.val.map(([s, l]) => [s, l] as [number, number]));
     return session;
+  }
+
+  /**
+   * Puts the host side back at `state` (a rewind, or a resume), with a fresh Adam for the
+   * caller to restore: exactly what a resume from that snapshot builds. Wall-clock training
+   * time is not rewound: it was spent.
+   */
+  setHost(state: HostState): void {
+    const guard = state.guard ?? NO_GUARD_STATE;
+    this.step = state.step;
+    this.guard = guard;
+    this.batches = new BatchSampler(
+      this.config.seed,
+      this.dataset.train.targets.length,
+      this.config.batch,
+      state.cursor,
+      guard.skips,
+    );
+    this.rng = Prng.fromState(state.prng);
+    this.adam.dispose();
+    this.adam = createAdam(state.optimizer.config.learningRate);
+    const copy = (rows: Metrics['train']): Rows => rows.map(([s, l]) => [s, l]);
+    this.train.splice(0, this.train.length, ...copy(state.metrics.train));
+    this.val.splice(0, this.val.length, ...copy(state.metrics.val));
+    this.gradNorm.splice(0, this.gradNorm.length, ...copy(state.metrics.gradNorm ?? []));
+    this.lastStep = null;
+    this.poisonNext = false;
+  }
+
+  /** Replaces the guard's state (after a rewind) and the sampler's skip list with it. */
+  setGuard(guard: GuardState): void {
+    this.guard = guard;
+    this.batches = new BatchSampler(
+      this.config.seed,
+      this.dataset.train.targets.length,
+      this.config.batch,
+      this.batches.position(),
+      guard.skips,
+    );
   }
 
   get tokensPerStep(): number {
     return this.config.batch * (this.config.model === 'transformer' ? this.config.context : 1);
+  }
+
+  /** The rate of step `step` (1-based): the schedule's, times the guard's factor. */
+  learningRate(step: number): number {
+    const scheduled = learningRateAt(this.config, step);
+    return this.guard.lrScale === 1 ? scheduled : scheduled * this.guard.lrScale;
+  }
+
+  /** The next step's loss and gradients become NaN, as a poisoned batch makes them (debug). */
+  poisonNextStep(): void {
+    this.poisonNext = true;
   }
 
   private batchLoss(split: Split, examples: ArrayLike<number>): tf.Scalar {
@@ -83,25 +158,40 @@ export class TrainingSession {
     });
   }
 
-  /** One optimizer step on the next batch; returns the batch's loss before the update. */
+  /**
+   * One optimizer step on the next batch; returns the batch's loss before the update. The
+   * gradients are computed and applied as tfjs's minimize() does (computeGradients, then
+   * applyGradients of the same map), so an unclipped step is minimize()'s step bit for bit;
+   * their global norm is read back in the same readback as the loss.
+   */
   async trainStep(): Promise<number> {
     const started = performance.now();
     const examples = this.sampler.next();
     const variables = this.model.variables.map((v) => v.variable);
-    const cost = tf.tidy(
-      () =>
-        this.optimizer.minimize(
-          () => this.batchLoss(this.dataset.train, examples),
-          true,
-          variables,
-        ) as tf.Scalar,
-    );
-    const loss = (await cost.data())[0]!;
-    cost.dispose();
+    const lr = this.learningRate(this.step + 1);
+    setLearningRate(this.adam, lr);
+    const poison = this.poisonNext;
+    this.poisonNext = false;
+    const readout = tf.tidy(() => {
+      const { value, grads } = this.adam.computeGradients(() => {
+        const loss = this.batchLoss(this.dataset.train, examples);
+        return poison ? tf.mul(loss, tf.scalar(NaN)) : loss;
+      }, variables);
+      const norm = globalNorm(grads);
+      const clip = this.config.clip;
+      const applied = clip > 0 ? clipByGlobalNorm(grads, norm, clip) : grads;
+      // minimize() hands applyGradients this same map; its declared type asks for variables.
+      this.adam.applyGradients(applied as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+      return tf.stack([value, norm]);
+    });
+    const [loss, gradNorm] = (await readout.data()) as Float32Array;
+    readout.dispose();
     this.step += 1;
     this.trainingMs += performance.now() - started;
-    this.record(this.train, loss);
-    return loss;
+    this.lastStep = { step: this.step, loss: loss!, gradNorm: gradNorm!, lr };
+    this.record(this.train, loss!);
+    this.record(this.gradNorm, gradNorm!);
+    return loss!;
   }
 
   /** Loss on a fixed slice of the validation split: no randomness, so it is reproducible. */
@@ -130,7 +220,11 @@ export class TrainingSession {
   }
 
   hostState(): HostState {
-    const metrics: Metrics = { train: this.train.slice(), val: this.val.slice() };
+    const metrics: Metrics = {
+      train: this.train.slice(),
+      val: this.val.slice(),
+      gradNorm: this.gradNorm.slice(),
+    };
     return {
       step: this.step,
       cursor: this.sampler.position(),
@@ -138,12 +232,13 @@ export class TrainingSession {
       optimizer: adamInfo(this.optimizer, this.config.lr),
       metrics,
       trainingMs: this.trainingMs,
+      guard: this.guard,
     };
   }
 
   // Thins the oldest half when full: deterministic, and long runs keep a bounded curve.
-  private record(rows: [number, number][], loss: number): void {
-    rows.push([this.step, loss]);
+  private record(rows: Rows, value: number): void {
+    rows.push([this.step, value]);
     if (rows.length > MAX_METRIC_ROWS) {
       const kept = rows.filter((_, i) => i >= MAX_METRIC_ROWS / 2 || i % 2 === 0);
       rows.splice(0, rows.length, ...kept);
@@ -152,6 +247,6 @@ export class TrainingSession {
 
   dispose(): void {
     this.model.dispose();
-    this.optimizer.dispose();
+    this.adam.dispose();
   }
 }

@@ -56,6 +56,23 @@ export async function restoreSession(
   tensors: readonly TensorData[],
 ): Promise<TrainingSession> {
   const session = TrainingSession.atState(config, dataset, host);
+  try {
+    await restoreTensors(session, tensors);
+  } catch (err) {
+    session.dispose();
+    throw err;
+  }
+  return session;
+}
+
+/**
+ * Puts saved weights and Adam state into a session whose host side is already at that
+ * snapshot (a resume, or a rewind into the live session).
+ */
+export async function restoreTensors(
+  session: TrainingSession,
+  tensors: readonly TensorData[],
+): Promise<void> {
   const loaded = new Map<string, tf.Tensor>();
   try {
     for (const t of tensors) {
@@ -68,13 +85,15 @@ export async function restoreSession(
       variable.assign(value);
     }
     await restoreAdam(session.optimizer, session.model.variables, (name) => loaded.get(name));
-  } catch (err) {
-    session.dispose();
-    throw err;
   } finally {
     for (const tensor of loaded.values()) tensor.dispose();
   }
-  return session;
+}
+
+/** A loaded snapshot's tensors with their bytes, as restoreTensors takes them. */
+export function payloadTensors(payload: SnapshotPayload): TensorData[] {
+  const { manifest, data } = payload;
+  return manifest.tensors.map((t, i) => ({ ...t, data: data[i]! }));
 }
 
 /** Rebuilds a session from a loaded snapshot (its manifest is the host state). */
@@ -83,7 +102,5 @@ export function restorePayload(
   dataset: CharDataset,
   payload: SnapshotPayload,
 ): Promise<TrainingSession> {
-  const { manifest, data } = payload;
-  const tensors = manifest.tensors.map((t, i) => ({ ...t, data: data[i]! }));
-  return restoreSession(config, dataset, manifest, tensors);
+  return restoreSession(config, dataset, payload.manifest, payloadTensors(payload));
 }

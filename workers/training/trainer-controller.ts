@@ -1,12 +1,22 @@
 import type { EventSink, PauseReport, ResumeReport, UserDataset } from '../../src/shared/api';
-import { validateConfig, type RunConfig } from '../../src/shared/config';
+import {
+  validateConfig,
+  withLegacyTraining,
+  type BackendName,
+  type RunConfig,
+} from '../../src/shared/config';
 import {
   BudgetSpentError,
   NoActiveRunError,
   RunNotFoundError,
   RunTextMissingError,
 } from '../../src/shared/errors';
-import { summarize, type RunRecord, type SnapshotSummary } from '../../src/shared/snapshot';
+import {
+  NO_GUARD_STATE,
+  summarize,
+  type RunRecord,
+  type SnapshotSummary,
+} from '../../src/shared/snapshot';
 import type { Snapshotter } from '../snapshot/snapshotter';
 import type { SnapshotStore } from '../store';
 import {
@@ -17,6 +27,7 @@ import {
   reloadDataset,
   type LoadedDataset,
 } from './run-setup';
+import { selectBackend } from './backend';
 import { TrainingSession } from './session';
 import { restorePayload } from './state-capture';
 import { TrainingLoop } from './training-loop';
@@ -36,12 +47,18 @@ export class TrainerController {
   private active: ActiveRun | null = null;
   private loop: TrainingLoop | null = null;
   private loopId = 0;
+  /** The backend in use: init's choice, or a resumed run's own. */
+  private backend: BackendName;
 
   constructor(
     private readonly store: SnapshotStore,
     private readonly snapshotter: Snapshotter,
     private readonly emit: EventSink,
-  ) {}
+    /** ?backend= as the page asked (null: choose), and what init chose. */
+    private readonly backends: { readonly forced: BackendName | null; readonly init: BackendName },
+  ) {
+    this.backend = backends.init;
+  }
 
   get activeRunId(): string | null {
     return this.active?.run.id ?? null;
@@ -55,6 +72,10 @@ export class TrainerController {
       : await bundledDataset();
     checkBatchFits(clean, dataset);
     await this.drop();
+    // A resume may have switched to a run's old backend; a new run gets init's choice.
+    if (this.backend !== this.backends.init) {
+      this.backend = (await selectBackend(this.backends.forced)).backend;
+    }
     const run = newRunRecord(clean, dataset);
     this.activate({ run, dataset, session: TrainingSession.create(clean, dataset.data) }, null);
     // The run, its text and its step-0 snapshot are stored in one transaction: it is
@@ -71,17 +92,27 @@ export class TrainerController {
   /** Makes a stored run active at its newest good snapshot (or the given one), paused. */
   async resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
     await this.drop();
-    const run = await this.store.getRun(runId);
-    if (run === undefined) throw new RunNotFoundError(runId);
+    const stored = await this.store.getRun(runId);
+    if (stored === undefined) throw new RunNotFoundError(runId);
+    // A run stored before the schedule and the guard existed trains on as it did.
+    const run = { ...stored, config: withLegacyTraining(stored.config) };
     const text = await this.store.getDataset(run.dataset.id);
     if (text === undefined) throw new RunTextMissingError(run.name);
     const dataset = await reloadDataset(run.dataset, text.text);
     const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
-    const session = await restorePayload(run.config, dataset.data, payload);
     const { manifest } = payload;
+    // On the snapshot's backend when it is here (bitwise), else the best one, and say so.
+    // A state computed outside the browser (the PyTorch bridge: torch-<device>) has none here.
+    const previous = manifest.backend.startsWith('torch-')
+      ? null
+      : (manifest.backend as BackendName);
+    const backend = await selectBackend(this.backends.forced, previous);
+    this.backend = backend.backend;
+    const session = await restorePayload(run.config, dataset.data, payload);
     const snapshot = summarize(manifest);
     this.activate({ run, dataset, session }, snapshot, manifest.valLoss);
-    return { run, snapshot, metrics: manifest.metrics, skipped };
+    const guard = manifest.guard ?? NO_GUARD_STATE;
+    return { run, snapshot, metrics: manifest.metrics, guard, skipped, backend };
   }
 
   private activate(
@@ -116,6 +147,12 @@ export class TrainerController {
     if (this.active === null) throw new NoActiveRunError();
     const snapshot = await this.snapshotter.commitCurrent('pause');
     return { step: this.active.session.step, snapshot };
+  }
+
+  /** The next step's loss and gradients become NaN, as a poisoned batch's would (debug). */
+  poisonNextStep(): void {
+    if (this.active === null) throw new NoActiveRunError();
+    this.active.session.poisonNextStep();
   }
 
   /** Stops training and forgets the active run if it is `runId` (it is being deleted). */

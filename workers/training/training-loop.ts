@@ -1,7 +1,9 @@
 import type { EventSink, LoopEnd } from '../../src/shared/api';
-import { serializeError } from '../../src/shared/errors';
+import { DivergenceError, serializeError } from '../../src/shared/errors';
 import type { Snapshotter } from '../snapshot/snapshotter';
+import { judgeStep, REWIND_LIMIT, rewindsWithin, type Spike } from './divergence-guard';
 import { ProgressReporter } from './progress-reporter';
+import { rewind } from './rewind';
 import type { TrainingSession } from './session';
 import { yieldToEventLoop } from './yield';
 
@@ -15,15 +17,22 @@ export interface LoopOptions {
   readonly onStep?: (ms: number, snapshotInFlight: number) => void;
   /** Checked before every step: true ends the loop as a stop() would. */
   readonly shouldStop?: () => boolean;
+  /** Awaited after an accepted step, before its step boundary (tests place snapshots here). */
+  readonly beforeBoundary?: (step: number) => Promise<void>;
 }
 
 export const APP_LOOP: LoopOptions = { valEvery: 25, sampleMs: 3000, sampleCount: 5 };
 
 /**
- * The training loop, as the app runs it and the benchmark measures it: a step, validation now
- * and then, the snapshotter's step boundary, throttled progress, samples on a timer, and a
- * yield so that pause and snapshot requests get in. `done` settles with why it ended by itself
- * (the step budget, an error), or null when stop() ended it.
+ * The training loop, as the app runs it and the benchmark measures it: a step, the divergence
+ * guard's judgement of it, validation now and then, the snapshotter's step boundary, throttled
+ * progress, samples on a timer, and a yield so that pause and snapshot requests get in. `done`
+ * settles with why it ended by itself (the step budget, an error, three rewinds), or null when
+ * stop() ended it.
+ *
+ * The guard judges each step from the loss and gradient norm that trainStep already reads back,
+ * before the step boundary: a spiked state is never captured, so a rewind to a committed
+ * snapshot undoes it whole.
  */
 export class TrainingLoop {
   private running = true;
@@ -61,6 +70,16 @@ export class TrainingLoop {
         const began = performance.now();
         const loss = await session.trainStep();
         options.onStep?.(performance.now() - began, inFlight);
+        const spike = judgeStep(session.config, session.lastStep!, session.train);
+        if (spike !== null) {
+          progress.flush();
+          const end = await this.rewind(spike);
+          progress.rebase();
+          if (end !== null) return end;
+          await yieldToEventLoop();
+          continue;
+        }
+        await options.beforeBoundary?.(session.step);
         if (options.valEvery > 0 && session.step % options.valEvery === 0) {
           const val = await session.evaluate();
           snapshotter.recordValLoss(val);
@@ -83,5 +102,24 @@ export class TrainingLoop {
       progress.flush();
       snapshotter.setTraining(false);
     }
+  }
+
+  /** Rewinds past a spike; three rewinds within the window end the loop with DivergenceError. */
+  private async rewind(spike: Spike): Promise<LoopEnd | null> {
+    const { session } = this;
+    const record = await rewind(session, this.snapshotter, spike);
+    const { rewinds, lrScale } = session.guard;
+    this.emit({ type: 'rewind', rewind: record, rewinds: rewinds.length, lrScale });
+    const { rewindWindow, lr, clip } = session.config;
+    const recent = rewindsWithin(rewinds, record.spikeStep, rewindWindow);
+    if (recent.length < REWIND_LIMIT) return null;
+    const error = new DivergenceError({
+      spikeSteps: recent.map((r) => r.spikeStep),
+      window: rewindWindow,
+      pausedAt: session.step,
+      lr: lr * lrScale,
+      clip,
+    });
+    return { reason: 'error', error: serializeError(error) };
   }
 }

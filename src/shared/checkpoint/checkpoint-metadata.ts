@@ -2,7 +2,15 @@ import { BACKENDS, validateConfig, type BackendName, type RunConfig } from '../c
 import type { DataCursor } from '../data-cursor';
 import { CheckpointMismatchError, ConfigError } from '../errors';
 import type { PrngState } from '../prng';
-import type { DatasetInfo, Metrics, OptimizerInfo, SnapshotManifest } from '../snapshot';
+import type {
+  DatasetInfo,
+  GuardState,
+  Metrics,
+  OptimizerInfo,
+  SnapshotManifest,
+  StateBackend,
+} from '../snapshot';
+import { NO_GUARD_STATE } from '../snapshot';
 import { CURRENT_FORMAT_VERSION, formatTag } from './format-version';
 import {
   badField,
@@ -10,6 +18,7 @@ import {
   metaCount,
   metaCursor,
   metaDataset,
+  metaGuard,
   metaJson,
   metaMetrics,
   metaOptimizer,
@@ -19,6 +28,9 @@ import {
   type Metadata,
 } from './metadata-fields';
 import { EXPORT_AGAIN } from './refusal-text';
+
+/** A file the Python bridge trained on says so: `torch-cpu`, `torch-cuda`. */
+const TORCH_BACKEND = /^torch-[a-z0-9]+$/;
 
 /** The host state a checkpoint's metadata carries, in the shapes the snapshot store uses. */
 export interface CheckpointMetadata {
@@ -30,7 +42,7 @@ export interface CheckpointMetadata {
   readonly trainingMs: number;
   readonly config: RunConfig;
   readonly dataset: DatasetInfo;
-  readonly backend: BackendName;
+  readonly backend: StateBackend;
   readonly appVersion: string;
   readonly tfjsVersion: string;
   readonly createdAt: number;
@@ -38,6 +50,7 @@ export interface CheckpointMetadata {
   readonly valLoss: number | null;
   /** Tensor name -> lowercase hex SHA-256 of its bytes. */
   readonly sha256: ReadonlyMap<string, string>;
+  readonly guard: GuardState;
 }
 
 /** Current-version metadata; every value a string, structured ones JSON (safetensors' rule). */
@@ -63,6 +76,8 @@ export function encodeCheckpointMetadata(
     training_ms: JSON.stringify(m.trainingMs),
     run_name: runName,
     val_loss: JSON.stringify(m.valLoss),
+    // JSON has no NaN: a non-finite spike's loss or norm is written as null.
+    guard: JSON.stringify(m.guard ?? NO_GUARD_STATE),
   };
 }
 
@@ -87,8 +102,8 @@ export function decodeCheckpointMetadata(meta: Metadata): CheckpointMetadata {
     throw badField('epoch', `disagrees with data_cursor's epoch ${cursor.epoch}`);
   }
   const backend = metaText(meta, 'backend');
-  if (!BACKENDS.includes(backend as BackendName)) {
-    throw badField('backend', `must be one of ${BACKENDS.join(', ')}`);
+  if (!BACKENDS.includes(backend as BackendName) && !TORCH_BACKEND.test(backend)) {
+    throw badField('backend', `must be one of ${BACKENDS.join(', ')} or torch-<device>`);
   }
   const createdAt = Date.parse(metaText(meta, 'created_at'));
   if (!Number.isFinite(createdAt)) throw badField('created_at', 'must be an ISO date');
@@ -109,12 +124,13 @@ export function decodeCheckpointMetadata(meta: Metadata): CheckpointMetadata {
     trainingMs,
     config,
     dataset: metaDataset(meta, 'dataset'),
-    backend: backend as BackendName,
+    backend: backend as StateBackend,
     appVersion: metaText(meta, 'app_version'),
     tfjsVersion: metaText(meta, 'tfjs_version'),
     createdAt,
     runName: metaText(meta, 'run_name'),
     valLoss,
     sha256: metaSha256(meta, 'sha256'),
+    guard: metaGuard(meta, 'guard'),
   };
 }

@@ -20,6 +20,7 @@ import {
 } from './format-version';
 import type { Metadata } from './metadata-fields';
 import { accumulatedBetaPower, float32Scalar, migrateMetadataV1 } from './migrate-v1';
+import { migrateMetadataV2 } from './migrate-v2';
 import { CHOOSE_OURS, COPY_AGAIN, EXPORT_AGAIN, quoteName } from './refusal-text';
 import { toTensorDType } from './safetensors-dtype';
 import { readSafetensorsLayout, readTensorBytes, type BlobSource } from './safetensors-read';
@@ -93,7 +94,13 @@ export async function decodeCheckpoint(
   const layout = await readSafetensorsLayout(file);
   const version = checkVersion(layout.metadata);
   const raw = layout.metadata as Metadata;
-  const meta = decodeCheckpointMetadata(version === 1 ? migrateMetadataV1(raw) : raw);
+  const meta = decodeCheckpointMetadata(
+    version === 1
+      ? migrateMetadataV2(migrateMetadataV1(raw))
+      : version === 2
+        ? migrateMetadataV2(raw)
+        : raw,
+  );
   const { iterations } = meta.optimizer;
   const entries = matchTensors(
     layout.entries,
@@ -164,6 +171,7 @@ export async function decodeCheckpoint(
     tensors,
     bytes,
     valLoss: meta.valLoss,
+    guard: meta.guard,
   };
   return { formatVersion: version, runName: meta.runName, manifest, data };
 }

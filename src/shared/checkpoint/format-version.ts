@@ -2,12 +2,21 @@
  * The checkpoint format's name and versions, the one place they are spelled. `__metadata__.format`
  * holds `tab-trainer/<version>`; a file without it, or with another name, is not ours.
  *
- * Version 2 (written now). Metadata keys: format, step, epoch, config, dataset, optimizer, rng,
+ * Version 3 (written now). Version 2's keys, plus `guard`: the divergence guard's state, JSON
+ * `{"skips": [{"fromBatch", "toBatch"}], "rewinds": [{"spikeStep", "reason", "loss", "gradNorm",
+ * "mean", "toSnapshotId", "toStep", "skipped": {"fromBatch", "toBatch"}, "lrScale"}], "lrScale"}`
+ * (a non-finite loss or norm is written as null); `metrics` gains `gradNorm`, [step, norm] rows of
+ * the same steps as `train`; `config` gains schedule, warmup, decaySteps, minLr, clip, guard,
+ * spikeFactor, spikeWindow, guardWarmup, rewindMargin, rewindLrFactor, rewindWindow.
+ *
+ * Version 2 (read and migrated). Metadata keys: format, step, epoch, config, dataset, optimizer, rng,
  * data_cursor, metrics, created_at, sha256, app_version, tfjs_version, backend, training_ms,
  * run_name, val_loss. Tensors: `model/<var>`; `optimizer/<var>/m` and `/v` (all or none, none only
  * before the first step); `optimizer/iter` (I32 []); `optimizer/beta1_power` and
  * `optimizer/beta2_power` (F32 []), the running products tfjs's Adam keeps, needed to resume
- * bitwise: restoring them from `iter` with pow() rounds differently.
+ * bitwise: restoring them from `iter` with pow() rounds differently. Migrated to 3 with today's
+ * behaviour of such a run: the config's new keys take their legacy values (constant rate, no
+ * clipping, guard off) and `guard` is empty (no skips, no rewinds, factor 1).
  *
  * Version 1 (read and migrated). The PRNG state was under `prng` (now `rng`) and the data cursor
  * under `cursor` (now `data_cursor`); there was no `training_ms` (now 0), no `val_loss` (now the
@@ -15,7 +24,7 @@
  * which is what a float32 backend holds after `iter` steps).
  */
 export const FORMAT_NAME = 'tab-trainer';
-export const CURRENT_FORMAT_VERSION = 2;
+export const CURRENT_FORMAT_VERSION = 3;
 export const OLDEST_FORMAT_VERSION = 1;
 
 export function formatTag(version: number): string {

@@ -1,7 +1,8 @@
 import type { DataCursor } from '../data-cursor';
 import { CheckpointFormatError } from '../errors';
 import type { PrngState } from '../prng';
-import type { DatasetInfo, Metrics, OptimizerInfo } from '../snapshot';
+import type { SkipWindow } from '../data-cursor';
+import type { DatasetInfo, GuardState, Metrics, OptimizerInfo, RewindRecord } from '../snapshot';
 import { EXPORT_AGAIN } from './refusal-text';
 
 /** Typed readers of `__metadata__` values; each refusal names the key that is wrong. */
@@ -106,10 +107,78 @@ export function metaMetrics(meta: Metadata, key: string): Metrics {
   const v = metaJson(meta, key);
   const train = isRecord(v) ? lossRows(v['train']) : null;
   const val = isRecord(v) ? lossRows(v['val']) : null;
-  if (train === null || val === null) {
-    throw badField(key, 'must be {"train", "val"}, each a list of [step, loss] rows');
+  // Format 3 adds the gradient norms; a file without them has none recorded.
+  const norms = isRecord(v) && v['gradNorm'] !== undefined ? lossRows(v['gradNorm']) : undefined;
+  if (train === null || val === null || norms === null) {
+    throw badField(
+      key,
+      'must be {"train", "val"} (and "gradNorm"), each a list of [step, value] rows',
+    );
   }
-  return { train, val };
+  return norms === undefined ? { train, val } : { train, val, gradNorm: norms };
+}
+
+function skipWindow(v: unknown): SkipWindow | null {
+  if (!isRecord(v) || !isCount(v['fromBatch']) || !isCount(v['toBatch'])) return null;
+  return { fromBatch: v['fromBatch'], toBatch: v['toBatch'] };
+}
+
+/** A number that JSON may have written as null (NaN, ±Infinity). */
+function maybeNumber(v: unknown): number | null {
+  if (v === null) return NaN;
+  return typeof v === 'number' ? v : null;
+}
+
+function rewindRecord(v: unknown): RewindRecord | null {
+  if (!isRecord(v)) return null;
+  const skipped = skipWindow(v['skipped']);
+  const loss = maybeNumber(v['loss']);
+  const gradNorm = maybeNumber(v['gradNorm']);
+  const mean = v['mean'];
+  const reason = v['reason'];
+  if (
+    skipped === null ||
+    loss === null ||
+    gradNorm === null ||
+    (mean !== null && !isFiniteNumber(mean)) ||
+    (reason !== 'non-finite' && reason !== 'loss-ratio') ||
+    !isCount(v['spikeStep']) ||
+    !isCount(v['toStep']) ||
+    typeof v['toSnapshotId'] !== 'string' ||
+    !isFiniteNumber(v['lrScale'])
+  ) {
+    return null;
+  }
+  return {
+    spikeStep: v['spikeStep'],
+    reason,
+    loss,
+    gradNorm,
+    mean: mean as number | null,
+    toSnapshotId: v['toSnapshotId'],
+    toStep: v['toStep'],
+    skipped,
+    lrScale: v['lrScale'],
+  };
+}
+
+export function metaGuard(meta: Metadata, key: string): GuardState {
+  const v = metaJson(meta, key);
+  const skips = isRecord(v) && Array.isArray(v['skips']) ? v['skips'].map(skipWindow) : null;
+  const rewinds =
+    isRecord(v) && Array.isArray(v['rewinds']) ? v['rewinds'].map(rewindRecord) : null;
+  const lrScale = isRecord(v) ? v['lrScale'] : undefined;
+  if (
+    skips === null ||
+    rewinds === null ||
+    skips.includes(null) ||
+    rewinds.includes(null) ||
+    !isFiniteNumber(lrScale) ||
+    lrScale <= 0
+  ) {
+    throw badField(key, 'must be {"skips", "rewinds", "lrScale"} as this app writes them');
+  }
+  return { skips: skips as SkipWindow[], rewinds: rewinds as RewindRecord[], lrScale };
 }
 
 export function metaDataset(meta: Metadata, key: string): DatasetInfo {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../../src/shared/config';
 import { modelSpec, type VariableSpec } from '../../../src/shared/model-spec';
 import type { Prng } from '../../../src/shared/prng';
+import { oneHotFloat } from './one-hot';
 
 export interface NamedVariable {
   /** Logical name, stable across instances: `emb`, `hidden0/kernel`, ... */
@@ -60,7 +61,7 @@ export function byName(variables: readonly NamedVariable[]): Map<string, tf.Vari
  */
 export function embed(ids: tf.Tensor, table: tf.Tensor2D): tf.Tensor {
   const vocab = table.shape[0];
-  const flat = tf.oneHot(tf.reshape(ids, [-1]), vocab, 1, 0, 'float32');
+  const flat = oneHotFloat(ids, vocab);
   return tf.reshape(tf.matMul(flat, table), [...ids.shape, table.shape[1]]);
 }
 

@@ -1,0 +1,105 @@
+"""python3 -m tabtrainer continue run.safetensors --steps N --text names.txt --out next.safetensors [--ddp]"""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import os
+import signal
+import sys
+from datetime import timedelta
+
+import torch
+import torch.distributed as dist
+
+from . import PRODUCER
+from .checkpoint import read_checkpoint, write_checkpoint
+from .data_pipeline import build_dataset, read_text
+from .errors import TrainerError
+from .run_state import open_run
+from .trainer import Options, Trainer, resume_point
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python3 -m tabtrainer", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("continue", help="continue a run from a checkpoint the browser exported")
+    c.add_argument("checkpoint", help="a .safetensors checkpoint (the browser's export, or ours)")
+    c.add_argument("--steps", type=int, required=True, help="optimizer steps to train (0 passes the state through)")
+    c.add_argument("--text", required=True, help="the run's training text (its SHA-256 must match the checkpoint)")
+    c.add_argument("--out", required=True, help="where to write the continued checkpoint")
+    c.add_argument("--ddp", action="store_true", help="run under torchrun: the batch is split across its processes (gloo)")
+    c.add_argument("--snapshot", help="this job's snapshot file (default: <out>.snapshot)")
+    c.add_argument("--snapshot-seconds", type=float, default=60.0, help="snapshot interval in seconds (default 60)")
+    c.add_argument("--snapshot-steps", type=int, default=0, help="also snapshot every this many steps")
+    c.add_argument("--log-every", type=int, default=10, help="print progress every this many steps")
+    c.add_argument("--threads", type=int, default=1, help="torch CPU threads per process (default 1: reproducible)")
+    c.add_argument("--fault", help=argparse.SUPPRESS)  # tests: "rank:step" kills that rank once
+    return parser.parse_args(argv)
+
+
+def continue_run(args: argparse.Namespace) -> int:
+    if args.steps < 0:
+        raise SystemExit("--steps must be 0 or more")
+    torch.set_num_threads(args.threads)
+    if args.ddp:
+        dist.init_process_group("gloo", timeout=timedelta(seconds=60))
+    rank = dist.get_rank() if args.ddp else 0
+    snapshot = args.snapshot or f"{args.out}.snapshot"
+    source = read_checkpoint(args.checkpoint)
+    dataset = build_dataset(read_text(args.text))
+    target = source.meta.step + args.steps
+    budget = source.meta.config["steps"]
+    if budget > 0 and target > budget:
+        print(f"The run's step budget is {budget}: training stops there (fine-tune it in the browser for more).")
+        target = max(budget, source.meta.step)
+    start = resume_point(source, snapshot, target)
+    if start is not source and rank == 0:
+        print(f"Resuming this job's own snapshot at step {start.meta.step} ({snapshot})")
+    state = open_run(start, dataset)
+    fault = None
+    if args.fault and os.environ.get("TORCHELASTIC_RESTART_COUNT", "0") == "0":
+        r, s = args.fault.split(":")
+        fault = (int(r), int(s))
+    options = Options(
+        snapshot=snapshot,
+        snapshot_seconds=args.snapshot_seconds,
+        snapshot_steps=args.snapshot_steps,
+        log_every=args.log_every,
+        fault=fault,
+    )
+    trainer = Trainer(state, options)
+    if rank == 0:
+        world = dist.get_world_size() if args.ddp else 1
+        print(
+            f"{source.meta.run_name}: {source.meta.config['model']} at step {state.step}, "
+            f"training to step {target} on {world} process{'es' if world > 1 else ''}"
+        )
+    code = trainer.run(target)
+    if code == 0 and rank == 0:
+        if state.step == source.meta.step:
+            # Nothing trained: the source state goes back as it came, with only the producer added.
+            write_checkpoint(args.out, source, f"{PRODUCER} (0 steps, passed through)")
+        else:
+            trainer.snapshot(args.out)
+        if os.path.exists(snapshot):
+            os.unlink(snapshot)
+        print(f"wrote {args.out} at step {state.step}")
+    if args.ddp:
+        dist.barrier()
+        dist.destroy_process_group()
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        return continue_run(args)
+    except TrainerError as err:
+        print(f"{type(err).__name__}: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    faulthandler.register(signal.SIGUSR1)  # kill -USR1 <pid> prints every thread's stack
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""The browser's data, byte for byte: text split, vocabulary, train/validation split
+(workers/training/dataset.ts), epoch permutations and the batch cursor (src/shared/data-cursor.ts)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import DatasetError
+from .prng import Prng, derive_seed
+from .run_config import MAX_DATASET_BYTES
+
+BOUNDARY = 0
+MAX_VOCAB = 256
+VAL_FRACTION = 0.1
+SPLIT_SEED = 0x5EED
+EPOCH_STREAM = 0xE90C
+# String.prototype.trim's whitespace and line terminators; str.strip's set differs.
+JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+@dataclass(frozen=True)
+class Split:
+    tokens: np.ndarray  # int32 [length]
+    doc_start: np.ndarray  # int32 [length]
+    targets: np.ndarray  # int32 [length - 1]
+
+
+@dataclass(frozen=True)
+class CharDataset:
+    vocab: list[str]
+    train: Split
+    val: Split
+    sha256: str
+
+
+def read_text(path: str) -> str:
+    """As the page reads a file (File.text()): UTF-8, a leading BOM dropped, bad bytes replaced."""
+    with open(path, "rb") as f:
+        data = f.read()
+    text = data.decode("utf-8", errors="replace")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def split_documents(text: str) -> list[str]:
+    lines = (line.strip(JS_WHITESPACE) for line in re.split(r"\r?\n", text))
+    return [line for line in lines if len(line) > 0]
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def build_dataset(text: str) -> CharDataset:
+    length = _utf16_length(text)
+    if length > MAX_DATASET_BYTES:
+        raise DatasetError(
+            f"The text is {length / 1e6:.1f} MB; the trainer takes at most {MAX_DATASET_BYTES / 1e6} MB. Use a smaller file."
+        )
+    docs = split_documents(text)
+    if len(docs) < 10:
+        raise DatasetError(
+            f"The text has {len(docs)} non-empty lines; the trainer needs at least 10 (one example per line)."
+        )
+    vocab = ["\n"] + sorted({ch for doc in docs for ch in doc}, key=ord)
+    if len(vocab) > MAX_VOCAB:
+        raise DatasetError(
+            f"The text uses {len(vocab) - 1} distinct characters; the trainer takes at most {MAX_VOCAB - 1}. Use plainer text."
+        )
+    index = {ch: i for i, ch in enumerate(vocab)}
+    order = Prng.from_seed(SPLIT_SEED)
+    is_val = [order.next_float() < VAL_FRACTION for _ in docs]
+    val = _encode_split([d for d, v in zip(docs, is_val) if v], index)
+    train = _encode_split([d for d, v in zip(docs, is_val) if not v], index)
+    if len(val.targets) == 0:
+        raise DatasetError("The text is too short to hold out any validation lines.")
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return CharDataset(vocab, train, val, sha)
+
+
+def _encode_split(docs: list[str], index: dict[str, int]) -> Split:
+    length = 1 + sum(len(doc) + 1 for doc in docs)
+    tokens = np.zeros(length, dtype=np.int32)
+    doc_start = np.zeros(length, dtype=np.int32)
+    targets = np.zeros(length - 1, dtype=np.int32)
+    pos, t = 1, 0  # tokens[0] is the first document's leading boundary
+    for doc in docs:
+        start = pos - 1
+        n = len(doc)
+        tokens[pos : pos + n] = [index[ch] for ch in doc]
+        doc_start[pos : pos + n + 1] = start
+        targets[t : t + n + 1] = np.arange(pos, pos + n + 1)
+        # The closing boundary (already 0) is the next document's leading one.
+        pos += n + 1
+        t += n + 1
+    return Split(tokens, doc_start, targets)
+
+
+def gather_batch(split: Split, examples: np.ndarray, context: int, all_positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Windows [rows, context] clipped at their document's start; the transformer's per-position
+    targets [rows, context] and mask (0 where the target lies before its document)."""
+    p = split.targets[np.asarray(examples, dtype=np.int64)].astype(np.int64)
+    start = split.doc_start[p].astype(np.int64)[:, None]
+    q = p[:, None] - context + np.arange(context)[None, :]
+    x = np.where(q >= start, split.tokens[np.clip(q, 0, None)], BOUNDARY).astype(np.int32)
+    if not all_positions:
+        return x, split.tokens[p].astype(np.int32), None
+    target = q + 1
+    y = np.where(target > start, split.tokens[np.clip(target, 0, None)], BOUNDARY).astype(np.int32)
+    return x, y, (target > start).astype(np.float32)
+
+
+def epoch_permutation(seed: int, epoch: int, size: int) -> np.ndarray:
+    prng = Prng.from_seed(derive_seed(seed, EPOCH_STREAM, epoch))
+    perm = list(range(size))
+    for i in range(size - 1, 0, -1):
+        j = prng.next_int(i + 1)
+        perm[i], perm[j] = perm[j], perm[i]
+    return np.array(perm, dtype=np.uint32)
+
+
+class BatchSampler:
+    """Batches of example indices in cursor order; an epoch's tail short of a batch is skipped."""
+
+    def __init__(self, seed: int, size: int, batch: int, cursor: tuple[int, int] = (0, 0)) -> None:
+        if batch > size:
+            raise DatasetError(f"batch {batch} exceeds the {size} training examples")
+        self.seed, self.size, self.batch = seed, size, batch
+        self.cursor = cursor
+        self.perm = epoch_permutation(seed, cursor[0], size)
+
+    def next(self) -> np.ndarray:
+        epoch, index = self.cursor
+        if index + self.batch > self.size:
+            epoch, index = epoch + 1, 0
+            self.perm = epoch_permutation(self.seed, epoch, self.size)
+        out = self.perm[index : index + self.batch].copy()
+        self.cursor = (epoch, index + self.batch)
+        return out

@@ -1,0 +1,80 @@
+import { expect, test, type Page } from '@playwright/test';
+import { TINY, lossOf, stepOf, waitForStep } from './helpers';
+
+test('the automatic choice passes over the software GPU and says why', async ({ page }) => {
+  // The e2e browser's WebGPU adapter and WebGL renderer are SwiftShader (tests/chromium.mjs):
+  // the trainer must recognise both as software and train on WebAssembly, cross-origin
+  // isolated so that it may use threads (tfjs uses half the logical cores: 1 on 2 cores).
+  await page.goto(`/?${TINY}`);
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
+  const reason = page.getByTestId('backend-reason');
+  await expect(reason).toContainText(
+    /^SIMD, \d+ threads?( of \d+ logical cores: tfjs takes half)? — /,
+  );
+  await expect(reason).not.toContainText('not cross-origin isolated');
+  await expect(reason).toContainText('WebGPU adapter is SwiftShader, a software GPU');
+  await expect(reason).toContainText('WebGL renders on SwiftShader, a software GPU');
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  await waitForStep(page, 5);
+  await expect(page.getByTestId('error')).toHaveText('');
+});
+
+test('a forced wasm backend trains and the loss falls', async ({ page }) => {
+  await page.goto(`/?backend=wasm&${TINY}`);
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
+  await expect(page.getByTestId('backend-reason')).toContainText('forced by ?backend=wasm');
+  await waitForStep(page, 3);
+  const early = await lossOf(page);
+  await waitForStep(page, 60);
+  await expect.poll(() => lossOf(page)).toBeLessThan(early - 0.3);
+  await expect(page.getByTestId('error')).toHaveText('');
+});
+
+/** Trains a few steps on `from`, pauses and commits a snapshot; returns its step. */
+async function snapshotOn(page: Page, from: string): Promise<number> {
+  await page.goto(`/?backend=${from}&${TINY}&snapshotSeconds=600`);
+  await expect(page.getByTestId('backend')).toHaveText(from);
+  await waitForStep(page, 5);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  await page.getByRole('button', { name: 'Snapshot now' }).click();
+  const paused = await stepOf(page);
+  await expect(page.getByTestId('last-snapshot-step')).toHaveText(String(paused));
+  return paused;
+}
+
+for (const [from, to] of [
+  ['webgpu', 'wasm'],
+  ['wasm', 'webgpu'],
+] as const) {
+  test(`a snapshot made on ${from} resumes on ${to}, with the rounding notice`, async ({
+    page,
+  }) => {
+    const paused = await snapshotOn(page, from);
+    await page.goto(`/?backend=${to}&${TINY}`);
+    await expect(page.getByTestId('notice')).toContainText(`from step ${paused}`);
+    await expect(page.getByTestId('backend')).toHaveText(to);
+    await expect(page.getByTestId('backend-reason')).toContainText(
+      `the run was trained on ${from}; on ${to} it continues exact up to float rounding`,
+    );
+    await waitForStep(page, paused + 3);
+    await expect(page.getByTestId('error')).toHaveText('');
+  });
+}
+
+test('a run resumes on the backend it was trained on, though another would rank first', async ({
+  page,
+}) => {
+  const paused = await snapshotOn(page, 'webgpu');
+  await page.goto(`/?${TINY}`);
+  await expect(page.getByTestId('notice')).toContainText(`from step ${paused}`);
+  await expect(page.getByTestId('backend')).toHaveText('webgpu');
+  await expect(page.getByTestId('backend-reason')).toContainText(
+    "kept from the run's snapshots, so the resume is bitwise exact (wasm would rank first)",
+  );
+  await waitForStep(page, paused + 2);
+  // A new run is not bound to the old one's backend: it gets the automatic choice again.
+  await page.getByRole('button', { name: 'New run' }).click();
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
+  await expect(page.getByTestId('error')).toHaveText('');
+});

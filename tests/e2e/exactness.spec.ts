@@ -1,0 +1,111 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { stepOf, waitForStep } from './helpers';
+
+// WASM trains tens of steps a second: its budget leaves room for the interruption to land early.
+const BUDGET = { webgpu: 60, wasm: 600 } as const;
+const CONFIG = `model=mlp&batch=16&width=32&embed=8&context=3&seed=5`;
+
+/** Every tensor of a safetensors file as float32/int32 values, by name. */
+function tensorsOf(file: string): Map<string, Float32Array | Int32Array> {
+  const bytes = readFileSync(file);
+  const length = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8'));
+  const base = 8 + length;
+  const out = new Map<string, Float32Array | Int32Array>();
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const {
+      dtype,
+      data_offsets: [begin, end],
+    } = entry as { dtype: string; data_offsets: [number, number] };
+    const slice = bytes.buffer.slice(
+      bytes.byteOffset + base + begin,
+      bytes.byteOffset + base + end,
+    );
+    out.set(name, dtype === 'I32' ? new Int32Array(slice) : new Float32Array(slice));
+  }
+  return out;
+}
+
+async function exportAt(page: Page, step: number, file: string): Promise<void> {
+  await expect(page.getByTestId('last-snapshot-step')).toHaveText(String(step));
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export checkpoint' }).click();
+  await (await download).saveAs(file);
+}
+
+/** Values that differ between two files' tensors (bitwise, -0 apart from 0), and the largest gap. */
+function compare(a: string, b: string): { differing: number; largest: number } {
+  const want = tensorsOf(a);
+  const got = tensorsOf(b);
+  expect([...got.keys()]).toEqual([...want.keys()]);
+  let largest = 0;
+  let differing = 0;
+  for (const [name, values] of want) {
+    const other = got.get(name)!;
+    for (let i = 0; i < values.length; i++) {
+      const d = Math.abs(values[i]! - other[i]!);
+      if (d !== 0 || Object.is(values[i], -0) !== Object.is(other[i], -0)) differing++;
+      largest = Math.max(largest, d);
+    }
+  }
+  return { differing, largest };
+}
+
+/** Trains a fresh run to its step budget in its own profile and exports it. */
+async function straightRun(
+  browser: Browser,
+  url: string,
+  backend: string,
+  steps: number,
+  file: string,
+) {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  await expect(page.getByTestId('backend')).toHaveText(backend);
+  await waitForStep(page, steps);
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  await exportAt(page, steps, file);
+}
+
+for (const backend of ['webgpu', 'wasm'] as const) {
+  test(`on ${backend}, a run interrupted and resumed matches the uninterrupted run`, async ({
+    browser,
+  }, info) => {
+    const STEPS = BUDGET[backend];
+    const URL = `/?backend=${backend}&${CONFIG}&steps=${STEPS}`;
+    const a = path.join(info.outputDir, 'straight.safetensors');
+    await straightRun(browser, URL, backend, STEPS, a);
+
+    if (backend === 'wasm') {
+      // Two runs of the same seed, in two profiles, are the same bit for bit.
+      const again = path.join(info.outputDir, 'straight-again.safetensors');
+      await straightRun(browser, URL, backend, STEPS, again);
+      expect(compare(a, again).differing).toBe(0);
+    }
+
+    const broken = await (await browser.newContext()).newPage();
+    await broken.goto(URL);
+    await waitForStep(broken, 5);
+    await broken.getByRole('button', { name: 'Pause' }).click();
+    await broken.getByRole('button', { name: 'Snapshot now' }).click();
+    const k = await stepOf(broken);
+    expect(k).toBeLessThan(STEPS - 10); // the interruption must leave steps to redo
+    await expect(broken.getByTestId('last-snapshot-step')).toHaveText(String(k));
+    await broken.reload();
+    await expect(broken.getByTestId('notice')).toContainText(`from step ${k}`);
+    await expect(broken.getByTestId('backend')).toHaveText(backend);
+    await waitForStep(broken, STEPS);
+    await expect(broken.getByTestId('status')).toHaveText('paused');
+    const b = path.join(info.outputDir, 'resumed.safetensors');
+    await exportAt(broken, STEPS, b);
+
+    const { differing, largest } = compare(a, b);
+    const figure = `interrupted at step ${k}, compared at step ${STEPS}: ${differing} differing values, largest difference ${largest}`;
+    info.annotations.push({ type: `${backend}-exactness`, description: figure });
+    console.log(`${backend} exactness: ${figure}`);
+    expect(differing).toBe(0);
+  });
+}

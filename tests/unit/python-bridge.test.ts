@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeCheckpoint, encodeCheckpoint, toSnapshotPayload } from '../../src/shared/checkpoint';
+import type { RunConfig } from '../../src/shared/config';
+import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
+import { TrainingSession } from '../../workers/training/session';
+import { restorePayload } from '../../workers/training/state-capture';
+import { TINY_MLP, checkpointPayload } from './checkpoint-fixtures';
+import { GOLDEN_MLP, GOLDEN_TRANSFORMER } from './golden-configs';
+import { sessionCheckpoint } from './session-checkpoint';
+import { useCpuBackend } from './tf-setup';
+
+/**
+ * The browser's half of the Python bridge: a file that python/tabtrainer wrote (spawned here with
+ * the system Python, as `npm run test:python` runs it) imports and resumes in the browser's code.
+ */
+const ROOT = resolve(__dirname, '../..');
+const TEXT_FILE = join(ROOT, 'tests/fixtures/text/greek-words.txt');
+let greek: LoadedDataset;
+let dir: string;
+
+beforeAll(async () => {
+  await useCpuBackend();
+  greek = await loadDataset('greek-words.txt', readFileSync(TEXT_FILE, 'utf8'));
+  dir = mkdtempSync(join(tmpdir(), 'tabtrainer-bridge-'));
+});
+
+/** Runs `python3 -m tabtrainer continue` on the bytes and returns the file it wrote. */
+function continueInPython(input: Uint8Array, steps: number): Uint8Array<ArrayBuffer> {
+  const source = join(dir, `in-${steps}.safetensors`);
+  const out = join(dir, `out-${steps}.safetensors`);
+  writeFileSync(source, input);
+  const args = ['-m', 'tabtrainer', 'continue', source, '--steps', String(steps)];
+  const run = spawnSync('python3', [...args, '--text', TEXT_FILE, '--out', out], {
+    cwd: ROOT,
+    env: { ...process.env, PYTHONPATH: join(ROOT, 'python') },
+    encoding: 'utf8',
+  });
+  expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+  return new Uint8Array(readFileSync(out));
+}
+
+async function resume(bytes: Uint8Array<ArrayBuffer>, config: RunConfig): Promise<TrainingSession> {
+  const decoded = await decodeCheckpoint(new Blob([bytes]));
+  const payload = toSnapshotPayload(decoded, {
+    id: 's',
+    runId: 'r',
+    trigger: 'import',
+    pinned: false,
+  });
+  return restorePayload(config, greek.data, payload);
+}
+
+async function train(session: TrainingSession, steps: number): Promise<number[]> {
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) losses.push(await session.trainStep());
+  return losses;
+}
+
+describe('identity bridge: browser export -> Python, 0 steps -> browser import', () => {
+  for (const config of [GOLDEN_MLP, GOLDEN_TRANSFORMER]) {
+    it(`${config.model}: resumes to step n bit for bit as the uninterrupted run`, async () => {
+      const uninterrupted = TrainingSession.create(config, greek.data);
+      await train(uninterrupted, 7);
+      const exported = await sessionCheckpoint(uninterrupted, greek.info);
+      const bridged = continueInPython(exported, 0);
+
+      const decoded = await decodeCheckpoint(new Blob([bridged]));
+      const original = await decodeCheckpoint(new Blob([exported]));
+      expect(decoded.manifest.tensors).toEqual(original.manifest.tensors);
+      decoded.data.forEach((d, i) =>
+        expect(new Uint8Array(d)).toEqual(new Uint8Array(original.data[i]!)),
+      );
+
+      const resumed = await resume(bridged, config);
+      const a = await train(uninterrupted, 13);
+      const b = await train(resumed, 13);
+      expect(b).toEqual(a);
+      const end = [
+        await sessionCheckpoint(uninterrupted, greek.info),
+        await sessionCheckpoint(resumed, greek.info),
+      ];
+      expect(Buffer.from(end[1]!).equals(Buffer.from(end[0]!))).toBe(true);
+      uninterrupted.dispose();
+      resumed.dispose();
+    });
+  }
+});
+
+describe('a checkpoint trained in torch', () => {
+  it('imports, says who produced it, and trains on from its step and cursor', async () => {
+    const session = TrainingSession.create(GOLDEN_MLP, greek.data);
+    await train(session, 3);
+    const trained = continueInPython(await sessionCheckpoint(session, greek.info), 12);
+    session.dispose();
+    const decoded = await decodeCheckpoint(new Blob([trained]));
+    expect(decoded.manifest.backend).toBe('torch-cpu');
+    expect(decoded.manifest.appVersion).toMatch(/^tabtrainer-py\//);
+    expect(decoded.manifest.step).toBe(15);
+    expect(decoded.manifest.optimizer.iterations).toBe(15);
+    expect(decoded.manifest.cursor).toEqual({ epoch: 0, index: 15 * GOLDEN_MLP.batch });
+    const resumed = await resume(trained, GOLDEN_MLP);
+    const losses = await train(resumed, 5);
+    expect(resumed.step).toBe(20);
+    expect(resumed.sampler.position()).toEqual({ epoch: 0, index: 20 * GOLDEN_MLP.batch });
+    expect(losses.every(Number.isFinite)).toBe(true);
+    resumed.dispose();
+  });
+
+  it('the importer takes torch-<device> as a backend and still refuses anything else', async () => {
+    const payload = await checkpointPayload(TINY_MLP);
+    const withBackend = (backend: string) =>
+      encodeCheckpoint(
+        { ...payload, manifest: { ...payload.manifest, backend: backend as 'cpu' } },
+        'r',
+      );
+    const ok = await decodeCheckpoint(withBackend('torch-cpu'));
+    expect(ok.manifest.backend).toBe('torch-cpu');
+    for (const bad of ['metal', 'torch-', 'torch-CPU', 'torch cpu']) {
+      await expect(decodeCheckpoint(withBackend(bad))).rejects.toMatchObject({
+        name: 'CheckpointFormatError',
+        message: expect.stringContaining('"backend"'),
+      });
+    }
+  });
+});

@@ -1,0 +1,180 @@
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunConfig } from '../../src/shared/config';
+import { BatchSampler, epochPermutation } from '../../src/shared/data-cursor';
+import { Prng, deriveSeed } from '../../src/shared/prng';
+import { gatherBatch } from '../../workers/training/dataset';
+import { crossEntropy } from '../../workers/training/loss';
+import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
+import { TrainingSession } from '../../workers/training/session';
+import names from '../../workers/training/names.txt?raw';
+import { GOLDEN_MLP, GOLDEN_TRANSFORMER } from './golden-configs';
+import { sessionCheckpoint } from './session-checkpoint';
+import { useCpuBackend } from './tf-setup';
+
+/**
+ * Golden vectors for the Python bridge (python/tests): what the browser's code computes, written
+ * to tests/fixtures/golden and asserted there. This test recomputes them and fails when the
+ * committed files differ, so a change on either side is caught; UPDATE_GOLDEN=1 rewrites them.
+ */
+const GOLDEN_DIR = resolve(__dirname, '../fixtures/golden');
+const TEXT_FILE = 'tests/fixtures/text/greek-words.txt';
+const text = readFileSync(resolve(__dirname, '../..', TEXT_FILE), 'utf8');
+const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
+
+const START_STEP = 20;
+const CONTINUE_STEPS = 200;
+
+function compareOrWrite(name: string, bytes: Uint8Array): void {
+  const path = join(GOLDEN_DIR, name);
+  if (UPDATE || !existsSync(path)) {
+    mkdirSync(GOLDEN_DIR, { recursive: true });
+    writeFileSync(path, bytes);
+  }
+  expect(Buffer.from(readFileSync(path)).equals(Buffer.from(bytes)), `${name} differs`).toBe(true);
+}
+
+function compareOrWriteJson(name: string, value: unknown): void {
+  compareOrWrite(name, new TextEncoder().encode(`${JSON.stringify(value)}\n`));
+}
+
+let greek: LoadedDataset;
+beforeAll(async () => {
+  await useCpuBackend();
+  greek = await loadDataset('greek-words.txt', text);
+});
+
+describe('golden vectors for python/tests', () => {
+  it('PRNG, dataset and epoch permutations', async () => {
+    const seeded = (seed: number) => {
+      const prng = Prng.fromSeed(seed);
+      return Array.from({ length: 8 }, () => prng.nextUint32());
+    };
+    const ints = Prng.fromSeed(99);
+    const bundled = await loadDataset('names', names);
+    const size = greek.info.trainExamples;
+    const perm = epochPermutation(3, 1, size);
+    const { train } = greek.data;
+    compareOrWriteJson('data.json', {
+      prng: {
+        fromSeed: { '1': seeded(1), '3735928559': seeded(0xdeadbeef) },
+        derive: [
+          [[1, 0xe90c, 0], deriveSeed(1, 0xe90c, 0)],
+          [[7, 0x5a3, 100], deriveSeed(7, 0x5a3, 100)],
+          [[0xffffffff, 0], deriveSeed(0xffffffff, 0)],
+        ],
+        nextInt: {
+          seed: 99,
+          n: [1, 7, 1000, 2 ** 31 + 1],
+          values: [1, 7, 1000, 2 ** 31 + 1].map((n) => ints.nextInt(n)),
+        },
+      },
+      dataset: {
+        file: TEXT_FILE,
+        info: greek.info,
+        trainTokensHead: Array.from(train.tokens.slice(0, 48)),
+        trainDocStartHead: Array.from(train.docStart.slice(0, 48)),
+        trainTargetsHead: Array.from(train.targets.slice(0, 48)),
+        valTokensHead: Array.from(greek.data.val.tokens.slice(0, 48)),
+      },
+      names: bundled.info,
+      permutation: {
+        seed: 3,
+        epoch: 1,
+        size,
+        head: Array.from(perm.slice(0, 64)),
+        sum: perm.reduce((a, b) => a + b * b, 0),
+      },
+    });
+  });
+
+  it('batches of both models across an epoch boundary', () => {
+    const batches = (config: RunConfig) => {
+      const size = greek.info.trainExamples;
+      // Two batches before the end of epoch 0: the next four cross into epoch 1.
+      const cursor = { epoch: 0, index: size - (size % config.batch) - 2 * config.batch };
+      const sampler = new BatchSampler(config.seed, size, config.batch, cursor);
+      const steps = Array.from({ length: 4 }, () => {
+        const examples = sampler.next();
+        const { x, y, mask } = gatherBatch(
+          greek.data.train,
+          examples,
+          config.context,
+          config.model === 'transformer',
+        );
+        return {
+          examples: Array.from(examples),
+          x: Array.from(x),
+          y: Array.from(y),
+          mask: mask === null ? null : Array.from(mask),
+          cursor: sampler.position(),
+        };
+      });
+      return { config, start: cursor, steps };
+    };
+    compareOrWriteJson('batches.json', {
+      mlp: batches({ ...GOLDEN_MLP, context: 5 }),
+      transformer: batches({ ...GOLDEN_TRANSFORMER, context: 6 }),
+    });
+  });
+
+  for (const [kind, config] of [
+    ['mlp', GOLDEN_MLP],
+    ['transformer', GOLDEN_TRANSFORMER],
+  ] as const) {
+    it(`${kind}: logits, loss and gradients at a checkpoint, and ${CONTINUE_STEPS} steps on from it`, async () => {
+      const session = TrainingSession.create(config, greek.data);
+      for (let i = 0; i < START_STEP; i++) await session.trainStep();
+      compareOrWrite(`${kind}-start.safetensors`, await sessionCheckpoint(session, greek.info));
+
+      // The next batch's forward and backward pass, before the step that uses it.
+      const peek = new BatchSampler(
+        config.seed,
+        greek.info.trainExamples,
+        config.batch,
+        session.sampler.position(),
+      );
+      const examples = peek.next();
+      const all = config.model === 'transformer';
+      const { x, y, mask } = gatherBatch(greek.data.train, examples, config.context, all);
+      const shape = all ? [config.batch, config.context] : [config.batch];
+      const xt = tf.tensor2d(x, [config.batch, config.context], 'int32');
+      const yt = tf.tensor(y, shape, 'int32');
+      const mt = mask === null ? null : tf.tensor(mask, shape);
+      const logits = session.model.logits(xt);
+      const { value, grads } = tf.variableGrads(
+        () => crossEntropy(session.model.logits(xt), yt, mt),
+        session.model.variables.map((v) => v.variable),
+      );
+      const gradients: Record<string, number[]> = {};
+      for (const { name, variable } of session.model.variables) {
+        gradients[name] = Array.from(await grads[variable.name]!.data());
+      }
+      const math = {
+        examples: Array.from(examples),
+        logits: Array.from(await logits.data()),
+        loss: (await value.data())[0],
+        gradients,
+      };
+      tf.dispose([xt, yt, mt, logits, value, ...Object.values(grads)].filter((t) => t !== null));
+
+      const losses: number[] = [];
+      for (let i = 0; i < CONTINUE_STEPS; i++) losses.push(await session.trainStep());
+      compareOrWrite(`${kind}-end.safetensors`, await sessionCheckpoint(session, greek.info));
+      compareOrWriteJson(`${kind}.json`, {
+        config,
+        startStep: START_STEP,
+        math,
+        continuation: {
+          losses,
+          cursor: session.sampler.position(),
+          iterations: session.optimizer.iterations,
+          step: session.step,
+        },
+      });
+      session.dispose();
+    });
+  }
+});

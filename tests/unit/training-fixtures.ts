@@ -1,0 +1,53 @@
+import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
+import { buildDataset } from '../../workers/training/dataset';
+import type { TrainingSession } from '../../workers/training/session';
+import {
+  captureState,
+  disposeCaptured,
+  tensorBytes,
+  type TensorData,
+} from '../../workers/training/state-capture';
+import names from '../../workers/training/names.txt?raw';
+
+export const dataset = buildDataset(names);
+
+export const tinyMlp: RunConfig = {
+  ...DEFAULT_CONFIG,
+  embed: 8,
+  width: 32,
+  batch: 16,
+  context: 3,
+  lr: 0.01,
+};
+
+export const tinyTransformer: RunConfig = {
+  ...tinyMlp,
+  model: 'transformer',
+  embed: 16,
+  width: 32,
+  heads: 2,
+  layers: 2,
+  context: 6,
+};
+
+/** The session's whole state read back now, as a snapshot would hold it. */
+export async function snapshotOf(session: TrainingSession) {
+  const captured = captureState(session);
+  const tensors: TensorData[] = [];
+  for (const [name, tensor] of captured.tensors) {
+    const data = (await tensorBytes(tensor)).slice(0);
+    tensors.push({ name, dtype: tensor.dtype as 'float32' | 'int32', shape: tensor.shape, data });
+  }
+  disposeCaptured(captured);
+  return { host: captured.host, tensors };
+}
+
+export function bytesOf(tensors: readonly TensorData[]): Map<string, Uint8Array> {
+  return new Map(tensors.map((t) => [t.name, new Uint8Array(t.data)]));
+}
+
+export async function train(session: TrainingSession, steps: number): Promise<number[]> {
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) losses.push(await session.trainStep());
+  return losses;
+}

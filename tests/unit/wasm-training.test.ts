@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { stageOnWasm } from '../../workers/snapshot/wasm-staging';
+import { oneHotFloat } from '../../workers/training/models/one-hot';
+import { TrainingSession } from '../../workers/training/session';
+import { restoreSession } from '../../workers/training/state-capture';
+import { bytesOf, dataset, snapshotOf, tinyMlp, tinyTransformer, train } from './training-fixtures';
+
+// tfjs-backend-wasm runs in Node too (SIMD, one thread): the WASM kernels the page trains with.
+beforeAll(async () => {
+  expect(await tf.setBackend('wasm')).toBe(true);
+  await tf.ready();
+});
+
+describe('wasm backend', () => {
+  it('makes float one-hot rows of 0 and 1 (its OneHot kernel ignores a float dtype)', async () => {
+    const rows = oneHotFloat(tf.tensor1d([2, 0], 'int32'), 3);
+    expect(tf.getBackend()).toBe('wasm');
+    expect(rows.dtype).toBe('float32');
+    expect(Array.from(await rows.data())).toEqual([0, 0, 1, 1, 0, 0]);
+    rows.dispose();
+  });
+});
+
+describe('wasm snapshot readback', () => {
+  it('reads every tensor exactly through one reused staging buffer, one at a time', async () => {
+    const tensors = [
+      tf.tensor1d([1.5, -0, 3e-42, -7]),
+      tf.tensor2d(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [2, 3],
+        'int32',
+      ),
+      tf.scalar(0.25),
+    ];
+    const readers = stageOnWasm(tensors);
+    const buffers = new Set<ArrayBufferLike>();
+    for (const [i, read] of readers.entries()) {
+      const { bytes, release } = await read!();
+      const want = new Uint8Array(((await tensors[i]!.data()) as Float32Array).slice().buffer);
+      expect(new Uint8Array(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes))).toEqual(
+        want,
+      );
+      buffers.add(bytes instanceof Uint8Array ? bytes.buffer : bytes);
+      if (i === 0) await expect(readers[1]!()).rejects.toThrow('one at a time');
+      release();
+    }
+    expect(buffers.size).toBe(1);
+    tf.dispose(tensors);
+  });
+});
+
+describe.each([
+  ['mlp', tinyMlp],
+  ['transformer', tinyTransformer],
+] as const)('%s on wasm', (_, config) => {
+  it('lowers the loss', async () => {
+    const session = TrainingSession.create(config, dataset);
+    const losses = await train(session, 40);
+    const first = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
+    const last = losses.slice(-5).reduce((a, b) => a + b) / 5;
+    expect(first).toBeGreaterThan(Math.log(dataset.vocab.length) - 0.5);
+    expect(last).toBeLessThan(first - 0.3);
+    session.dispose();
+  });
+
+  it('gives bitwise-identical state for the same seed', async () => {
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const session = TrainingSession.create({ ...config, seed: 7 }, dataset);
+      await train(session, 6);
+      runs.push(bytesOf((await snapshotOf(session)).tensors));
+      session.dispose();
+    }
+    const [a, b] = runs as [Map<string, Uint8Array>, Map<string, Uint8Array>];
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [name, bytes] of a) expect(b.get(name), name).toEqual(bytes);
+  });
+
+  it('resumed from a snapshot equals the uninterrupted run, bit for bit', async () => {
+    const straight = TrainingSession.create(config, dataset);
+    await train(straight, 5);
+    const saved = await snapshotOf(straight);
+    const straightLosses = await train(straight, 7);
+    const expected = bytesOf((await snapshotOf(straight)).tensors);
+
+    const resumed = await restoreSession(config, dataset, saved.host, saved.tensors);
+    const resumedLosses = await train(resumed, 7);
+    const actual = bytesOf((await snapshotOf(resumed)).tensors);
+
+    expect(resumedLosses).toEqual(straightLosses);
+    expect([...actual.keys()]).toEqual([...expected.keys()]);
+    for (const [name, bytes] of expected) expect(actual.get(name), name).toEqual(bytes);
+    straight.dispose();
+    resumed.dispose();
+  });
+
+  it.each([
+    ['cpu', 'wasm'],
+    ['wasm', 'cpu'],
+  ] as const)('a snapshot from %s continues on %s up to float rounding', async (from, to) => {
+    await tf.setBackend(from);
+    const straight = TrainingSession.create(config, dataset);
+    await train(straight, 5);
+    const saved = await snapshotOf(straight);
+    const straightLosses = await train(straight, 7);
+    straight.dispose();
+
+    await tf.setBackend(to);
+    const resumed = await restoreSession(config, dataset, saved.host, saved.tensors);
+    const resumedLosses = await train(resumed, 7);
+    resumed.dispose();
+    await tf.setBackend('wasm');
+
+    expect(resumed.step).toBe(12);
+    for (const [i, loss] of resumedLosses.entries()) {
+      expect(loss).toBeCloseTo(straightLosses[i]!, 3);
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import type { BackendProbe } from './backend-choice';
+
+// WEBGL_debug_renderer_info.UNMASKED_RENDERER_WEBGL
+const UNMASKED_RENDERER = 0x9246;
+
+interface AdapterLike {
+  readonly info?: {
+    readonly vendor?: string;
+    readonly architecture?: string;
+    readonly device?: string;
+    readonly description?: string;
+    readonly isFallbackAdapter?: boolean;
+  };
+  /** Older Chromium spells it on the adapter, newer on its info. */
+  readonly isFallbackAdapter?: boolean;
+}
+type GpuLike = { requestAdapter(): Promise<AdapterLike | null> };
+
+async function probeWebGpu(): Promise<BackendProbe['webgpu']> {
+  const gpu = (self.navigator as Navigator & { gpu?: GpuLike }).gpu;
+  if (gpu === undefined) {
+    return { kind: 'missing', reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
+  }
+  let adapter: AdapterLike | null;
+  try {
+    adapter = await gpu.requestAdapter();
+  } catch (err) {
+    return { kind: 'missing', reason: `WebGPU adapter request failed: ${String(err)}` };
+  }
+  if (adapter === null) return { kind: 'missing', reason: 'WebGPU found no GPU adapter' };
+  const info = adapter.info ?? {};
+  const text = [info.vendor, info.architecture, info.device, info.description]
+    .filter((part) => !!part)
+    .join(' ');
+  return {
+    kind: 'adapter',
+    info: text,
+    isFallbackAdapter: info.isFallbackAdapter === true || adapter.isFallbackAdapter === true,
+  };
+}
+
+function webgl2(attributes: WebGLContextAttributes): WebGL2RenderingContext | null {
+  try {
+    return new OffscreenCanvas(1, 1).getContext('webgl2', attributes);
+  } catch {
+    return null;
+  }
+}
+
+function release(gl: WebGL2RenderingContext | null): void {
+  gl?.getExtension('WEBGL_lose_context')?.loseContext();
+}
+
+function probeWebGl(): BackendProbe['webgl'] {
+  if (typeof OffscreenCanvas === 'undefined') {
+    return { kind: 'missing', reason: 'this browser has no OffscreenCanvas for WebGL in a worker' };
+  }
+  const fast = webgl2({ failIfMajorPerformanceCaveat: true });
+  release(fast);
+  const gl = webgl2({});
+  if (gl === null) return { kind: 'missing', reason: 'WebGL 2 is unavailable' };
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(debug === null ? gl.RENDERER : UNMASKED_RENDERER));
+  release(gl);
+  return { kind: 'context', renderer, majorPerformanceCaveat: fast === null };
+}
+
+async function probeWasm(): Promise<BackendProbe['wasm']> {
+  if (typeof WebAssembly === 'undefined') {
+    return { kind: 'missing', reason: 'this browser has no WebAssembly' };
+  }
+  // The flags tfjs-backend-wasm itself uses to pick its binary.
+  const [simd, threads] = await Promise.all([
+    tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+    tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+  ]);
+  return { kind: 'ready', simd: simd === true, threads: threads === true };
+}
+
+let cached: Promise<BackendProbe> | null = null;
+
+/** Looks at each backend once per worker: adapters and contexts do not change under a page. */
+export function probeBackends(): Promise<BackendProbe> {
+  cached ??= (async () => ({
+    webgpu: await probeWebGpu(),
+    webgl: probeWebGl(),
+    wasm: await probeWasm(),
+  }))();
+  return cached;
+}
