@@ -4,7 +4,8 @@ import { Prng } from '../../src/shared/prng';
 import { downloadResults, jobDone, parseLines } from './jobs-helpers';
 
 const MODEL = 'model=mlp&batch=16&width=128&embed=16&context=8&seed=1&steps=2';
-const URL = `${BASE_URL}/?backend=cpu&${MODEL}&jobCount=2000&jobSeed=5&jobMaxLength=64&jobTemperature=1.5`;
+const url = (count: number) =>
+  `${BASE_URL}/?backend=cpu&${MODEL}&jobCount=${count}&jobSeed=5&jobMaxLength=64&jobTemperature=1.5`;
 
 /** A text of `lines` lines drawn from the names' letters (every one in the model's vocabulary). */
 function lettersFile(lines: number): string {
@@ -15,8 +16,8 @@ function lettersFile(lines: number): string {
   ).join('\n');
 }
 
-async function ready(page: Page): Promise<void> {
-  await page.goto(URL);
+async function ready(page: Page, count = 2000): Promise<void> {
+  await page.goto(url(count));
   await expect(page.getByTestId('status')).toHaveText(/paused|watching/, { timeout: 120_000 });
 }
 
@@ -73,13 +74,15 @@ test('two tabs: one runs the job, the other watches its progress and takes over 
   context,
 }) => {
   test.setTimeout(300_000);
+  // Long enough that it is still running when the first tab closes.
+  const total = 8000;
   const first = await context.newPage();
-  await ready(first);
+  await ready(first, total);
   await first.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect(first.getByTestId('job-where')).toHaveAttribute('data-where', 'here');
 
   const second = await context.newPage();
-  await ready(second);
+  await ready(second, total);
   await expect(second.getByTestId('job-status')).toHaveText('running');
   await expect(second.getByTestId('job-where')).toHaveAttribute('data-where', 'elsewhere');
   // The watching tab's count follows the running tab's commits.
@@ -87,10 +90,11 @@ test('two tabs: one runs the job, the other watches its progress and takes over 
   await expect.poll(() => jobDone(second)).toBeGreaterThan(seen);
 
   const left = await jobDone(second);
+  expect(left).toBeLessThan(total - 1000);
   await first.close();
   await expect(second.getByTestId('job-where')).toHaveAttribute('data-where', 'here');
   await expect.poll(() => jobDone(second)).toBeGreaterThan(left);
   await expect(second.getByTestId('job-status')).toHaveText('done', { timeout: 240_000 });
   const rows = parseLines(await downloadResults(second));
-  expect(rows.map((row) => row.index)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+  expect(rows.map((row) => row.index)).toEqual(Array.from({ length: total }, (_, i) => i));
 });
