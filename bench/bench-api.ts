@@ -155,8 +155,56 @@ export interface PersistBreakdown {
   readonly total_ms: number;
 }
 
-export type BenchSpec = TrainingCase | SnapshotsCase;
-export type BenchRow = TrainingRow | SnapshotsRow;
+/** Inference jobs on one model size: see bench/suites/jobs.ts. */
+export interface JobsCase {
+  readonly suite: 'jobs';
+  readonly size: string;
+  readonly backend: BackendName;
+  readonly config: Partial<RunConfig> & { readonly model: ModelKind };
+  readonly trainSteps: number;
+  readonly generateItems: number;
+  readonly maxLength: number;
+  /** Alternating runs without and with commits. */
+  readonly rounds: number;
+  /** Stored results to download while the heap is sampled; 0: none. */
+  readonly downloadItems: number;
+}
+
+export interface JobsRow {
+  readonly size: string;
+  readonly backend: BackendName;
+  readonly status: RowStatus;
+  readonly reason: string | null;
+  readonly config: RunConfig | null;
+  readonly params: number | null;
+  readonly generate_items: number;
+  readonly generate_items_per_s_no_commit: number | null;
+  readonly generate_items_per_s: number | null;
+  /** Items/s with commits ÷ without (medians over the rounds). */
+  readonly commit_ratio: number | null;
+  readonly score_items: number;
+  readonly score_items_per_s: number | null;
+  readonly commits: number | null;
+  readonly commit_ms_median: number | null;
+  readonly commit_ms_max: number | null;
+  readonly download_items: number;
+  readonly download_bytes: number | null;
+  readonly download_ms: number | null;
+  readonly heap_window: HeapWindow | null;
+  /** Epoch ms: after the download and a collection, with the file still referenced. */
+  readonly retained_window: readonly [number, number] | null;
+  /** Filled in by the runner: median heap over retained_window minus the baseline. */
+  readonly retained_after_gc_bytes: number | null;
+  /** Filled in by the runner: peak minus baseline of the worker's heap while downloading. */
+  readonly peak_js_heap_bytes: number | null;
+  readonly peak_heap_used_bytes: number | null;
+  readonly peak_backing_store_bytes: number | null;
+  readonly heap_baseline_bytes: number | null;
+  readonly heap_samples: number | null;
+}
+
+export type BenchSpec = TrainingCase | SnapshotsCase | JobsCase;
+export type BenchRow = TrainingRow | SnapshotsRow | JobsRow;
 
 export interface BenchApi {
   run(spec: BenchSpec): Promise<BenchRow>;

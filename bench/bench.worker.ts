@@ -1,5 +1,6 @@
 import { expose } from 'comlink';
 import type { BenchApi, BenchRow, BenchSpec } from './bench-api';
+import { runJobsCase } from './suites/jobs';
 import { runSnapshotsCase } from './suites/snapshots';
 import { runTrainingCase } from './suites/training';
 
@@ -12,6 +13,8 @@ const api: BenchApi = {
         return runTrainingCase(spec);
       case 'snapshots':
         return runSnapshotsCase(spec);
+      case 'jobs':
+        return runJobsCase(spec);
     }
   },
 };

@@ -3,7 +3,7 @@
 // bench/results.json. Not a test: nothing here asserts on time.
 //
 //   BENCH_QUICK=1        small sizes and a few steps, a smoke run of a few minutes
-//   BENCH_SUITES=a,b     run only these suites (training, snapshots); the file keeps the others'
+//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs); the file keeps the others'
 //   BENCH_OUT=path       write elsewhere than bench/results.json
 //   BENCH_VERBOSE=1      print each case's progress lines
 //   BENCH_SNAPSHOT_SIZES, BENCH_HEAP_TRACE: see runner/snapshots-suite.mjs
@@ -14,6 +14,7 @@ import { launchBrowser, launchProfile, runInFreshPage } from './runner/browser-c
 import { machineInfo, writeResults } from './runner/results-file.mjs';
 import { serveStatic } from './runner/static-server.mjs';
 import { snapshotsSuite } from './runner/snapshots-suite.mjs';
+import { jobsSuite } from './runner/jobs-suite.mjs';
 import { formatTable } from './runner/table.mjs';
 import { trainingSuite } from './runner/training-suite.mjs';
 
@@ -22,7 +23,7 @@ import { trainingSuite } from './runner/training-suite.mjs';
  * tables: [{ title, columns }] }; optionally persistentProfile (storage on disk),
  * caseTimeoutMs(quick), observe(page) (see runInFreshPage) and finish(rows) (figures across rows).
  */
-const SUITES = [trainingSuite, snapshotsSuite];
+const SUITES = [trainingSuite, snapshotsSuite, jobsSuite];
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const quick = process.env['BENCH_QUICK'] === '1';

@@ -1,4 +1,5 @@
 import { CheckpointActions } from './client/checkpoint-actions';
+import { JobOwner } from './client/job-owner';
 import type { DebugFault } from './shared/api';
 import { watchLifecycle } from './client/lifecycle';
 import { PageView } from './client/page-view';
@@ -17,6 +18,8 @@ import { createConfigForm } from './ui/config-form';
 import { createControls } from './ui/controls';
 import { createDatasetPicker } from './ui/dataset-picker';
 import { createErrorArea } from './ui/error-area';
+import { createJobForm } from './ui/job-form';
+import { createJobsList } from './ui/jobs-list';
 import { createLossChart } from './ui/loss-chart';
 import { createNotice } from './ui/notice';
 import { createRunsPanel } from './ui/runs-panel';
@@ -144,6 +147,21 @@ const files = new CheckpointActions(owner, (source, label, summary) =>
   checkpoints.showPending(source, label, summary),
 );
 
+const jobsList = createJobsList(mount('jobs-list'), {
+  onPause: (jobId) => void jobs.setState(jobId, 'paused'),
+  onResume: (jobId) => void jobs.setState(jobId, 'running'),
+  onCancel: (jobId) => void jobs.setState(jobId, 'cancelled'),
+  onDelete: (jobId) => void jobs.remove(jobId),
+  onDownload: (jobId, format) => void jobs.downloadResults(jobId, format),
+});
+const jobs = new JobOwner(owner, jobsList, errors);
+createJobForm(mount('job-form'), params, {
+  onGenerate: (values) => void jobs.generate(values),
+  onPrompts: (file, values) => void jobs.generate(values, file),
+  onScoreFile: (file) => void jobs.scoreFile(file),
+  onScoreValidation: () => void jobs.scoreValidation(),
+});
+
 if (params.get('debug') === '1') {
   // Fault injection for the end-to-end tests and for trying supervision by hand.
   Object.assign(window, {
@@ -156,3 +174,4 @@ if (params.get('debug') === '1') {
 
 watchLifecycle(() => owner.snapshotOnRisk());
 void owner.boot(params.get('autostart') !== '0', initialConfig);
+jobs.start();

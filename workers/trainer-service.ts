@@ -20,6 +20,8 @@ import {
 } from '../src/shared/config';
 import { BackendError, CancelledError } from '../src/shared/errors';
 import type { RunRecord, SnapshotSummary, SnapshotTrigger } from '../src/shared/snapshot';
+import type { JobRequest, JobState, JobSummary, ResultsFormat } from '../src/shared/jobs/job-types';
+import { JobService } from './jobs/job-service';
 import { RunLibrary } from './run-library';
 import { Snapshotter } from './snapshot/snapshotter';
 import { SnapshotStore } from './store';
@@ -30,6 +32,7 @@ interface Parts {
   readonly controller: TrainerController;
   readonly library: RunLibrary;
   readonly snapshotter: Snapshotter;
+  readonly jobs: JobService;
 }
 
 /**
@@ -61,6 +64,7 @@ export class TrainerService implements TrainerApi {
       }),
       library: new RunLibrary(store),
       snapshotter,
+      jobs: new JobService(store),
     };
     return { ...report, restored };
   }
@@ -143,6 +147,32 @@ export class TrainerService implements TrainerApi {
 
   async cancel(opId: string): Promise<void> {
     this.operations.get(opId)?.();
+  }
+
+  createJob(request: JobRequest): Promise<JobSummary> {
+    return this.parts.jobs.create(request);
+  }
+
+  runJob(jobId: string): Promise<JobState> {
+    return this.parts.jobs.run(jobId);
+  }
+
+  setJobState(jobId: string, state: 'running' | 'paused' | 'cancelled'): Promise<JobSummary> {
+    return this.parts.jobs.setState(jobId, state);
+  }
+
+  deleteJob(jobId: string): Promise<void> {
+    return this.parts.jobs.remove(jobId);
+  }
+
+  listJobs(): Promise<JobSummary[]> {
+    return this.parts.jobs.list();
+  }
+
+  jobResults(jobId: string, format: ResultsFormat, opId: string): Promise<CheckpointFile> {
+    return this.cancellable(opId, 'Download', (signal) =>
+      this.parts.jobs.results(jobId, format, signal),
+    );
   }
 
   async debugFault(kind: DebugFault): Promise<void> {

@@ -6,7 +6,8 @@ import { epochNow, median, medianOrNull, progress, round } from './stats';
  * Read by the runner over the DevTools protocol: it samples the heap during 'baseline' and
  * 'snapshot', and on a '-gc' phase collects garbage and acknowledges through benchHeapAck.
  */
-type HeapPhase = 'baseline-gc' | 'baseline' | 'snapshot-gc' | 'snapshot' | 'done';
+export type HeapPhase =
+  'baseline-gc' | 'baseline' | 'snapshot-gc' | 'snapshot' | 'retained-gc' | 'done';
 interface HeapFlags {
   benchHeapPhase?: HeapPhase;
   benchHeapAck?: HeapPhase;
@@ -14,7 +15,7 @@ interface HeapFlags {
 const flags = globalThis as HeapFlags;
 
 /** Sets the phase; a '-gc' phase waits (up to 3 s, when no runner is attached) for the ack. */
-async function setHeapPhase(phase: HeapPhase): Promise<void> {
+export async function setHeapPhase(phase: HeapPhase): Promise<void> {
   flags.benchHeapPhase = phase;
   const until = performance.now() + 3000;
   while (phase.endsWith('-gc') && flags.benchHeapAck !== phase && performance.now() < until) {

@@ -1,3 +1,4 @@
+import { download } from './download';
 import type { CheckpointSummary, ForkOptions, ForkSource } from '../shared/api';
 import type { Outcome } from './page-machine';
 import type { PageState } from './page-state';
@@ -135,13 +136,4 @@ export class CheckpointActions {
       view.checkpoints.setWorking(null);
     }
   }
-}
-
-function download(fileName: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

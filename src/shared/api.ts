@@ -1,5 +1,6 @@
 import type { BackendName, RunConfig, SnapshotIntervalInfo, SnapshotPolicy } from './config';
 import type { SerializedError } from './errors';
+import type { JobRequest, JobState, JobSummary, ResultsFormat } from './jobs/job-types';
 import type {
   GuardState,
   Metrics,
@@ -181,6 +182,19 @@ export interface TrainerApi {
   ): Promise<RunRecord>;
   /** Aborts the long call started with `opId`, if it is still running. */
   cancel(opId: string): Promise<void>;
+  /** Checks a job request and stores the job (state running); a refusal writes nothing. */
+  createJob(request: JobRequest): Promise<JobSummary>;
+  /**
+   * Runs a job in this worker from its stored cursor; resolves with its state once it stops
+   * (done, paused, cancelled, error). The page calls it only while holding the job's Web Lock.
+   */
+  runJob(jobId: string): Promise<JobState>;
+  setJobState(jobId: string, state: 'running' | 'paused' | 'cancelled'): Promise<JobSummary>;
+  deleteJob(jobId: string): Promise<void>;
+  /** Every stored job, newest first. */
+  listJobs(): Promise<JobSummary[]>;
+  /** The committed results as JSON Lines or CSV, read from storage page by page. */
+  jobResults(jobId: string, format: ResultsFormat, opId: string): Promise<CheckpointFile>;
   /**
    * Fault injection for tests and manual checks (the page offers it only with ?debug=1): an
    * uncaught error in the worker, a real WebGPU device loss via device.destroy(), or a

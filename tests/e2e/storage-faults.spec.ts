@@ -88,8 +88,8 @@ test('a second tab upgrading the database: the first keeps saving or asks for a 
   const version = await other.evaluate(
     () =>
       new Promise<number>((resolve, reject) => {
-        const request = indexedDB.open('tab-trainer', 2);
-        request.onupgradeneeded = () => request.result.createObjectStore('jobs');
+        const request = indexedDB.open('tab-trainer', 3);
+        request.onupgradeneeded = () => request.result.createObjectStore('future');
         request.onsuccess = () => {
           const db = request.result;
           const v = db.version;
@@ -100,9 +100,9 @@ test('a second tab upgrading the database: the first keeps saving or asks for a 
         request.onblocked = () => reject(new Error('blocked by the training tab'));
       }),
   );
-  expect(version).toBe(2);
+  expect(version).toBe(3);
 
-  // This build knows version 1: it must say so and ask for a reload, not fail in silence.
+  // This build knows version 2: it must say so and ask for a reload, not fail in silence.
   await expect(page.getByTestId('warning')).toContainText('Reload the page');
   await expect(page.getByTestId('status')).toHaveText('training');
   await other.close();

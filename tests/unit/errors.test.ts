@@ -10,6 +10,15 @@ const FACTS: Record<string, unknown> = {
   DivergenceError: { spikeSteps: [40, 52, 61], window: 500, pausedAt: 30, lr: 0.5, clip: 0 },
 };
 
+/** Classes built from several positional facts, with sample facts for each. */
+const ARGS: Record<string, unknown[]> = {
+  JobVocabularyError: ['p.txt', 2, 'ë'],
+  JobInputMismatchError: ['job1', 'p.txt', 'a'.repeat(64), 'b'.repeat(64)],
+  JobModelMismatchError: ['job1', 40, 'model/emb is missing'],
+  JobParamError: ['Count', 0, 1, 100_000],
+  JobInputTooLargeError: ['"t.txt" (lines)', 100_001, 100_000],
+};
+
 describe('named errors', () => {
   it('each class carries its own name as a literal, so minified builds keep it', () => {
     for (const [exported, value] of Object.entries(errors)) {
@@ -20,7 +29,7 @@ describe('named errors', () => {
         continue;
       }
       const Ctor = value as new (...args: unknown[]) => Error;
-      const err = new Ctor('x', 'y');
+      const err = new Ctor(...(ARGS[exported] ?? ['x', 'y']));
       expect(err.name).toBe(exported);
       expect(errors.serializeError(err)).toEqual({ name: exported, message: err.message });
     }
@@ -90,6 +99,21 @@ describe('storage errors say what happened and what to do', () => {
       persisted: true,
     });
     expect(kept.message).not.toMatch(/persistent/);
+  });
+
+  it("a job's refusals name the line, the character, the field and the limit", () => {
+    expect(new errors.JobVocabularyError('p.txt', 2, 'ë').message).toBe(
+      'Line 2 of "p.txt" holds "ë" (U+00EB), which is not in the model\'s vocabulary. Remove it or use a model trained on text that has it.',
+    );
+    expect(new errors.JobParamError('Count', 0, 1, 100_000).message).toBe(
+      'Count must be a whole number between 1 and 100000; got 0.',
+    );
+    expect(new errors.JobInputTooLargeError('"t.txt" (lines)', 100_001, 100_000).message).toMatch(
+      /^"t.txt" \(lines\) is 100,001; a job takes at most 100,000\./,
+    );
+    expect(new errors.SnapshotInUseError(40, 2).message).toBe(
+      'The snapshot at step 40 is used by 2 jobs; delete those jobs first.',
+    );
   });
 
   it('a database newer than the code asks for a reload', () => {

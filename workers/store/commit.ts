@@ -52,8 +52,9 @@ export interface WriteOutcome {
   readonly recreatedRun: boolean;
 }
 
-const COMMIT_STORES = ['runs', 'snapshots', 'tensors'] as const;
-const COMMIT_STORES_WITH_DATASET = ['runs', 'snapshots', 'tensors', 'datasets'] as const;
+// `jobs` is read, never written: a snapshot a job uses is never pruned while the job exists.
+const COMMIT_STORES = ['runs', 'snapshots', 'tensors', 'jobs'] as const;
+const COMMIT_STORES_WITH_DATASET = ['runs', 'snapshots', 'tensors', 'jobs', 'datasets'] as const;
 
 /**
  * Writes the tensors, the manifest, the run's pointer and the retention pruning in one strict
@@ -83,10 +84,11 @@ export async function writeSnapshot(
     const runs = tx.objectStore('runs');
     const snapshots = tx.objectStore('snapshots');
     const tensors = tx.objectStore('tensors');
-    const [stored, clash, existing] = await Promise.all([
+    const [stored, clash, existing, jobs] = await Promise.all([
       runs.get(manifest.runId),
       snapshots.getKey(manifest.id),
       snapshots.index('by-run').getAll(manifest.runId),
+      tx.objectStore('jobs').index('by-run').getAll(manifest.runId),
     ]);
     // A new run is written with its first snapshot, so no crash can leave a run without one.
     if (write?.isNew && stored !== undefined) {
@@ -100,7 +102,7 @@ export async function writeSnapshot(
         `A snapshot with id ${manifest.id} already exists; a snapshot is never overwritten.`,
       );
     }
-    const protect = new Set([manifest.id]);
+    const protect = new Set([manifest.id, ...jobs.map((job) => job.snapshotId)]);
     if (stored?.latestSnapshotId) protect.add(stored.latestSnapshotId);
     const pruned = selectPrunable([...existing, manifest], {
       keepLast,
@@ -144,16 +146,18 @@ export async function writeSnapshot(
 
 /**
  * Frees space for a retry after a quota failure: keeps only the newest snapshot, the run's
- * latest pointer and pinned ones. Must never delete the run's last good snapshot.
+ * latest pointer, pinned ones and those a job uses. Must never delete the run's last good
+ * snapshot.
  */
 export async function pruneForSpace(db: TrainerDatabase, runId: string): Promise<string[]> {
   const tx = db.transaction(COMMIT_STORES, 'readwrite', { durability: 'strict' });
   return inTransaction(tx, async () => {
-    const [run, existing] = await Promise.all([
+    const [run, existing, jobs] = await Promise.all([
       tx.objectStore('runs').get(runId),
       tx.objectStore('snapshots').index('by-run').getAll(runId),
+      tx.objectStore('jobs').index('by-run').getAll(runId),
     ]);
-    const protect = new Set<string>();
+    const protect = new Set<string>(jobs.map((job) => job.snapshotId));
     if (run?.latestSnapshotId) protect.add(run.latestSnapshotId);
     const latest = existing.find((m) => m.id === run?.latestSnapshotId);
     // Even short of space, the guard's rewind target stays: losing it would lose the run.

@@ -1,8 +1,18 @@
-import { DatasetError, RunNotFoundError, SnapshotNotFoundError } from '../../src/shared/errors';
+import {
+  DatasetError,
+  RunNotFoundError,
+  SnapshotInUseError,
+  SnapshotNotFoundError,
+} from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
 import { inTransaction, Writes } from './in-transaction';
 import { newestFirst } from './retention';
-import { tensorRowsOf, type DatasetRecord, type TrainerDatabase } from './store-schema';
+import {
+  jobResultsOf,
+  tensorRowsOf,
+  type DatasetRecord,
+  type TrainerDatabase,
+} from './store-schema';
 
 /** Must reject a dataset whose id is not the SHA-256 of its UTF-8 text. */
 export async function checkDataset(record: DatasetRecord): Promise<void> {
@@ -15,11 +25,15 @@ export async function checkDataset(record: DatasetRecord): Promise<void> {
 }
 
 /**
- * Deletes a run, all its snapshots and their tensor rows, and its dataset when no other run
- * uses it, in one transaction: a run is never left half deleted.
+ * Deletes a run, all its snapshots and their tensor rows, its jobs with their inputs and
+ * results, and its dataset when no other run uses it, in one transaction: a run is never left
+ * half deleted.
  */
 export async function removeRun(db: TrainerDatabase, runId: string): Promise<void> {
-  const tx = db.transaction(['runs', 'snapshots', 'tensors', 'datasets'], 'readwrite');
+  const tx = db.transaction(
+    ['runs', 'snapshots', 'tensors', 'datasets', 'jobs', 'jobInputs', 'jobResults'],
+    'readwrite',
+  );
   await inTransaction(tx, async () => {
     const runs = tx.objectStore('runs');
     const run = await runs.get(runId);
@@ -29,6 +43,11 @@ export async function removeRun(db: TrainerDatabase, runId: string): Promise<voi
     for (const id of ids) {
       writes.add(tx.objectStore('snapshots').delete(id));
       writes.add(tx.objectStore('tensors').delete(tensorRowsOf(id)));
+    }
+    for (const jobId of await tx.objectStore('jobs').index('by-run').getAllKeys(runId)) {
+      writes.add(tx.objectStore('jobs').delete(jobId));
+      writes.add(tx.objectStore('jobInputs').delete(jobId));
+      writes.add(tx.objectStore('jobResults').delete(jobResultsOf(jobId)));
     }
     writes.add(runs.delete(runId));
     await writes.all();
@@ -41,16 +60,19 @@ export async function removeRun(db: TrainerDatabase, runId: string): Promise<voi
 
 /**
  * Deletes one snapshot and its tensor rows. If it was the run's latest, the pointer moves to
- * the newest remaining snapshot (or null) in the same transaction, so it never dangles.
+ * the newest remaining snapshot (or null) in the same transaction, so it never dangles. Must
+ * refuse a snapshot a job uses.
  */
 export async function removeSnapshot(db: TrainerDatabase, snapshotId: string): Promise<void> {
-  const tx = db.transaction(['runs', 'snapshots', 'tensors'], 'readwrite', {
+  const tx = db.transaction(['runs', 'snapshots', 'tensors', 'jobs'], 'readwrite', {
     durability: 'strict',
   });
   await inTransaction(tx, async () => {
     const snapshots = tx.objectStore('snapshots');
     const manifest = await snapshots.get(snapshotId);
     if (manifest === undefined) throw new SnapshotNotFoundError(snapshotId);
+    const users = await tx.objectStore('jobs').index('by-snapshot').count(snapshotId);
+    if (users > 0) throw new SnapshotInUseError(manifest.step, users);
     const writes = new Writes();
     writes.add(snapshots.delete(snapshotId));
     writes.add(tx.objectStore('tensors').delete(tensorRowsOf(snapshotId)));

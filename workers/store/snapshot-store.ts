@@ -381,6 +381,15 @@ export class SnapshotStore {
     this.verifiedText.set(record.id, record.text);
   }
 
+  /**
+   * Runs `op` on the store's connection (reopened once if found closed), for the job store,
+   * which shares this connection and its backoff. `op` must be safe to run twice: its first
+   * try may have committed before the connection was found closed.
+   */
+  withDb<T>(op: (db: TrainerDatabase) => Promise<T>): Promise<T> {
+    return this.use(op);
+  }
+
   /** Runs `op` on a live connection, reopening once if it finds the connection closed. */
   private async use<T>(op: (db: TrainerDatabase) => Promise<T>): Promise<T> {
     let lastError: unknown = null;

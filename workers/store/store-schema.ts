@@ -1,8 +1,10 @@
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import type { JobItem, JobRecord } from '../../src/shared/jobs/job-types';
 import type { RunRecord, SnapshotManifest, TensorBytes } from '../../src/shared/snapshot';
 
 export const DEFAULT_DB_NAME = 'tab-trainer';
-export const DB_VERSION = 1;
+/** 1: runs, snapshots, tensors, datasets. 2: adds jobs, jobInputs, jobResults. */
+export const DB_VERSION = 2;
 
 /** A user's training text, kept so that a run on their own file resumes after a reload. */
 export interface DatasetRecord {
@@ -20,6 +22,17 @@ export interface TensorRow {
   readonly snapshotId: string;
   readonly name: string;
   readonly data: TensorBytes;
+}
+
+/** A job's input lines (prompts or lines to score), stored once with the job. */
+export interface JobInputRecord {
+  readonly jobId: string;
+  readonly lines: readonly string[];
+}
+
+/** One committed item of a job, keyed [jobId, index]. */
+export interface JobResultRow extends JobItem {
+  readonly jobId: string;
 }
 
 export interface TrainerDB extends DBSchema {
@@ -40,6 +53,19 @@ export interface TrainerDB extends DBSchema {
   datasets: {
     key: string;
     value: DatasetRecord;
+  };
+  jobs: {
+    key: string;
+    value: JobRecord;
+    indexes: { 'by-run': string; 'by-snapshot': string };
+  };
+  jobInputs: {
+    key: string;
+    value: JobInputRecord;
+  };
+  jobResults: {
+    key: [string, number];
+    value: JobResultRow;
   };
 }
 
@@ -109,6 +135,19 @@ function createStores(db: TrainerDatabase, oldVersion: number): void {
     db.createObjectStore('tensors', { keyPath: ['snapshotId', 'name'] });
     db.createObjectStore('datasets', { keyPath: 'id' });
   }
+  // Version 2 only adds stores: every run and snapshot of version 1 stays as it was.
+  if (oldVersion < 2) {
+    const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
+    jobs.createIndex('by-run', 'runId');
+    jobs.createIndex('by-snapshot', 'snapshotId');
+    db.createObjectStore('jobInputs', { keyPath: 'jobId' });
+    db.createObjectStore('jobResults', { keyPath: ['jobId', 'index'] });
+  }
+}
+
+/** Every result row of one job. */
+export function jobResultsOf(jobId: string): IDBKeyRange {
+  return IDBKeyRange.bound([jobId, 0], [jobId, Infinity]);
 }
 
 /**

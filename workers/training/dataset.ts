@@ -56,8 +56,7 @@ export function buildDataset(text: string): CharDataset {
     );
   }
   const index = new Map(vocab.map((ch, i) => [ch, i]));
-  const order = Prng.fromSeed(SPLIT_SEED);
-  const isVal = docs.map(() => order.nextFloat() < VAL_FRACTION);
+  const isVal = heldOut(docs);
   const encode = (keep: boolean) =>
     encodeSplit(
       docs.filter((_, i) => isVal[i] === keep),
@@ -68,6 +67,19 @@ export function buildDataset(text: string): CharDataset {
   if (val.targets.length === 0)
     throw new DatasetError('The text is too short to hold out any validation lines.');
   return { vocab, train, val };
+}
+
+/** Which documents go to validation: a fixed seed, so every run of a text holds out the same. */
+function heldOut(docs: readonly string[]): boolean[] {
+  const order = Prng.fromSeed(SPLIT_SEED);
+  return docs.map(() => order.nextFloat() < VAL_FRACTION);
+}
+
+/** The validation documents of a text, in the order the validation split holds them. */
+export function validationLines(text: string): string[] {
+  const docs = splitDocuments(text);
+  const isVal = heldOut(docs);
+  return docs.filter((_, i) => isVal[i]);
 }
 
 function encodeSplit(docs: string[], index: Map<string, number>): Split {

@@ -1,0 +1,126 @@
+import type { JobInputSpec, JobSummary, ResultsFormat } from '../shared/jobs/job-types';
+import { NoActiveRunError, serializeError } from '../shared/errors';
+import type { ErrorAreaController } from '../ui/error-area';
+import type { JobFormValues } from '../ui/job-form';
+import type { JobsListController } from '../ui/jobs-list';
+import { download } from './download';
+import { JobLocks } from './job-locks';
+import { JobRates } from './job-rates';
+import type { RunOwner } from './run-owner';
+
+/** How often the page reads the jobs' records (every tab: the running one and the watchers). */
+const POLL_MS = 500;
+
+/**
+ * The page's side of the jobs. Jobs are independent of the page's run state machine: they run
+ * in the same worker as training, interleaved batch by batch, and never change a run. Every tab
+ * reads the stored jobs on a timer, shows them, and queues for the Web Lock of each running
+ * job; the tab that holds a job's lock runs it in its worker, so a job goes on by itself after
+ * a reload, a crash or a killed browser, and another tab takes it over when that tab closes.
+ */
+export class JobOwner {
+  private jobs: readonly JobSummary[] = [];
+  private readonly locks = new JobLocks();
+  private readonly rates = new JobRates();
+  private polling = false;
+
+  constructor(
+    private readonly runs: RunOwner,
+    private readonly list: JobsListController,
+    private readonly errors: ErrorAreaController,
+  ) {}
+
+  start(): void {
+    setInterval(() => void this.poll(), POLL_MS);
+    void this.poll();
+  }
+
+  generate(values: JobFormValues, prompts: File | null = null): Promise<void> {
+    return this.act(async () => {
+      const input: JobInputSpec =
+        prompts === null
+          ? { kind: 'samples', count: values.count }
+          : { kind: 'prompts', name: prompts.name, text: await prompts.text() };
+      await this.create('generate', input, values);
+    });
+  }
+
+  scoreFile(file: File): Promise<void> {
+    return this.act(async () => {
+      await this.create('score', { kind: 'text', name: file.name, text: await file.text() }, null);
+    });
+  }
+
+  scoreValidation(): Promise<void> {
+    return this.act(() => this.create('score', { kind: 'validation' }, null));
+  }
+
+  setState(jobId: string, state: 'running' | 'paused' | 'cancelled'): Promise<void> {
+    return this.act(async () => {
+      await this.runs.worker.call((api) => api.setJobState(jobId, state));
+    });
+  }
+
+  remove(jobId: string): Promise<void> {
+    return this.act(() => this.runs.worker.call((api) => api.deleteJob(jobId)));
+  }
+
+  downloadResults(jobId: string, format: ResultsFormat): Promise<void> {
+    return this.act(async () => {
+      const opId = crypto.randomUUID();
+      const file = await this.runs.worker.call((api) => api.jobResults(jobId, format, opId));
+      download(file.fileName, file.blob);
+    });
+  }
+
+  private async create(
+    kind: 'generate' | 'score',
+    input: JobInputSpec,
+    values: JobFormValues | null,
+  ): Promise<void> {
+    const run = this.runs.currentRun;
+    if (run === null) throw new NoActiveRunError();
+    await this.runs.worker.call((api) =>
+      api.createJob({
+        runId: run.id,
+        snapshotId: null,
+        kind,
+        input,
+        params: values === null ? null : values.params,
+      }),
+    );
+  }
+
+  /** A user's action: its error goes to the error area; the list is read again after it. */
+  private async act(action: () => Promise<unknown>): Promise<void> {
+    try {
+      this.errors.clear();
+      await action();
+    } catch (err) {
+      this.errors.show(serializeError(err));
+    }
+    await this.poll();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      this.jobs = await this.runs.worker.call((api) => api.listJobs());
+    } catch {
+      return; // no worker yet, or it is restarting: the next poll tries again
+    } finally {
+      this.polling = false;
+    }
+    this.rates.observe(this.jobs, performance.now());
+    for (const job of this.jobs) {
+      if (job.state !== 'running' || this.locks.has(job.id)) continue;
+      // Runs while this tab holds the lock; a worker that dies rejects, releasing it.
+      this.locks.request(job.id, () => this.runs.worker.call((api) => api.runJob(job.id)));
+    }
+    this.list.render(this.jobs, (jobId) => {
+      const job = this.jobs.find((j) => j.id === jobId)!;
+      return { ...this.rates.rate(job), here: this.locks.holds(jobId) };
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import {
+  JobInputEmptyError,
+  JobInputTooLargeError,
+  JobParamError,
+  JobVocabularyError,
+} from '../errors';
+import { JOB_LIMITS } from './job-limits';
+import type { GenerateParams, JobInputSpec } from './job-types';
+
+/**
+ * The items of a file: its lines, trimmed, empty ones dropped, as the trainer reads a training
+ * text (so the run's validation lines score exactly as the validation loss counts them).
+ */
+export function fileLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+/**
+ * A file's lines, refused with a named error when the file is empty or over a limit, or when a
+ * line holds a character outside `vocab` (index 0, the boundary, is never a character).
+ */
+export function checkedLines(name: string, text: string, vocab: string): string[] {
+  if (text.length > JOB_LIMITS.maxFileChars) {
+    throw new JobInputTooLargeError(`"${name}" (characters)`, text.length, JOB_LIMITS.maxFileChars);
+  }
+  const lines = fileLines(text);
+  if (lines.length === 0) throw new JobInputEmptyError(name);
+  if (lines.length > JOB_LIMITS.maxItems) {
+    throw new JobInputTooLargeError(`"${name}" (lines)`, lines.length, JOB_LIMITS.maxItems);
+  }
+  const known = new Set([...vocab].slice(1));
+  lines.forEach((line, i) => {
+    const chars = [...line];
+    if (chars.length > JOB_LIMITS.maxLineChars) {
+      throw new JobInputTooLargeError(
+        `Line ${i + 1} of "${name}" (characters)`,
+        chars.length,
+        JOB_LIMITS.maxLineChars,
+      );
+    }
+    for (const ch of chars) if (!known.has(ch)) throw new JobVocabularyError(name, i + 1, ch);
+  });
+  return lines;
+}
+
+function checkRange(field: string, value: number, min: number, max: number, whole: boolean) {
+  const ok = Number.isFinite(value) && value >= min && value <= max;
+  if (!ok || (whole && !Number.isInteger(value))) throw new JobParamError(field, value, min, max);
+}
+
+/** Must refuse every value a job could not run with, naming the field. */
+export function checkGenerateParams(params: GenerateParams, vocabSize: number): void {
+  checkRange('Temperature', params.temperature, 0.01, JOB_LIMITS.maxTemperature, false);
+  checkRange('Top-k', params.topK, 0, vocabSize, true);
+  checkRange('Maximum length', params.maxLength, 1, JOB_LIMITS.maxLength, true);
+  checkRange('Job seed', params.seed, 0, JOB_LIMITS.maxSeed, true);
+}
+
+export function checkSampleCount(input: JobInputSpec): void {
+  if (input.kind === 'samples') checkRange('Count', input.count, 1, JOB_LIMITS.maxItems, true);
+}

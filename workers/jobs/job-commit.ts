@@ -1,0 +1,91 @@
+import { unwrap } from 'idb';
+import { JobNotFoundError } from '../../src/shared/errors';
+import type { JobItem, JobRecord } from '../../src/shared/jobs/job-types';
+import { inTransaction, Writes } from '../store/in-transaction';
+import type { TrainerDatabase } from '../store/store-schema';
+
+/** Where a batch commit stands when a hook runs; `abort` fails its transaction there. */
+export interface JobCommitPoint {
+  readonly jobId: string;
+  readonly from: number;
+  readonly connection: IDBDatabase;
+  readonly abort: () => void;
+}
+
+/** Test hooks run synchronously inside a batch commit, where a failing write would fail. */
+export interface JobCommitFaults {
+  beforeTransaction?(point: Omit<JobCommitPoint, 'abort'>): void;
+  /** Before each result put, `offset` within the batch. */
+  beforeResultPut?(point: JobCommitPoint & { offset: number }): void;
+  /** Before the job record (its cursor) is put. */
+  beforeCursorPut?(point: JobCommitPoint): void;
+  /** After every write is issued, before the transaction is awaited. */
+  afterWrites?(point: JobCommitPoint): void;
+}
+
+/** How a batch commit ended. */
+export type BatchOutcome =
+  /** The batch and the new cursor are committed. */
+  | { readonly kind: 'committed'; readonly job: JobRecord }
+  /** The job is no longer running (paused, cancelled, failed): nothing was written. */
+  | { readonly kind: 'stopped'; readonly job: JobRecord }
+  /**
+   * The cursor is elsewhere: another runner committed this batch (a retry after a commit whose
+   * success went unseen) or moved past it. Nothing was written.
+   */
+  | { readonly kind: 'stale'; readonly job: JobRecord };
+
+/**
+ * Writes items [from, from + items.length) and the job's cursor in ONE strict transaction, and
+ * only if the stored cursor is exactly `from` and the job is running. So a kill loses at most
+ * this batch, and no item is ever written twice or skipped: a second runner, or a retry of a
+ * batch that did commit, finds the cursor moved and writes nothing.
+ */
+export async function commitBatch(
+  db: TrainerDatabase,
+  jobId: string,
+  from: number,
+  items: readonly JobItem[],
+  now: number,
+  faults: JobCommitFaults = {},
+): Promise<BatchOutcome> {
+  const connection = unwrap(db);
+  faults.beforeTransaction?.({ jobId, from, connection });
+  const tx = db.transaction(['jobs', 'jobResults'], 'readwrite', { durability: 'strict' });
+  const point: JobCommitPoint = { jobId, from, connection, abort: () => tx.abort() };
+  return inTransaction(tx, async () => {
+    const jobs = tx.objectStore('jobs');
+    const job = await jobs.get(jobId);
+    if (job === undefined) throw new JobNotFoundError(jobId);
+    if (job.state !== 'running') return { kind: 'stopped', job };
+    if (job.cursor !== from) return { kind: 'stale', job };
+    const total = job.manifest.itemCount;
+    const writes = new Writes();
+    const results = tx.objectStore('jobResults');
+    // Added item by item in index order: the same sums whatever the batches were.
+    let nllSum = job.nllSum;
+    let tokenSum = job.tokenSum;
+    items.forEach((item, offset) => {
+      nllSum += item.nll ?? 0;
+      tokenSum += item.nll === undefined ? 0 : (item.tokens ?? 0);
+      if (item.index !== from + offset) throw new Error(`item ${item.index} out of order`);
+      faults.beforeResultPut?.({ ...point, offset });
+      writes.add(results.put({ jobId, ...item }));
+    });
+    const cursor = from + items.length;
+    if (cursor > total) throw new Error(`batch ends at ${cursor}, past the job's ${total} items`);
+    faults.beforeCursorPut?.(point);
+    const next: JobRecord = {
+      ...job,
+      cursor,
+      nllSum,
+      tokenSum,
+      state: cursor === total ? 'done' : 'running',
+      updatedAt: now,
+    };
+    writes.add(jobs.put(next));
+    faults.afterWrites?.(point);
+    await writes.all();
+    return { kind: 'committed', job: next };
+  });
+}

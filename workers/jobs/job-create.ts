@@ -1,0 +1,93 @@
+import { NoSnapshotYetError, RunNotFoundError, RunTextMissingError } from '../../src/shared/errors';
+import { sha256Hex } from '../../src/shared/hash';
+import {
+  checkedLines,
+  checkGenerateParams,
+  checkSampleCount,
+} from '../../src/shared/jobs/job-input';
+import type { JobManifest, JobRecord, JobRequest } from '../../src/shared/jobs/job-types';
+import type { SnapshotManifest } from '../../src/shared/snapshot';
+import type { SnapshotStore } from '../store';
+import { validationLines } from '../training/dataset';
+import type { JobStore } from './job-store';
+
+/** The model tensors a job reads, by checkpoint name, with their SHA-256. */
+export function modelHashes(manifest: SnapshotManifest): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const t of manifest.tensors) if (t.name.startsWith('model/')) hashes[t.name] = t.sha256;
+  return hashes;
+}
+
+/**
+ * Checks a job request completely (the snapshot, every parameter, every input line against
+ * the model's vocabulary) and only then writes the job, its manifest and its input in one
+ * transaction: a refused request writes nothing.
+ */
+export async function createJob(
+  snapshots: SnapshotStore,
+  jobs: JobStore,
+  request: JobRequest,
+  now: number,
+): Promise<JobRecord> {
+  const run = await snapshots.getRun(request.runId);
+  if (run === undefined) throw new RunNotFoundError(request.runId);
+  const snapshotId = request.snapshotId ?? run.latestSnapshotId;
+  if (snapshotId === null) throw new NoSnapshotYetError(run.name);
+  // Verified on the way: a job never starts from a damaged snapshot.
+  const { manifest } = await snapshots.loadSnapshot(snapshotId);
+  const vocab = manifest.dataset.vocab;
+  const { input } = request;
+  if (request.kind === 'generate') {
+    if (request.params === null) throw new Error('a generation job needs its parameters');
+    checkGenerateParams(request.params, vocab.length);
+  }
+  checkSampleCount(input);
+  let lines: string[] | null = null;
+  let inputName = 'samples';
+  if (input.kind === 'prompts' || input.kind === 'text') {
+    lines = checkedLines(input.name, input.text, vocab);
+    inputName = input.name;
+  } else if (input.kind === 'validation') {
+    const text = await snapshots.getDataset(manifest.dataset.id);
+    if (text === undefined) throw new RunTextMissingError(run.name);
+    lines = validationLines(text.text);
+    inputName = `validation lines of ${manifest.dataset.name}`;
+  }
+  const kindFits =
+    request.kind === 'generate'
+      ? input.kind === 'samples' || input.kind === 'prompts'
+      : input.kind === 'text' || input.kind === 'validation';
+  if (!kindFits) throw new Error(`a ${request.kind} job cannot take ${input.kind} input`);
+  const job: JobManifest = {
+    kind: request.kind,
+    runId: run.id,
+    snapshotId,
+    snapshotStep: manifest.step,
+    tensorSha256: modelHashes(manifest),
+    vocab,
+    params: request.kind === 'generate' ? request.params : null,
+    inputKind: input.kind,
+    inputName,
+    inputSha256: lines === null ? '' : await linesHash(lines),
+    itemCount: input.kind === 'samples' ? input.count : lines!.length,
+  };
+  const record: JobRecord = {
+    id: crypto.randomUUID(),
+    runId: run.id,
+    snapshotId,
+    manifest: job,
+    cursor: 0,
+    state: 'running',
+    error: null,
+    nllSum: 0,
+    tokenSum: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await jobs.insert(record, lines);
+  return record;
+}
+
+export function linesHash(lines: readonly string[]): Promise<string> {
+  return sha256Hex(new TextEncoder().encode(lines.join('\n')));
+}
