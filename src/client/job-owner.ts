@@ -36,7 +36,7 @@ export class JobOwner {
   }
 
   generate(values: JobFormValues, prompts: File | null = null): Promise<void> {
-    return this.act(async () => {
+    return this.creation('Generate', async () => {
       const input: JobInputSpec =
         prompts === null
           ? { kind: 'samples', count: values.count }
@@ -46,13 +46,31 @@ export class JobOwner {
   }
 
   scoreFile(file: File): Promise<void> {
-    return this.act(async () => {
+    return this.creation('Score a text file', async () => {
       await this.create('score', { kind: 'text', name: file.name, text: await file.text() }, null);
     });
   }
 
   scoreValidation(): Promise<void> {
-    return this.act(() => this.create('score', { kind: 'validation' }, null));
+    return this.creation('Score validation lines', () =>
+      this.create('score', { kind: 'validation' }, null),
+    );
+  }
+
+  /**
+   * A new job starts from the shown run, so it waits its turn behind the page's own transitions
+   * (a job asked for while the page boots or resumes runs once a run is shown) and is refused,
+   * named, when no run is shown.
+   */
+  private async creation(label: string, create: () => Promise<void>): Promise<void> {
+    await this.runs.dispatch({
+      label,
+      origin: 'user',
+      allowed: ['training', 'paused', 'watching', 'error'],
+      exclusive: false,
+      run: create,
+    });
+    await this.poll();
   }
 
   setState(jobId: string, state: 'running' | 'paused' | 'cancelled'): Promise<void> {

@@ -138,7 +138,7 @@ test('Start, Pause and New run clicked while a reload resumes the run', async ({
       const status = document.querySelector('[data-testid="status"]')?.textContent ?? '';
       if (w.seen.at(-1) !== status) w.seen.push(status);
       if (status === 'training') return;
-      for (const b of document.querySelectorAll<HTMLButtonElement>('.controls button')) {
+      for (const b of document.querySelectorAll<HTMLButtonElement>('#controls button')) {
         if (!b.disabled) w.enabledWhileBusy.push(`${b.textContent} (${status})`);
         b.click();
       }
