@@ -17,17 +17,27 @@ async function generated(page: Page, interrupt: boolean): Promise<string> {
   return downloadResults(page);
 }
 
-test('WebGPU: a generation job interrupted by a reload equals an uninterrupted one; measured against the CPU backend', async ({
+// On WebGPU a row's logits can round differently with the batch it is computed in, and batches
+// are sized by time, so an interrupted job may sample a different character now and then: the
+// issue asks for this to be measured and reported on WebGPU (the CPU backend is held to
+// byte-identical files in jobs.spec.ts and jobs-crash.spec.ts).
+test('WebGPU: a generation job interrupted by a reload is complete; its differences from an uninterrupted one and from the CPU backend are measured', async ({
   page,
-}) => {
+}, info) => {
   test.setTimeout(600_000);
   await page.goto(url('webgpu'));
   await expect(page.getByTestId('backend')).toHaveText('webgpu');
   await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 120_000 });
   const interrupted = await generated(page, true);
   const uninterrupted = await generated(page, false);
-  expect(parseLines(interrupted)).toHaveLength(60);
-  expect(uninterrupted).toBe(interrupted);
+  for (const file of [interrupted, uninterrupted]) {
+    const rows = parseLines(file);
+    expect(rows.map((r) => r.index)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+  }
+  const again = uninterrupted.split('\n');
+  const acrossReload = interrupted.split('\n').filter((line, i) => line !== again[i]).length;
+  info.annotations.push({ type: 'webgpu-reload', description: `${acrossReload} of 60 differ` });
+  console.log(`WebGPU, interrupted vs uninterrupted: ${acrossReload} of 60 items differ`);
 
   // The same snapshot on the CPU backend: reported, not required to match.
   await page.goto(url('cpu'));
