@@ -9,8 +9,9 @@ import { downloadResults, jobDone, parseLines, persistentContext } from './jobs-
 
 const COUNT = 2000;
 // The run stops at step 2 (its budget) so the job has the worker to itself; a barely trained
-// model rarely ends a name early, so each item takes about its maximum length.
-const MODEL = 'model=mlp&batch=16&width=128&embed=16&context=8&seed=1&steps=2';
+// model rarely ends a name early, so each item takes about its maximum length; the width keeps
+// the job running long enough for three kills even on a quiet machine.
+const MODEL = 'model=mlp&batch=16&width=384&embed=16&context=8&seed=1&steps=2';
 const URL = `${BASE_URL}/?backend=cpu&${MODEL}&jobCount=${COUNT}&jobSeed=11&jobMaxLength=64&jobTemperature=1.5`;
 
 test('a 2,000-item generation job, the browser SIGKILLed 3 times: each relaunch resumes it by itself; the file equals an uninterrupted job', async () => {
@@ -35,8 +36,8 @@ test('a 2,000-item generation job, the browser SIGKILLed 3 times: each relaunch 
       }
       await expect(page.getByTestId('job-status')).toHaveText('running');
       const from = Math.max(committed, 0);
-      // Room is left after the third kill: a batch is up to ~0.5 s of work.
-      const target = Math.min(from + 100 + prng.nextInt(400), COUNT - 500);
+      // Room is left after the third kill (1,000 items at least): a batch is up to ~0.5 s of work.
+      const target = Math.min(from + 100 + prng.nextInt(400), COUNT - 1000);
       await expect.poll(() => jobDone(page), { intervals: [50] }).toBeGreaterThan(target);
       committed = await jobDone(page);
       expect(committed).toBeLessThan(COUNT);
