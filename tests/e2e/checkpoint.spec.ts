@@ -1,7 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { BASE_URL } from '../../playwright.config';
 import { TINY, stepOf, waitForStep } from './helpers';
+import { test } from './own-browser';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/malformed');
 
@@ -31,9 +33,9 @@ async function exportFile(page: Page, button: string, file: string): Promise<str
 }
 
 test('export, import by input and by drop, on another backend: the run resumes at its step', async ({
-  browser,
+  ownBrowser: browser,
 }, info) => {
-  const first = await browser.newPage();
+  const first = await (await browser.newContext({ baseURL: BASE_URL })).newPage();
   await first.goto(`/?backend=webgpu&${TINY}`);
   await waitForStep(first, 6);
   const step = await pauseAndSnapshot(first);
@@ -46,7 +48,7 @@ test('export, import by input and by drop, on another backend: the run resumes a
   await first.context().close();
 
   // A fresh profile (a new context) on the CPU backend: import through the file input.
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await browser.newContext({ baseURL: BASE_URL })).newPage();
   await page.goto(`/?backend=cpu&${TINY}&autostart=0`);
   await page.getByLabel('Import checkpoint').setInputFiles(exported);
   await expect(page.getByTestId('checkpoint-summary')).toContainText(`at step ${step}`);

@@ -1,8 +1,9 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BASE_URL, CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
+import { BASE_URL } from '../../playwright.config';
 import { stepOf, waitForStep } from './helpers';
+import { test } from './own-browser';
 
 // WASM trains tens of steps a second: its budget leaves room for the interruption to land early.
 const BUDGET = { webgpu: 60, wasm: 600 } as const;
@@ -73,51 +74,42 @@ async function straightRun(
 
 for (const backend of ['webgpu', 'wasm'] as const) {
   test(`on ${backend}, a run interrupted and resumed matches the uninterrupted run`, async ({
-    playwright,
+    ownBrowser,
   }, info) => {
-    // A browser of its own: every page of a browser shares one GPU process, and in the full
-    // suite the earlier tests' GPU work slowed this one's SwiftShader steps several-fold.
     test.setTimeout(300_000);
-    const browser = await playwright.chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS,
-    });
-    try {
-      const STEPS = BUDGET[backend];
-      const URL = `/?backend=${backend}&${CONFIG}&steps=${STEPS}`;
-      const a = path.join(info.outputDir, 'straight.safetensors');
-      await straightRun(browser, URL, backend, STEPS, a);
+    const browser = ownBrowser;
+    const STEPS = BUDGET[backend];
+    const URL = `/?backend=${backend}&${CONFIG}&steps=${STEPS}`;
+    const a = path.join(info.outputDir, 'straight.safetensors');
+    await straightRun(browser, URL, backend, STEPS, a);
 
-      if (backend === 'wasm') {
-        // Two runs of the same seed, in two profiles, are the same bit for bit.
-        const again = path.join(info.outputDir, 'straight-again.safetensors');
-        await straightRun(browser, URL, backend, STEPS, again);
-        expect(compare(a, again).differing).toBe(0);
-      }
-
-      const broken = await (await browser.newContext({ baseURL: BASE_URL })).newPage();
-      await broken.goto(URL);
-      await waitForStep(broken, 5);
-      await broken.getByRole('button', { name: 'Pause' }).click();
-      await broken.getByRole('button', { name: 'Snapshot now' }).click();
-      const k = await stepOf(broken);
-      expect(k).toBeLessThan(STEPS - 10); // the interruption must leave steps to redo
-      await expect(broken.getByTestId('last-snapshot-step')).toHaveText(String(k));
-      await broken.reload();
-      await expect(broken.getByTestId('notice')).toContainText(`from step ${k}`);
-      await expect(broken.getByTestId('backend')).toHaveText(backend);
-      await waitForStep(broken, STEPS);
-      await expect(broken.getByTestId('status')).toHaveText('paused');
-      const b = path.join(info.outputDir, 'resumed.safetensors');
-      await exportAt(broken, STEPS, b);
-
-      const { differing, largest } = compare(a, b);
-      const figure = `interrupted at step ${k}, compared at step ${STEPS}: ${differing} differing values, largest difference ${largest}`;
-      info.annotations.push({ type: `${backend}-exactness`, description: figure });
-      console.log(`${backend} exactness: ${figure}`);
-      expect(differing).toBe(0);
-    } finally {
-      await browser.close();
+    if (backend === 'wasm') {
+      // Two runs of the same seed, in two profiles, are the same bit for bit.
+      const again = path.join(info.outputDir, 'straight-again.safetensors');
+      await straightRun(browser, URL, backend, STEPS, again);
+      expect(compare(a, again).differing).toBe(0);
     }
+
+    const broken = await (await browser.newContext({ baseURL: BASE_URL })).newPage();
+    await broken.goto(URL);
+    await waitForStep(broken, 5);
+    await broken.getByRole('button', { name: 'Pause' }).click();
+    await broken.getByRole('button', { name: 'Snapshot now' }).click();
+    const k = await stepOf(broken);
+    expect(k).toBeLessThan(STEPS - 10); // the interruption must leave steps to redo
+    await expect(broken.getByTestId('last-snapshot-step')).toHaveText(String(k));
+    await broken.reload();
+    await expect(broken.getByTestId('notice')).toContainText(`from step ${k}`);
+    await expect(broken.getByTestId('backend')).toHaveText(backend);
+    await waitForStep(broken, STEPS);
+    await expect(broken.getByTestId('status')).toHaveText('paused');
+    const b = path.join(info.outputDir, 'resumed.safetensors');
+    await exportAt(broken, STEPS, b);
+
+    const { differing, largest } = compare(a, b);
+    const figure = `interrupted at step ${k}, compared at step ${STEPS}: ${differing} differing values, largest difference ${largest}`;
+    info.annotations.push({ type: `${backend}-exactness`, description: figure });
+    console.log(`${backend} exactness: ${figure}`);
+    expect(differing).toBe(0);
   });
 }

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './own-browser';
 import { BASE_URL } from '../../playwright.config';
 import { downloadResults, jobDone, parseLines } from './jobs-helpers';
 
@@ -22,7 +23,7 @@ async function generated(page: Page, interrupt: boolean): Promise<string> {
 // issue asks for this to be measured and reported on WebGPU (the CPU backend is held to
 // byte-identical files in jobs.spec.ts and jobs-crash.spec.ts).
 test('WebGPU: a generation job interrupted by a reload is complete; its differences from an uninterrupted one and from the CPU backend are measured', async ({
-  page,
+  ownPage: page,
 }, info) => {
   test.setTimeout(600_000);
   await page.goto(url('webgpu'));

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './own-browser';
 import { TINY, stepOf, waitForStep } from './helpers';
 
 const URL = `/?backend=webgpu&${TINY}&snapshotSeconds=1`;
@@ -7,7 +8,7 @@ async function lastCommitted(page: import('@playwright/test').Page): Promise<num
   return Number(await page.getByTestId('last-snapshot-step').textContent());
 }
 
-test('a reload resumes the run at or after the last committed step', async ({ page }) => {
+test('a reload resumes the run at or after the last committed step', async ({ ownPage: page }) => {
   await page.goto(URL);
   await waitForStep(page, 8);
   await expect.poll(() => lastCommitted(page)).toBeGreaterThanOrEqual(4);
@@ -23,7 +24,9 @@ test('a reload resumes the run at or after the last committed step', async ({ pa
   await expect(page.getByTestId('error')).toHaveText('');
 });
 
-test('a hidden tab commits a snapshot at once, even with a long timer', async ({ page }, info) => {
+test('a hidden tab commits a snapshot at once, even with a long timer', async ({
+  ownPage: page,
+}, info) => {
   await page.goto(`/?backend=webgpu&${TINY}&snapshotSeconds=600`);
   await waitForStep(page, 6);
   // Only the step-0 snapshot exists: the 10-minute timer has not fired.
@@ -41,7 +44,7 @@ test('a hidden tab commits a snapshot at once, even with a long timer', async ({
   console.log(latency);
 });
 
-test('a snapshot made on WebGPU resumes on the CPU backend', async ({ page }) => {
+test('a snapshot made on WebGPU resumes on the CPU backend', async ({ ownPage: page }) => {
   await page.goto(URL);
   await waitForStep(page, 5);
   await page.getByRole('button', { name: 'Pause' }).click();
@@ -56,7 +59,7 @@ test('a snapshot made on WebGPU resumes on the CPU backend', async ({ page }) =>
 });
 
 test('a crashed worker and a lost GPU device are restarted and the run resumes', async ({
-  page,
+  ownPage: page,
 }) => {
   await page.goto(`${URL}&debug=1`);
   await waitForStep(page, 4);

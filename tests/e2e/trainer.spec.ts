@@ -1,32 +1,21 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import path from 'node:path';
-import { BASE_URL, CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
+import { test } from './own-browser';
 import { TINY, lossOf, stepOf, waitForStep } from './helpers';
 
 const userText = path.resolve(import.meta.dirname, '../fixtures/text/greek-words.txt');
 
-test('trains on WebGPU: the step advances and the loss falls', async ({ playwright }) => {
-  // A browser of its own: late in the suite the shared browser's GPU process ran SwiftShader
-  // steps several-fold slower (see exactness.spec.ts).
+test('trains on WebGPU: the step advances and the loss falls', async ({ ownPage: page }) => {
   test.setTimeout(300_000);
-  const browser = await playwright.chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-  });
-  try {
-    const page = await (await browser.newContext({ baseURL: BASE_URL })).newPage();
-    await page.goto(`/?backend=webgpu&${TINY}`);
-    await expect(page.getByTestId('backend')).toHaveText('webgpu');
-    await expect(page.getByTestId('status')).toHaveText('training');
-    await waitForStep(page, 3);
-    const early = await lossOf(page);
-    await waitForStep(page, 40, 240_000);
-    await expect.poll(() => lossOf(page)).toBeLessThan(early - 0.3);
-    await expect(page.getByTestId('samples').locator('li')).toHaveCount(5);
-    await expect(page.getByTestId('error')).toHaveText('');
-  } finally {
-    await browser.close();
-  }
+  await page.goto(`/?backend=webgpu&${TINY}`);
+  await expect(page.getByTestId('backend')).toHaveText('webgpu');
+  await expect(page.getByTestId('status')).toHaveText('training');
+  await waitForStep(page, 3);
+  const early = await lossOf(page);
+  await waitForStep(page, 40, 240_000);
+  await expect.poll(() => lossOf(page)).toBeLessThan(early - 0.3);
+  await expect(page.getByTestId('samples').locator('li')).toHaveCount(5);
+  await expect(page.getByTestId('error')).toHaveText('');
 });
 
 test('a forced cpu backend trains too', async ({ page }) => {
@@ -72,8 +61,9 @@ test("trains on the user's text file, from the picker and by drop", async ({ pag
 });
 
 test('the page stays responsive while training (no main-thread task over 100 ms)', async ({
-  page,
+  ownPage: page,
 }) => {
+  test.setTimeout(300_000);
   await page.addInitScript(() => {
     const w = window as unknown as { longTasks: { start: number; duration: number }[] };
     w.longTasks = [];
@@ -86,7 +76,7 @@ test('the page stays responsive while training (no main-thread task over 100 ms)
   await expect(page.getByTestId('status')).toHaveText('training');
   await waitForStep(page, 2);
   const from = await page.evaluate(() => performance.now());
-  await waitForStep(page, 30);
+  await waitForStep(page, 30, 240_000);
   const worst = await page.evaluate((t0) => {
     const w = window as unknown as { longTasks: { start: number; duration: number }[] };
     return Math.max(0, ...w.longTasks.filter((e) => e.start >= t0).map((e) => e.duration));
