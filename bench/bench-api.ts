@@ -180,6 +180,8 @@ export interface JobsRow {
   readonly generate_items: number;
   readonly generate_items_per_s_no_commit: number | null;
   readonly generate_items_per_s: number | null;
+  /** Items per batch the timed job fixed from its first batch; both sides of the ratio use it. */
+  readonly batch_size: number | null;
   /** Items/s with commits ÷ without (medians over the rounds). */
   readonly commit_ratio: number | null;
   readonly score_items: number;

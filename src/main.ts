@@ -116,6 +116,7 @@ function refresh(run: RunRecord | null): void {
     const shown = stored.find((r) => r.id === run?.id);
     const list = shown ? await owner.worker.call((api) => api.listSnapshots(shown.id)) : [];
     snapshots.render(list, shown?.latestSnapshotId ?? null);
+    jobForm.setSnapshots(list);
     const estimate = await navigator.storage?.estimate?.();
     const persisted = (await navigator.storage?.persisted?.()) ?? null;
     storage.show(
@@ -155,11 +156,11 @@ const jobsList = createJobsList(mount('jobs-list'), {
   onDownload: (jobId, format) => void jobs.downloadResults(jobId, format),
 });
 const jobs = new JobOwner(owner, jobsList, errors);
-createJobForm(mount('job-form'), params, {
+const jobForm = createJobForm(mount('job-form'), params, {
   onGenerate: (values) => void jobs.generate(values),
   onPrompts: (file, values) => void jobs.generate(values, file),
-  onScoreFile: (file) => void jobs.scoreFile(file),
-  onScoreValidation: () => void jobs.scoreValidation(),
+  onScoreFile: (file, values) => void jobs.scoreFile(file, values),
+  onScoreValidation: (values) => void jobs.scoreValidation(values),
 });
 
 if (params.get('debug') === '1') {

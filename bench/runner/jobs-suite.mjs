@@ -80,6 +80,7 @@ export const jobsSuite = {
           right: true,
         },
         { title: 'gen/s', value: (r) => fixed(1)(r.generate_items_per_s), right: true },
+        { title: 'batch', value: (r) => r.batch_size ?? '-', right: true },
         { title: 'ratio', value: (r) => fixed(3)(r.commit_ratio), right: true },
         { title: 'score/s', value: (r) => fixed(1)(r.score_items_per_s), right: true },
         { title: 'commits', value: (r) => r.commits ?? '-', right: true },

@@ -23,10 +23,15 @@ const HEAP_BASELINE_MS = 1500;
 /** Times every batch commit; otherwise the app's job store. */
 class TimedJobStore extends JobStore {
   readonly commitMs: number[] = [];
-  override async commit(jobId: string, from: number, items: readonly JobItem[]) {
+  override async commit(
+    jobId: string,
+    from: number,
+    items: readonly JobItem[],
+    batchSize: number | null = null,
+  ) {
     const started = performance.now();
     try {
-      return await super.commit(jobId, from, items);
+      return await super.commit(jobId, from, items, batchSize);
     } finally {
       this.commitMs.push(performance.now() - started);
     }
@@ -44,6 +49,7 @@ export function emptyJobsRow(spec: JobsCase): JobsRow {
     generate_items: spec.generateItems,
     generate_items_per_s_no_commit: null,
     generate_items_per_s: null,
+    batch_size: null,
     commit_ratio: null,
     score_items: 0,
     score_items_per_s: null,
@@ -133,6 +139,7 @@ async function measure(
     kind: 'generate',
     input: { kind: 'samples', count: spec.generateItems },
     params: { temperature: 1, topK: 0, maxLength: spec.maxLength, seed: 1 },
+    batchSize: null,
   };
   const timed = async (commit: boolean, req: JobRequest) => {
     const job = await createJob(store, jobs, req, Date.now());
@@ -140,12 +147,19 @@ async function measure(
     await new JobRunner(store, jobs, { commit }).run(job.id);
     return { job, ms: performance.now() - started };
   };
+  // A job as the app runs it fixes its batch size from its first batch's time; the rounds then
+  // use that size with and without commits, so both sides compute the same batches.
+  const probe = await timed(true, request);
+  const batchSize = (await jobs.get(probe.job.id))?.batchSize ?? null;
+  progress(`batch size fixed by time: ${batchSize}`);
+  const fixed = { ...request, batchSize };
+  jobs.commitMs.length = 0;
   // Alternated, so drift in the machine's speed falls on both sides.
   const without: number[] = [];
   const withCommits: number[] = [];
   for (let r = 0; r < spec.rounds; r++) {
-    without.push((await timed(false, request)).ms);
-    withCommits.push((await timed(true, request)).ms);
+    without.push((await timed(false, fixed)).ms);
+    withCommits.push((await timed(true, fixed)).ms);
     progress(`generate round ${r + 1}: ${round(without[r]!)} / ${round(withCommits[r]!)} ms`);
   }
   const commitMs = [...jobs.commitMs];
@@ -161,6 +175,7 @@ async function measure(
     params,
     generate_items_per_s_no_commit: round(perS(median(without))),
     generate_items_per_s: round(perS(median(withCommits))),
+    batch_size: batchSize,
     commit_ratio: round(median(without) / median(withCommits)),
     score_items: score.job.manifest.itemCount,
     score_items_per_s: round((score.job.manifest.itemCount * 1000) / score.ms),

@@ -85,7 +85,6 @@ def continue_run(args: argparse.Namespace) -> int:
             trainer.snapshot(args.out)
         if args.ddp:
             dist.barrier()
-            dist.destroy_process_group()
         raise err.written_to(args.out) from None
     if code == 0 and rank == 0:
         if state.step == source.meta.step:
@@ -97,8 +96,9 @@ def continue_run(args: argparse.Namespace) -> int:
             os.unlink(snapshot)
         print(f"wrote {args.out} at step {state.step}")
     if args.ddp:
+        # Every rank meets here once rank 0 has written; the process group is not destroyed, see
+        # leave() below.
         dist.barrier()
-        dist.destroy_process_group()
     return code
 
 
@@ -111,6 +111,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def leave(code: int) -> None:
+    """Exits. Under DDP, without destroy_process_group() or the interpreter's teardown: with gloo
+    both can hang now and then (pytorch/pytorch#75097; seen here as a torchrun that never ended
+    after both ranks had finished and rank 0 had written its file). By now every rank has met at
+    the final barrier and every file is written, so the process leaves at once."""
+    if dist.is_available() and dist.is_initialized():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
     faulthandler.register(signal.SIGUSR1)  # kill -USR1 <pid> prints every thread's stack
-    sys.exit(main())
+    leave(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -16,7 +17,8 @@ TEXT = str(REPO / "tests/fixtures/text/greek-words.txt")
 
 
 def env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(PYTHON_DIR), "PYTHONUNBUFFERED": "1"}
+    # PYTHONFAULTHANDLER: a process that hangs prints every thread's stack when run_group aborts it.
+    return {**os.environ, "PYTHONPATH": str(PYTHON_DIR), "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}
 
 
 def continue_args(source: Path, steps: int, out: Path, *extra: str) -> list[str]:
@@ -51,7 +53,14 @@ def run_group(command: list[str], timeout: float = 120) -> subprocess.CompletedP
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
+        # SIGABRT first: the fault handler of every Python process in the group (torchrun's agent
+        # and its workers) prints where each thread hangs; then SIGKILL for whatever is left.
+        os.killpg(proc.pid, signal.SIGABRT)
+        try:
+            out, err = proc.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
         raise AssertionError(f"timed out after {timeout} s:\n{out}\n{err}") from None
     return subprocess.CompletedProcess(command, proc.returncode, out, err)

@@ -45,15 +45,16 @@ export class JobOwner {
     });
   }
 
-  scoreFile(file: File): Promise<void> {
+  scoreFile(file: File, values: JobFormValues): Promise<void> {
     return this.creation('Score a text file', async () => {
-      await this.create('score', { kind: 'text', name: file.name, text: await file.text() }, null);
+      const input: JobInputSpec = { kind: 'text', name: file.name, text: await file.text() };
+      await this.create('score', input, values);
     });
   }
 
-  scoreValidation(): Promise<void> {
+  scoreValidation(values: JobFormValues): Promise<void> {
     return this.creation('Score validation lines', () =>
-      this.create('score', { kind: 'validation' }, null),
+      this.create('score', { kind: 'validation' }, values),
     );
   }
 
@@ -94,17 +95,18 @@ export class JobOwner {
   private async create(
     kind: 'generate' | 'score',
     input: JobInputSpec,
-    values: JobFormValues | null,
+    values: JobFormValues,
   ): Promise<void> {
     const run = this.runs.currentRun;
     if (run === null) throw new NoActiveRunError();
     await this.runs.worker.call((api) =>
       api.createJob({
         runId: run.id,
-        snapshotId: null,
+        snapshotId: values.snapshotId,
         kind,
         input,
-        params: values === null ? null : values.params,
+        params: kind === 'generate' ? values.params : null,
+        batchSize: values.batchSize,
       }),
     );
   }

@@ -1,6 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
 import { BASE_URL } from '../../playwright.config';
 import { Prng } from '../../src/shared/prng';
+import { stepOf, waitForStep } from './helpers';
 import { downloadResults, jobDone, parseLines } from './jobs-helpers';
 
 const MODEL = 'model=mlp&batch=16&width=128&embed=16&context=8&seed=1&steps=2';
@@ -97,4 +99,56 @@ test('two tabs: one runs the job, the other watches its progress and takes over 
   await expect(second.getByTestId('job-status')).toHaveText('done', { timeout: 240_000 });
   const rows = parseLines(await downloadResults(second));
   expect(rows.map((row) => row.index)).toEqual(Array.from({ length: total }, (_, i) => i));
+});
+
+test('a job on an older listed snapshot, and one on an imported checkpoint file, equal to the same job on the same snapshot', async ({
+  browser,
+}, info) => {
+  test.setTimeout(300_000);
+  const small = `${BASE_URL}/?backend=cpu&model=mlp&batch=16&width=32&embed=8&context=3&seed=1&jobCount=25&jobSeed=9&jobMaxLength=20`;
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(small);
+  const pauseAt = async (steps: number) => {
+    await waitForStep(page, steps);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByTestId('status')).toHaveText('paused');
+    const step = await stepOf(page);
+    // Pausing commits the paused state.
+    await expect(page.getByTestId('last-snapshot-step')).toHaveText(String(step));
+    return step;
+  };
+  const older = await pauseAt(3);
+  await page.getByRole('button', { name: 'Start' }).click();
+  const newer = await pauseAt(older + 5);
+  const olderId = await page
+    .locator(`[data-testid="snapshot-row"][data-step="${older}"]`)
+    .getAttribute('data-snapshot-id');
+  await page.getByLabel('Model').selectOption(olderId!);
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await expect(page.getByTestId('job-current')).toContainText(`snapshot at step ${older}`);
+  await expect(page.getByTestId('job-status')).toHaveText('done');
+  expect(parseLines(await downloadResults(page))).toHaveLength(25);
+
+  // The newest snapshot (the default) in this profile, then the same model as a file in a
+  // fresh profile: imported, then a job on it. The two files are the same bytes.
+  await page.getByLabel('Model').selectOption('');
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await expect(page.getByTestId('job-current')).toContainText(`snapshot at step ${newer}`);
+  await expect(page.getByTestId('job-status')).toHaveText('done');
+  const here = await downloadResults(page);
+  const file = path.join(info.outputDir, 'newer.safetensors');
+  const exported = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export checkpoint' }).click();
+  await (await exported).saveAs(file);
+
+  const other = await (await browser.newContext()).newPage();
+  await other.goto(`${small}&autostart=0`);
+  await expect(other.getByTestId('status')).toHaveText('idle');
+  await other.getByLabel('Import checkpoint').setInputFiles(file);
+  await other.getByRole('button', { name: 'Import as new run' }).click();
+  await expect(other.getByTestId('notice')).toContainText(`from step ${newer}`);
+  await other.getByRole('button', { name: 'Generate', exact: true }).click();
+  await expect(other.getByTestId('job-current')).toContainText(`snapshot at step ${newer}`);
+  await expect(other.getByTestId('job-status')).toHaveText('done');
+  expect(await downloadResults(other)).toBe(here);
 });

@@ -115,6 +115,7 @@ export async function jobWorld(
           kind: 'generate',
           input: { kind: 'samples', count: 40 },
           params: PARAMS,
+          batchSize: null,
           ...request,
         },
         clock++,

@@ -103,6 +103,13 @@ describe('bad input is refused with a named error before anything is written', (
       /Count/,
     ],
     [
+      'a batch size over 1,024',
+      { batchSize: 1025 },
+      'JobParamError',
+      /Items per batch must be a whole number between 1 and 1024; got 1025/,
+    ],
+    ['a fractional batch size', { batchSize: 2.5 }, 'JobParamError', /Items per batch/],
+    [
       'a length of 0',
       { params: { temperature: 1, topK: 0, maxLength: 0, seed: 1 } },
       'JobParamError',

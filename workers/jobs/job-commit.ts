@@ -39,7 +39,8 @@ export type BatchOutcome =
  * Writes items [from, from + items.length) and the job's cursor in ONE strict transaction, and
  * only if the stored cursor is exactly `from` and the job is running. So a kill loses at most
  * this batch, and no item is ever written twice or skipped: a second runner, or a retry of a
- * batch that did commit, finds the cursor moved and writes nothing.
+ * batch that did commit, finds the cursor moved and writes nothing. `batchSize` fixes the job's
+ * batch size with this commit where none is fixed yet (the first batch of a timed job).
  */
 export async function commitBatch(
   db: TrainerDatabase,
@@ -48,6 +49,7 @@ export async function commitBatch(
   items: readonly JobItem[],
   now: number,
   faults: JobCommitFaults = {},
+  batchSize: number | null = null,
 ): Promise<BatchOutcome> {
   const connection = unwrap(db);
   faults.beforeTransaction?.({ jobId, from, connection });
@@ -78,6 +80,7 @@ export async function commitBatch(
     const next: JobRecord = {
       ...job,
       cursor,
+      batchSize: job.batchSize ?? batchSize,
       nllSum,
       tokenSum,
       state: cursor === total ? 'done' : 'running',

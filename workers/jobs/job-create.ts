@@ -1,6 +1,7 @@
 import { NoSnapshotYetError, RunNotFoundError, RunTextMissingError } from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
 import {
+  checkBatchSize,
   checkedLines,
   checkGenerateParams,
   checkSampleCount,
@@ -42,6 +43,7 @@ export async function createJob(
     checkGenerateParams(request.params, vocab.length);
   }
   checkSampleCount(input);
+  checkBatchSize(request.batchSize);
   let lines: string[] | null = null;
   let inputName = 'samples';
   if (input.kind === 'prompts' || input.kind === 'text') {
@@ -77,6 +79,7 @@ export async function createJob(
     snapshotId,
     manifest: job,
     cursor: 0,
+    batchSize: request.batchSize,
     state: 'running',
     error: null,
     nllSum: 0,

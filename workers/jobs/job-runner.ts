@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import {
   JobInputMismatchError,
   JobNotFoundError,
@@ -5,6 +6,7 @@ import {
   serializeError,
   type SerializedError,
 } from '../../src/shared/errors';
+import { JOB_LIMITS } from '../../src/shared/jobs/job-limits';
 import type { JobItem, JobRecord, JobState } from '../../src/shared/jobs/job-types';
 import type { SnapshotStore } from '../store';
 import type { CharModel } from '../training/models';
@@ -18,14 +20,15 @@ import { scoreLines } from './score-lines';
 /** A batch is sized to take about this long: a kill loses at most about this much work, and a
  * commit (measured 6–16 ms median) costs about 2% of it. */
 const TARGET_BATCH_MS = 500;
-const MAX_BATCH = 1024;
+/** A timed job's first batch, whose duration fixes the size of every later one. */
+export const FIRST_BATCH = 8;
 /** After a refused write (a full disk), the batch is tried again this often. */
 const STORAGE_RETRY_MS = 2000;
 
 export interface RunnerOptions {
   /** Commit every batch (the app); false measures the work alone (the bench). */
   readonly commit?: boolean;
-  /** A fixed batch size instead of the timed one (tests, the bench). */
+  /** A batch size overriding the job's own (tests, the bench). */
   readonly batchSize?: number;
   /** How long a refused write waits before it is tried again (tests shorten it). */
   readonly retryMs?: number;
@@ -51,6 +54,20 @@ const STORAGE_FAULTS = new Set([
   'TransactionInactiveError',
   'InvalidStateError',
 ]);
+
+/** The batch size that takes about TARGET_BATCH_MS, from `items` that took `ms`. */
+export function timedBatchSize(items: number, ms: number): number {
+  const size = Math.round((items * TARGET_BATCH_MS) / Math.max(ms, 1));
+  return Math.max(1, Math.min(JOB_LIMITS.maxBatch, size));
+}
+
+/** One forward pass of FIRST_BATCH rows, so that a backend compiles its kernels untimed. */
+async function warmUp(model: CharModel): Promise<void> {
+  const shape: [number, number] = [FIRST_BATCH, model.config.context];
+  const logits = tf.tidy(() => model.nextLogits(tf.zeros(shape, 'int32')));
+  await logits.data();
+  logits.dispose();
+}
 
 function isStorageFault(err: unknown): boolean {
   return STORAGE_FAULTS.has(String((err as { name?: unknown } | null)?.name));
@@ -111,6 +128,8 @@ export class JobRunner {
       return (await this.jobs.setState(jobId, 'error', serializeError(err))).state;
     }
     try {
+      // The first batch's time fixes a timed job's batch size: not with kernels to compile.
+      if ((this.options.batchSize ?? job.batchSize ?? null) === null) await warmUp(model);
       return await this.batches(job, model, lines, live);
     } catch (err) {
       // Deleted while it ran: nothing is left to record the failure in.
@@ -141,9 +160,11 @@ export class JobRunner {
     const { manifest } = start;
     const vocab = [...manifest.vocab];
     let cursor = start.cursor;
-    let size = this.options.batchSize ?? 8;
+    // Fixed for the job's life (see JobRecord.batchSize); a timed job fixes it with its first
+    // commit, so after any interruption the batches fall on the same item boundaries.
+    let fixed = this.options.batchSize ?? start.batchSize ?? null;
     while (cursor < manifest.itemCount && !live.stop) {
-      const end = Math.min(cursor + size, manifest.itemCount);
+      const end = Math.min(cursor + (fixed ?? FIRST_BATCH), manifest.itemCount);
       const indices = Array.from({ length: end - cursor }, (_, i) => cursor + i);
       const began = performance.now();
       const items = await this.compute(
@@ -154,21 +175,17 @@ export class JobRunner {
         indices,
         lines,
       );
-      const ms = performance.now() - began;
-      if (this.options.batchSize === undefined) {
-        size = Math.max(
-          1,
-          Math.min(MAX_BATCH, Math.round((size * TARGET_BATCH_MS) / Math.max(ms, 1))),
-        );
-      }
+      const timed = fixed ?? timedBatchSize(items.length, performance.now() - began);
       if (live.stop) break;
       if (this.options.commit === false) {
         cursor = end;
+        fixed = timed;
       } else {
-        const outcome = await this.commitPatiently(start, cursor, items, live);
+        const outcome = await this.commitPatiently(start, cursor, items, timed, live);
         if (outcome === null) break;
         if (outcome.kind !== 'committed') return outcome.job.state;
         cursor = outcome.job.cursor;
+        fixed = this.options.batchSize ?? outcome.job.batchSize ?? timed;
         if (outcome.job.state !== 'running') return outcome.job.state;
       }
       await yieldToEventLoop();
@@ -197,10 +214,16 @@ export class JobRunner {
   }
 
   /** Commits a batch; a refused write (full disk) waits and tries again until stopped. */
-  private async commitPatiently(job: JobRecord, from: number, items: JobItem[], live: Live) {
+  private async commitPatiently(
+    job: JobRecord,
+    from: number,
+    items: JobItem[],
+    batchSize: number,
+    live: Live,
+  ) {
     for (;;) {
       try {
-        const outcome = await this.jobs.commit(job.id, from, items);
+        const outcome = await this.jobs.commit(job.id, from, items, batchSize);
         live.warning = null;
         return outcome;
       } catch (err) {

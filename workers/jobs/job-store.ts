@@ -37,11 +37,16 @@ export class JobStore {
   /**
    * Commits a batch (see commitBatch). The store retries once on a connection found closed; a
    * first try that did commit shows up as a cursor already at the batch's end, which is this
-   * batch committed, not a stale one.
+   * batch committed, not a stale one. `batchSize`: fixed with this commit if none is yet.
    */
-  async commit(jobId: string, from: number, items: readonly JobItem[]): Promise<BatchOutcome> {
+  async commit(
+    jobId: string,
+    from: number,
+    items: readonly JobItem[],
+    batchSize: number | null = null,
+  ): Promise<BatchOutcome> {
     const outcome = await this.store.withDb((db) =>
-      commitBatch(db, jobId, from, items, this.now(), this.faults),
+      commitBatch(db, jobId, from, items, this.now(), this.faults, batchSize),
     );
     if (outcome.kind === 'stale' && outcome.job.cursor === from + items.length) {
       return { kind: 'committed', job: outcome.job };

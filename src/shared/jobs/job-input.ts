@@ -62,3 +62,8 @@ export function checkGenerateParams(params: GenerateParams, vocabSize: number): 
 export function checkSampleCount(input: JobInputSpec): void {
   if (input.kind === 'samples') checkRange('Count', input.count, 1, JOB_LIMITS.maxItems, true);
 }
+
+/** A batch size chosen by the user (null: sized by time). */
+export function checkBatchSize(batchSize: number | null): void {
+  if (batchSize !== null) checkRange('Items per batch', batchSize, 1, JOB_LIMITS.maxBatch, true);
+}

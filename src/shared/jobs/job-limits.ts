@@ -7,6 +7,8 @@ export const JOB_LIMITS = {
   maxLength: 1_000,
   maxTemperature: 10,
   maxSeed: 0xffffffff,
+  /** Items per batch (one commit each). */
+  maxBatch: 1024,
 } as const;
 
 export const DEFAULT_GENERATE = {
@@ -15,4 +17,6 @@ export const DEFAULT_GENERATE = {
   maxLength: 32,
   temperature: 1,
   topK: 0,
+  /** 0: sized by time from the first batch. */
+  batchSize: 0,
 } as const;
