@@ -51,7 +51,7 @@ export function createJobForm(
   const modelRow = element(
     'div',
     { class: 'field' },
-    element('label', { for: model.id }, 'Model'),
+    element('label', { for: model.id }, 'Job model'),
     model,
   );
   const inputs = {} as Record<Field, HTMLInputElement>;

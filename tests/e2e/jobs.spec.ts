@@ -123,7 +123,7 @@ test('a job on an older listed snapshot, and one on an imported checkpoint file,
   const olderId = await page
     .locator(`[data-testid="snapshot-row"][data-step="${older}"]`)
     .getAttribute('data-snapshot-id');
-  await page.getByLabel('Model').selectOption(olderId!);
+  await page.getByLabel('Job model').selectOption(olderId!);
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect(page.getByTestId('job-current')).toContainText(`snapshot at step ${older}`);
   await expect(page.getByTestId('job-status')).toHaveText('done');
@@ -131,7 +131,7 @@ test('a job on an older listed snapshot, and one on an imported checkpoint file,
 
   // The newest snapshot (the default) in this profile, then the same model as a file in a
   // fresh profile: imported, then a job on it. The two files are the same bytes.
-  await page.getByLabel('Model').selectOption('');
+  await page.getByLabel('Job model').selectOption('');
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect(page.getByTestId('job-current')).toContainText(`snapshot at step ${newer}`);
   await expect(page.getByTestId('job-status')).toHaveText('done');
