@@ -25,7 +25,7 @@ import { JobService } from './jobs/job-service';
 import { RunLibrary } from './run-library';
 import { Snapshotter } from './snapshot/snapshotter';
 import { SnapshotStore } from './store';
-import { destroyDevice, selectBackend, watchDeviceLoss } from './training/backend';
+import { destroyDevice, deviceLost, selectBackend, watchDeviceLoss } from './training/backend';
 import { TrainerController } from './training/trainer-controller';
 
 interface Parts {
@@ -64,7 +64,7 @@ export class TrainerService implements TrainerApi {
       }),
       library: new RunLibrary(store),
       snapshotter,
-      jobs: new JobService(store),
+      jobs: new JobService(store, { deviceLost: () => deviceLost() }),
     };
     return { ...report, restored };
   }

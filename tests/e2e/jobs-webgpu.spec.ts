@@ -7,14 +7,20 @@ const MODEL = 'model=mlp&batch=16&width=128&embed=16&context=8&seed=1&steps=2';
 const JOB = 'jobCount=60&jobSeed=3&jobMaxLength=16&jobTemperature=1.2&jobBatch=16';
 const url = (backend: string) => `${BASE_URL}/?backend=${backend}&${MODEL}&${JOB}`;
 
-async function generated(page: Page, interrupt: boolean): Promise<string> {
+/** Runs a generation job from the form, calling `interrupt` once it has committed a batch. */
+async function generated(
+  page: Page,
+  interrupt: ((page: Page) => Promise<void>) | null = null,
+): Promise<string> {
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect(page.getByTestId('job-status')).toHaveText(/running|done/);
-  if (interrupt) {
+  if (interrupt !== null) {
     await expect.poll(() => jobDone(page), { intervals: [50] }).toBeGreaterThan(0);
-    await page.reload();
+    await interrupt(page);
   }
-  await expect(page.getByTestId('job-status')).toHaveText('done', { timeout: 240_000 });
+  await expect(page.getByTestId('job-status')).toHaveText(/done|error/, { timeout: 240_000 });
+  expect(await page.getByTestId('job-error').allTextContents()).toEqual([]);
+  await expect(page.getByTestId('job-status')).toHaveText('done');
   return downloadResults(page);
 }
 
@@ -30,8 +36,8 @@ test('WebGPU: a generation job interrupted by a reload equals an uninterrupted o
   await page.goto(url('webgpu'));
   await expect(page.getByTestId('backend')).toHaveText('webgpu');
   await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 120_000 });
-  const interrupted = await generated(page, true);
-  const uninterrupted = await generated(page, false);
+  const interrupted = await generated(page, (p) => p.reload().then(() => undefined));
+  const uninterrupted = await generated(page);
   for (const file of [interrupted, uninterrupted]) {
     const rows = parseLines(file);
     expect(rows.map((r) => r.index)).toEqual(Array.from({ length: 60 }, (_, i) => i));
@@ -47,8 +53,41 @@ test('WebGPU: a generation job interrupted by a reload equals an uninterrupted o
   await expect(page.getByTestId('backend')).toHaveText('cpu');
   // The run's step budget is spent: reopened, it says so (error) and stays shown.
   await expect(page.getByTestId('status')).toHaveText(/paused|error/, { timeout: 120_000 });
-  const cpu = (await generated(page, false)).split('\n');
+  const cpu = (await generated(page)).split('\n');
   const gpu = interrupted.split('\n');
   const differing = cpu.filter((line, i) => line !== gpu[i]).length;
   console.log(`WebGPU vs CPU: ${differing} of 60 items differ`);
+});
+
+test('WebGPU: a job goes on by itself through a lost GPU device and a crashed worker, to the file of an uninterrupted job', async ({
+  ownPage: page,
+}) => {
+  test.setTimeout(600_000);
+  const total = 320; // twenty batches of 16: room for both faults before the end
+  await page.goto(`${url('webgpu').replace('jobCount=60', `jobCount=${total}`)}&debug=1`);
+  await expect(page.getByTestId('backend')).toHaveText('webgpu');
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 120_000 });
+  const fault = (kind: string) =>
+    page.evaluate(
+      (k) =>
+        (
+          window as unknown as { trainerDebug: { fault(k: string): Promise<void> } }
+        ).trainerDebug.fault(k),
+      kind,
+    );
+  const interrupted = await generated(page, async () => {
+    const before = await jobDone(page);
+    await fault('device-loss');
+    await expect(page.getByTestId('notice')).toContainText('the GPU device was lost');
+    // The restarted worker takes the job up again from its cursor.
+    await expect.poll(() => jobDone(page), { timeout: 120_000 }).toBeGreaterThan(before);
+    const middle = await jobDone(page);
+    expect(middle).toBeLessThan(total);
+    await fault('crash');
+    await expect(page.getByTestId('notice')).toContainText('the worker crashed');
+  });
+  await expect(page.getByTestId('job-error')).toHaveCount(0);
+  const rows = parseLines(interrupted);
+  expect(rows.map((r) => r.index)).toEqual(Array.from({ length: total }, (_, i) => i));
+  expect(interrupted).toBe(await generated(page));
 });

@@ -166,3 +166,40 @@ describe('a refused write (a full disk)', () => {
     expect(await storedItems(world, job.id)).toEqual(ref);
   });
 });
+
+describe('a batch that fails because the GPU was lost', () => {
+  const failing = (): JobCommitFaults => {
+    let armed = true;
+    return {
+      beforeTransaction: (p) => {
+        if (p.from === 16 && armed) {
+          armed = false;
+          throw new Error('GPUBuffer.mapAsync: device is lost');
+        }
+      },
+    };
+  };
+
+  it('leaves the job running at its cursor, and a restarted runner completes it', async () => {
+    const ref = await reference();
+    const world = await jobWorld(failing());
+    const job = await world.create({});
+    const lost = world.runner({ batchSize: 8, deviceLost: async () => true });
+    expect(await lost.run(job.id)).toBe('running');
+    const stored = await world.jobs.get(job.id);
+    expect(stored?.state).toBe('running');
+    expect(stored?.error).toBeNull();
+    await expectCommittedUpTo(world, job.id, 16, ref);
+    expect(await world.runner({ batchSize: 8 }).run(job.id)).toBe('done');
+    expect(await storedItems(world, job.id)).toEqual(ref);
+  });
+
+  it('is the job’s own error when the device is not lost', async () => {
+    const world = await jobWorld(failing());
+    const job = await world.create({});
+    expect(await world.runner({ batchSize: 8, deviceLost: async () => false }).run(job.id)).toBe(
+      'error',
+    );
+    expect((await world.jobs.get(job.id))?.error?.message).toContain('device is lost');
+  });
+});

@@ -32,6 +32,11 @@ export interface RunnerOptions {
   readonly batchSize?: number;
   /** How long a refused write waits before it is tried again (tests shorten it). */
   readonly retryMs?: number;
+  /**
+   * Whether the device the jobs compute on is gone (a lost GPU). A batch that fails then is not
+   * the job's failure: the job stays running and continues in the restarted worker.
+   */
+  readonly deviceLost?: () => Promise<boolean>;
 }
 
 interface Live {
@@ -134,6 +139,8 @@ export class JobRunner {
     } catch (err) {
       // Deleted while it ran: nothing is left to record the failure in.
       if ((err as { name?: unknown } | null)?.name === 'JobNotFoundError') return 'cancelled';
+      // The GPU went away under the batch: the job stays running, from its committed cursor.
+      if ((await this.options.deviceLost?.()) === true) return 'running';
       return (await this.jobs.setState(jobId, 'error', serializeError(err))).state;
     } finally {
       model.dispose();

@@ -9,7 +9,7 @@ import type {
 import { JobNotFoundError } from '../../src/shared/errors';
 import type { SnapshotStore } from '../store';
 import { createJob } from './job-create';
-import { JobRunner } from './job-runner';
+import { JobRunner, type RunnerOptions } from './job-runner';
 import { JobStore } from './job-store';
 import { resultsFile, resultsFileName } from './results-file';
 
@@ -22,9 +22,12 @@ export class JobService {
   readonly jobs: JobStore;
   readonly runner: JobRunner;
 
-  constructor(private readonly snapshots: SnapshotStore) {
+  constructor(
+    private readonly snapshots: SnapshotStore,
+    options: RunnerOptions = {},
+  ) {
     this.jobs = new JobStore(snapshots);
-    this.runner = new JobRunner(snapshots, this.jobs);
+    this.runner = new JobRunner(snapshots, this.jobs, options);
   }
 
   async create(request: JobRequest): Promise<JobSummary> {

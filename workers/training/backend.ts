@@ -86,6 +86,22 @@ export function destroyDevice(): boolean {
 
 let lossListener: ((message: string) => void) | null = null;
 const watchedDevices = new WeakSet<object>();
+let lost = false;
+
+/**
+ * Whether the WebGPU device this worker computes on has been lost, waiting up to `ms` for the
+ * loss to be reported: a readback cut short by the loss rejects ("Buffer was unmapped before
+ * mapping was resolved") before device.lost resolves. Work that failed on a lost device failed
+ * for that reason, not its own: the page restarts the worker, and the work goes on there.
+ */
+export async function deviceLost(ms = 2000): Promise<boolean> {
+  if (lost) return true;
+  if (tf.getBackend() !== 'webgpu') return false;
+  const device = (tf.backend() as unknown as WebGpuBackendLike).device;
+  if (device === undefined) return false;
+  const reported = device.lost.then(() => true);
+  return Promise.race([reported, new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+}
 
 /** Watches the device of the WebGPU backend, if that is the one running now. */
 function watchCurrentDevice(): void {
@@ -95,7 +111,9 @@ function watchCurrentDevice(): void {
   watchedDevices.add(device);
   void device.lost.then((info) => {
     // A resume may have moved the run to another backend since: then the loss does not matter.
-    if (tf.getBackend() === 'webgpu') lossListener?.(info.message || info.reason || 'device lost');
+    if (tf.getBackend() !== 'webgpu') return;
+    lost = true;
+    lossListener?.(info.message || info.reason || 'device lost');
   });
 }
 
