@@ -6,6 +6,10 @@ import process from 'node:process';
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'auto'];
 // BENCH_BACKENDS=wasm,cpu,auto runs only those (ratios need their peers in the same run).
 const onlyBackends = process.env['BENCH_BACKENDS']?.split(',').map((b) => b.trim());
+// BENCH_TRAINING_ROUNDS=3 measures every (model, size, backend) three times, the backends of a
+// size interleaved round by round, and keeps each one's median row: a ratio of two backends then
+// compares medians taken side by side, not two single windows minutes apart on a noisy machine.
+const ROUNDS = Math.max(1, Number(process.env['BENCH_TRAINING_ROUNDS'] ?? 1));
 
 /** Small and larger of each kind; the larger still does a few steps on SwiftShader in ~20 s. */
 const SIZES = [
@@ -40,11 +44,29 @@ function lossAtStep(r) {
 
 const sameCase = (a, b) => a.model === b.model && a.size === b.size;
 
+/** One row per (model, size, backend): the round with the median steps/s, with every round's. */
+function medianRounds(rows) {
+  const groups = new Map();
+  for (const row of rows) {
+    const key = `${row.model} ${row.size} ${row.backend}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.values()].map((group) => {
+    if (group.length === 1) return group[0];
+    const ok = group.filter((r) => r.status === 'ok' && r.steps_per_s !== null);
+    if (ok.length === 0) return group[0];
+    const sorted = [...ok].sort((a, b) => a.steps_per_s - b.steps_per_s);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)];
+    return { ...median, rounds_steps_per_s: group.map((r) => r.steps_per_s) };
+  });
+}
+
 /**
  * Ratios within one model and size, from the same run: `auto` against the fastest forced
  * backend (target >= 0.95) and WASM against the CPU backend (target >= 3 on the large sizes).
  */
-function withRatios(rows) {
+function withRatios(measured) {
+  const rows = medianRounds(measured);
   return rows.map((row) => {
     const peers = rows.filter((r) => sameCase(r, row) && r.status === 'ok');
     const speed = (name) => peers.find((r) => r.backend === name)?.steps_per_s ?? null;
@@ -74,15 +96,18 @@ export const trainingSuite = {
   cases(quick) {
     const timing = quick ? QUICK : FULL;
     const sizes = quick ? SIZES.filter((s) => s.size === 'small') : SIZES;
+    const backends = BACKENDS.filter((b) => onlyBackends === undefined || onlyBackends.includes(b));
+    const rounds = Array.from({ length: ROUNDS }, (_, r) => r);
     return sizes.flatMap(({ size, config }) =>
-      BACKENDS.filter((b) => onlyBackends === undefined || onlyBackends.includes(b)).map(
-        (backend) => ({
+      rounds.flatMap((round) =>
+        backends.map((backend) => ({
           suite: 'training',
           size,
           backend,
+          round,
           config: { ...config, batch: 32 },
           ...timing,
-        }),
+        })),
       ),
     );
   },
@@ -117,7 +142,8 @@ export const trainingSuite = {
   },
 
   label(spec) {
-    return `${spec.config.model} ${spec.size} on ${spec.backend}`;
+    const round = ROUNDS > 1 ? ` (round ${spec.round + 1} of ${ROUNDS})` : '';
+    return `${spec.config.model} ${spec.size} on ${spec.backend}${round}`;
   },
 
   columns: [
@@ -136,6 +162,10 @@ export const trainingSuite = {
     { title: 'steps', value: (r) => r.steps, right: true },
     { title: 'median ms', value: (r) => fixed(1)(r.step_ms_median), right: true },
     { title: 'steps/s', value: (r) => fixed(2)(r.steps_per_s), right: true },
+    {
+      title: 'rounds',
+      value: (r) => (r.rounds_steps_per_s ?? []).map((v) => fixed(1)(v)).join(' '),
+    },
     { title: 'tokens/s', value: (r) => fixed(0)(r.tokens_per_s), right: true },
     { title: 'max ms', value: (r) => fixed(1)(r.step_ms_max), right: true },
     // Backends agree at equal steps (seeded data order), so the step goes with the loss.
