@@ -20,7 +20,7 @@ export const jobsSuite = {
   name: 'jobs',
   /** IndexedDB on disk: strict-durability commits cost what they cost a user. */
   persistentProfile: true,
-  caseTimeoutMs: (quick) => (quick ? 240_000 : 420_000),
+  caseTimeoutMs: (quick) => (quick ? 240_000 : 600_000),
 
   cases(quick) {
     return SIZES.map(({ size, config }, i) => ({
