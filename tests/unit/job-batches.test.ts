@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIRST_BATCH, timedBatchSize } from '../../workers/jobs/job-runner';
+import { rampSize, timedBatchSize } from '../../workers/jobs/job-runner';
 import { jobWorld, storedItems } from './job-fixtures';
 import { useCpuBackend } from './tf-setup';
 
@@ -7,6 +7,22 @@ beforeAll(useCpuBackend);
 
 /** More items than two batches can hold, however fast this machine is (a batch is ≤ 1,024). */
 const COUNT = 3000;
+
+/** Batch starts of a timed job: `ramp` batches of rampSize(cursor) items, then steps of `size`. */
+function timedStarts(ramp: number, size: number): number[] {
+  const starts: number[] = [];
+  let cursor = 0;
+  for (let j = 0; j < ramp && cursor < COUNT; j++, cursor += rampSize(cursor)) starts.push(cursor);
+  for (; cursor < COUNT; cursor += size) starts.push(cursor);
+  return starts;
+}
+
+/** Whether `starts` are a ramp of some length followed by steps of `size`. */
+function isRampThenFixed(starts: readonly number[], size: number): boolean {
+  return Array.from({ length: 12 }, (_, r) => r + 1).some(
+    (ramp) => JSON.stringify(timedStarts(ramp, size)) === JSON.stringify(starts),
+  );
+}
 
 /** A world whose commits record where each batch started, and can stop the runner after one. */
 async function recordingWorld(stopAfter: number | null = null) {
@@ -30,7 +46,7 @@ describe('a job keeps one batch size for its life', () => {
     expect((await world.jobs.get(job.id))?.batchSize).toBe(6);
   });
 
-  it('a timed job fixes its size with its first commit, and a later runner keeps it', async () => {
+  it('a timed job ramps up, fixes its size with a commit, and a later runner keeps both', async () => {
     const { world, starts, onStop } = await recordingWorld(2);
     const job = await world.create({ input: { kind: 'samples', count: COUNT } });
     expect(job.batchSize).toBeNull();
@@ -38,20 +54,23 @@ describe('a job keeps one batch size for its life', () => {
     onStop(() => first.stop(job.id));
     // Stopped after two commits, as a closing tab stops it: the job stays running.
     expect(await first.run(job.id)).toBe('running');
-    const stored = await world.jobs.get(job.id);
-    const size = stored!.batchSize!;
-    expect(size).toBeGreaterThanOrEqual(1);
-    expect(starts).toEqual([0, FIRST_BATCH]);
-    expect(stored!.cursor).toBe(FIRST_BATCH + size);
-    // Another runner (a reload, another tab) continues on the same boundaries.
+    expect(starts).toEqual([0, rampSize(0)]);
+    // Another runner (a reload, another tab) continues on the same boundaries: the ramp's are a
+    // function of the cursor, the fixed size is read from the record.
     expect(await world.runner().run(job.id)).toBe('done');
-    const expected = [0];
-    for (let from = FIRST_BATCH; from < COUNT; from += size) expected.push(from);
-    expect(starts).toEqual(expected);
-    expect((await world.jobs.get(job.id))?.batchSize).toBe(size);
+    const size = (await world.jobs.get(job.id))!.batchSize!;
+    expect(size).toBeGreaterThanOrEqual(1);
+    expect(size).toBeLessThanOrEqual(1024);
+    expect(isRampThenFixed(starts, size)).toBe(true);
     expect((await storedItems(world, job.id)).map((i) => i.index)).toEqual(
       Array.from({ length: COUNT }, (_, i) => i),
     );
+  });
+
+  it('ramps by doubling: the batch at cursor c holds c + 8 items, at most 1,024', () => {
+    expect([0, 8, 24, 56, 120].map(rampSize)).toEqual([8, 16, 32, 64, 128]);
+    expect(rampSize(5000)).toBe(1024);
+    expect(timedStarts(3, 100).slice(0, 5)).toEqual([0, 8, 24, 56, 156]);
   });
 
   it('a runner given a batch size (tests, the bench) overrides the job and fixes nothing new', async () => {

@@ -20,8 +20,21 @@ import { scoreLines } from './score-lines';
 /** A batch is sized to take about this long: a kill loses at most about this much work, and a
  * commit (measured 6–16 ms median) costs about 2% of it. */
 const TARGET_BATCH_MS = 500;
-/** A timed job's first batch, whose duration fixes the size of every later one. */
-export const FIRST_BATCH = 8;
+/**
+ * A timed job's batches grow from this size, doubling (the batch at cursor c holds c + RAMP_START
+ * items), until one takes at least RAMP_ENOUGH_MS: that batch's time, with the fixed costs of a
+ * batch amortised over many items, then fixes the size of every later one.
+ */
+export const RAMP_START = 8;
+const RAMP_ENOUGH_MS = TARGET_BATCH_MS / 2;
+
+/**
+ * The size of a timed job's batch at `cursor` before its size is fixed: a function of the cursor
+ * alone, so a job interrupted during its ramp resumes on the same boundaries.
+ */
+export function rampSize(cursor: number): number {
+  return Math.min(JOB_LIMITS.maxBatch, cursor + RAMP_START);
+}
 /** After a refused write (a full disk), the batch is tried again this often. */
 const STORAGE_RETRY_MS = 2000;
 
@@ -66,9 +79,9 @@ export function timedBatchSize(items: number, ms: number): number {
   return Math.max(1, Math.min(JOB_LIMITS.maxBatch, size));
 }
 
-/** One forward pass of FIRST_BATCH rows, so that a backend compiles its kernels untimed. */
+/** One forward pass of RAMP_START rows, so that a backend compiles its kernels untimed. */
 async function warmUp(model: CharModel): Promise<void> {
-  const shape: [number, number] = [FIRST_BATCH, model.config.context];
+  const shape: [number, number] = [RAMP_START, model.config.context];
   const logits = tf.tidy(() => model.nextLogits(tf.zeros(shape, 'int32')));
   await logits.data();
   logits.dispose();
@@ -133,7 +146,7 @@ export class JobRunner {
       return (await this.jobs.setState(jobId, 'error', serializeError(err))).state;
     }
     try {
-      // The first batch's time fixes a timed job's batch size: not with kernels to compile.
+      // A batch's time fixes a timed job's batch size: not with kernels to compile.
       if ((this.options.batchSize ?? job.batchSize ?? null) === null) await warmUp(model);
       return await this.batches(job, model, lines, live);
     } catch (err) {
@@ -167,11 +180,12 @@ export class JobRunner {
     const { manifest } = start;
     const vocab = [...manifest.vocab];
     let cursor = start.cursor;
-    // Fixed for the job's life (see JobRecord.batchSize); a timed job fixes it with its first
-    // commit, so after any interruption the batches fall on the same item boundaries.
+    // Fixed for the job's life (see JobRecord.batchSize); a timed job ramps up, then fixes it
+    // with a commit, so after any interruption the batches fall on the same item boundaries.
     let fixed = this.options.batchSize ?? start.batchSize ?? null;
     while (cursor < manifest.itemCount && !live.stop) {
-      const end = Math.min(cursor + (fixed ?? FIRST_BATCH), manifest.itemCount);
+      const size = fixed ?? rampSize(cursor);
+      const end = Math.min(cursor + size, manifest.itemCount);
       const indices = Array.from({ length: end - cursor }, (_, i) => cursor + i);
       const began = performance.now();
       const items = await this.compute(
@@ -182,17 +196,19 @@ export class JobRunner {
         indices,
         lines,
       );
-      const timed = fixed ?? timedBatchSize(items.length, performance.now() - began);
+      const ms = performance.now() - began;
+      const long = ms >= RAMP_ENOUGH_MS || size >= JOB_LIMITS.maxBatch;
+      const fix = fixed ?? (long ? timedBatchSize(items.length, ms) : null);
       if (live.stop) break;
       if (this.options.commit === false) {
         cursor = end;
-        fixed = timed;
+        fixed = fix;
       } else {
-        const outcome = await this.commitPatiently(start, cursor, items, timed, live);
+        const outcome = await this.commitPatiently(start, cursor, items, fix, live);
         if (outcome === null) break;
         if (outcome.kind !== 'committed') return outcome.job.state;
         cursor = outcome.job.cursor;
-        fixed = this.options.batchSize ?? outcome.job.batchSize ?? timed;
+        fixed = this.options.batchSize ?? outcome.job.batchSize ?? null;
         if (outcome.job.state !== 'running') return outcome.job.state;
       }
       await yieldToEventLoop();
@@ -225,7 +241,7 @@ export class JobRunner {
     job: JobRecord,
     from: number,
     items: JobItem[],
-    batchSize: number,
+    batchSize: number | null,
     live: Live,
   ) {
     for (;;) {

@@ -33,10 +33,7 @@ export interface JobRequest {
   readonly input: JobInputSpec;
   /** Required for `generate`, ignored for `score`. */
   readonly params: GenerateParams | null;
-  /**
-   * Items per batch, fixed for the job's life; null: sized by time from the job's first batch
-   * and then fixed. See JobRecord.batchSize.
-   */
+  /** Items per batch, fixed for the job's life; null: sized by time. See JobRecord.batchSize. */
   readonly batchSize: number | null;
 }
 
@@ -73,12 +70,12 @@ export interface JobRecord {
   /** The next item index to compute: items [0, cursor) are committed. */
   readonly cursor: number;
   /**
-   * Items per batch after the first, fixed for the job's life: chosen by the user, or from the
-   * time the first batch (FIRST_BATCH items) took and committed with it. Batches therefore fall
-   * on the same item boundaries however often the job is interrupted, so every batch is
-   * computed with the same shapes and an interrupted job gives the same bytes as an
-   * uninterrupted one on backends whose rounding depends on the batch's shape (WebGPU). Null
-   * until fixed; absent on jobs stored before it existed.
+   * Items per batch, fixed for the job's life: chosen by the user, or, for a timed job, fixed by
+   * the commit of the first batch of its ramp (see job-runner.ts) that took long enough to time.
+   * Batches therefore fall on the same item boundaries however often the job is interrupted, so
+   * every batch is computed with the same shapes and an interrupted job gives the same bytes as
+   * it would have uninterrupted, on backends whose rounding depends on the batch's shape
+   * (WebGPU) too. Null until fixed; absent on jobs stored before it existed.
    */
   readonly batchSize?: number | null;
   readonly state: JobState;
