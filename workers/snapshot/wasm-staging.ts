@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Reader } from './webgpu-staging';
+import { copyOut, stagingBuffer, type Copied } from './copy-out';
 
 /** The parts of tfjs's WASM backend its own readSync uses: the heap and each tensor's offset. */
 interface WasmInternals {
@@ -8,31 +8,61 @@ interface WasmInternals {
 }
 
 /**
- * Readers for tensors on the WASM backend that copy each one's bytes out of WebAssembly memory
- * into ONE staging buffer, sized for the largest, reused tensor after tensor. tensor.data()
- * would allocate a fresh copy per tensor, and those copies pile up as garbage faster than the
- * collector frees them (measured: +66 MB of JS heap during a 100 MB snapshot). The memory
- * itself cannot be hashed or put in a Blob in place: with threads it is a SharedArrayBuffer,
- * which WebCrypto and Blob refuse. A reader's bytes are valid until its release(); read one
- * at a time. Other backends get null.
+ * On the WASM and CPU backends, copies every tensor's bytes out NOW, synchronously, at the step
+ * boundary: into a Blob, with its digest started (copyOut). The caller may then dispose the
+ * captures at once, before the next step.
+ *
+ * Why now and not in the background: a capture shares its buffer with the live variable, and
+ * the next step assigns the variable a new one. Kept until a background read, the captures hold
+ * the whole old state while training allocates the new: on WASM that grows the WebAssembly
+ * memory (which never shrinks, and which the JS heap's backing stores include), on the CPU
+ * backend it is the JS heap itself. Copied now, the old buffers are freed by the next step.
+ *
+ * WASM memory is a SharedArrayBuffer when the backend runs threads, which neither Blob nor
+ * WebCrypto accepts: each tensor then goes through ONE staging buffer, sized for the largest and
+ * reused (tensor.data() would allocate a fresh copy per tensor, garbage that piles up faster than
+ * the collector frees it). Unshared memory, and the CPU backend's own arrays, are copied out
+ * in place. Other backends, or a tensor that is not where expected: null.
  */
-export function stageOnWasm(tensors: readonly tf.Tensor[]): (Reader | null)[] {
-  if (tf.getBackend() !== 'wasm') return tensors.map(() => null);
-  const backend = tf.backend() as unknown as WasmInternals;
-  const largest = Math.max(0, ...tensors.map((t) => t.size * 4));
+export function copyOutOnHost(tensors: readonly tf.Tensor[]): (Copied | null)[] {
+  const backend = tf.getBackend();
+  if (backend === 'wasm') return copyOutOnWasm(tensors, tf.backend() as unknown as WasmInternals);
+  if (backend === 'cpu') return tensors.map(copyOutOnCpu);
+  return tensors.map(() => null);
+}
+
+function copyOutOnWasm(tensors: readonly tf.Tensor[], backend: WasmInternals): (Copied | null)[] {
   let staging: Uint8Array<ArrayBuffer> | null = null;
-  let inUse = false;
-  return tensors.map((t): Reader => async () => {
-    if (inUse) throw new Error('WASM staging readers must run one at a time.');
+  const largest = Math.max(0, ...tensors.map((t) => t.size * 4));
+  return tensors.map((t) => {
+    if (t.dtype !== 'float32' && t.dtype !== 'int32') return null;
     const info = backend.dataIdMap.get(t.dataId);
-    if (info === undefined)
-      throw new Error('The captured tensor is no longer on the WASM backend.');
-    staging ??= new Uint8Array(largest);
-    const size = t.size * 4; // float32 and int32 alike
-    const bytes = staging.subarray(0, size);
-    // The heap view is read now: memory growth replaces HEAPU8, as tfjs's own readSync assumes.
-    bytes.set(backend.wasm.HEAPU8.subarray(info.memoryOffset, info.memoryOffset + size));
-    inUse = true;
-    return { bytes, release: () => (inUse = false) };
+    if (info === undefined) return null;
+    const size = t.size * 4;
+    // Read the heap view each time: memory growth replaces HEAPU8 (tfjs's readSync does too).
+    const heap = backend.wasm.HEAPU8;
+    const bytes = heap.subarray(info.memoryOffset, info.memoryOffset + size);
+    if (!isShared(heap.buffer)) {
+      return copyOut(bytes as Uint8Array<ArrayBuffer>);
+    }
+    staging ??= stagingBuffer(largest);
+    const view = staging.subarray(0, size);
+    view.set(bytes);
+    return copyOut(view);
   });
+}
+
+function copyOutOnCpu(t: tf.Tensor): Copied | null {
+  if (t.dtype !== 'float32' && t.dtype !== 'int32') return null;
+  // The CPU backend hands out its own storage: read, never written.
+  const values = t.dataSync() as Float32Array | Int32Array;
+  if (isShared(values.buffer)) return null;
+  return copyOut(
+    new Uint8Array(values.buffer as ArrayBuffer, values.byteOffset, values.byteLength),
+  );
+}
+
+/** SharedArrayBuffer is not even defined on a page that is not cross-origin isolated. */
+function isShared(buffer: ArrayBufferLike): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
 }
