@@ -1,19 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { copyOut, stagingBuffer } from '../../workers/snapshot/copy-out';
-import { copyOutOnHost } from '../../workers/snapshot/wasm-staging';
+import { stageOnHost, type HostRead } from '../../workers/snapshot/wasm-staging';
 
-// Counts the staging buffers asked for, to show one is shared by every tensor of a snapshot.
-const staged = vi.hoisted(() => ({ calls: 0 }));
+// Records each staging buffer handed out, to show one is shared by every tensor of a snapshot.
+const staged = vi.hoisted(() => ({ buffers: [] as ArrayBufferLike[] }));
 vi.mock('../../workers/snapshot/copy-out', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../workers/snapshot/copy-out')>();
   return {
     ...real,
     stagingBuffer: (n: number) => {
-      staged.calls++;
-      return real.stagingBuffer(n);
+      const buffer = real.stagingBuffer(n);
+      staged.buffers.push(buffer.buffer);
+      return buffer;
     },
   };
 });
@@ -34,16 +35,19 @@ function oddTensors(): tf.Tensor[] {
   ];
 }
 
-async function expectExact(tensors: tf.Tensor[], copies: ReturnType<typeof copyOutOnHost>) {
-  expect(copies).toHaveLength(tensors.length);
-  for (const [i, t] of tensors.entries()) {
-    const values = (await t.data()) as Float32Array | Int32Array;
-    const want = new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
-    const copied = copies[i]!;
-    expect(copied, `tensor ${i}`).not.toBeNull();
-    const got = new Uint8Array(await copied!.blob.arrayBuffer());
-    expect(got, `tensor ${i}`).toEqual(want);
-    expect(await copied!.sha256, `tensor ${i}`).toBe(sha(want));
+/** Each tensor's bytes as tfjs's own data() gives them. */
+async function bytesOf(tensors: tf.Tensor[]): Promise<Uint8Array[]> {
+  const values = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
+  return values.map((v) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice());
+}
+
+async function expectExact(want: Uint8Array[], reads: (HostRead | null)[]) {
+  expect(reads).toHaveLength(want.length);
+  for (const [i, bytes] of want.entries()) {
+    expect(reads[i], `tensor ${i}`).not.toBeNull();
+    const copied = await reads[i]!.fetch();
+    expect(new Uint8Array(await copied.blob.arrayBuffer()), `tensor ${i}`).toEqual(bytes);
+    expect(await copied.sha256, `tensor ${i}`).toBe(sha(bytes));
   }
 }
 
@@ -66,66 +70,76 @@ describe('copyOut', () => {
   });
 });
 
-describe('copying a snapshot out on the CPU backend', () => {
+describe.each(['cpu', 'wasm'] as const)('staging a snapshot on %s', (backend) => {
   beforeAll(async () => {
-    expect(await tf.setBackend('cpu')).toBe(true);
-  });
-
-  it('copies every tensor exactly, straight from its storage', async () => {
-    const tensors = oddTensors();
-    staged.calls = 0;
-    const copies = copyOutOnHost(tensors);
-    expect(staged.calls).toBe(0);
-    await expectExact(tensors, copies);
-    tf.dispose(tensors);
-  });
-});
-
-describe('copying a snapshot out on the WASM backend', () => {
-  beforeAll(async () => {
-    expect(await tf.setBackend('wasm')).toBe(true);
+    expect(await tf.setBackend(backend)).toBe(true);
     await tf.ready();
   });
-  afterAll(() => vi.restoreAllMocks());
 
-  it('copies every tensor exactly from unshared memory, without staging', async () => {
+  it('copies every tensor out at once when nothing may wait, exactly', async () => {
     const tensors = oddTensors();
-    staged.calls = 0;
-    const copies = copyOutOnHost(tensors);
-    expect(staged.calls).toBe(0);
-    // The captures may go at once: the copies are already taken.
-    const values = await Promise.all(tensors.map((t) => t.data()));
+    const want = await bytesOf(tensors);
+    staged.buffers = [];
+    const reads = stageOnHost(tensors, 0);
+    expect(reads.map((r) => r?.copied)).toEqual([true, true, true, true]);
+    // The captures may go at once: the copies are already taken. Unshared memory needs no
+    // staging buffer (Node's WASM runs without threads; the CPU backend's arrays are its own).
     tf.dispose(tensors);
-    for (const [i, v] of values.entries()) {
-      const want = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-      expect(new Uint8Array(await copies[i]!.blob.arrayBuffer())).toEqual(want);
-      expect(await copies[i]!.sha256).toBe(sha(want));
-    }
+    expect(staged.buffers).toHaveLength(0);
+    await expectExact(want, reads);
   });
 
-  it('goes through ONE staging buffer when the memory is shared (threads)', async () => {
+  it('leaves the smallest tensors to be read later, within the budget', async () => {
     const tensors = oddTensors();
-    const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
-    const real = backend.wasm.HEAPU8;
-    // What a threaded build has: the same bytes, in a SharedArrayBuffer.
-    const shared = new Uint8Array(new SharedArrayBuffer(real.byteLength));
-    shared.set(real);
-    backend.wasm.HEAPU8 = shared;
-    staged.calls = 0;
-    let copies;
-    try {
-      copies = copyOutOnHost(tensors);
-    } finally {
-      backend.wasm.HEAPU8 = real;
-    }
-    expect(staged.calls).toBe(1);
-    await expectExact(tensors, copies);
+    const want = await bytesOf(tensors);
+    // 420 bytes in all: the [3, 5, 7] tensor (420) copied now, the rest (20 + 28 + 4) later.
+    const reads = stageOnHost(tensors, 60);
+    expect(reads.map((r) => r?.copied)).toEqual([false, false, false, true]);
+    await expectExact(want, reads);
+    expect(stageOnHost(tensors, Infinity).map((r) => r?.copied)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
     tf.dispose(tensors);
   });
 
   it('leaves tensors of other dtypes to be read the usual way', () => {
     const t = tf.tensor1d([true, false], 'bool');
-    expect(copyOutOnHost([t])).toEqual([null]);
+    expect(stageOnHost([t], 0)).toEqual([null]);
     t.dispose();
   });
+});
+
+describe('staging a snapshot on wasm with threads', () => {
+  beforeAll(async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+  });
+
+  it.each([0, Infinity])(
+    'goes through ONE staging buffer when the memory is shared (budget %s)',
+    async (lazyBytes) => {
+      const tensors = oddTensors();
+      const want = await bytesOf(tensors);
+      const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
+      const real = backend.wasm.HEAPU8;
+      // What a threaded build has: the same bytes, in a SharedArrayBuffer.
+      const shared = new Uint8Array(new SharedArrayBuffer(real.byteLength));
+      shared.set(real);
+      backend.wasm.HEAPU8 = shared;
+      staged.buffers = [];
+      try {
+        const reads = stageOnHost(tensors, lazyBytes);
+        await expectExact(want, reads);
+      } finally {
+        backend.wasm.HEAPU8 = real;
+      }
+      expect(staged.buffers).toHaveLength(4);
+      // Copied at once, in one synchronous stretch: the same buffer for every tensor. (Read
+      // later, a collection between two reads may free it; then a new one is made.)
+      if (lazyBytes === 0) expect(new Set(staged.buffers).size).toBe(1);
+      tf.dispose(tensors);
+    },
+  );
 });

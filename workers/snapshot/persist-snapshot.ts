@@ -13,7 +13,7 @@ import { serializeError, type SerializedError } from '../../src/shared/errors';
 import { hashedRecord, type CommitResult, type RunWrite, type SnapshotStore } from '../store';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
 import { copyOut } from './copy-out';
-import { copyOutOnHost } from './wasm-staging';
+import { stageOnHost } from './wasm-staging';
 import { dropWebGlReadCache } from './webgl-cache';
 import { stageOnWebGl, type Fetch, type WebGlStaged } from './webgl-staging';
 import { stageOnGpu } from './webgpu-staging';
@@ -129,36 +129,37 @@ export async function persistSnapshot(
     const onGpu = stageOnGpu(tensors);
     webgl = stageOnWebGl(tensors);
     const onGl = webgl.fetches;
-    const onHost = copyOutOnHost(tensors);
+    const onHost = stageOnHost(tensors);
     const entries = captured.state.tensors.map(([name, tensor], i) => {
       const gpu = onGpu[i];
       const host = onHost[i];
       const fetch: Fetch =
-        host != null
-          ? () => Promise.resolve(host)
-          : (onGl[i] ??
-            (gpu != null
-              ? async () => {
-                  const { bytes, release } = await gpu();
-                  try {
-                    return copyOut(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
-                  } finally {
-                    release();
-                  }
-                }
-              : async () => {
-                  const bytes = await tensorBytes(tensor);
-                  dropWebGlReadCache(tensor);
-                  return copyOut(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
-                }));
-      return { name, tensor, copied: host != null, staged: host != null || onGl[i] != null, fetch };
+        host?.fetch ??
+        onGl[i] ??
+        (gpu != null
+          ? async () => {
+              const { bytes, release } = await gpu();
+              try {
+                return copyOut(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+              } finally {
+                release();
+              }
+            }
+          : async () => {
+              const bytes = await tensorBytes(tensor);
+              dropWebGlReadCache(tensor);
+              return copyOut(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+            });
+      const copied = host?.copied === true;
+      return { name, tensor, copied, staged: copied || onGl[i] != null, fetch };
     });
     // Bytes copied out or staged on the GPU no longer need the capture: freed before the next
     // step, which would otherwise keep the old buffers alive beside the new ones.
     for (const e of entries) if (e.staged) e.tensor.dispose();
     stagingMs = performance.now() - stagingStarted;
-    // Copied ones weigh nothing; GPU downloads are taken a chunk at a time, so that training
-    // steps run between chunks and the digests in flight hold about one chunk.
+    // Copied ones weigh nothing; the rest (GPU downloads, the part of a WASM or CPU state left
+    // for the background) is read a chunk at a time, so that training steps run between chunks
+    // and the digests in flight hold about one chunk.
     for (const chunk of readChunks(entries, (e) => (e.copied ? 0 : e.tensor.size * 4))) {
       const copied = await Promise.all(chunk.map((e) => e.fetch()));
       for (const [i, { name, tensor, staged }] of chunk.entries()) {
