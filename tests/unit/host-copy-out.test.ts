@@ -105,6 +105,13 @@ describe.each(['cpu', 'wasm'] as const)('staging a snapshot on %s', (backend) =>
     tf.dispose(tensors);
   });
 
+  it('by default copies out at once only on the CPU backend, and only beyond 8 MiB', () => {
+    const big = tf.zeros([3 * 1024 * 1024]); // 12 MiB
+    const small = tf.zeros([5]);
+    expect(stageOnHost([small, big]).map((r) => r?.copied)).toEqual([false, backend === 'cpu']);
+    tf.dispose([big, small]);
+  });
+
   it('leaves tensors of other dtypes to be read the usual way', () => {
     const t = tf.tensor1d([true, false], 'bool');
     expect(stageOnHost([t], 0)).toEqual([null]);

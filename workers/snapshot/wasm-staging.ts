@@ -8,13 +8,20 @@ interface WasmInternals {
 }
 
 /**
- * At most this many bytes of captures are left to be read in the background; the rest is
- * copied out at the step boundary. A capture still held when the next step runs keeps its old
- * buffer alive beside the variable's new one: on WASM that grows the WebAssembly memory (which
- * never shrinks, and which the JS heap's backing stores include), on the CPU backend it is the
- * JS heap itself. Copying out costs time at the boundary (a Blob costs about half a millisecond
- * of fixed cost here, then about 1.5 ms/MB, and the digest about 1.5 ms/MB): a small state is
- * read entirely in the background, a large one mostly at the boundary, largest tensors first.
+ * On the CPU backend, at most this many bytes of captures are left to be read in the background;
+ * the rest is copied out at the step boundary. A capture still held when the next step runs
+ * keeps its old array alive beside the variable's new one, and there that is JS heap: read in
+ * the background, a snapshot would hold up to the whole old state. Copying out costs time at
+ * the boundary (measured in Chromium here: a Blob about half a millisecond of fixed cost, then
+ * about 1.5 ms/MB, and the digest about 1.5 ms/MB), so a small state is read entirely in the
+ * background and a large one mostly at the boundary, largest tensors first.
+ *
+ * On WASM the held buffers are WebAssembly memory, and everything is left for the background:
+ * measured at 20 and 100 MB of state (quick bench, BENCH_VERBOSE prints the memory's size), it
+ * ended at the same size whether the captures were copied out at the boundary or held for the
+ * background (133.3 to 160.0 MB and 756.7 to 885.7 MB from warm-up to the end of the heap phase;
+ * in one run the growth came in a window without snapshots), while the boundary copy stalled a
+ * 100 MB step for 276 ms instead of about 20. The budget can still be passed explicitly.
  */
 export const HOST_LAZY_BYTES = 8 * 1024 * 1024;
 
@@ -28,8 +35,9 @@ export interface HostRead {
 /**
  * Readers for the WASM and CPU backends (null for other backends, other dtypes, or a tensor that
  * is not where expected). The largest tensors are copied out NOW, synchronously, into Blobs
- * with their digests started (copyOut), until at most `lazyBytes` remain; those are copied out
- * when fetched. Call at the step boundary and dispose the copied captures before the next step.
+ * with their digests started (copyOut), until at most `lazyBytes` remain (see HOST_LAZY_BYTES
+ * for the defaults); those are copied out when fetched, one at a time. Call at the step
+ * boundary and dispose the copied captures before the next step.
  *
  * WASM memory is a SharedArrayBuffer when the backend runs threads, which neither Blob nor
  * WebCrypto accepts: each tensor then goes through ONE staging buffer, sized for the largest and
@@ -39,7 +47,7 @@ export interface HostRead {
  */
 export function stageOnHost(
   tensors: readonly tf.Tensor[],
-  lazyBytes = HOST_LAZY_BYTES,
+  lazyBytes = tf.getBackend() === 'cpu' ? HOST_LAZY_BYTES : Infinity,
 ): (HostRead | null)[] {
   const name = tf.getBackend();
   let copy: ((t: tf.Tensor) => Copied | null) | null = null;
