@@ -49,20 +49,13 @@ export function stageOnWebGl(tensors: readonly tf.Tensor[]): WebGlStaged {
   const backend = tf.backend() as unknown as WebGlInternals;
   const gpgpu = backend.gpgpu;
   const gl = gpgpu.gl;
-  const buffers = tensors.map((t): WebGLBuffer | null => {
-    if (t.dtype !== 'float32' && t.dtype !== 'int32') return null;
-    const data = backend.texData.get(t.dataId);
-    // Values on the CPU (uploaded, or cached by a read) are read by data() without the GPU.
-    if (data?.texture == null || data.values != null || data.slice != null) return null;
-    const dense = backend.decode(t.dataId);
-    try {
-      const { texture, texShape } = backend.texData.get(dense.dataId)!.texture!;
-      return gpgpu.createBufferFromTexture(texture, texShape[0], texShape[1]);
-    } finally {
-      // GL runs commands in order: the copy above reads the texture before anything reuses it.
-      backend.disposeIntermediateTensorInfo(dense);
-    }
-  });
+  const buffers: (WebGLBuffer | null)[] = [];
+  try {
+    for (const t of tensors) buffers.push(copyToBuffer(backend, t));
+  } catch (err) {
+    for (const b of buffers) if (b !== null) gl.deleteBuffer(b);
+    throw err;
+  }
   if (buffers.every((b) => b === null)) return none;
   const fence = gpgpu.createAndWaitForFence();
   fence.catch(() => undefined);
@@ -97,4 +90,20 @@ export function stageOnWebGl(tensors: readonly tf.Tensor[]): WebGlStaged {
     };
   });
   return { fetches, dispose: () => tensors.forEach((_, i) => free(i)) };
+}
+
+/** tfjs's read() up to its fence: the tensor decoded densely, copied into a pack buffer. */
+function copyToBuffer(backend: WebGlInternals, t: tf.Tensor): WebGLBuffer | null {
+  if (t.dtype !== 'float32' && t.dtype !== 'int32') return null;
+  const data = backend.texData.get(t.dataId);
+  // Values on the CPU (uploaded, or cached by a read) are read by data() without the GPU.
+  if (data?.texture == null || data.values != null || data.slice != null) return null;
+  const dense = backend.decode(t.dataId);
+  try {
+    const { texture, texShape } = backend.texData.get(dense.dataId)!.texture!;
+    return backend.gpgpu.createBufferFromTexture(texture, texShape[0], texShape[1]);
+  } finally {
+    // GL runs commands in order: the copy above reads the texture before anything reuses it.
+    backend.disposeIntermediateTensorInfo(dense);
+  }
 }
