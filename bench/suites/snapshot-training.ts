@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import type { HeapWindow, SnapshotsCase, SnapshotsRow } from '../bench-api';
 import type { SnapshotLoop, WindowResult } from './snapshot-loop';
 import { epochNow, median, medianOrNull, progress, round } from './stats';
@@ -24,6 +25,16 @@ export async function setHeapPhase(phase: HeapPhase): Promise<void> {
 }
 
 const HEAP_BASELINE_MS = 2500;
+
+/**
+ * The WebAssembly memory's size on the WASM backend (it only grows): not in the runner's heap
+ * figures, whose backing stores leave it out. BENCH_VERBOSE=1 prints it.
+ */
+export function wasmMemory(): string {
+  if (tf.getBackend() !== 'wasm') return '';
+  const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
+  return `, WebAssembly memory ${(heap.byteLength / 1e6).toFixed(1)} MB`;
+}
 const HEAP_PHASE_CAP_MS = 300_000;
 
 function rate(w: WindowResult): number {
@@ -47,9 +58,12 @@ export async function measureTraining(
   for (let r = 1; r <= spec.rounds; r++) {
     const before = loop.steps.length;
     without.push(await loop.window({ ms: spec.windowMs, everyMs: null }));
+    progress(`round ${r} without snapshots done${wasmMemory()}`);
     plainSteps.push(...loop.steps.slice(before).map((s) => s.ms));
     withSnap.push(await loop.window({ ms: spec.windowMs, everyMs: spec.snapshotSeconds * 1000 }));
-    progress(`round ${r}: ${without.at(-1)!.steps} and ${withSnap.at(-1)!.steps} steps`);
+    progress(
+      `round ${r}: ${without.at(-1)!.steps} and ${withSnap.at(-1)!.steps} steps${wasmMemory()}`,
+    );
   }
   const stepMs = median(plainSteps);
   const stalls = loop.stallMs.slice(firstStall);
@@ -65,7 +79,7 @@ export async function measureTraining(
   const slowdown = medianOrNull([...extra.values()]);
   const withWallMs = withSnap.reduce((sum, w) => sum + w.wallMs, 0);
   const heap_window = await heapPhase(loop, spec);
-  progress('heap phase done');
+  progress(`heap phase done${wasmMemory()}`);
   return {
     step_ms_median: round(stepMs),
     steps_per_s_no_snapshot: round(median(without.map(rate))),

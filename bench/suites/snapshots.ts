@@ -21,7 +21,7 @@ import type { SnapshotsCase, SnapshotsRow } from '../bench-api';
 import { SnapshotLoop } from './snapshot-loop';
 import { exportFile, importMs, persistBreakdown, resumeMs } from './snapshot-probes';
 import { emptySnapshotsRow } from './snapshot-row';
-import { measureTraining } from './snapshot-training';
+import { measureTraining, wasmMemory } from './snapshot-training';
 import { mbPerS, messageOf, progress, round, timedMedian } from './stats';
 import { randomBytes, rawIdbPutMs, rawOpfsWriteMs, tfjsSave } from './storage-probes';
 import { deviceName } from './training';
@@ -100,11 +100,11 @@ async function measure(
     await session.trainStep();
     const first_step_cold_ms = round(performance.now() - cold);
     for (let i = 1; i < spec.warmupSteps; i++) await session.trainStep();
-    progress(`warm-up done, first step ${first_step_cold_ms} ms`);
+    progress(`warm-up done, first step ${first_step_cold_ms} ms${wasmMemory()}`);
     const loop = new SnapshotLoop(session, store, run, dataset);
     // As a new run is stored, and before the clock starts: the first commit creates the files.
     await loop.createRun();
-    progress('warm-up snapshot committed');
+    progress(`warm-up snapshot committed${wasmMemory()}`);
     const training = await measureTraining(loop, spec);
     // A readback leaves the values cached on the host until the buffer is replaced, and the
     // loop may have stopped right after a snapshot: a step first, so each read is a real one.

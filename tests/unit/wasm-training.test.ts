@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stageOnWasm } from '../../workers/snapshot/wasm-staging';
 import { oneHotFloat } from '../../workers/training/models/one-hot';
 import { TrainingSession } from '../../workers/training/session';
 import { restoreSession } from '../../workers/training/state-capture';
@@ -20,37 +19,6 @@ describe('wasm backend', () => {
     expect(rows.dtype).toBe('float32');
     expect(Array.from(await rows.data())).toEqual([0, 0, 1, 1, 0, 0]);
     rows.dispose();
-  });
-});
-
-describe('wasm snapshot readback', () => {
-  it('reads every tensor exactly through one reused staging buffer, one at a time', async () => {
-    const tensors = [
-      tf.tensor1d([1.5, -0, 3e-42, -7]),
-      tf.tensor2d(
-        [
-          [1, 2, 3],
-          [4, 5, 6],
-        ],
-        [2, 3],
-        'int32',
-      ),
-      tf.scalar(0.25),
-    ];
-    const readers = stageOnWasm(tensors);
-    const buffers = new Set<ArrayBufferLike>();
-    for (const [i, read] of readers.entries()) {
-      const { bytes, release } = await read!();
-      const want = new Uint8Array(((await tensors[i]!.data()) as Float32Array).slice().buffer);
-      expect(new Uint8Array(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes))).toEqual(
-        want,
-      );
-      buffers.add(bytes instanceof Uint8Array ? bytes.buffer : bytes);
-      if (i === 0) await expect(readers[1]!()).rejects.toThrow('one at a time');
-      release();
-    }
-    expect(buffers.size).toBe(1);
-    tf.dispose(tensors);
   });
 });
 

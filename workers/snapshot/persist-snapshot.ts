@@ -10,10 +10,12 @@ import type {
   TensorRecord,
 } from '../../src/shared/snapshot';
 import { serializeError, type SerializedError } from '../../src/shared/errors';
-import { tensorRecord, type CommitResult, type RunWrite, type SnapshotStore } from '../store';
+import { hashedRecord, type CommitResult, type RunWrite, type SnapshotStore } from '../store';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
+import { copyOut } from './copy-out';
+import { stageOnHost } from './wasm-staging';
 import { dropWebGlReadCache } from './webgl-cache';
-import { stageOnWasm } from './wasm-staging';
+import { stageOnWebGl, type Fetch, type WebGlStaged } from './webgl-staging';
 import { stageOnGpu } from './webgpu-staging';
 
 export interface SnapshotContext {
@@ -106,8 +108,10 @@ export function snapshotManifest(
 }
 
 /**
- * Phase two: read the captured tensors back (a chunk at a time), hash them, move their bytes
- * into Blobs, release the device references, and commit everything in one transaction.
+ * Phase two: read the captured tensors back, hash them, move their bytes into Blobs, release
+ * the device references, and commit everything in one transaction. Its synchronous start runs
+ * at the step boundary, before the loop's next step: the readbacks are staged there (on WASM
+ * and the CPU backend the bytes are copied out there), and that time counts as stall.
  */
 export async function persistSnapshot(
   store: SnapshotStore,
@@ -116,38 +120,60 @@ export async function persistSnapshot(
 ): Promise<Committed> {
   const records: TensorRecord[] = [];
   const data: Blob[] = [];
+  const stagingStarted = performance.now();
+  let stagingMs: number;
+  let webgl: WebGlStaged | null = null;
   try {
     // Must run before the first await: the copies are queued ahead of the next training step.
     const tensors = captured.state.tensors.map(([, t]) => t);
     const onGpu = stageOnGpu(tensors);
-    // WASM readers share one staging buffer: each is its own chunk, read one at a time.
-    const onWasm = stageOnWasm(tensors);
-    const entries = captured.state.tensors.map(([name, tensor], i) => ({
-      name,
-      tensor,
-      alone: onWasm[i] != null,
-      read:
-        onGpu[i] ??
-        onWasm[i] ??
-        (async () => ({
-          bytes: await tensorBytes(tensor),
-          release: () => dropWebGlReadCache(tensor),
-        })),
-    }));
-    for (const chunk of readChunks(entries, (e) => (e.alone ? Infinity : e.tensor.size * 4))) {
-      const read = await Promise.all(chunk.map((e) => e.read()));
-      for (const [i, { name, tensor }] of chunk.entries()) {
-        const { bytes, release } = read[i]!;
-        records.push(await tensorRecord(name, tensor.dtype as TensorDType, tensor.shape, bytes));
-        // Into a Blob at once, and the reference dropped: GPU backends cache a read tensor's
-        // values in JS until it is disposed, so keeping the captures to the end would hold the
-        // whole state in the JS heap. This way a snapshot holds about one chunk at a time.
-        data.push(new Blob([bytes]));
-        release();
-        tensor.dispose();
+    webgl = stageOnWebGl(tensors);
+    const onGl = webgl.fetches;
+    const onHost = stageOnHost(tensors);
+    const entries = captured.state.tensors.map(([name, tensor], i) => {
+      const gpu = onGpu[i];
+      const host = onHost[i];
+      const fetch: Fetch =
+        host?.fetch ??
+        onGl[i] ??
+        (gpu != null
+          ? async () => {
+              const { bytes, release } = await gpu();
+              try {
+                return copyOut(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+              } finally {
+                release();
+              }
+            }
+          : async () => {
+              const bytes = await tensorBytes(tensor);
+              dropWebGlReadCache(tensor);
+              return copyOut(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+            });
+      const copied = host?.copied === true;
+      return { name, tensor, copied, staged: copied || onGl[i] != null, fetch };
+    });
+    // Bytes copied out or staged on the GPU no longer need the capture: freed before the next
+    // step, which would otherwise keep the old buffers alive beside the new ones.
+    for (const e of entries) if (e.staged) e.tensor.dispose();
+    stagingMs = performance.now() - stagingStarted;
+    // Copied ones weigh nothing; the rest (GPU downloads, the part of a WASM or CPU state left
+    // for the background) is read a chunk at a time, so that training steps run between chunks
+    // and the digests in flight hold about one chunk.
+    for (const chunk of readChunks(entries, (e) => (e.copied ? 0 : e.tensor.size * 4))) {
+      const copied = await Promise.all(chunk.map((e) => e.fetch()));
+      for (const [i, { name, tensor, staged }] of chunk.entries()) {
+        const { blob, sha256 } = copied[i]!;
+        const dtype = tensor.dtype as TensorDType;
+        records.push(await hashedRecord(name, dtype, tensor.shape, blob.size, sha256));
+        data.push(blob);
+        // Read ones: the reference dropped at once (GPU backends cache a read tensor's values
+        // in JS until it is disposed). A snapshot holds about one chunk at a time.
+        if (!staged) tensor.dispose();
       }
     }
   } finally {
+    webgl?.dispose();
     disposeCaptured(captured.state);
   }
   const manifest = snapshotManifest(captured.state.host, ctx, captured.trigger, records, data, {
@@ -158,7 +184,7 @@ export async function persistSnapshot(
   const result = await store.commitSnapshot({ manifest, data }, policy, ctx.write ?? null);
   return {
     manifest,
-    stallMs: captured.stallMs,
+    stallMs: captured.stallMs + stagingMs,
     persistMs: performance.now() - captured.capturedAt,
     recovered: result.recovered === null ? null : serializeError(result.recovered),
     mirror: result.mirror,

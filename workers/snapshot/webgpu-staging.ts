@@ -31,7 +31,7 @@ interface WebGpuInternals {
 
 /** A tensor's bytes, valid until release(): a mapped GPU range is read in place, not copied. */
 export interface ReadBytes {
-  /** The tensor's bytes exactly (a view of a reused buffer for WASM staging). */
+  /** The tensor's bytes exactly: a mapped range, read in place. */
   readonly bytes: ArrayBuffer | Uint8Array<ArrayBuffer>;
   release(): void;
 }

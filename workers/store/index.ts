@@ -5,7 +5,7 @@ export {
   type RestoredRun,
   type StoreOptions,
 } from './snapshot-store';
-export { tensorRecord, expectedByteLength } from './tensor-record';
+export { tensorRecord, hashedRecord, expectedByteLength } from './tensor-record';
 export { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 export { isQuotaError } from './quota';
 export type { CommitFaults, RunWrite } from './commit';

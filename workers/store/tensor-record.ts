@@ -22,17 +22,27 @@ export async function tensorRecord(
   shape: readonly number[],
   data: ArrayBuffer | Uint8Array<ArrayBuffer>,
 ): Promise<TensorRecord> {
+  return hashedRecord(name, dtype, shape, data.byteLength, sha256Hex(data));
+}
+
+/**
+ * As tensorRecord, for bytes already hashed elsewhere (or being hashed: `sha256` may be the
+ * digest still running). The same check of the byte length against the dtype and shape.
+ */
+export async function hashedRecord(
+  name: string,
+  dtype: TensorDType,
+  shape: readonly number[],
+  byteLength: number,
+  sha256: Promise<string>,
+): Promise<TensorRecord> {
   const expected = expectedByteLength(dtype, shape);
-  if (expected !== data.byteLength) {
+  if (expected !== byteLength) {
+    // The digest may still be running: its result is not wanted, nor its rejection reported.
+    sha256.catch(() => undefined);
     throw new SnapshotError(
-      `Tensor "${name}" has ${data.byteLength} bytes but ${dtype} [${shape.join(', ')}] needs ${expected ?? 'a valid shape'}.`,
+      `Tensor "${name}" has ${byteLength} bytes but ${dtype} [${shape.join(', ')}] needs ${expected ?? 'a valid shape'}.`,
     );
   }
-  return {
-    name,
-    dtype,
-    shape: [...shape],
-    byteLength: data.byteLength,
-    sha256: await sha256Hex(data),
-  };
+  return { name, dtype, shape: [...shape], byteLength, sha256: await sha256 };
 }
