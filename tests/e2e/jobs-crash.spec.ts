@@ -36,7 +36,7 @@ test('a 2,000-item generation job, the browser SIGKILLed 3 times: each relaunch 
       }
       await expect(page.getByTestId('job-status')).toHaveText('running');
       const from = Math.max(committed, 0);
-      // Room is left after the third kill (1,000 items at least): a batch is up to ~0.5 s of work.
+      // Room is left after the third kill (1,000 items at least): a batch is up to ~1 s of work.
       const target = Math.min(from + 100 + prng.nextInt(400), COUNT - 1000);
       await expect.poll(() => jobDone(page), { intervals: [50] }).toBeGreaterThan(target);
       committed = await jobDone(page);

@@ -83,10 +83,11 @@ describe('a job keeps one batch size for its life', () => {
 });
 
 describe('timedBatchSize', () => {
-  it('scales the measured batch to about half a second, within 1 and 1,024', () => {
-    expect(timedBatchSize(8, 100)).toBe(40);
-    expect(timedBatchSize(8, 4000)).toBe(1);
+  it('scales the measured batch to about a second, within 1 and 1,024', () => {
+    expect(timedBatchSize(8, 100)).toBe(80);
+    expect(timedBatchSize(8, 9000)).toBe(1);
     expect(timedBatchSize(8, 0)).toBe(1024);
-    expect(timedBatchSize(8, 500)).toBe(8);
+    expect(timedBatchSize(8, 1000)).toBe(8);
+    expect(timedBatchSize(64, 500)).toBe(128);
   });
 });
