@@ -15,15 +15,8 @@ async function reference(): Promise<JobItem[]> {
   return storedItems(world, job.id);
 }
 
-type Point = 'beforeTransaction' | 'result0' | 'result3' | 'result7' | 'cursor' | 'afterWrites';
-const POINTS: Point[] = [
-  'beforeTransaction',
-  'result0',
-  'result3',
-  'result7',
-  'cursor',
-  'afterWrites',
-];
+type Point = 'beforeTransaction' | 'results' | 'cursor' | 'afterWrites';
+const POINTS: Point[] = ['beforeTransaction', 'results', 'cursor', 'afterWrites'];
 
 /** Fails the commit of the batch starting at `at`, once, at `point`, by throwing or aborting. */
 function failOnce(point: Point, at: number, how: 'throw' | 'abort'): JobCommitFaults {
@@ -36,7 +29,7 @@ function failOnce(point: Point, at: number, how: 'throw' | 'abort'): JobCommitFa
   };
   return {
     beforeTransaction: (p) => point === 'beforeTransaction' && fire(p),
-    beforeResultPut: (p) => point === `result${p.offset}` && fire(p),
+    beforeResultsPut: (p) => point === 'results' && fire(p),
     beforeCursorPut: (p) => point === 'cursor' && fire(p),
     afterWrites: (p) => point === 'afterWrites' && fire(p),
   };
@@ -201,5 +194,35 @@ describe('a batch that fails because the GPU was lost', () => {
       'error',
     );
     expect((await world.jobs.get(job.id))?.error?.message).toContain('device is lost');
+  });
+});
+
+describe('results are stored one record per batch and read back by item', () => {
+  it('reads any window of items across batch records, in index order', async () => {
+    const world = await jobWorld();
+    const job = await world.create({ input: { kind: 'samples', count: 15 } });
+    const item = (index: number): JobItem => ({
+      index,
+      input: null,
+      output: `o${index}`,
+      error: null,
+    });
+    const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => item(from + i));
+    for (const [from, n] of [
+      [0, 5],
+      [5, 7],
+      [12, 3],
+    ] as const) {
+      expect((await world.jobs.commit(job.id, from, batch(from, n))).kind).toBe('committed');
+    }
+    expect(await world.raw.count('jobResults')).toBe(3);
+    const indices = async (from: number, limit: number) =>
+      (await world.jobs.results(job.id, from, limit)).map((i) => i.index);
+    expect(await indices(0, 100)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+    expect(await indices(3, 8)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await indices(5, 2)).toEqual([5, 6]);
+    expect(await indices(11, 100)).toEqual([11, 12, 13, 14]);
+    expect(await indices(15, 10)).toEqual([]);
+    expect((await world.jobs.results(job.id, 13, 1))[0]).toEqual(item(13));
   });
 });

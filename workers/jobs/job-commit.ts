@@ -15,8 +15,8 @@ export interface JobCommitPoint {
 /** Test hooks run synchronously inside a batch commit, where a failing write would fail. */
 export interface JobCommitFaults {
   beforeTransaction?(point: Omit<JobCommitPoint, 'abort'>): void;
-  /** Before each result put, `offset` within the batch. */
-  beforeResultPut?(point: JobCommitPoint & { offset: number }): void;
+  /** Before the batch's results are put. */
+  beforeResultsPut?(point: JobCommitPoint): void;
   /** Before the job record (its cursor) is put. */
   beforeCursorPut?(point: JobCommitPoint): void;
   /** After every write is issued, before the transaction is awaited. */
@@ -71,9 +71,10 @@ export async function commitBatch(
       nllSum += item.nll ?? 0;
       tokenSum += item.nll === undefined ? 0 : (item.tokens ?? 0);
       if (item.index !== from + offset) throw new Error(`item ${item.index} out of order`);
-      faults.beforeResultPut?.({ ...point, offset });
-      writes.add(results.put({ jobId, ...item }));
     });
+    faults.beforeResultsPut?.(point);
+    // The batch as one record (see JobResultRow); an empty batch writes none.
+    if (items.length > 0) writes.add(results.put({ jobId, index: from, items }));
     const cursor = from + items.length;
     if (cursor > total) throw new Error(`batch ends at ${cursor}, past the job's ${total} items`);
     faults.beforeCursorPut?.(point);

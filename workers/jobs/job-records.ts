@@ -5,7 +5,7 @@ import {
 } from '../../src/shared/errors';
 import type { JobItem, JobRecord, JobState } from '../../src/shared/jobs/job-types';
 import { inTransaction, Writes } from '../store/in-transaction';
-import { jobResultsOf, type TrainerDatabase } from '../store/store-schema';
+import { jobResultsOf, type JobResultRow, type TrainerDatabase } from '../store/store-schema';
 
 /**
  * A new job: its record and its input lines in one strict transaction, only while its snapshot
@@ -68,14 +68,30 @@ export async function removeJob(db: TrainerDatabase, jobId: string): Promise<voi
   });
 }
 
-/** Up to `limit` result rows from index `from` on, in index order. */
+/**
+ * Up to `limit` committed items from index `from` on, in index order, read batch record by batch
+ * record (see JobResultRow): the one holding `from`, then those after it.
+ */
 export async function readResults(
   db: TrainerDatabase,
   jobId: string,
   from: number,
   limit: number,
 ): Promise<JobItem[]> {
-  const range = IDBKeyRange.bound([jobId, from], [jobId, Infinity]);
-  const rows = await db.getAll('jobResults', range, limit);
-  return rows.map(({ jobId: _, ...item }) => item);
+  const items: JobItem[] = [];
+  const take = (row: JobResultRow) => {
+    for (const item of row.items) {
+      if (items.length === limit) return;
+      if (item.index >= from) items.push(item);
+    }
+  };
+  const store = db.transaction('jobResults').store;
+  const holding = await store.openCursor(IDBKeyRange.bound([jobId, 0], [jobId, from]), 'prev');
+  if (holding !== null) take(holding.value);
+  let later = await store.openCursor(IDBKeyRange.bound([jobId, from], [jobId, Infinity], true));
+  while (later !== null && items.length < limit) {
+    take(later.value);
+    later = await later.continue();
+  }
+  return items;
 }

@@ -30,9 +30,16 @@ export interface JobInputRecord {
   readonly lines: readonly string[];
 }
 
-/** One committed item of a job, keyed [jobId, index]. */
-export interface JobResultRow extends JobItem {
+/**
+ * One committed batch of a job's items, keyed [jobId, index of its first item]: the items in
+ * index order. One record per batch, not per item: Chromium's IndexedDB costs about 0.1 ms per
+ * record written, which for cheap items was a tenth of the work (measured: 664 one-record-per-item
+ * puts took 86 ms against 860 ms of generation).
+ */
+export interface JobResultRow {
   readonly jobId: string;
+  readonly index: number;
+  readonly items: readonly JobItem[];
 }
 
 export interface TrainerDB extends DBSchema {
