@@ -9,7 +9,7 @@ const SIZES = [
   { size: 'large', config: { model: 'mlp', embed: 32, width: 512, layers: 2, context: 8 } },
 ];
 
-const FULL = { generateItems: 2000, rounds: 3 };
+const FULL = { generateItems: 2000, rounds: 5 };
 const QUICK = { generateItems: 300, rounds: 2 };
 
 const fixed = (digits) => (v) => (v === null || v === undefined ? '-' : Number(v).toFixed(digits));

@@ -202,7 +202,7 @@ async function download(
     { ...request, input: { kind: 'samples', count } },
     Date.now(),
   );
-  const chunk = 5000;
+  const chunk = 1000; // batch records as the app writes them (at most 1,024 items)
   for (let from = 0; from < count; from += chunk) {
     const items: JobItem[] = [];
     for (let i = from; i < Math.min(from + chunk, count); i++) {
