@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { copyOut, stagingBuffer } from '../../workers/snapshot/copy-out';
-import { stageOnHost, type HostRead } from '../../workers/snapshot/wasm-staging';
+import { stageOnHost, type HostRead } from '../../workers/snapshot/host-staging';
 
 // Records each staging buffer handed out, to show one is shared by every tensor of a snapshot.
 const staged = vi.hoisted(() => ({ buffers: [] as ArrayBufferLike[] }));

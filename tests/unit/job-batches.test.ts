@@ -79,6 +79,9 @@ describe('a job keeps one batch size for its life', () => {
     expect(await world.runner({ batchSize: 16 }).run(job.id)).toBe('done');
     expect(starts).toEqual([0, 16, 32]);
     expect((await world.jobs.get(job.id))?.batchSize).toBe(6);
+    const timed = await world.create({});
+    expect(await world.runner({ batchSize: 16 }).run(timed.id)).toBe('done');
+    expect((await world.jobs.get(timed.id))?.batchSize).toBeNull();
   });
 });
 

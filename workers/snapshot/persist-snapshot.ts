@@ -13,7 +13,7 @@ import { serializeError, type SerializedError } from '../../src/shared/errors';
 import { hashedRecord, type CommitResult, type RunWrite, type SnapshotStore } from '../store';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
 import { copyOut } from './copy-out';
-import { stageOnHost } from './wasm-staging';
+import { stageOnHost } from './host-staging';
 import { dropWebGlReadCache } from './webgl-cache';
 import { stageOnWebGl, type Fetch, type WebGlStaged } from './webgl-staging';
 import { stageOnGpu } from './webgpu-staging';
