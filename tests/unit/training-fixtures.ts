@@ -1,6 +1,7 @@
 import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
 import { buildDataset } from '../../workers/training/dataset';
-import type { TrainingSession } from '../../workers/training/session';
+import { expect } from 'vitest';
+import { TrainingSession } from '../../workers/training/session';
 import {
   captureState,
   disposeCaptured,
@@ -50,4 +51,18 @@ export async function train(session: TrainingSession, steps: number): Promise<nu
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) losses.push(await session.trainStep());
   return losses;
+}
+
+/**
+ * Trains 40 steps of a fresh session on the current backend: the loss starts near ln(vocab) and
+ * its last five steps average at least 0.3 below its first five.
+ */
+export async function expectLossFalls(config: RunConfig): Promise<void> {
+  const session = TrainingSession.create(config, dataset);
+  const losses = await train(session, 40);
+  const first = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
+  const last = losses.slice(-5).reduce((a, b) => a + b) / 5;
+  expect(first).toBeGreaterThan(Math.log(dataset.vocab.length) - 0.5);
+  expect(last).toBeLessThan(first - 0.3);
+  session.dispose();
 }
