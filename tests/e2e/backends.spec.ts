@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { TINY, lossOf, stepOf, waitForStep } from './helpers';
+import { TINY, lossOf, pauseAndSnapshot, waitForStep } from './helpers';
 
 test('the automatic choice passes over the software GPU and says why', async ({ page }) => {
   // The e2e browser's WebGPU adapter and WebGL renderer are SwiftShader (tests/chromium.mjs):
@@ -35,12 +35,7 @@ async function snapshotOn(page: Page, from: string): Promise<number> {
   await page.goto(`/?backend=${from}&${TINY}&snapshotSeconds=600`);
   await expect(page.getByTestId('backend')).toHaveText(from);
   await waitForStep(page, 5);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(page.getByTestId('status')).toHaveText('paused');
-  await page.getByRole('button', { name: 'Snapshot now' }).click();
-  const paused = await stepOf(page);
-  await expect(page.getByTestId('last-snapshot-step')).toHaveText(String(paused));
-  return paused;
+  return pauseAndSnapshot(page);
 }
 
 for (const [from, to] of [

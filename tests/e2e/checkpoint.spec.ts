@@ -2,7 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BASE_URL } from '../../playwright.config';
-import { TINY, stepOf, waitForStep } from './helpers';
+import { TINY, pauseAndSnapshot, waitForStep } from './helpers';
 import { test } from './own-browser';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/malformed');
@@ -13,15 +13,6 @@ function metadataOf(file: string): Record<string, string> {
   const length = Number(bytes.readBigUInt64LE(0));
   const header = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8'));
   return header.__metadata__;
-}
-
-async function pauseAndSnapshot(page: Page): Promise<number> {
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(page.getByTestId('status')).toHaveText('paused');
-  await page.getByRole('button', { name: 'Snapshot now' }).click();
-  const step = await stepOf(page);
-  await expect(page.getByTestId('last-snapshot-step')).toHaveText(String(step));
-  return step;
 }
 
 async function exportFile(page: Page, button: string, file: string): Promise<string> {

@@ -16,3 +16,16 @@ export async function waitForStep(page: Page, steps: number, timeout = 120_000):
 
 /** A small, fast run config for SwiftShader, as URL parameters. */
 export const TINY = 'model=mlp&batch=16&width=32&embed=8&context=3&seed=1';
+
+/**
+ * Pauses the run, takes a snapshot of the paused state and waits until the page shows it
+ * committed; returns its step.
+ */
+export async function pauseAndSnapshot(page: Page): Promise<number> {
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  await page.getByRole('button', { name: 'Snapshot now' }).click();
+  const step = await stepOf(page);
+  await expect(page.getByTestId('last-snapshot-step')).toHaveText(String(step));
+  return step;
+}

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TINY, stepOf, waitForStep } from './helpers';
+import { TINY, pauseAndSnapshot, waitForStep } from './helpers';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TORCH_STEPS = 30;
@@ -20,11 +20,7 @@ test('a run exported from the page, continued in PyTorch, imports and trains on'
   const first = await browser.newPage();
   await first.goto(`/?backend=cpu&${TINY}`);
   await waitForStep(first, 4);
-  await first.getByRole('button', { name: 'Pause' }).click();
-  await expect(first.getByTestId('status')).toHaveText('paused');
-  await first.getByRole('button', { name: 'Snapshot now' }).click();
-  const step = await stepOf(first);
-  await expect(first.getByTestId('last-snapshot-step')).toHaveText(String(step));
+  const step = await pauseAndSnapshot(first);
   const exported = path.join(info.outputDir, 'browser.safetensors');
   const download = first.waitForEvent('download');
   await first.getByRole('button', { name: 'Export checkpoint' }).click();

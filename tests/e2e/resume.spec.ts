@@ -1,6 +1,6 @@
 import { expect } from '@playwright/test';
 import { test } from './own-browser';
-import { TINY, stepOf, waitForStep } from './helpers';
+import { TINY, stepOf, pauseAndSnapshot, waitForStep } from './helpers';
 
 const URL = `/?backend=webgpu&${TINY}&snapshotSeconds=1`;
 
@@ -47,10 +47,7 @@ test('a hidden tab commits a snapshot at once, even with a long timer', async ({
 test('a snapshot made on WebGPU resumes on the CPU backend', async ({ ownPage: page }) => {
   await page.goto(URL);
   await waitForStep(page, 5);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Snapshot now' }).click();
-  const paused = await stepOf(page);
-  await expect(page.getByTestId('last-snapshot-step')).toHaveText(String(paused));
+  const paused = await pauseAndSnapshot(page);
   await page.goto(`/?backend=cpu&${TINY}`);
   await expect(page.getByTestId('backend')).toHaveText('cpu');
   await expect(page.getByTestId('notice')).toContainText(`from step ${paused}`);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { TINY, stepOf, waitForStep } from './helpers';
+import { TINY, stepOf, pauseAndSnapshot, waitForStep } from './helpers';
 
 const URL = `/?backend=cpu&${TINY}&snapshotSeconds=1`;
 
@@ -40,11 +40,7 @@ test('a corrupted newest snapshot makes the resume fall back to the previous one
 }) => {
   await page.goto(`/?backend=cpu&${TINY}&snapshotSeconds=600`);
   await waitForStep(page, 3);
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(page.getByTestId('status')).toHaveText('paused');
-  await page.getByRole('button', { name: 'Snapshot now' }).click();
-  const newest = await stepOf(page);
-  await expect(page.getByTestId('last-snapshot-step')).toHaveText(String(newest));
+  const newest = await pauseAndSnapshot(page);
   await expect(page.getByTestId('snapshot-row')).toHaveCount(2); // step 0 and the newest
 
   // Flip one byte of one tensor of the newest snapshot, straight in IndexedDB.
