@@ -142,6 +142,8 @@ export interface SnapshotsRow {
   readonly peak_js_heap_first_bytes: number | null;
   readonly peak_heap_used_bytes: number | null;
   readonly peak_backing_store_bytes: number | null;
+  /** The snapshot hasher worker's part of the peaks (its heap is counted in them). */
+  readonly peak_hasher_bytes: number | null;
   readonly heap_baseline_bytes: number | null;
   readonly heap_samples: number | null;
   readonly heap_window: HeapWindow | null;

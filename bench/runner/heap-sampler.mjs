@@ -9,18 +9,21 @@ const SAMPLE_MS = 4;
  * Target.sendMessageToTarget. Runtime.getHeapUsage reports the isolate's JS heap (usedSize) and
  * the backing stores of its ArrayBuffers (backingStorageSize), which hold tensor bytes.
  */
-async function attachToWorker(page, title, deadline) {
-  const cdp = await page.context().newCDPSession(page);
+async function findWorker(cdp, title) {
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const target = targetInfos.find((t) => t.type === 'worker' && t.title === title);
+  if (target === undefined) return null;
+  const { sessionId } = await cdp.send('Target.attachToTarget', {
+    targetId: target.targetId,
+    flatten: false,
+  });
+  return workerClient(cdp, sessionId);
+}
+
+async function attachToWorker(cdp, title, deadline) {
   for (;;) {
-    const { targetInfos } = await cdp.send('Target.getTargets');
-    const target = targetInfos.find((t) => t.type === 'worker' && t.title === title);
-    if (target !== undefined) {
-      const { sessionId } = await cdp.send('Target.attachToTarget', {
-        targetId: target.targetId,
-        flatten: false,
-      });
-      return { cdp, sessionId };
-    }
+    const send = await findWorker(cdp, title);
+    if (send !== null) return send;
     if (Date.now() > deadline) throw new Error(`no worker named "${title}" appeared`);
     await sleep(POLL_MS);
   }
@@ -47,27 +50,42 @@ function workerClient(cdp, sessionId) {
     });
 }
 
+/** The snapshot hasher, the bench worker's own worker (workers/snapshot/copy-lane.ts). */
+const HASHER = 'snapshot-hasher';
+
 /**
  * Samples the worker's heap every few ms while its `benchHeapPhase` is 'baseline' or
  * 'snapshot' (the throughput windows run unobserved); on a '-gc' phase it collects garbage in
- * the worker and acknowledges. Never throws: a sampler that cannot attach leaves the row's heap
- * figures null and says why.
+ * the worker and acknowledges. The snapshot hasher's heap is added to each sample once it has
+ * started (the bytes in transit are there half the time), and kept apart as `hasher`. Never
+ * throws: a sampler that cannot attach leaves the row's heap figures null and says why.
  */
 export function sampleWorkerHeap(page, title = 'bench') {
   const samples = [];
   let stopped = false;
   let failure = null;
   const run = async () => {
-    const { cdp, sessionId } = await attachToWorker(page, title, Date.now() + 60_000);
-    const send = workerClient(cdp, sessionId);
+    const cdp = await page.context().newCDPSession(page);
+    const send = await attachToWorker(cdp, title, Date.now() + 60_000);
+    let hasher = null;
     const evaluate = async (expression) =>
       (await send('Runtime.evaluate', { expression, returnByValue: true })).result.value;
     const sample = async () => {
-      const u = await send('Runtime.getHeapUsage');
-      samples.push({ t: Date.now(), used: u.usedSize, backing: u.backingStorageSize });
+      const [u, h] = await Promise.all([
+        send('Runtime.getHeapUsage'),
+        hasher?.('Runtime.getHeapUsage') ?? null,
+      ]);
+      const extra = h === null ? 0 : h.usedSize + h.backingStorageSize;
+      samples.push({
+        t: Date.now(),
+        used: u.usedSize + (h?.usedSize ?? 0),
+        backing: u.backingStorageSize + (h?.backingStorageSize ?? 0),
+        hasher: extra,
+      });
     };
     let acked = null;
     while (!stopped) {
+      hasher ??= await findWorker(cdp, HASHER);
       const phase = await evaluate('globalThis.benchHeapPhase ?? null');
       if (phase === 'done') return;
       if (phase === 'baseline' || phase === 'snapshot') {
@@ -77,7 +95,10 @@ export function sampleWorkerHeap(page, title = 'bench') {
         }
       } else if (phase?.endsWith('-gc') && phase !== acked) {
         acked = phase;
-        await send('HeapProfiler.collectGarbage');
+        await Promise.all([
+          send('HeapProfiler.collectGarbage'),
+          hasher?.('HeapProfiler.collectGarbage'),
+        ]);
         await evaluate(`globalThis.benchHeapAck = ${JSON.stringify(phase)}`);
       } else {
         await sleep(POLL_MS);

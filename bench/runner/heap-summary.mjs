@@ -10,7 +10,7 @@ const EDGE_MS = 50;
 
 /**
  * Peak minus baseline of the worker's JS memory (heap + ArrayBuffer backing stores, and each
- * apart) over the snapshot phase, and over its first snapshot alone; the baseline is the median
+ * apart; the snapshot hasher's included) over the snapshot phase, and over its first snapshot alone; the baseline is the median
  * over the training-only phase before it. Both phases train, so a step's own garbage is in both;
  * snapshots back to back also carry the previous one's garbage until V8 collects it.
  */
@@ -30,6 +30,8 @@ export function summarizeHeap(samples, window) {
     peak_heap_used_bytes: Math.max(...during.map((s) => s.used)) - base.used,
     peak_backing_store_bytes: Math.max(...during.map((s) => s.backing)) - baseBacking,
     heap_baseline_bytes: base.total,
+    // The snapshot hasher's share of the totals above (its own worker; 0 until it starts).
+    peak_hasher_bytes: Math.max(0, ...during.map((s) => s.hasher ?? 0)),
     heap_samples: baseline.length + during.length,
   };
 }

@@ -124,6 +124,7 @@ export const snapshotsSuite = {
         { title: 'MB/s', value: (r) => fixed(1)(r.persist_mb_per_s), right: true },
         { title: 'heap+ MB', value: (r) => mb(r.peak_js_heap_bytes), right: true },
         { title: 'first', value: (r) => mb(r.peak_js_heap_first_bytes), right: true },
+        { title: 'hasher', value: (r) => mb(r.peak_hasher_bytes), right: true },
         { title: 'largest MB', value: (r) => mb(r.largest_tensor_bytes), right: true },
         { title: 'status', value: status },
       ],

@@ -44,6 +44,7 @@ export function emptySnapshotsRow(spec: SnapshotsCase): SnapshotsRow {
     peak_js_heap_first_bytes: null,
     peak_heap_used_bytes: null,
     peak_backing_store_bytes: null,
+    peak_hasher_bytes: null,
     heap_baseline_bytes: null,
     heap_samples: null,
     heap_window: null,

@@ -30,6 +30,26 @@ test('a forced wasm backend trains and the loss falls', async ({ page }) => {
   await expect(page.getByTestId('error')).toHaveText('');
 });
 
+test('snapshots are made into Blobs and hashed in a worker of their own', async ({ page }) => {
+  // The training worker starts the snapshot hasher (workers/snapshot/copy-lane.ts) on its first
+  // snapshot and keeps it; a hasher that failed would fail that snapshot, shown as an error.
+  await page.goto(`/?backend=wasm&${TINY}&snapshotSeconds=600`);
+  const cdp = await page.context().newCDPSession(page);
+  const hashers = async () => {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    return targetInfos.filter((t) => t.type === 'worker' && t.title === 'snapshot-hasher').length;
+  };
+  await waitForStep(page, 3);
+  const step = await pauseAndSnapshot(page);
+  expect(step).toBeGreaterThanOrEqual(3);
+  expect(await hashers()).toBe(1);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await waitForStep(page, step + 3);
+  await pauseAndSnapshot(page);
+  expect(await hashers()).toBe(1);
+  await expect(page.getByTestId('error')).toHaveText('');
+});
+
 /** Trains a few steps on `from`, pauses and commits a snapshot; returns its step. */
 async function snapshotOn(page: Page, from: string): Promise<number> {
   await page.goto(`/?backend=${from}&${TINY}&snapshotSeconds=600`);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { copyLane, type CopyLane } from './copy-lane';
 import { copyOut, stagingBuffer, type Copied } from './copy-out';
 
 /** The parts of tfjs's WASM backend its own readSync uses: the heap and each tensor's offset. */
@@ -28,7 +29,7 @@ export const HOST_LAZY_BYTES = 8 * 1024 * 1024;
 /** How one tensor's bytes are had: `copied` ones are out already and the capture may go. */
 export interface HostRead {
   readonly copied: boolean;
-  /** Synchronous up to its result: each copy is complete (the staging buffer free) on return. */
+  /** Resolves once the bytes are in a Blob (the capture may go then); the digest may still run. */
   readonly fetch: () => Promise<Copied>;
 }
 
@@ -36,24 +37,26 @@ export interface HostRead {
  * Readers for the WASM and CPU backends (null for other backends, other dtypes, or a tensor that
  * is not where expected). The largest tensors are copied out NOW, synchronously, into Blobs
  * with their digests started (copyOut), until at most `lazyBytes` remain (see HOST_LAZY_BYTES
- * for the defaults); those are copied out when fetched, one at a time. Call at the step
- * boundary and dispose the copied captures before the next step.
+ * for the defaults). The rest is copied out when fetched, through `lane` (by default the
+ * snapshot hasher, a worker of its own: see copy-lane.ts), the capture held until then.
  *
  * WASM memory is a SharedArrayBuffer when the backend runs threads, which neither Blob nor
- * WebCrypto accepts: each tensor then goes through ONE staging buffer, sized for the largest and
- * reused (tensor.data() would allocate a fresh copy per tensor, garbage that piles up faster than
- * the collector frees it: +66 MB of JS heap measured at 100 MB of state). Unshared memory, and
- * the CPU backend's own arrays, are copied out in place.
+ * WebCrypto accepts: the hasher then reads the tensor's span of the memory itself, and the
+ * training thread copies nothing. Copied now, such a tensor goes through ONE staging buffer,
+ * sized for the largest and reused (tensor.data() would allocate a fresh copy per tensor,
+ * garbage that piles up faster than the collector frees it: +66 MB of JS heap measured at
+ * 100 MB of state). Unshared memory, and the CPU backend's own arrays, are copied from in place.
  */
 export function stageOnHost(
   tensors: readonly tf.Tensor[],
   lazyBytes = tf.getBackend() === 'cpu' ? HOST_LAZY_BYTES : Infinity,
+  lane: CopyLane = copyLane(),
 ): (HostRead | null)[] {
   const name = tf.getBackend();
-  let copy: ((t: tf.Tensor) => Copied | null) | null = null;
-  if (name === 'wasm') copy = wasmCopier(tensors, tf.backend() as unknown as WasmInternals);
-  if (name === 'cpu') copy = copyOutOnCpu;
-  if (copy === null) return tensors.map(() => null);
+  let source: ((t: tf.Tensor) => Source | null) | null = null;
+  if (name === 'wasm') source = wasmSource(tf.backend() as unknown as WasmInternals);
+  if (name === 'cpu') source = cpuSource;
+  if (source === null) return tensors.map(() => null);
   const readable = tensors.map((t) => t.dtype === 'float32' || t.dtype === 'int32');
   // Largest first, until what is left fits the background budget.
   let left = tensors.reduce((sum, t, i) => sum + (readable[i] ? t.size * 4 : 0), 0);
@@ -64,54 +67,72 @@ export function stageOnHost(
     now.add(i);
     left -= tensors[i]!.size * 4;
   }
-  const read = copy;
+  const largest = Math.max(0, ...tensors.map((t) => t.size * 4));
+  const of = source;
+  const sourceOf = (t: tf.Tensor): Source => {
+    const from = of(t);
+    if (from === null) throw new Error('The captured tensor is no longer on the backend.');
+    return from;
+  };
   return tensors.map((t, i): HostRead | null => {
     if (!readable[i]) return null;
     if (now.has(i)) {
-      const copied = read(t);
+      const copied = copyNow(of(t), largest);
       if (copied !== null) return { copied: true, fetch: () => Promise.resolve(copied) };
     }
     return {
       copied: false,
       fetch: async () => {
-        const copied = read(t);
-        if (copied === null) throw new Error('The captured tensor is no longer on the backend.');
-        return copied;
+        const from = sourceOf(t);
+        if (from.shared !== null) {
+          return lane.copyShared(from.shared.memory, from.shared.offset, from.bytes.byteLength);
+        }
+        // Looked up again when the lane is free: the WASM memory may have grown meanwhile.
+        return lane.copy(from.bytes.byteLength, (into) => into.set(sourceOf(t).bytes));
       },
     };
   });
 }
 
-function wasmCopier(
-  tensors: readonly tf.Tensor[],
-  backend: WasmInternals,
-): (t: tf.Tensor) => Copied | null {
-  const largest = Math.max(0, ...tensors.map((t) => t.size * 4));
+/** Where one tensor's bytes are now: `shared` when they are in shared memory. */
+interface Source {
+  readonly bytes: Uint8Array;
+  readonly shared: { readonly memory: SharedArrayBuffer; readonly offset: number } | null;
+}
+
+/** Copied on this thread, at once: unshared bytes in place, shared ones via a staging buffer. */
+function copyNow(from: Source | null, largest: number): Copied | null {
+  if (from === null) return null;
+  if (from.shared === null) return copyOut(from.bytes as Uint8Array<ArrayBuffer>);
+  // The last staging buffer while it is alive: one for the whole snapshot, and the next.
+  const view = stagingBuffer(largest).subarray(0, from.bytes.byteLength);
+  view.set(from.bytes);
+  return copyOut(view);
+}
+
+function wasmSource(backend: WasmInternals): (t: tf.Tensor) => Source | null {
   return (t) => {
     const info = backend.dataIdMap.get(t.dataId);
     if (info === undefined) return null;
-    const size = t.size * 4;
     // Read the heap view each time: memory growth replaces HEAPU8 (tfjs's readSync does too).
     const heap = backend.wasm.HEAPU8;
-    const bytes = heap.subarray(info.memoryOffset, info.memoryOffset + size);
-    if (!isShared(heap.buffer)) return copyOut(bytes as Uint8Array<ArrayBuffer>);
-    // The last staging buffer while it is alive: one for the whole snapshot, and the next.
-    const view = stagingBuffer(largest).subarray(0, size);
-    view.set(bytes);
-    return copyOut(view);
+    const offset = info.memoryOffset;
+    const bytes = heap.subarray(offset, offset + t.size * 4);
+    return { bytes, shared: isShared(heap.buffer) ? { memory: heap.buffer, offset } : null };
   };
 }
 
-function copyOutOnCpu(t: tf.Tensor): Copied | null {
+function cpuSource(t: tf.Tensor): Source | null {
   // The CPU backend hands out its own storage: read, never written.
   const values = t.dataSync() as Float32Array | Int32Array;
   if (isShared(values.buffer)) return null;
-  return copyOut(
-    new Uint8Array(values.buffer as ArrayBuffer, values.byteOffset, values.byteLength),
-  );
+  return {
+    bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    shared: null,
+  };
 }
 
 /** SharedArrayBuffer is not even defined on a page that is not cross-origin isolated. */
-function isShared(buffer: ArrayBufferLike): boolean {
+function isShared(buffer: ArrayBufferLike): buffer is SharedArrayBuffer {
   return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
 }

@@ -12,7 +12,7 @@ import type {
 import { serializeError, type SerializedError } from '../../src/shared/errors';
 import { hashedRecord, type CommitResult, type RunWrite, type SnapshotStore } from '../store';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
-import { copyOut } from './copy-out';
+import { copyLane } from './copy-lane';
 import { stageOnHost } from './host-staging';
 import { dropWebGlReadCache } from './webgl-cache';
 import { stageOnWebGl, type Fetch, type WebGlStaged } from './webgl-staging';
@@ -108,10 +108,11 @@ export function snapshotManifest(
 }
 
 /**
- * Phase two: read the captured tensors back, hash them, move their bytes into Blobs, release
- * the device references, and commit everything in one transaction. Its synchronous start runs
- * at the step boundary, before the loop's next step: the readbacks are staged there (on WASM
- * and the CPU backend the bytes are copied out there), and that time counts as stall.
+ * Phase two: read the captured tensors back, release the device references, have the copy lane
+ * move their bytes into Blobs and hash them (the snapshot hasher, a worker of its own, where
+ * there is one: copy-lane.ts), and commit everything in one transaction. Its synchronous start
+ * runs at the step boundary, before the loop's next step: the readbacks are staged there (on
+ * the CPU backend its largest tensors are copied out there), and that time counts as stall.
  */
 export async function persistSnapshot(
   store: SnapshotStore,
@@ -126,10 +127,17 @@ export async function persistSnapshot(
   try {
     // Must run before the first await: the copies are queued ahead of the next training step.
     const tensors = captured.state.tensors.map(([, t]) => t);
+    const lane = copyLane();
     const onGpu = stageOnGpu(tensors);
-    webgl = stageOnWebGl(tensors);
+    webgl = stageOnWebGl(tensors, lane);
     const onGl = webgl.fetches;
-    const onHost = stageOnHost(tensors);
+    const onHost = stageOnHost(tensors, undefined, lane);
+    const viaLane = (bytes: ArrayBuffer | ArrayBufferView) => {
+      const view = ArrayBuffer.isView(bytes)
+        ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        : new Uint8Array(bytes);
+      return lane.copy(view.byteLength, (into) => into.set(view));
+    };
     const entries = captured.state.tensors.map(([name, tensor], i) => {
       const gpu = onGpu[i];
       const host = onHost[i];
@@ -140,7 +148,7 @@ export async function persistSnapshot(
           ? async () => {
               const { bytes, release } = await gpu();
               try {
-                return copyOut(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+                return await viaLane(bytes);
               } finally {
                 release();
               }
@@ -148,7 +156,7 @@ export async function persistSnapshot(
           : async () => {
               const bytes = await tensorBytes(tensor);
               dropWebGlReadCache(tensor);
-              return copyOut(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+              return viaLane(bytes);
             });
       const copied = host?.copied === true;
       return { name, tensor, copied, staged: copied || onGl[i] != null, fetch };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { copyOut, stagingBuffer, type Copied } from './copy-out';
+import { copyLane, type CopyLane } from './copy-lane';
+import type { Copied } from './copy-out';
 
 /** The parts of tfjs's WebGL backend its own read() uses for a download through a buffer. */
 interface WebGlInternals {
@@ -33,17 +34,20 @@ export interface WebGlStaged {
 
 /**
  * What tfjs's WebGL read() does for each tensor, but with the copies issued NOW, all together
- * at the step boundary, and every download landing in ONE reused staging buffer. read() (and so
- * data()) allocates a fresh Float32Array per tensor and caches it beside the texture: at 100 MB
- * of state that garbage piled up faster than the collector freed it (measured: +100 MB of JS
- * heap). Here each tensor is decoded into a dense RGBA float texture and copied by readPixels
- * into a pixel-pack buffer of its own (GPU memory), exactly as read() does; after one fence,
- * each fetch reads its buffer into the staging buffer with getBufferSubData and hands the bytes
- * to copyOut (a Blob and a digest, each with its own copy) before it returns, so the staging
- * buffer is free again at once. int32 tensors live in float textures: they are rounded to
- * Int32Array as read() does. The captures are not needed once this returns.
+ * at the step boundary, and every download landing in the copy lane's ONE buffer. read() (and
+ * so data()) allocates a fresh Float32Array per tensor and caches it beside the texture: at
+ * 100 MB of state that garbage piled up faster than the collector freed it (measured: +100 MB
+ * of JS heap). Here each tensor is decoded into a dense RGBA float texture and copied by
+ * readPixels into a pixel-pack buffer of its own (GPU memory), exactly as read() does; after one
+ * fence, each fetch reads its buffer with getBufferSubData into the lane's buffer when that is
+ * free, and the lane's hasher makes the Blob and the digest off this thread (copy-lane.ts).
+ * int32 tensors live in float textures: they are rounded to Int32Array as read() does. The
+ * captures are not needed once this returns.
  */
-export function stageOnWebGl(tensors: readonly tf.Tensor[]): WebGlStaged {
+export function stageOnWebGl(
+  tensors: readonly tf.Tensor[],
+  lane: CopyLane = copyLane(),
+): WebGlStaged {
   const none: WebGlStaged = { fetches: tensors.map(() => null), dispose: () => undefined };
   if (tf.getBackend() !== 'webgl' || !tf.env().getBool('WEBGL_BUFFER_SUPPORTED')) return none;
   const backend = tf.backend() as unknown as WebGlInternals;
@@ -59,7 +63,6 @@ export function stageOnWebGl(tensors: readonly tf.Tensor[]): WebGlStaged {
   if (buffers.every((b) => b === null)) return none;
   const fence = gpgpu.createAndWaitForFence();
   fence.catch(() => undefined);
-  const largest = Math.max(0, ...tensors.map((t, i) => (buffers[i] === null ? 0 : t.size * 4)));
   const free = (i: number) => {
     const buffer = buffers[i];
     if (buffer == null) return;
@@ -72,18 +75,17 @@ export function stageOnWebGl(tensors: readonly tf.Tensor[]): WebGlStaged {
     return async () => {
       try {
         await fence;
-        if (buffers[i] !== buffer) throw new Error('This staged WebGL read was released.');
-        // From here to copyOut, nothing awaits: the staging buffer is this fetch's alone.
-        const staging = stagingBuffer(largest);
-        const floats = new Float32Array(staging.buffer, 0, t.size);
-        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
-        gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, floats, 0, t.size);
-        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
-        if (t.dtype === 'int32') {
-          const ints = new Int32Array(staging.buffer, 0, t.size);
-          for (let k = 0; k < t.size; k++) ints[k] = Math.round(floats[k]!);
-        }
-        return copyOut(staging.subarray(0, t.size * 4));
+        return await lane.copy(t.size * 4, (into) => {
+          if (buffers[i] !== buffer) throw new Error('This staged WebGL read was released.');
+          const floats = new Float32Array(into.buffer, into.byteOffset, t.size);
+          gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
+          gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, floats, 0, t.size);
+          gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+          if (t.dtype === 'int32') {
+            const ints = new Int32Array(into.buffer, into.byteOffset, t.size);
+            for (let k = 0; k < t.size; k++) ints[k] = Math.round(floats[k]!);
+          }
+        });
       } finally {
         free(i);
       }
