@@ -106,6 +106,15 @@ export interface SnapshotsRow {
   readonly steps_per_s_with_snapshot: number | null;
   /** Each window's steps/s, in the order run: the spread shows the machine's noise. */
   readonly window_steps_per_s: { readonly without: number[]; readonly with: number[] } | null;
+  /** Median share of a window's time outside its steps, without and with snapshots. */
+  readonly between_steps_share: {
+    readonly without: number | null;
+    readonly with: number | null;
+  } | null;
+  /** Each round's steps/s with snapshots ÷ without (rounds alternate which runs first). */
+  readonly ratio_paired: number[] | null;
+  /** Their median: the throughput figure the 0.98× target is held to. */
+  readonly ratio_paired_median: number | null;
   readonly snapshots_taken: number | null;
   /** captureState at the step boundary: what the loop itself waits. */
   readonly stall_ms_median: number | null;

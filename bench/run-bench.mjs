@@ -6,7 +6,7 @@
 //   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs); the file keeps the others'
 //   BENCH_OUT=path       write elsewhere than bench/results.json
 //   BENCH_VERBOSE=1      print each case's progress lines
-//   BENCH_SNAPSHOT_SIZES, BENCH_HEAP_TRACE: see runner/snapshots-suite.mjs
+//   BENCH_SNAPSHOT_SIZES, BENCH_SNAPSHOT_ROUNDS, BENCH_HEAP_TRACE: see runner/snapshots-suite.mjs
 //   BENCH_BACKENDS, BENCH_TRAINING_ROUNDS: see runner/training-suite.mjs
 import { existsSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';

@@ -36,6 +36,11 @@ const TRACE = process.env['BENCH_HEAP_TRACE'];
 const onlySizes = process.env['BENCH_SNAPSHOT_SIZES']?.split(',');
 const picked = (s) => onlySizes.includes(s.size) || onlySizes.includes(`${s.size}/${s.backend}`);
 
+// BENCH_SNAPSHOT_ROUNDS=7 runs more throughput rounds (each a window with and one without).
+const ROUNDS = Number(process.env['BENCH_SNAPSHOT_ROUNDS'] ?? 0) || null;
+// BENCH_SNAPSHOT_WINDOW_MS=4000 sets every case's window length (more, shorter windows resolve
+// a ratio better on a machine whose speed drifts over tens of seconds).
+const WINDOW_MS = Number(process.env['BENCH_SNAPSHOT_WINDOW_MS'] ?? 0) || null;
 const FULL = { warmupSteps: 3, rounds: 3, heapSnapshots: 3, reps: 3 };
 const QUICK = { warmupSteps: 2, rounds: 1, heapSnapshots: 2, reps: 2 };
 
@@ -74,6 +79,8 @@ export const snapshotsSuite = {
       snapshotSeconds: 2,
       ...(quick ? QUICK : FULL),
       ...short,
+      ...(ROUNDS === null ? {} : { rounds: ROUNDS }),
+      ...(WINDOW_MS === null ? {} : { windowMs: WINDOW_MS }),
     }));
   },
 
@@ -115,6 +122,7 @@ export const snapshotsSuite = {
         { title: 'steps/s', value: (r) => fixed(2)(r.steps_per_s_no_snapshot), right: true },
         { title: 'w/ snap', value: (r) => fixed(2)(r.steps_per_s_with_snapshot), right: true },
         { title: 'ratio', value: ratio, right: true },
+        { title: 'paired', value: (r) => fixed(3)(r.ratio_paired_median), right: true },
         { title: 'est', value: (r) => fixed(3)(r.ratio_from_slowdown), right: true },
         { title: 'snaps', value: (r) => r.snapshots_taken ?? '-', right: true },
         { title: 'stall', value: (r) => fixed(2)(r.stall_ms_median), right: true },

@@ -16,10 +16,12 @@ export interface StepRecord {
 export interface WindowResult {
   readonly steps: number;
   readonly wallMs: number;
+  /** The steps' own time (trainStep); the rest of wallMs is the thread's other work. */
+  readonly stepMs: number;
 }
 
 export interface WindowOptions {
-  /** Stop stepping once this much time has passed. */
+  /** Stop stepping once this much time has passed (and, with snapshots, none is in flight). */
   readonly ms: number;
   /** The snapshot timer's period; null trains without snapshots, 0 takes them back to back. */
   readonly everyMs: number | null;
@@ -65,6 +67,8 @@ export class SnapshotLoop {
     const start = performance.now();
     const commitsBefore = this.committed.length;
     let steps = 0;
+    let stepMs = 0;
+    let timeUp = false;
     const loop = new TrainingLoop(this.session, this.snapshotter, () => undefined, {
       valEvery: 0,
       sampleMs: Infinity,
@@ -72,22 +76,32 @@ export class SnapshotLoop {
       onStep: (ms, snapshot) => {
         this.steps.push({ ms, snapshot });
         steps += 1;
+        stepMs += ms;
         // Back to back: a request at every boundary with nothing in flight.
-        if (everyMs === 0 && !this.snapshotter.busy) {
+        if (everyMs === 0 && !timeUp && !this.snapshotter.busy) {
           this.snapshotter.request('auto').catch(() => undefined);
         }
       },
-      shouldStop: () =>
-        performance.now() - start >= options.ms ||
-        this.committed.length - commitsBefore >= (options.untilCommits ?? Infinity),
+      shouldStop: () => {
+        if (this.committed.length - commitsBefore >= (options.untilCommits ?? Infinity)) {
+          return true;
+        }
+        if (performance.now() - start < options.ms) return false;
+        if (everyMs === null) return true;
+        // Time is up: no new snapshot, but training goes on until the one in flight has
+        // committed, so that all of the window's snapshot work falls inside the window.
+        if (!timeUp) this.snapshotter.setPolicy(NO_TIMER);
+        timeUp = true;
+        return !this.snapshotter.busy;
+      },
     });
     const end = await loop.done;
     const wallMs = performance.now() - start;
     if (end?.reason === 'error') throw new Error(end.error.message);
-    // A request made near the end commits before the next window starts, outside both.
+    // Nothing should be left in flight; were it, it commits before the next window starts.
     await this.snapshotter.settled();
     if (this.failure !== null) throw this.failure;
-    return { steps, wallMs };
+    return { steps, wallMs, stepMs };
   }
 
   private onEvent(event: TrainerEvent): void {

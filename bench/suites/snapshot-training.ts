@@ -41,6 +41,10 @@ function rate(w: WindowResult): number {
   return (w.steps * 1000) / w.wallMs;
 }
 
+function outsideSteps(w: WindowResult): number {
+  return 1 - w.stepMs / w.wallMs;
+}
+
 /**
  * Training throughput without and with the snapshot timer, in alternating windows of equal
  * length (so a neighbour's load on the shared machine hits both alike), then the heap phase.
@@ -55,16 +59,23 @@ export async function measureTraining(
   const firstStall = loop.stallMs.length;
   const firstCommit = loop.committed.length;
   const firstSnapshot = firstStall;
-  for (let r = 1; r <= spec.rounds; r++) {
+  const plain = async () => {
     const before = loop.steps.length;
     without.push(await loop.window({ ms: spec.windowMs, everyMs: null }));
-    progress(`round ${r} without snapshots done${wasmMemory()}`);
     plainSteps.push(...loop.steps.slice(before).map((s) => s.ms));
+  };
+  const snapping = async () => {
     withSnap.push(await loop.window({ ms: spec.windowMs, everyMs: spec.snapshotSeconds * 1000 }));
+  };
+  for (let r = 1; r <= spec.rounds; r++) {
+    // ABBA: odd rounds train without snapshots first, even rounds with, so that a drift of
+    // the machine's speed within a round does not favour either.
+    for (const window of r % 2 === 1 ? [plain, snapping] : [snapping, plain]) await window();
     progress(
       `round ${r}: ${without.at(-1)!.steps} and ${withSnap.at(-1)!.steps} steps${wasmMemory()}`,
     );
   }
+  const paired = withSnap.map((w, i) => rate(w) / rate(without[i]!));
   const stepMs = median(plainSteps);
   const stalls = loop.stallMs.slice(firstStall);
   const persists = loop.committed.slice(firstCommit).map((c) => c.persistMs);
@@ -88,6 +99,15 @@ export async function measureTraining(
       without: without.map(rate).map(round),
       with: withSnap.map(rate).map(round),
     },
+    // The share of each window's time spent outside the steps (the loop's own work, events,
+    // and with snapshots their work on this thread), median over the rounds.
+    between_steps_share: {
+      without: medianOrNull(without.map(outsideSteps)),
+      with: medianOrNull(withSnap.map(outsideSteps)),
+    },
+    // Each round's with ÷ without, then the median: a slow drift of the machine cancels.
+    ratio_paired_median: round(median(paired)),
+    ratio_paired: paired.map(round),
     snapshots_taken: persists.length,
     stall_ms_median: medianOrNull(stalls),
     stall_ms_max: stalls.length === 0 ? null : round(Math.max(...stalls)),
