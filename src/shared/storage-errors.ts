@@ -104,3 +104,13 @@ export class StoreVersionError extends TrainerError {
     );
   }
 }
+
+/** The snapshot hasher (the training worker's own worker) failed to start or died. */
+export class HasherLostError extends TrainerError {
+  override name = 'HasherLostError';
+  constructor(reason: string) {
+    super(
+      `The snapshot hasher stopped (${reason}); this snapshot was not saved, and the next ones are made on the training thread, a little slower.`,
+    );
+  }
+}

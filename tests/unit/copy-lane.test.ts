@@ -3,7 +3,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serveHashing, type HashPort } from '../../workers/snapshot/blob-hasher';
-import { HasherLane, HasherLostError, inlineLane } from '../../workers/snapshot/copy-lane';
+import { HasherLostError } from '../../src/shared/errors';
+import { HasherLane, inlineLane } from '../../workers/snapshot/copy-lane';
 import type { Copied } from '../../workers/snapshot/copy-out';
 import { stageOnHost } from '../../workers/snapshot/host-staging';
 

@@ -1,3 +1,4 @@
+import { HasherLostError } from '../../src/shared/errors';
 import type { HashPort, HashReply, HashRequest } from './blob-hasher';
 import { copyOut, stagingBuffer, type Copied } from './copy-out';
 
@@ -13,14 +14,6 @@ export interface CopyLane {
   copy(length: number, fill: Fill): Promise<Copied>;
   /** A span of shared memory, unchanged by the caller until the promise resolves. */
   copyShared(memory: SharedArrayBuffer, offset: number, length: number): Promise<Copied>;
-}
-
-/** The hasher is gone (it failed to start, or died): the copies it held are lost. */
-export class HasherLostError extends Error {
-  override readonly name = 'HasherLostError';
-  constructor(reason: string) {
-    super(`The snapshot hasher stopped (${reason}); the next snapshot is made without it.`);
-  }
 }
 
 /** On this thread: one staging buffer, the Blob and the digest made here (Node, or no hasher). */
