@@ -100,7 +100,15 @@ export class CheckpointActions {
   }
 
   deleteSnapshot(snapshotId: string): Promise<Outcome> {
-    return this.listAction('Delete snapshot', (api) => api.deleteSnapshot(snapshotId));
+    return this.listAction('Delete snapshot', async (api) => {
+      try {
+        await api.deleteSnapshot(snapshotId);
+      } catch (err) {
+        // Gone already (a second click, retention, another tab): what the user asked for is
+        // done, and the refreshed list shows it.
+        if ((err as { name?: unknown } | null)?.name !== 'SnapshotNotFoundError') throw err;
+      }
+    });
   }
 
   private listAction(label: string, call: (api: WorkerApi) => Promise<void>): Promise<Outcome> {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { TINY, waitForStep } from './helpers';
+import { TINY, pauseAndSnapshot, waitForStep } from './helpers';
 
 test('the snapshot list: pin keeps a snapshot past retention, roll back, delete', async ({
   page,
@@ -38,5 +38,24 @@ test('the snapshot list: pin keeps a snapshot past retention, roll back, delete'
     .last()
     .click();
   await expect.poll(() => rows.count()).toBeLessThanOrEqual(count);
+  await expect(page.getByTestId('error')).toHaveText('');
+});
+
+test('a double click on Delete deletes the snapshot once and shows no error', async ({ page }) => {
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(`/?backend=cpu&${TINY}&snapshotSeconds=600`);
+  await waitForStep(page, 3);
+  const first = await pauseAndSnapshot(page);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await waitForStep(page, first + 3);
+  await pauseAndSnapshot(page);
+  const row = page.locator(`[data-testid="snapshot-row"][data-step="${first}"]`);
+  await expect(row).toHaveCount(1);
+  const rows = await page.getByTestId('snapshot-row').count();
+  // Two deletions of one snapshot: the second finds it gone, which is what the user asked for.
+  await page.getByRole('button', { name: `Delete snapshot at step ${first}` }).dblclick();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByTestId('snapshot-row')).toHaveCount(rows - 1);
+  await expect(page.getByTestId('status')).toHaveText('paused');
   await expect(page.getByTestId('error')).toHaveText('');
 });
