@@ -10,9 +10,10 @@ const EDGE_MS = 50;
 
 /**
  * Peak minus baseline of the worker's JS memory (heap + ArrayBuffer backing stores, and each
- * apart; the snapshot hasher's included) over the snapshot phase, and over its first snapshot alone; the baseline is the median
- * over the training-only phase before it. Both phases train, so a step's own garbage is in both;
- * snapshots back to back also carry the previous one's garbage until V8 collects it.
+ * apart; the snapshot hasher's included) over the snapshot phase, and over its first snapshot
+ * alone; the baseline is the median over the training-only phase before it. Both phases train,
+ * so a step's own garbage is in both; snapshots back to back also carry the previous one's
+ * garbage until V8 collects it.
  */
 export function summarizeHeap(samples, window) {
   const total = (s) => s.used + s.backing;

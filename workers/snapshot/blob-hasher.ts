@@ -1,3 +1,4 @@
+import { serializeError } from '../../src/shared/errors';
 import { copyOut, stagingBuffer } from './copy-out';
 
 /**
@@ -95,5 +96,6 @@ function bytesOf(request: HashRequest): Uint8Array<ArrayBuffer> {
 }
 
 function messageOf(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const { name, message } = serializeError(err);
+  return `${name}: ${message}`;
 }
