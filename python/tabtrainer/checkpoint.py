@@ -12,11 +12,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .checkpoint_meta import NO_GUARD_STATE, CheckpointMeta, decode_meta, utf16_length
+from .checkpoint_meta import CheckpointMeta, decode_meta, utf16_length
 from .errors import (
-    CHOOSE_OURS,
-    COPY_AGAIN,
-    EXPORT_AGAIN,
     CheckpointIntegrityError,
     CheckpointMismatchError,
     CheckpointVersionError,
@@ -24,17 +21,23 @@ from .errors import (
     js_stringify,
     quote_name,
 )
+from .facts import (
+    BETA1_POWER_TENSOR,
+    BETA2_POWER_TENSOR,
+    CHOOSE_OURS,
+    COPY_AGAIN,
+    CURRENT_FORMAT_VERSION,
+    EXPORT_AGAIN,
+    FORMAT_NAME,
+    ITER_TENSOR,
+    NO_GUARD_STATE,
+    OLDEST_FORMAT_VERSION,
+)
 from .json_scan import js_number, parse_json
 from .run_config import model_spec, with_legacy_training
 from .safetensors_io import Entry, TensorToWrite, read_layout, read_tensor_bytes, to_array, write_file_atomically
 
-FORMAT_NAME = "tab-trainer"
-CURRENT_FORMAT_VERSION = 3
-OLDEST_FORMAT_VERSION = 1
 TAG = re.compile(rf"^{FORMAT_NAME}/([1-9][0-9]{{0,8}})$")
-ITER = "optimizer/iter"
-BETA1_POWER = "optimizer/beta1_power"
-BETA2_POWER = "optimizer/beta2_power"
 SLOT = re.compile(r"^optimizer/.+/[mv]$")
 
 
@@ -147,9 +150,9 @@ def expected_tensors(config: dict[str, Any], vocab_size: int, slots: bool, beta_
     if slots:
         for v in specs:
             out += [(f"optimizer/{v.name}/m", "F32", v.shape), (f"optimizer/{v.name}/v", "F32", v.shape)]
-    out.append((ITER, "I32", ()))
+    out.append((ITER_TENSOR, "I32", ()))
     if beta_powers:
-        out += [(BETA1_POWER, "F32", ()), (BETA2_POWER, "F32", ())]
+        out += [(BETA1_POWER_TENSOR, "F32", ()), (BETA2_POWER_TENSOR, "F32", ())]
     return out
 
 
@@ -231,16 +234,16 @@ def read_checkpoint(path: str) -> Checkpoint:
                     f"edited. {COPY_AGAIN}"
                 )
             tensors[entry.name] = to_array(entry, data)
-    iter_value = int(tensors[ITER])
+    iter_value = int(tensors[ITER_TENSOR])
     if iter_value != iterations:
         raise CheckpointIntegrityError(
-            f"Tensor {ITER} holds {iter_value} but the metadata says the optimizer took "
+            f"Tensor {ITER_TENSOR} holds {iter_value} but the metadata says the optimizer took "
             f"{iterations} steps. {EXPORT_AGAIN}"
         )
     if version == 1:
         opt = meta.optimizer["config"]
-        tensors[BETA1_POWER] = np.array(accumulated_beta_power(opt["beta1"], iterations), dtype=np.float32)
-        tensors[BETA2_POWER] = np.array(accumulated_beta_power(opt["beta2"], iterations), dtype=np.float32)
+        tensors[BETA1_POWER_TENSOR] = np.array(accumulated_beta_power(opt["beta1"], iterations), dtype=np.float32)
+        tensors[BETA2_POWER_TENSOR] = np.array(accumulated_beta_power(opt["beta2"], iterations), dtype=np.float32)
     return Checkpoint(version, meta, raw, tensors)
 
 

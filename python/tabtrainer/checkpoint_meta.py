@@ -8,16 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
-from .errors import EXPORT_AGAIN, CheckpointFormatError, CheckpointMismatchError, ConfigError
+from .errors import CheckpointFormatError, CheckpointMismatchError, ConfigError
+from .facts import BACKENDS, CONFIG_BOUNDS, EXPORT_AGAIN
 from .json_scan import is_count, is_number, parse_json
-from .run_config import BOUNDS, validate_config
+from .run_config import validate_config
 
-KNOWN_CONFIG_KEYS = {"model", "schedule", *BOUNDS}
+KNOWN_CONFIG_KEYS = {"model", "schedule", *CONFIG_BOUNDS}
 
-# snapshot.ts NO_GUARD_STATE: no skips, no rewinds, factor 1.
-NO_GUARD_STATE: dict[str, Any] = {"skips": [], "rewinds": [], "lrScale": 1}
-
-BROWSER_BACKENDS = ("webgpu", "webgl", "cpu")
 # A file this package wrote says so in `backend`: torch and the device it trained on.
 PRODUCER_BACKEND = re.compile(r"^torch-[a-z0-9]+$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -253,8 +250,8 @@ def decode_meta(meta: Mapping[str, str]) -> CheckpointMeta:
     if meta_count(meta, "epoch") != cursor[0]:
         raise bad_field("epoch", f"disagrees with data_cursor's epoch {cursor[0]}")
     backend = meta_text(meta, "backend")
-    if backend not in BROWSER_BACKENDS and not PRODUCER_BACKEND.match(backend):
-        raise bad_field("backend", f"must be one of {', '.join(BROWSER_BACKENDS)} or torch-<device>")
+    if backend not in BACKENDS and not PRODUCER_BACKEND.match(backend):
+        raise bad_field("backend", f"must be one of {', '.join(BACKENDS)} or torch-<device>")
     created_at = meta_text(meta, "created_at")
     try:
         datetime.fromisoformat(created_at.replace("Z", "+00:00"))

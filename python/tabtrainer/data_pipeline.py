@@ -11,14 +11,9 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .errors import DatasetError
+from .facts import BOUNDARY, EPOCH_STREAM, MAX_DATASET_BYTES, MAX_VOCAB, SPLIT_SEED, VAL_FRACTION
 from .prng import Prng, derive_seed
-from .run_config import MAX_DATASET_BYTES
 
-BOUNDARY = 0
-MAX_VOCAB = 256
-VAL_FRACTION = 0.1
-SPLIT_SEED = 0x5EED
-EPOCH_STREAM = 0xE90C
 # String.prototype.trim's whitespace and line terminators; str.strip's set differs.
 JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 

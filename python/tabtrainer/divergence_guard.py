@@ -7,8 +7,6 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence, TypeVar
 
-REWIND_LIMIT = 3  # three rewinds within the window stop the run
-
 
 @dataclass(frozen=True)
 class Spike:

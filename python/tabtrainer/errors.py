@@ -44,14 +44,6 @@ class CheckpointDatasetError(TrainerError):
     pass
 
 
-# The "what to do next" halves of refusals (src/shared/checkpoint/refusal-text.ts).
-EXPORT_AGAIN = "Export the checkpoint again from the trainer."
-COPY_AGAIN = (
-    "The file is incomplete: download or copy it again, or export it again from the trainer."
-)
-CHOOSE_OURS = "Choose a .safetensors checkpoint that this trainer exported."
-
-
 def js_stringify(value: str) -> str:
     """JSON.stringify of a string: only what JSON requires is escaped, the rest kept as is."""
     import json

@@ -14,9 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .facts import LN_EPSILON
 from .run_config import model_spec
-
-LN_EPSILON = 1e-5
 
 
 def embed(ids: torch.Tensor, table: torch.Tensor) -> torch.Tensor:

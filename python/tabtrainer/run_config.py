@@ -8,51 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ConfigError
+from .facts import CONFIG_BOUNDS, LEGACY_TRAINING, SCHEDULES
 from .json_scan import is_number, js_number
-
-MAX_DATASET_BYTES = 10 * 1024 * 1024
-
-BOUNDS: dict[str, tuple[float, float, bool]] = {
-    "embed": (2, 1024, True),
-    "width": (2, 4096, True),
-    "layers": (1, 4, True),
-    "heads": (1, 16, True),
-    "context": (1, 64, True),
-    "batch": (1, 4096, True),
-    "lr": (1e-6, 10, False),
-    "seed": (0, 0xFFFFFFFF, True),
-    "steps": (0, 1e9, True),
-    "warmup": (0, 1e9, True),
-    "decaySteps": (0, 1e9, True),
-    "minLr": (0, 10, False),
-    "clip": (0, 1e6, False),
-    "guard": (0, 1, True),
-    "spikeFactor": (1.1, 1e6, False),
-    "spikeWindow": (1, 1000, True),
-    "guardWarmup": (1, 1e9, True),
-    "rewindMargin": (1, 1e6, True),
-    "rewindLrFactor": (0.01, 1, False),
-    "rewindWindow": (1, 1e9, True),
-}
-
-SCHEDULES = ("constant", "cosine")
-
-# What a config from before the schedule and the guard means (config.ts LEGACY_TRAINING): constant
-# rate, no clipping, no guard. Absent keys take these values wherever a config is read.
-LEGACY_TRAINING: dict[str, Any] = {
-    "schedule": "constant",
-    "warmup": 0,
-    "decaySteps": 0,
-    "minLr": 0,
-    "clip": 0,
-    "guard": 0,
-    "spikeFactor": 3,
-    "spikeWindow": 10,
-    "guardWarmup": 1,
-    "rewindMargin": 20,
-    "rewindLrFactor": 1,
-    "rewindWindow": 500,
-}
 
 
 def with_legacy_training(raw: dict[str, Any]) -> dict[str, Any]:
@@ -83,7 +40,7 @@ def validate_config(raw: Any) -> dict[str, Any]:
     if schedule not in SCHEDULES:
         raise ConfigError(f'Unknown schedule "{schedule}": choose constant or cosine.')
     out: dict[str, Any] = {"model": model, "schedule": schedule}
-    for key, (lo, hi, integer) in BOUNDS.items():
+    for key, (lo, hi, integer) in CONFIG_BOUNDS.items():
         value = raw.get(key)
         if not is_number(value):
             raise ConfigError(f'Config "{key}" must be a number, got {_js(value)}.')

@@ -10,12 +10,11 @@ import numpy as np
 import torch
 
 from .adam_bridge import adam_tensors, advance_beta_power, create_adam
-from .checkpoint import BETA1_POWER, BETA2_POWER, ITER, Checkpoint
+from .checkpoint import Checkpoint
 from .data_pipeline import BatchSampler, CharDataset
 from .errors import CheckpointDatasetError, DatasetError
+from .facts import BETA1_POWER_TENSOR, BETA2_POWER_TENSOR, ITER_TENSOR, MAX_METRIC_ROWS
 from .models import CharModel
-
-MAX_METRIC_ROWS = 4000
 
 
 @dataclass
@@ -58,7 +57,7 @@ class RunState:
         self.adam = create_adam(self.model, meta.optimizer, held.tensors)
         config = meta.config
         self.sampler = BatchSampler(config["seed"], len(self.dataset.train.targets), config["batch"], meta.cursor, meta.guard["skips"])
-        self.beta_powers = (held.tensors[BETA1_POWER].copy(), held.tensors[BETA2_POWER].copy())
+        self.beta_powers = (held.tensors[BETA1_POWER_TENSOR].copy(), held.tensors[BETA2_POWER_TENSOR].copy())
 
     def advance_betas(self) -> None:
         c = self.ckpt.meta.optimizer["config"]
@@ -76,9 +75,9 @@ class RunState:
             f"model/{n}": p.detach().numpy().astype(np.float32, copy=True) for n, p in zip(self.model.names, self.model.params)
         }
         tensors.update(adam_tensors(self.model, self.adam))
-        tensors[ITER] = np.array(meta.optimizer["iterations"], dtype=np.int32)
-        tensors[BETA1_POWER] = self.beta_powers[0].copy()
-        tensors[BETA2_POWER] = self.beta_powers[1].copy()
+        tensors[ITER_TENSOR] = np.array(meta.optimizer["iterations"], dtype=np.int32)
+        tensors[BETA1_POWER_TENSOR] = self.beta_powers[0].copy()
+        tensors[BETA2_POWER_TENSOR] = self.beta_powers[1].copy()
         return Checkpoint(self.ckpt.format_version, meta, dict(self.ckpt.raw_meta), tensors)
 
 
@@ -101,5 +100,5 @@ def open_run(source: Checkpoint, dataset: CharDataset) -> RunState:
     model = CharModel(config, len(dataset.vocab), ckpt.tensors)
     adam = create_adam(model, meta.optimizer, ckpt.tensors)
     sampler = BatchSampler(config["seed"], len(dataset.train.targets), config["batch"], meta.cursor, meta.guard["skips"])
-    betas = (ckpt.tensors[BETA1_POWER].copy(), ckpt.tensors[BETA2_POWER].copy())
+    betas = (ckpt.tensors[BETA1_POWER_TENSOR].copy(), ckpt.tensors[BETA2_POWER_TENSOR].copy())
     return RunState(ckpt, dataset, model, adam, sampler, betas)

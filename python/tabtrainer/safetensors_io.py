@@ -12,9 +12,6 @@ from typing import BinaryIO, Mapping, Sequence
 import numpy as np
 
 from .errors import (
-    CHOOSE_OURS,
-    COPY_AGAIN,
-    EXPORT_AGAIN,
     CheckpointFormatError,
     CheckpointLimitError,
     CheckpointMismatchError,
@@ -23,23 +20,21 @@ from .errors import (
     js_stringify,
     quote_name,
 )
+from .facts import (
+    CHOOSE_OURS,
+    COPY_AGAIN,
+    EXPORT_AGAIN,
+    KNOWN_DTYPES,
+    LENGTH_BYTES,
+    MAX_ENTRY_CHARS,
+    MAX_HEADER_BYTES,
+    MAX_RANK,
+    MAX_TENSORS,
+    METADATA_KEY,
+)
 from .json_scan import MAX_SAFE_INTEGER, ScanFail, ScanOk, is_count, parse_json, scan_object, skip_space
 
-# src/shared/checkpoint/limits.ts
-MAX_HEADER_BYTES = 16 * 1024 * 1024
-MAX_TENSORS = 10_000
-MAX_ENTRY_CHARS = 1024
-MAX_RANK = 32
-METADATA_KEY = "__metadata__"
-LENGTH_BYTES = 8
-
-KNOWN_DTYPES: dict[str, int | None] = {
-    "BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1, "F8_E8M0": 1,
-    "F4": None, "F6_E2M3": None, "F6_E3M2": None,
-    "I16": 2, "U16": 2, "F16": 2, "BF16": 2,
-    "I32": 4, "U32": 4, "F32": 4,
-    "C64": 8, "F64": 8, "I64": 8, "U64": 8,
-}  # fmt: skip
+# The dtypes this trainer writes and reads (safetensors-dtype.ts SafetensorsDType).
 NUMPY_DTYPES = {"F32": np.dtype("<f4"), "I32": np.dtype("<i4")}
 
 

@@ -21,15 +21,12 @@ import torch.distributed as dist
 from . import PRODUCER
 from .checkpoint import Checkpoint, read_checkpoint, write_checkpoint
 from .data_pipeline import batch_number, gather_batch
-from .divergence_guard import REWIND_LIMIT, Spike, judge_step, rewind_target, rewinds_within
+from .divergence_guard import Spike, judge_step, rewind_target, rewinds_within
 from .errors import DivergenceError
+from .facts import REWIND_LIMIT, VAL_CHUNK, VAL_EVERY, VAL_EXAMPLES
 from .lr_schedule import adam_rate, scheduled_rate
 from .models import CharModel, cross_entropy, loss_count, nll_sum
 from .run_state import RunState
-
-VAL_EVERY = 25  # as the browser's controller: a validation loss every 25 steps
-VAL_EXAMPLES = 512
-VAL_CHUNK = 256
 
 
 @dataclass
