@@ -15,8 +15,8 @@ describe('the facts file of the Python port', () => {
   it(`${FACTS_FILE} is what the TypeScript sources say`, () => {
     const want = pythonFactsText();
     if (UPDATE) writeFileSync(path, want);
-    const stale = `${FACTS_FILE} differs from the TypeScript sources: run \`${FACTS_COMMAND}\` and commit it, then run the Python tests (npm run test:python).`;
-    expect(existsSync(path), `${FACTS_FILE} is missing: run \`${FACTS_COMMAND}\`.`).toBe(true);
+    const stale = `${FACTS_FILE} differs from the TypeScript sources: run \`${FACTS_COMMAND}\` and commit it, then run the Python tests (npm run test:python)`;
+    expect(existsSync(path), `${FACTS_FILE} is missing: run \`${FACTS_COMMAND}\``).toBe(true);
     expect(readFileSync(path, 'utf8'), stale).toBe(want);
   });
 });
