@@ -47,11 +47,15 @@ def validate_config(raw: Any) -> dict[str, Any]:
         if integer and not float(value).is_integer():
             raise ConfigError(f'Config "{key}" must be a whole number, got {js_number(value)}.')
         if value < lo or value > hi:
-            raise ConfigError(f'Config "{key}" must be between {js_number(lo)} and {js_number(hi)}, got {js_number(value)}.')
+            raise ConfigError(
+                f'Config "{key}" must be between {js_number(lo)} and {js_number(hi)}, '
+                f"got {js_number(value)}."
+            )
         out[key] = int(value) if integer else value
     if model == "transformer" and out["embed"] % out["heads"] != 0:
         raise ConfigError(
-            f"The transformer's embed ({out['embed']}) must be a multiple of heads ({out['heads']})."
+            f"The transformer's embed ({out['embed']}) must be a multiple of heads "
+            f"({out['heads']})."
         )
     _check_schedule(out)
     return out
@@ -60,16 +64,20 @@ def validate_config(raw: Any) -> dict[str, Any]:
 def _check_schedule(config: dict[str, Any]) -> None:
     if config["minLr"] > config["lr"]:
         raise ConfigError(
-            f'Config "minLr" ({js_number(config["minLr"])}) must not exceed the learning rate ({js_number(config["lr"])}).'
+            f'Config "minLr" ({js_number(config["minLr"])}) must not exceed the learning rate '
+            f'({js_number(config["lr"])}).'
         )
     if config["schedule"] != "cosine":
         return
     end = config["decaySteps"] if config["decaySteps"] > 0 else config["steps"]
     if end == 0:
-        raise ConfigError('The cosine schedule needs an end: set "decaySteps" or a step budget ("steps").')
+        raise ConfigError(
+            'The cosine schedule needs an end: set "decaySteps" or a step budget ("steps").'
+        )
     if end <= config["warmup"]:
         raise ConfigError(
-            f'Config "decaySteps" (or the step budget, {end}) must be after the warm-up of {config["warmup"]} steps.'
+            f'Config "decaySteps" (or the step budget, {end}) must be after the warm-up of '
+            f'{config["warmup"]} steps.'
         )
 
 
@@ -88,7 +96,10 @@ def _dense(prefix: str, fan_in: int, fan_out: int) -> list[VariableSpec]:
 
 
 def _layer_norm(prefix: str, size: int) -> list[VariableSpec]:
-    return [VariableSpec(f"{prefix}/gamma", (size,), "ones"), VariableSpec(f"{prefix}/beta", (size,), "zeros")]
+    return [
+        VariableSpec(f"{prefix}/gamma", (size,), "ones"),
+        VariableSpec(f"{prefix}/beta", (size,), "zeros"),
+    ]
 
 
 def model_spec(config: dict[str, Any], vocab_size: int) -> list[VariableSpec]:
@@ -99,7 +110,10 @@ def model_spec(config: dict[str, Any], vocab_size: int) -> list[VariableSpec]:
         for i in range(layers):
             specs += _dense(f"hidden{i}", t * e if i == 0 else w, w)
         return specs + _dense("out", w, vocab_size)
-    specs = [VariableSpec("tok_emb", (vocab_size, e), "normal"), VariableSpec("pos_emb", (t, e), "normal")]
+    specs = [
+        VariableSpec("tok_emb", (vocab_size, e), "normal"),
+        VariableSpec("pos_emb", (t, e), "normal"),
+    ]
     for i in range(layers):
         b = f"block{i}"
         specs += _layer_norm(f"{b}/ln1", e) + _dense(f"{b}/attn/qkv", e, 3 * e)

@@ -44,16 +44,18 @@ def test_every_error_the_bridge_raises_is_named_as_in_typescript() -> None:
 
 def test_the_errors_module_defines_only_named_errors() -> None:
     """A class defined in errors.py outside the TrainerError tree would escape the check above."""
-    defined = [v for v in vars(errors).values() if isinstance(v, type) and v.__module__ == errors.__name__]
+    defined = [
+        v for v in vars(errors).values() if isinstance(v, type) and v.__module__ == errors.__name__
+    ]
     assert all(issubclass(cls, TrainerError) for cls in defined)
 
 
 @pytest.mark.parametrize(
     ("section", "name", "value", "refusal"),
     [
-        ("checkpoint", "MAX_TENSORS", 3, "CheckpointLimitError: The header lists more than 3 tensors"),
-        ("checkpoint", "CURRENT_FORMAT_VERSION", 2, "CheckpointVersionError: This checkpoint is format"),
-        ("checkpoint", "FORMAT_NAME", "other", "CheckpointMismatchError: This file is not a checkpoint"),
+        ("checkpoint", "MAX_TENSORS", 3, "CheckpointLimitError: The header lists more than 3"),
+        ("checkpoint", "CURRENT_FORMAT_VERSION", 2, "CheckpointVersionError: This checkpoint is"),
+        ("checkpoint", "FORMAT_NAME", "other", "CheckpointMismatchError: This file is not a"),
     ],
 )
 def test_the_reader_takes_its_facts_from_the_file(
@@ -62,14 +64,17 @@ def test_the_reader_takes_its_facts_from_the_file(
     """A copy of the package with one fact changed in facts.json refuses a valid file by it: no
     module keeps a copy of its own."""
     package = tmp_path / "tabtrainer"
-    shutil.copytree(Path(facts.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    source = Path(facts.__file__).parent
+    shutil.copytree(source, package, ignore=shutil.ignore_patterns("__pycache__"))
     changed = json.loads((package / "facts.json").read_text())
     changed[section][name] = value
     (package / "facts.json").write_text(json.dumps(changed))
     code = f"from tabtrainer.checkpoint import read_checkpoint; read_checkpoint({str(VALID)!r})"
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     # cwd: `python -c` puts the working directory first on sys.path, before PYTHONPATH.
-    run = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
     assert run.returncode == 1 and refusal in run.stderr, run.stderr
 
 
@@ -77,11 +82,15 @@ def test_a_checkpoint_trained_on_wasm_is_read(tmp_path: Path) -> None:
     """Every backend the browser trains on may be named in a file's `backend`."""
     source = read_checkpoint(str(VALID))
     assert "wasm" in facts.BACKENDS
-    for backend in facts.BACKENDS:
+
+    def written_with(backend: str) -> str:
         out = tmp_path / f"{backend}.safetensors"
-        write_checkpoint(str(out), dataclasses.replace(source, meta=dataclasses.replace(source.meta, backend=backend)), "t")
-        assert read_checkpoint(str(out)).meta.backend == backend
-    out = tmp_path / "tpu.safetensors"
-    write_checkpoint(str(out), dataclasses.replace(source, meta=dataclasses.replace(source.meta, backend="tpu")), "t")
-    with pytest.raises(CheckpointFormatError, match="must be one of webgpu, webgl, wasm, cpu or torch-<device>"):
-        read_checkpoint(str(out))
+        meta = dataclasses.replace(source.meta, backend=backend)
+        write_checkpoint(str(out), dataclasses.replace(source, meta=meta), "test")
+        return str(out)
+
+    for backend in facts.BACKENDS:
+        assert read_checkpoint(written_with(backend)).meta.backend == backend
+    refusal = "must be one of webgpu, webgl, wasm, cpu or torch-<device>"
+    with pytest.raises(CheckpointFormatError, match=refusal):
+        read_checkpoint(written_with("tpu"))

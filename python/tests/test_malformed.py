@@ -47,7 +47,9 @@ SHARED_VERDICTS = {
 }
 
 
-@pytest.mark.skipif(not SHARED_SAFETENSORS.is_dir(), reason="../shared is not checked out beside the repo")
+@pytest.mark.skipif(
+    not SHARED_SAFETENSORS.is_dir(), reason="../shared is not checked out beside the repo"
+)
 @pytest.mark.parametrize("name", sorted(SHARED_VERDICTS))
 def test_shared_fixture_verdicts(name: str) -> None:
     error, message = SHARED_VERDICTS[name]
