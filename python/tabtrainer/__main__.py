@@ -1,4 +1,5 @@
-"""python3 -m tabtrainer continue run.safetensors --steps N --text names.txt --out next.safetensors [--ddp]"""
+"""python3 -m tabtrainer continue run.safetensors --steps N --text names.txt
+--out next.safetensors [--ddp]"""
 
 from __future__ import annotations
 
@@ -25,17 +26,43 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sub = parser.add_subparsers(dest="command", required=True)
     c = sub.add_parser("continue", help="continue a run from a checkpoint the browser exported")
     c.add_argument("checkpoint", help="a .safetensors checkpoint (the browser's export, or ours)")
-    c.add_argument("--steps", type=int, required=True, help="optimizer steps to train (0 passes the state through)")
-    c.add_argument("--text", required=True, help="the run's training text (its SHA-256 must match the checkpoint)")
+    c.add_argument(
+        "--steps",
+        type=int,
+        required=True,
+        help="optimizer steps to train (0 passes the state through)",
+    )
+    c.add_argument(
+        "--text",
+        required=True,
+        help="the run's training text (its SHA-256 must match the checkpoint)",
+    )
     c.add_argument("--out", required=True, help="where to write the continued checkpoint")
-    c.add_argument("--ddp", action="store_true", help="run under torchrun: the batch is split across its processes (gloo)")
+    c.add_argument(
+        "--ddp",
+        action="store_true",
+        help="run under torchrun: the batch is split across its processes (gloo)",
+    )
     c.add_argument("--snapshot", help="this job's snapshot file (default: <out>.snapshot)")
-    c.add_argument("--snapshot-seconds", type=float, default=60.0, help="snapshot interval in seconds (default 60)")
-    c.add_argument("--snapshot-steps", type=int, default=0, help="also snapshot every this many steps")
+    c.add_argument(
+        "--snapshot-seconds",
+        type=float,
+        default=60.0,
+        help="snapshot interval in seconds (default 60)",
+    )
+    c.add_argument(
+        "--snapshot-steps", type=int, default=0, help="also snapshot every this many steps"
+    )
     c.add_argument("--log-every", type=int, default=10, help="print progress every this many steps")
-    c.add_argument("--threads", type=int, default=1, help="torch CPU threads per process (default 1: reproducible)")
+    c.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch CPU threads per process (default 1: reproducible)",
+    )
     c.add_argument("--fault", help=argparse.SUPPRESS)  # tests: "rank:step" kills that rank once
-    c.add_argument("--poison", help=argparse.SUPPRESS)  # tests: "s1,s2" makes those steps' loss NaN, once each
+    # tests: "s1,s2" makes those steps' loss NaN, once each
+    c.add_argument("--poison", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -52,7 +79,10 @@ def continue_run(args: argparse.Namespace) -> int:
     target = source.meta.step + args.steps
     budget = source.meta.config["steps"]
     if budget > 0 and target > budget:
-        print(f"The run's step budget is {budget}: training stops there (fine-tune it in the browser for more).")
+        print(
+            f"The run's step budget is {budget}: training stops there (fine-tune it in the "
+            f"browser for more)."
+        )
         target = max(budget, source.meta.step)
     start = resume_point(source, snapshot, target)
     if start is not source and rank == 0:

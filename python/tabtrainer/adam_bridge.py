@@ -17,7 +17,9 @@ import torch
 from .models import CharModel
 
 
-def create_adam(model: CharModel, optimizer_meta: Mapping, tensors: Mapping[str, np.ndarray]) -> torch.optim.Adam:
+def create_adam(
+    model: CharModel, optimizer_meta: Mapping, tensors: Mapping[str, np.ndarray]
+) -> torch.optim.Adam:
     c = optimizer_meta["config"]
     adam = torch.optim.Adam(
         model.parameters(),
@@ -52,6 +54,10 @@ def adam_tensors(model: CharModel, adam: torch.optim.Adam) -> dict[str, np.ndarr
         state = adam.state.get(param)
         if not state:
             return {}
-        out[f"optimizer/{name}/m"] = state["exp_avg"].detach().numpy().astype(np.float32, copy=True)
-        out[f"optimizer/{name}/v"] = state["exp_avg_sq"].detach().numpy().astype(np.float32, copy=True)
+        out[f"optimizer/{name}/m"] = (
+            state["exp_avg"].detach().numpy().astype(np.float32, copy=True)
+        )
+        out[f"optimizer/{name}/v"] = (
+            state["exp_avg_sq"].detach().numpy().astype(np.float32, copy=True)
+        )
     return out

@@ -12,11 +12,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .checkpoint_meta import NO_GUARD_STATE, CheckpointMeta, decode_meta, utf16_length
+from .checkpoint_meta import CheckpointMeta, decode_meta, utf16_length
 from .errors import (
-    CHOOSE_OURS,
-    COPY_AGAIN,
-    EXPORT_AGAIN,
     CheckpointIntegrityError,
     CheckpointMismatchError,
     CheckpointVersionError,
@@ -24,17 +21,30 @@ from .errors import (
     js_stringify,
     quote_name,
 )
+from .facts import (
+    BETA1_POWER_TENSOR,
+    BETA2_POWER_TENSOR,
+    CHOOSE_OURS,
+    COPY_AGAIN,
+    CURRENT_FORMAT_VERSION,
+    EXPORT_AGAIN,
+    FORMAT_NAME,
+    ITER_TENSOR,
+    NO_GUARD_STATE,
+    OLDEST_FORMAT_VERSION,
+)
 from .json_scan import js_number, parse_json
 from .run_config import model_spec, with_legacy_training
-from .safetensors_io import Entry, TensorToWrite, read_layout, read_tensor_bytes, to_array, write_file_atomically
+from .safetensors_io import (
+    Entry,
+    TensorToWrite,
+    read_layout,
+    read_tensor_bytes,
+    to_array,
+    write_file_atomically,
+)
 
-FORMAT_NAME = "tab-trainer"
-CURRENT_FORMAT_VERSION = 3
-OLDEST_FORMAT_VERSION = 1
 TAG = re.compile(rf"^{FORMAT_NAME}/([1-9][0-9]{{0,8}})$")
-ITER = "optimizer/iter"
-BETA1_POWER = "optimizer/beta1_power"
-BETA2_POWER = "optimizer/beta2_power"
 SLOT = re.compile(r"^optimizer/.+/[mv]$")
 
 
@@ -141,32 +151,46 @@ def migrate_v2(meta: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def expected_tensors(config: dict[str, Any], vocab_size: int, slots: bool, beta_powers: bool) -> list[tuple[str, str, tuple[int, ...]]]:
+def expected_tensors(
+    config: dict[str, Any], vocab_size: int, slots: bool, beta_powers: bool
+) -> list[tuple[str, str, tuple[int, ...]]]:
     specs = model_spec(config, vocab_size)
     out = [(f"model/{v.name}", "F32", v.shape) for v in specs]
     if slots:
         for v in specs:
-            out += [(f"optimizer/{v.name}/m", "F32", v.shape), (f"optimizer/{v.name}/v", "F32", v.shape)]
-    out.append((ITER, "I32", ()))
+            out += [
+                (f"optimizer/{v.name}/m", "F32", v.shape),
+                (f"optimizer/{v.name}/v", "F32", v.shape),
+            ]
+    out.append((ITER_TENSOR, "I32", ()))
     if beta_powers:
-        out += [(BETA1_POWER, "F32", ()), (BETA2_POWER, "F32", ())]
+        out += [(BETA1_POWER_TENSOR, "F32", ()), (BETA2_POWER_TENSOR, "F32", ())]
     return out
 
 
 def _describe(config: dict[str, Any], vocab_size: int) -> str:
     heads = f", heads {config['heads']}" if config["model"] == "transformer" else ""
-    sizes = f"embed {config['embed']}, width {config['width']}, layers {config['layers']}{heads}, context {config['context']}"
+    sizes = (
+        f"embed {config['embed']}, width {config['width']}, layers {config['layers']}{heads}, "
+        f"context {config['context']}"
+    )
     return f"{config['model']} ({sizes}, vocab {vocab_size})"
 
 
 def _mismatch(problem: str) -> CheckpointMismatchError:
     return CheckpointMismatchError(
-        f"The checkpoint's tensors do not match its own run config: {problem} The file was edited or "
-        f"written by another program. {EXPORT_AGAIN}"
+        f"The checkpoint's tensors do not match its own run config: {problem} The file was edited "
+        f"or written by another program. {EXPORT_AGAIN}"
     )
 
 
-def match_tensors(entries: list[Entry], config: dict[str, Any], vocab_size: int, iterations: int, beta_powers: bool) -> list[Entry]:
+def match_tensors(
+    entries: list[Entry],
+    config: dict[str, Any],
+    vocab_size: int,
+    iterations: int,
+    beta_powers: bool,
+) -> list[Entry]:
     by_name = {e.name: e for e in entries}
     slots = iterations > 0 or any(SLOT.match(e.name) for e in entries)
     expected = expected_tensors(config, vocab_size, slots, beta_powers)
@@ -195,14 +219,14 @@ def _check_hash_list(meta: CheckpointMeta, names: list[str]) -> None:
     missing = next((n for n in names if n not in meta.sha256), None)
     if missing is not None:
         raise CheckpointIntegrityError(
-            f"The checkpoint has no SHA-256 for tensor {quote_name(missing)}, so its bytes cannot be "
-            f"verified. {EXPORT_AGAIN}"
+            f"The checkpoint has no SHA-256 for tensor {quote_name(missing)}, so its bytes cannot "
+            f"be verified. {EXPORT_AGAIN}"
         )
     stray = next((n for n in meta.sha256 if n not in set(names)), None)
     if stray is not None:
         raise CheckpointIntegrityError(
-            f"The checkpoint's sha256 list names {quote_name(stray)}, which the file does not hold. "
-            + EXPORT_AGAIN
+            f"The checkpoint's sha256 list names {quote_name(stray)}, which the file does not "
+            f"hold. " + EXPORT_AGAIN
         )
 
 
@@ -227,20 +251,24 @@ def read_checkpoint(path: str) -> Checkpoint:
             data = read_tensor_bytes(f, layout, entry)
             if hashlib.sha256(data).hexdigest() != meta.sha256[entry.name]:
                 raise CheckpointIntegrityError(
-                    f"Tensor {quote_name(entry.name)} does not match its SHA-256: the file was damaged or "
-                    f"edited. {COPY_AGAIN}"
+                    f"Tensor {quote_name(entry.name)} does not match its SHA-256: the file was "
+                    f"damaged or edited. {COPY_AGAIN}"
                 )
             tensors[entry.name] = to_array(entry, data)
-    iter_value = int(tensors[ITER])
+    iter_value = int(tensors[ITER_TENSOR])
     if iter_value != iterations:
         raise CheckpointIntegrityError(
-            f"Tensor {ITER} holds {iter_value} but the metadata says the optimizer took "
+            f"Tensor {ITER_TENSOR} holds {iter_value} but the metadata says the optimizer took "
             f"{iterations} steps. {EXPORT_AGAIN}"
         )
     if version == 1:
         opt = meta.optimizer["config"]
-        tensors[BETA1_POWER] = np.array(accumulated_beta_power(opt["beta1"], iterations), dtype=np.float32)
-        tensors[BETA2_POWER] = np.array(accumulated_beta_power(opt["beta2"], iterations), dtype=np.float32)
+        tensors[BETA1_POWER_TENSOR] = np.array(
+            accumulated_beta_power(opt["beta1"], iterations), dtype=np.float32
+        )
+        tensors[BETA2_POWER_TENSOR] = np.array(
+            accumulated_beta_power(opt["beta2"], iterations), dtype=np.float32
+        )
     return Checkpoint(version, meta, raw, tensors)
 
 
@@ -272,10 +300,18 @@ def guard_json(guard: Mapping[str, Any]) -> str:
         }
         for r in guard["rewinds"]
     ]
-    return js_json({"skips": [window(w) for w in guard["skips"]], "rewinds": rewinds, "lrScale": guard["lrScale"]})
+    return js_json(
+        {
+            "skips": [window(w) for w in guard["skips"]],
+            "rewinds": rewinds,
+            "lrScale": guard["lrScale"],
+        }
+    )
 
 
-def encode_meta(meta: CheckpointMeta, raw: Mapping[str, str], producer: str, sha256: Mapping[str, str]) -> dict[str, str]:
+def encode_meta(
+    meta: CheckpointMeta, raw: Mapping[str, str], producer: str, sha256: Mapping[str, str]
+) -> dict[str, str]:
     """Format-3 metadata in the browser's key order. `config` and `dataset` are passed through as
     the source file spelled them; what training changed is written as JSON.stringify would."""
     opt = meta.optimizer
@@ -287,7 +323,10 @@ def encode_meta(meta: CheckpointMeta, raw: Mapping[str, str], producer: str, sha
         "epoch": str(epoch),
         "config": raw["config"],
         "dataset": raw["dataset"],
-        "optimizer": f'{{"className":"Adam","config":{{{opt_config}}},"iterations":{opt["iterations"]}}}',
+        "optimizer": (
+            f'{{"className":"Adam","config":{{{opt_config}}},'
+            f'"iterations":{opt["iterations"]}}}'
+        ),
         "rng": "[" + ",".join(str(w) for w in meta.prng) + "]",
         "data_cursor": f'{{"epoch":{epoch},"index":{index}}}',
         "metrics": _metrics_json(meta.metrics),
@@ -315,7 +354,9 @@ def write_checkpoint(path: str, ckpt: Checkpoint, producer: str) -> None:
         array = ckpt.tensors[name]
         want = np.dtype("<f4") if dtype == "F32" else np.dtype("<i4")
         if array.dtype != want or tuple(array.shape) != shape:
-            raise ValueError(f"{name} is {array.dtype} {array.shape}, the layout needs {want} {shape}")
+            raise ValueError(
+                f"{name} is {array.dtype} {array.shape}, the layout needs {want} {shape}"
+            )
         tensors.append(TensorToWrite(name, dtype, shape, np.ascontiguousarray(array).tobytes()))
     sha = {t.name: hashlib.sha256(t.data).hexdigest() for t in tensors}
     write_file_atomically(path, tensors, encode_meta(meta, ckpt.raw_meta, producer, sha))

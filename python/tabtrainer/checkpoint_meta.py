@@ -8,16 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
-from .errors import EXPORT_AGAIN, CheckpointFormatError, CheckpointMismatchError, ConfigError
+from .errors import CheckpointFormatError, CheckpointMismatchError, ConfigError
+from .facts import BACKENDS, CONFIG_BOUNDS, EXPORT_AGAIN
 from .json_scan import is_count, is_number, parse_json
-from .run_config import BOUNDS, validate_config
+from .run_config import validate_config
 
-KNOWN_CONFIG_KEYS = {"model", "schedule", *BOUNDS}
+KNOWN_CONFIG_KEYS = {"model", "schedule", *CONFIG_BOUNDS}
 
-# snapshot.ts NO_GUARD_STATE: no skips, no rewinds, factor 1.
-NO_GUARD_STATE: dict[str, Any] = {"skips": [], "rewinds": [], "lrScale": 1}
-
-BROWSER_BACKENDS = ("webgpu", "webgl", "cpu")
 # A file this package wrote says so in `backend`: torch and the device it trained on.
 PRODUCER_BACKEND = re.compile(r"^torch-[a-z0-9]+$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -104,7 +101,9 @@ def _optimizer(meta: Mapping[str, str]) -> dict[str, Any]:
         and is_number(c.get("epsilon"))
         and all(is_number(c.get(b)) and 0 <= c[b] < 1 for b in ("beta1", "beta2"))
     ):
-        raise bad_field("optimizer", "must describe an Adam optimizer (learningRate, beta1, beta2, epsilon)")
+        raise bad_field(
+            "optimizer", "must describe an Adam optimizer (learningRate, beta1, beta2, epsilon)"
+        )
     assert isinstance(c, dict)
     return {
         "className": "Adam",
@@ -120,7 +119,9 @@ def _loss_rows(rows: Any) -> list[list[float]] | None:
     for row in rows:
         if not (isinstance(row, list) and len(row) == 2 and is_count(row[0])):
             return None
-        if row[1] is not None and not (isinstance(row[1], (int, float)) and not isinstance(row[1], bool)):
+        if row[1] is not None and not (
+            isinstance(row[1], (int, float)) and not isinstance(row[1], bool)
+        ):
             return None
         out.append([int(row[0]), float("nan") if row[1] is None else float(row[1])])
     return out
@@ -134,7 +135,10 @@ def _metrics(meta: Mapping[str, str]) -> dict[str, list[list[float]]]:
     has_norms = isinstance(v, dict) and "gradNorm" in v
     norms = _loss_rows(v["gradNorm"]) if has_norms else None
     if train is None or val is None or (has_norms and norms is None):
-        raise bad_field("metrics", 'must be {"train", "val"} (and "gradNorm"), each a list of [step, value] rows')
+        raise bad_field(
+            "metrics",
+            'must be {"train", "val"} (and "gradNorm"), each a list of [step, value] rows',
+        )
     out = {"train": train, "val": val}
     if norms is not None:
         out["gradNorm"] = norms
@@ -191,12 +195,25 @@ def _rewind_record(v: Any) -> dict[str, Any] | None:
 
 def _guard(meta: Mapping[str, str]) -> dict[str, Any]:
     v = meta_json(meta, "guard")
-    skips = [_skip_window(w) for w in v["skips"]] if isinstance(v, dict) and isinstance(v.get("skips"), list) else None
+    skips = (
+        [_skip_window(w) for w in v["skips"]]
+        if isinstance(v, dict) and isinstance(v.get("skips"), list)
+        else None
+    )
     rewinds = (
-        [_rewind_record(r) for r in v["rewinds"]] if isinstance(v, dict) and isinstance(v.get("rewinds"), list) else None
+        [_rewind_record(r) for r in v["rewinds"]]
+        if isinstance(v, dict) and isinstance(v.get("rewinds"), list)
+        else None
     )
     lr_scale = v.get("lrScale") if isinstance(v, dict) else None
-    if skips is None or rewinds is None or None in skips or None in rewinds or not is_number(lr_scale) or lr_scale <= 0:
+    if (
+        skips is None
+        or rewinds is None
+        or None in skips
+        or None in rewinds
+        or not is_number(lr_scale)
+        or lr_scale <= 0
+    ):
         raise bad_field("guard", 'must be {"skips", "rewinds", "lrScale"} as this app writes them')
     return {"skips": skips, "rewinds": rewinds, "lrScale": lr_scale}
 
@@ -213,7 +230,9 @@ def _dataset(meta: Mapping[str, str]) -> dict[str, Any]:
         and is_count(v.get("trainExamples"))
         and is_count(v.get("valExamples"))
     ):
-        raise bad_field("dataset", "must describe the dataset (id, name, vocab, trainExamples, valExamples)")
+        raise bad_field(
+            "dataset", "must describe the dataset (id, name, vocab, trainExamples, valExamples)"
+        )
     return {k: v[k] for k in ("id", "name", "vocab", "trainExamples", "valExamples")}
 
 
@@ -253,8 +272,8 @@ def decode_meta(meta: Mapping[str, str]) -> CheckpointMeta:
     if meta_count(meta, "epoch") != cursor[0]:
         raise bad_field("epoch", f"disagrees with data_cursor's epoch {cursor[0]}")
     backend = meta_text(meta, "backend")
-    if backend not in BROWSER_BACKENDS and not PRODUCER_BACKEND.match(backend):
-        raise bad_field("backend", f"must be one of {', '.join(BROWSER_BACKENDS)} or torch-<device>")
+    if backend not in BACKENDS and not PRODUCER_BACKEND.match(backend):
+        raise bad_field("backend", f"must be one of {', '.join(BACKENDS)} or torch-<device>")
     created_at = meta_text(meta, "created_at")
     try:
         datetime.fromisoformat(created_at.replace("Z", "+00:00"))

@@ -1,5 +1,6 @@
 """The browser's data, byte for byte: text split, vocabulary, train/validation split
-(workers/training/dataset.ts), epoch permutations and the batch cursor (src/shared/data-cursor.ts)."""
+(workers/training/dataset.ts), epoch permutations and the batch cursor
+(src/shared/data-cursor.ts)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,14 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .errors import DatasetError
+from .facts import BOUNDARY, EPOCH_STREAM, MAX_DATASET_BYTES, MAX_VOCAB, SPLIT_SEED, VAL_FRACTION
 from .prng import Prng, derive_seed
-from .run_config import MAX_DATASET_BYTES
 
-BOUNDARY = 0
-MAX_VOCAB = 256
-VAL_FRACTION = 0.1
-SPLIT_SEED = 0x5EED
-EPOCH_STREAM = 0xE90C
 # String.prototype.trim's whitespace and line terminators; str.strip's set differs.
-JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+JS_WHITESPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 
 @dataclass(frozen=True)
@@ -59,17 +58,20 @@ def build_dataset(text: str) -> CharDataset:
     length = _utf16_length(text)
     if length > MAX_DATASET_BYTES:
         raise DatasetError(
-            f"The text is {length / 1e6:.1f} MB; the trainer takes at most {MAX_DATASET_BYTES / 1e6} MB. Use a smaller file."
+            f"The text is {length / 1e6:.1f} MB; the trainer takes at most "
+            f"{MAX_DATASET_BYTES / 1e6} MB. Use a smaller file."
         )
     docs = split_documents(text)
     if len(docs) < 10:
         raise DatasetError(
-            f"The text has {len(docs)} non-empty lines; the trainer needs at least 10 (one example per line)."
+            f"The text has {len(docs)} non-empty lines; the trainer needs at least 10 (one "
+            f"example per line)."
         )
     vocab = ["\n"] + sorted({ch for doc in docs for ch in doc}, key=ord)
     if len(vocab) > MAX_VOCAB:
         raise DatasetError(
-            f"The text uses {len(vocab) - 1} distinct characters; the trainer takes at most {MAX_VOCAB - 1}. Use plainer text."
+            f"The text uses {len(vocab) - 1} distinct characters; the trainer takes at most "
+            f"{MAX_VOCAB - 1}. Use plainer text."
         )
     index = {ch: i for i, ch in enumerate(vocab)}
     order = Prng.from_seed(SPLIT_SEED)
@@ -100,7 +102,9 @@ def _encode_split(docs: list[str], index: dict[str, int]) -> Split:
     return Split(tokens, doc_start, targets)
 
 
-def gather_batch(split: Split, examples: np.ndarray, context: int, all_positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def gather_batch(
+    split: Split, examples: np.ndarray, context: int, all_positions: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Windows [rows, context] clipped at their document's start; the transformer's per-position
     targets [rows, context] and mask (0 where the target lies before its document)."""
     p = split.targets[np.asarray(examples, dtype=np.int64)].astype(np.int64)

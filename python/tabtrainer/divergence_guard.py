@@ -7,8 +7,6 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence, TypeVar
 
-REWIND_LIMIT = 3  # three rewinds within the window stop the run
-
 
 @dataclass(frozen=True)
 class Spike:
@@ -16,7 +14,13 @@ class Spike:
     mean: float | None
 
 
-def judge_step(config: Mapping[str, Any], step: int, loss: float, grad_norm: float, history: Sequence[Sequence[float]]) -> Spike | None:
+def judge_step(
+    config: Mapping[str, Any],
+    step: int,
+    loss: float,
+    grad_norm: float,
+    history: Sequence[Sequence[float]],
+) -> Spike | None:
     """A non-finite loss or norm is always a spike; after guardWarmup steps, so is a loss above
     spikeFactor × the mean of the last spikeWindow finite losses of steps before this one."""
     if config["guard"] != 1:
@@ -39,14 +43,18 @@ def judge_step(config: Mapping[str, Any], step: int, loss: float, grad_norm: flo
     return Spike("loss-ratio", mean) if loss > config["spikeFactor"] * mean else None
 
 
-def rewinds_within(rewinds: Sequence[Mapping[str, Any]], spike_step: int, window: int) -> list[Mapping[str, Any]]:
+def rewinds_within(
+    rewinds: Sequence[Mapping[str, Any]], spike_step: int, window: int
+) -> list[Mapping[str, Any]]:
     return [r for r in rewinds if abs(spike_step - r["spikeStep"]) < window]
 
 
 T = TypeVar("T")
 
 
-def rewind_target(line: Sequence[tuple[int, T]], spike_step: int, margin: int) -> tuple[int, T] | None:
+def rewind_target(
+    line: Sequence[tuple[int, T]], spike_step: int, margin: int
+) -> tuple[int, T] | None:
     """`line` is (step, state) newest first. The newest at least `margin` steps before the spike,
     else the newest of those at the line's lowest step."""
     far = next((entry for entry in line if entry[0] <= spike_step - margin), None)

@@ -44,14 +44,6 @@ class CheckpointDatasetError(TrainerError):
     pass
 
 
-# The "what to do next" halves of refusals (src/shared/checkpoint/refusal-text.ts).
-EXPORT_AGAIN = "Export the checkpoint again from the trainer."
-COPY_AGAIN = (
-    "The file is incomplete: download or copy it again, or export it again from the trainer."
-)
-CHOOSE_OURS = "Choose a .safetensors checkpoint that this trainer exported."
-
-
 def js_stringify(value: str) -> str:
     """JSON.stringify of a string: only what JSON requires is escaped, the rest kept as is."""
     import json
@@ -72,21 +64,42 @@ def format_shape(shape: "list[int] | tuple[int, ...]") -> str:
 class DivergenceError(TrainerError):
     """Three rewinds of the divergence guard within its window (src/shared/errors.ts)."""
 
-    def __init__(self, spike_steps: list[int], window: int, paused_at: int, lr: float, clip: float, written: str | None = None) -> None:
+    def __init__(
+        self,
+        spike_steps: list[int],
+        window: int,
+        paused_at: int,
+        lr: float,
+        clip: float,
+        written: str | None = None,
+    ) -> None:
         from .json_scan import js_number
 
-        self.spike_steps, self.window, self.paused_at, self.lr, self.clip = spike_steps, window, paused_at, lr, clip
-        clip_text = f"a lower clipping threshold (now {js_number(clip)})" if clip > 0 else "gradient clipping (clip=1)"
+        self.spike_steps, self.window, self.paused_at, self.lr, self.clip = (
+            spike_steps,
+            window,
+            paused_at,
+            lr,
+            clip,
+        )
+        clip_text = (
+            f"a lower clipping threshold (now {js_number(clip)})"
+            if clip > 0
+            else "gradient clipping (clip=1)"
+        )
         steps = ", ".join(str(s) for s in spike_steps)
         text = (
-            f"The loss diverged {len(spike_steps)} times within {window} steps (at steps {steps}); the guard "
-            f"rewound each time and has stopped the run at step {paused_at}. Try a lower learning rate "
-            f"(now {js_number(lr)}), {clip_text} or a longer warm-up: start a new run from the newest "
-            f"snapshot with a lower learning rate, or a new run with these settings. Every snapshot is kept."
+            f"The loss diverged {len(spike_steps)} times within {window} steps (at steps "
+            f"{steps}); the guard rewound each time and has stopped the run at step {paused_at}. "
+            f"Try a lower learning rate (now {js_number(lr)}), {clip_text} or a longer warm-up: "
+            f"start a new run from the newest snapshot with a lower learning rate, or a new run "
+            f"with these settings. Every snapshot is kept."
         )
         if written is not None:
             text += f" The rewound state (step {paused_at}) was written to {written}."
         super().__init__(text)
 
     def written_to(self, path: str) -> "DivergenceError":
-        return DivergenceError(self.spike_steps, self.window, self.paused_at, self.lr, self.clip, path)
+        return DivergenceError(
+            self.spike_steps, self.window, self.paused_at, self.lr, self.clip, path
+        )

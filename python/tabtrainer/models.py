@@ -14,9 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .facts import LN_EPSILON
 from .run_config import model_spec
-
-LN_EPSILON = 1e-5
 
 
 def embed(ids: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
@@ -43,13 +42,16 @@ def gelu(x: torch.Tensor) -> torch.Tensor:
 class CharModel(nn.Module):
     """Parameters in the spec's order (the optimizer's and the file's), named as in the file."""
 
-    def __init__(self, config: Mapping[str, Any], vocab_size: int, weights: Mapping[str, np.ndarray]) -> None:
+    def __init__(
+        self, config: Mapping[str, Any], vocab_size: int, weights: Mapping[str, np.ndarray]
+    ) -> None:
         super().__init__()
         self.config = dict(config)
         self.vocab_size = vocab_size
         self.names = [v.name for v in model_spec(self.config, vocab_size)]
         self.params = nn.ParameterList(
-            nn.Parameter(torch.from_numpy(np.array(weights[f"model/{n}"], dtype=np.float32))) for n in self.names
+            nn.Parameter(torch.from_numpy(np.array(weights[f"model/{n}"], dtype=np.float32)))
+            for n in self.names
         )
         self.index = {n: i for i, n in enumerate(self.names)}
 
@@ -72,7 +74,10 @@ class CharModel(nn.Module):
         heads = self.config["heads"]
         head_dim = width // heads
         qkv = dense(x, self.get(f"{b}/attn/qkv/kernel"), self.get(f"{b}/attn/qkv/bias"))
-        q, k, v = (part.reshape(rows, t, heads, head_dim).permute(0, 2, 1, 3) for part in qkv.split(width, -1))
+        q, k, v = (
+            part.reshape(rows, t, heads, head_dim).permute(0, 2, 1, 3)
+            for part in qkv.split(width, -1)
+        )
         scores = (q @ k.transpose(-1, -2)) * (1 / math.sqrt(head_dim)) + mask
         mixed = torch.softmax(scores, -1) @ v
         merged = mixed.permute(0, 2, 1, 3).reshape(rows, t, width)
@@ -110,6 +115,12 @@ def loss_count(rows: int, mask: np.ndarray | None) -> float:
     return float(rows) if mask is None else max(float(np.sum(mask, dtype=np.float32)), 1.0)
 
 
-def cross_entropy(logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-    count = logits.reshape(-1, logits.shape[-1]).shape[0] if mask is None else torch.clamp(mask.sum(), min=1)
+def cross_entropy(
+    logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor | None
+) -> torch.Tensor:
+    count = (
+        logits.reshape(-1, logits.shape[-1]).shape[0]
+        if mask is None
+        else torch.clamp(mask.sum(), min=1)
+    )
     return nll_sum(logits, targets, mask) / count

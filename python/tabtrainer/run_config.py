@@ -8,51 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ConfigError
+from .facts import CONFIG_BOUNDS, LEGACY_TRAINING, SCHEDULES
 from .json_scan import is_number, js_number
-
-MAX_DATASET_BYTES = 10 * 1024 * 1024
-
-BOUNDS: dict[str, tuple[float, float, bool]] = {
-    "embed": (2, 1024, True),
-    "width": (2, 4096, True),
-    "layers": (1, 4, True),
-    "heads": (1, 16, True),
-    "context": (1, 64, True),
-    "batch": (1, 4096, True),
-    "lr": (1e-6, 10, False),
-    "seed": (0, 0xFFFFFFFF, True),
-    "steps": (0, 1e9, True),
-    "warmup": (0, 1e9, True),
-    "decaySteps": (0, 1e9, True),
-    "minLr": (0, 10, False),
-    "clip": (0, 1e6, False),
-    "guard": (0, 1, True),
-    "spikeFactor": (1.1, 1e6, False),
-    "spikeWindow": (1, 1000, True),
-    "guardWarmup": (1, 1e9, True),
-    "rewindMargin": (1, 1e6, True),
-    "rewindLrFactor": (0.01, 1, False),
-    "rewindWindow": (1, 1e9, True),
-}
-
-SCHEDULES = ("constant", "cosine")
-
-# What a config from before the schedule and the guard means (config.ts LEGACY_TRAINING): constant
-# rate, no clipping, no guard. Absent keys take these values wherever a config is read.
-LEGACY_TRAINING: dict[str, Any] = {
-    "schedule": "constant",
-    "warmup": 0,
-    "decaySteps": 0,
-    "minLr": 0,
-    "clip": 0,
-    "guard": 0,
-    "spikeFactor": 3,
-    "spikeWindow": 10,
-    "guardWarmup": 1,
-    "rewindMargin": 20,
-    "rewindLrFactor": 1,
-    "rewindWindow": 500,
-}
 
 
 def with_legacy_training(raw: dict[str, Any]) -> dict[str, Any]:
@@ -83,18 +40,22 @@ def validate_config(raw: Any) -> dict[str, Any]:
     if schedule not in SCHEDULES:
         raise ConfigError(f'Unknown schedule "{schedule}": choose constant or cosine.')
     out: dict[str, Any] = {"model": model, "schedule": schedule}
-    for key, (lo, hi, integer) in BOUNDS.items():
+    for key, (lo, hi, integer) in CONFIG_BOUNDS.items():
         value = raw.get(key)
         if not is_number(value):
             raise ConfigError(f'Config "{key}" must be a number, got {_js(value)}.')
         if integer and not float(value).is_integer():
             raise ConfigError(f'Config "{key}" must be a whole number, got {js_number(value)}.')
         if value < lo or value > hi:
-            raise ConfigError(f'Config "{key}" must be between {js_number(lo)} and {js_number(hi)}, got {js_number(value)}.')
+            raise ConfigError(
+                f'Config "{key}" must be between {js_number(lo)} and {js_number(hi)}, '
+                f"got {js_number(value)}."
+            )
         out[key] = int(value) if integer else value
     if model == "transformer" and out["embed"] % out["heads"] != 0:
         raise ConfigError(
-            f"The transformer's embed ({out['embed']}) must be a multiple of heads ({out['heads']})."
+            f"The transformer's embed ({out['embed']}) must be a multiple of heads "
+            f"({out['heads']})."
         )
     _check_schedule(out)
     return out
@@ -103,16 +64,20 @@ def validate_config(raw: Any) -> dict[str, Any]:
 def _check_schedule(config: dict[str, Any]) -> None:
     if config["minLr"] > config["lr"]:
         raise ConfigError(
-            f'Config "minLr" ({js_number(config["minLr"])}) must not exceed the learning rate ({js_number(config["lr"])}).'
+            f'Config "minLr" ({js_number(config["minLr"])}) must not exceed the learning rate '
+            f'({js_number(config["lr"])}).'
         )
     if config["schedule"] != "cosine":
         return
     end = config["decaySteps"] if config["decaySteps"] > 0 else config["steps"]
     if end == 0:
-        raise ConfigError('The cosine schedule needs an end: set "decaySteps" or a step budget ("steps").')
+        raise ConfigError(
+            'The cosine schedule needs an end: set "decaySteps" or a step budget ("steps").'
+        )
     if end <= config["warmup"]:
         raise ConfigError(
-            f'Config "decaySteps" (or the step budget, {end}) must be after the warm-up of {config["warmup"]} steps.'
+            f'Config "decaySteps" (or the step budget, {end}) must be after the warm-up of '
+            f'{config["warmup"]} steps.'
         )
 
 
@@ -131,7 +96,10 @@ def _dense(prefix: str, fan_in: int, fan_out: int) -> list[VariableSpec]:
 
 
 def _layer_norm(prefix: str, size: int) -> list[VariableSpec]:
-    return [VariableSpec(f"{prefix}/gamma", (size,), "ones"), VariableSpec(f"{prefix}/beta", (size,), "zeros")]
+    return [
+        VariableSpec(f"{prefix}/gamma", (size,), "ones"),
+        VariableSpec(f"{prefix}/beta", (size,), "zeros"),
+    ]
 
 
 def model_spec(config: dict[str, Any], vocab_size: int) -> list[VariableSpec]:
@@ -142,7 +110,10 @@ def model_spec(config: dict[str, Any], vocab_size: int) -> list[VariableSpec]:
         for i in range(layers):
             specs += _dense(f"hidden{i}", t * e if i == 0 else w, w)
         return specs + _dense("out", w, vocab_size)
-    specs = [VariableSpec("tok_emb", (vocab_size, e), "normal"), VariableSpec("pos_emb", (t, e), "normal")]
+    specs = [
+        VariableSpec("tok_emb", (vocab_size, e), "normal"),
+        VariableSpec("pos_emb", (t, e), "normal"),
+    ]
     for i in range(layers):
         b = f"block{i}"
         specs += _layer_norm(f"{b}/ln1", e) + _dense(f"{b}/attn/qkv", e, 3 * e)

@@ -10,12 +10,11 @@ import numpy as np
 import torch
 
 from .adam_bridge import adam_tensors, advance_beta_power, create_adam
-from .checkpoint import BETA1_POWER, BETA2_POWER, ITER, Checkpoint
+from .checkpoint import Checkpoint
 from .data_pipeline import BatchSampler, CharDataset
 from .errors import CheckpointDatasetError, DatasetError
+from .facts import BETA1_POWER_TENSOR, BETA2_POWER_TENSOR, ITER_TENSOR, MAX_METRIC_ROWS
 from .models import CharModel
-
-MAX_METRIC_ROWS = 4000
 
 
 @dataclass
@@ -42,7 +41,13 @@ class RunState:
         """session.ts setGuard: the guard's new state, and the sampler's skip list with it."""
         self.ckpt.meta.guard = guard
         config = self.ckpt.meta.config
-        self.sampler = BatchSampler(config["seed"], len(self.dataset.train.targets), config["batch"], self.sampler.cursor, guard["skips"])
+        self.sampler = BatchSampler(
+            config["seed"],
+            len(self.dataset.train.targets),
+            config["batch"],
+            self.sampler.cursor,
+            guard["skips"],
+        )
 
     def restore(self, held: Checkpoint) -> None:
         """Puts the whole state back at `held` (a rewind): the parameters in place (so a DDP
@@ -57,8 +62,17 @@ class RunState:
                 param.copy_(torch.from_numpy(held.tensors[f"model/{name}"].copy()))
         self.adam = create_adam(self.model, meta.optimizer, held.tensors)
         config = meta.config
-        self.sampler = BatchSampler(config["seed"], len(self.dataset.train.targets), config["batch"], meta.cursor, meta.guard["skips"])
-        self.beta_powers = (held.tensors[BETA1_POWER].copy(), held.tensors[BETA2_POWER].copy())
+        self.sampler = BatchSampler(
+            config["seed"],
+            len(self.dataset.train.targets),
+            config["batch"],
+            meta.cursor,
+            meta.guard["skips"],
+        )
+        self.beta_powers = (
+            held.tensors[BETA1_POWER_TENSOR].copy(),
+            held.tensors[BETA2_POWER_TENSOR].copy(),
+        )
 
     def advance_betas(self) -> None:
         c = self.ckpt.meta.optimizer["config"]
@@ -68,38 +82,49 @@ class RunState:
         )
 
     def to_checkpoint(self, backend: str) -> Checkpoint:
-        """The current state as a checkpoint; tensors are copies, safe to write in the background."""
+        """The current state as a checkpoint; its tensors are copies, safe to write in the
+        background."""
         meta = copy.deepcopy(self.ckpt.meta)
         meta.cursor = self.sampler.cursor
         meta.backend = backend
         tensors: dict[str, np.ndarray] = {
-            f"model/{n}": p.detach().numpy().astype(np.float32, copy=True) for n, p in zip(self.model.names, self.model.params)
+            f"model/{n}": p.detach().numpy().astype(np.float32, copy=True)
+            for n, p in zip(self.model.names, self.model.params)
         }
         tensors.update(adam_tensors(self.model, self.adam))
-        tensors[ITER] = np.array(meta.optimizer["iterations"], dtype=np.int32)
-        tensors[BETA1_POWER] = self.beta_powers[0].copy()
-        tensors[BETA2_POWER] = self.beta_powers[1].copy()
+        tensors[ITER_TENSOR] = np.array(meta.optimizer["iterations"], dtype=np.int32)
+        tensors[BETA1_POWER_TENSOR] = self.beta_powers[0].copy()
+        tensors[BETA2_POWER_TENSOR] = self.beta_powers[1].copy()
         return Checkpoint(self.ckpt.format_version, meta, dict(self.ckpt.raw_meta), tensors)
 
 
 def open_run(source: Checkpoint, dataset: CharDataset) -> RunState:
     # The run owns its metadata: training must not change the source it was opened from.
-    ckpt = Checkpoint(source.format_version, copy.deepcopy(source.meta), dict(source.raw_meta), source.tensors)
+    ckpt = Checkpoint(
+        source.format_version, copy.deepcopy(source.meta), dict(source.raw_meta), source.tensors
+    )
     meta = ckpt.meta
     info = meta.dataset
     if dataset.sha256 != info["id"] or "".join(dataset.vocab) != info["vocab"]:
         raise CheckpointDatasetError(
-            f'This checkpoint was trained on "{info["name"]}" (SHA-256 {info["id"][:12]}…), and the '
-            f"text given (SHA-256 {dataset.sha256[:12]}…) is another. Pass the run's own text with --text."
+            f'This checkpoint was trained on "{info["name"]}" (SHA-256 {info["id"][:12]}…), and '
+            f"the text given (SHA-256 {dataset.sha256[:12]}…) is another. Pass the run's own text "
+            f"with --text."
         )
     config = meta.config
     if config["batch"] > len(dataset.train.targets):
         raise DatasetError(
-            f"Batch size {config['batch']} exceeds the {len(dataset.train.targets)} training examples "
-            f'of "{info["name"]}". Lower the batch size.'
+            f"Batch size {config['batch']} exceeds the {len(dataset.train.targets)} training "
+            f'examples of "{info["name"]}". Lower the batch size.'
         )
     model = CharModel(config, len(dataset.vocab), ckpt.tensors)
     adam = create_adam(model, meta.optimizer, ckpt.tensors)
-    sampler = BatchSampler(config["seed"], len(dataset.train.targets), config["batch"], meta.cursor, meta.guard["skips"])
-    betas = (ckpt.tensors[BETA1_POWER].copy(), ckpt.tensors[BETA2_POWER].copy())
+    sampler = BatchSampler(
+        config["seed"],
+        len(dataset.train.targets),
+        config["batch"],
+        meta.cursor,
+        meta.guard["skips"],
+    )
+    betas = (ckpt.tensors[BETA1_POWER_TENSOR].copy(), ckpt.tensors[BETA2_POWER_TENSOR].copy())
     return RunState(ckpt, dataset, model, adam, sampler, betas)

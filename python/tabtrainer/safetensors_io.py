@@ -12,9 +12,6 @@ from typing import BinaryIO, Mapping, Sequence
 import numpy as np
 
 from .errors import (
-    CHOOSE_OURS,
-    COPY_AGAIN,
-    EXPORT_AGAIN,
     CheckpointFormatError,
     CheckpointLimitError,
     CheckpointMismatchError,
@@ -23,23 +20,29 @@ from .errors import (
     js_stringify,
     quote_name,
 )
-from .json_scan import MAX_SAFE_INTEGER, ScanFail, ScanOk, is_count, parse_json, scan_object, skip_space
+from .facts import (
+    CHOOSE_OURS,
+    COPY_AGAIN,
+    EXPORT_AGAIN,
+    KNOWN_DTYPES,
+    LENGTH_BYTES,
+    MAX_ENTRY_CHARS,
+    MAX_HEADER_BYTES,
+    MAX_RANK,
+    MAX_TENSORS,
+    METADATA_KEY,
+)
+from .json_scan import (
+    MAX_SAFE_INTEGER,
+    ScanFail,
+    ScanOk,
+    is_count,
+    parse_json,
+    scan_object,
+    skip_space,
+)
 
-# src/shared/checkpoint/limits.ts
-MAX_HEADER_BYTES = 16 * 1024 * 1024
-MAX_TENSORS = 10_000
-MAX_ENTRY_CHARS = 1024
-MAX_RANK = 32
-METADATA_KEY = "__metadata__"
-LENGTH_BYTES = 8
-
-KNOWN_DTYPES: dict[str, int | None] = {
-    "BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1, "F8_E8M0": 1,
-    "F4": None, "F6_E2M3": None, "F6_E3M2": None,
-    "I16": 2, "U16": 2, "F16": 2, "BF16": 2,
-    "I32": 4, "U32": 4, "F32": 4,
-    "C64": 8, "F64": 8, "I64": 8, "U64": 8,
-}  # fmt: skip
+# The dtypes this trainer writes and reads (safetensors-dtype.ts SafetensorsDType).
 NUMPY_DTYPES = {"F32": np.dtype("<f4"), "I32": np.dtype("<i4")}
 
 
@@ -123,8 +126,8 @@ def _parse_entry(text: str, key: str, kind: str, start: int, end: int) -> Entry:
         raise _format_error(f"Tensor {name} has unknown dtype {quote_name(dtype)}.")
     if dtype not in NUMPY_DTYPES:
         raise CheckpointMismatchError(
-            f"Tensor {name} has unsupported dtype {dtype}: this trainer's checkpoints hold only F32 "
-            f"and I32 tensors, so the file is not one of its checkpoints. {CHOOSE_OURS}"
+            f"Tensor {name} has unsupported dtype {dtype}: this trainer's checkpoints hold only "
+            f"F32 and I32 tensors, so the file is not one of its checkpoints. {CHOOSE_OURS}"
         )
     if not isinstance(shape, list):
         raise _format_error(f"Tensor {name} has no shape array.")
@@ -139,7 +142,11 @@ def _parse_entry(text: str, key: str, kind: str, start: int, end: int) -> Entry:
             f"{js_stringify_list(shape)}."
         )
     if not (isinstance(offsets, list) and len(offsets) == 2 and all(is_count(o) for o in offsets)):
-        shown = "nothing" if offsets is None and "data_offsets" not in raw else js_stringify_list(offsets)
+        shown = (
+            "nothing"
+            if offsets is None and "data_offsets" not in raw
+            else js_stringify_list(offsets)
+        )
         raise _format_error(
             f"Tensor {name}'s data_offsets must be two whole numbers between 0 and 2^53-1, got "
             f"{quote_name(shown)}."
@@ -177,7 +184,8 @@ def _tiled_length(entries: Sequence[Entry]) -> int:
     for e in sorted(entries, key=lambda e: (e.begin, e.end)):
         if e.begin < nxt and previous is not None:
             raise _format_error(
-                f"Tensors {quote_name(previous.name)} and {quote_name(e.name)} overlap in the data section."
+                f"Tensors {quote_name(previous.name)} and {quote_name(e.name)} overlap in the "
+                f"data section."
             )
         if e.begin > nxt:
             raise _format_error(
@@ -226,9 +234,9 @@ def read_layout(f: BinaryIO, size: int) -> Layout:
     (declared,) = struct.unpack("<Q", f.read(LENGTH_BYTES))
     if declared > MAX_HEADER_BYTES:
         raise CheckpointLimitError(
-            f"The file says its header is {declared} bytes, over the {MAX_HEADER_BYTES}-byte limit "
-            f"of this importer, so it was not read. The file is damaged or not a checkpoint of this "
-            f"trainer. {CHOOSE_OURS}"
+            f"The file says its header is {declared} bytes, over the {MAX_HEADER_BYTES}-byte "
+            f"limit of this importer, so it was not read. The file is damaged or not a checkpoint "
+            f"of this trainer. {CHOOSE_OURS}"
         )
     if LENGTH_BYTES + declared > size:
         raise CheckpointTruncatedError(
@@ -279,7 +287,8 @@ class TensorToWrite:
 
 
 def encode_header(tensors: Sequence[TensorToWrite], metadata: Mapping[str, str]) -> bytes:
-    """Length prefix and space-padded JSON header in the given member order, as the browser writes."""
+    """Length prefix and space-padded JSON header in the given member order, as the browser
+    writes it."""
     members = [
         js_stringify(METADATA_KEY)
         + ":{"
@@ -297,14 +306,17 @@ def encode_header(tensors: Sequence[TensorToWrite], metadata: Mapping[str, str])
     padded = -(-len(body) // 8) * 8
     if padded > MAX_HEADER_BYTES:
         raise CheckpointLimitError(
-            f"The checkpoint header would be {padded} bytes, over the {MAX_HEADER_BYTES}-byte limit "
-            f"that import accepts (the loss history is too long to export)."
+            f"The checkpoint header would be {padded} bytes, over the {MAX_HEADER_BYTES}-byte "
+            f"limit that import accepts (the loss history is too long to export)."
         )
     return struct.pack("<Q", padded) + body + b" " * (padded - len(body))
 
 
-def write_file_atomically(path: str, tensors: Sequence[TensorToWrite], metadata: Mapping[str, str]) -> None:
-    """Writes beside the target, fsyncs, then renames over it: a kill leaves the old file or the new."""
+def write_file_atomically(
+    path: str, tensors: Sequence[TensorToWrite], metadata: Mapping[str, str]
+) -> None:
+    """Writes beside the target, fsyncs, then renames over it: a kill leaves the old file or the
+    new."""
     for t in tensors:
         expected = (KNOWN_DTYPES[t.dtype] or 0) * int(np.prod(t.shape, dtype=np.int64))
         if len(t.data) != expected:

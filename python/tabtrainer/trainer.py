@@ -21,15 +21,12 @@ import torch.distributed as dist
 from . import PRODUCER
 from .checkpoint import Checkpoint, read_checkpoint, write_checkpoint
 from .data_pipeline import batch_number, gather_batch
-from .divergence_guard import REWIND_LIMIT, Spike, judge_step, rewind_target, rewinds_within
+from .divergence_guard import Spike, judge_step, rewind_target, rewinds_within
 from .errors import DivergenceError
+from .facts import REWIND_LIMIT, VAL_CHUNK, VAL_EVERY, VAL_EXAMPLES
 from .lr_schedule import adam_rate, scheduled_rate
 from .models import CharModel, cross_entropy, loss_count, nll_sum
 from .run_state import RunState
-
-VAL_EVERY = 25  # as the browser's controller: a validation loss every 25 steps
-VAL_EXAMPLES = 512
-VAL_CHUNK = 256
 
 
 @dataclass
@@ -65,8 +62,17 @@ def evaluate(model: CharModel, state: RunState) -> float:
     with torch.no_grad():
         for start in range(0, count, VAL_CHUNK):
             rows = min(VAL_CHUNK, count - start)
-            x, y, mask = gather_batch(split, np.arange(start, start + rows), config["context"], config["model"] == "transformer")
-            loss = cross_entropy(model(torch.from_numpy(x)), torch.from_numpy(y), None if mask is None else torch.from_numpy(mask))
+            x, y, mask = gather_batch(
+                split,
+                np.arange(start, start + rows),
+                config["context"],
+                config["model"] == "transformer",
+            )
+            loss = cross_entropy(
+                model(torch.from_numpy(x)),
+                torch.from_numpy(y),
+                None if mask is None else torch.from_numpy(mask),
+            )
             total += float(np.float32(loss.item())) * rows
     return total / count
 
@@ -85,7 +91,9 @@ class Trainer:
         if self.world > 1:
             self.net = torch.nn.parallel.DistributedDataParallel(module, broadcast_buffers=False)
 
-    def train_step(self, stop_requested: bool = False, snapshot_due: bool = False) -> tuple[float, bool, bool]:
+    def train_step(
+        self, stop_requested: bool = False, snapshot_due: bool = False
+    ) -> tuple[float, bool, bool]:
         """One optimizer step on the next global batch. Returns the batch's loss before the update,
         whether any rank was asked to stop and whether any rank's snapshot clock ran out, so that
         every rank stops, and holds a snapshot for the guard, after the same step."""
@@ -127,7 +135,8 @@ class Trainer:
             factor = threshold / torch.maximum(norm, threshold)
             for g in grads:
                 g.mul_(factor)
-        # Collectives are all done before the update: a failed rank leaves the state at the step boundary.
+        # Collectives are all done before the update: a failed rank leaves the state at the step
+        # boundary.
         state.adam.step()
         state.advance_betas()
         meta.optimizer["iterations"] += 1
@@ -164,7 +173,10 @@ class Trainer:
         self.line = [entry for entry in self.line if entry[0] <= to_step and entry[1] is not held]
         state.restore(held)
         size = len(state.dataset.train.targets)
-        skipped = {"fromBatch": batch_number(held.meta.cursor, size, config["batch"]), "toBatch": spike_batch + 1}
+        skipped = {
+            "fromBatch": batch_number(held.meta.cursor, size, config["batch"]),
+            "toBatch": spike_batch + 1,
+        }
         lr_scale = before["lrScale"] * config["rewindLrFactor"]
         finite = lambda x: x if np.isfinite(x) else None  # noqa: E731
         record = {
@@ -178,20 +190,36 @@ class Trainer:
             "skipped": skipped,
             "lrScale": lr_scale,
         }
-        state.set_guard({"skips": [*before["skips"], skipped], "rewinds": [*before["rewinds"], record], "lrScale": lr_scale})
+        state.set_guard(
+            {
+                "skips": [*before["skips"], skipped],
+                "rewinds": [*before["rewinds"], record],
+                "lrScale": lr_scale,
+            }
+        )
         # The rewound state is the branch's head from here (rewind.ts commits it at once).
         self.line.insert(0, (to_step, state.to_checkpoint(backend_name(self.options.device))))
         if self.rank == 0:
-            what = "a non-finite loss or gradient norm" if spike.reason == "non-finite" else f"loss {loss:.4f} > {config['spikeFactor']} x mean {spike.mean:.4f}"
+            what = (
+                "a non-finite loss or gradient norm"
+                if spike.reason == "non-finite"
+                else f"loss {loss:.4f} > {config['spikeFactor']} x mean {spike.mean:.4f}"
+            )
             self.opts_log(
                 f"spike at step {spike_step} ({what}): rewound to step {to_step}, skipping batches "
                 f"[{skipped['fromBatch']}, {skipped['toBatch']}), learning-rate factor {lr_scale}"
             )
-        recent = rewinds_within(state.ckpt.meta.guard["rewinds"], spike_step, config["rewindWindow"])
+        recent = rewinds_within(
+            state.ckpt.meta.guard["rewinds"], spike_step, config["rewindWindow"]
+        )
         if len(recent) < REWIND_LIMIT:
             return None
         return DivergenceError(
-            [r["spikeStep"] for r in recent], config["rewindWindow"], state.step, config["lr"] * lr_scale, config["clip"]
+            [r["spikeStep"] for r in recent],
+            config["rewindWindow"],
+            state.step,
+            config["lr"] * lr_scale,
+            config["clip"],
         )
 
     def snapshot(self, path: str) -> None:
@@ -202,10 +230,17 @@ class Trainer:
         self.hold(ckpt)
         if self.rank != 0:
             return
-        ckpt.meta.created_at = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        ckpt.meta.created_at = (
+            datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        )
         ckpt.meta.app_version = PRODUCER
         ckpt.meta.tfjs_version = "none"
-        write_checkpoint(path, ckpt, f"{PRODUCER} (torch {torch.__version__}, {self.world} process{'es' if self.world > 1 else ''})")
+        write_checkpoint(
+            path,
+            ckpt,
+            f"{PRODUCER} (torch {torch.__version__}, {self.world} "
+            f"process{'es' if self.world > 1 else ''})",
+        )
 
     def run(self, target_step: int) -> int:
         """Trains until target_step; returns the exit code (0 done, 128+signal when stopped)."""
@@ -213,7 +248,10 @@ class Trainer:
         start_step, started = meta.step, time.perf_counter()
         last_snapshot = started
         stop: list[int] = []
-        previous = {s: signal.signal(s, lambda signum, _frame: stop.append(signum)) for s in (signal.SIGTERM, signal.SIGINT)}
+        previous = {
+            s: signal.signal(s, lambda signum, _frame: stop.append(signum))
+            for s in (signal.SIGTERM, signal.SIGINT)
+        }
         self.hold(self.state.to_checkpoint(self.state.ckpt.meta.backend))
         try:
             while self.state.step < target_step:
@@ -224,7 +262,9 @@ class Trainer:
                 meta.training_ms += (time.perf_counter() - step_started) * 1000
                 # training-loop.ts: the guard judges the step before its step boundary, so a
                 # spiked state is never validated, logged as progress or snapshotted.
-                spike = judge_step(meta.config, meta.step, loss, self.last_norm, meta.metrics["train"])
+                spike = judge_step(
+                    meta.config, meta.step, loss, self.last_norm, meta.metrics["train"]
+                )
                 if spike is not None:
                     diverged = self.rewind(spike, loss)
                     if diverged is not None:
@@ -232,7 +272,10 @@ class Trainer:
                     if stopping:
                         self.snapshot(opts.snapshot)
                         signum = stop[0] if stop else signal.SIGTERM
-                        self.opts_log(f"stopped by signal {signum} at step {self.state.step}; rerun the same command to resume")
+                        self.opts_log(
+                            f"stopped by signal {signum} at step {self.state.step}; rerun the "
+                            f"same command to resume"
+                        )
                         return 128 + signum
                     continue
                 if meta.step % VAL_EVERY == 0:
@@ -241,10 +284,15 @@ class Trainer:
                 now = time.perf_counter()
                 if self.rank == 0 and (meta.step % opts.log_every == 0 or meta.step == target_step):
                     rate = (meta.step - start_step) / max(now - started, 1e-9)
-                    self.opts_log(f"step {meta.step}/{target_step}  loss {loss:.4f}  {rate:.1f} steps/s  epoch {self.state.sampler.cursor[0]}")
+                    self.opts_log(
+                        f"step {meta.step}/{target_step}  loss {loss:.4f}  {rate:.1f} steps/s  "
+                        f"epoch {self.state.sampler.cursor[0]}"
+                    )
                 if opts.fault is not None and opts.fault == (self.rank, meta.step):
                     os.kill(os.getpid(), signal.SIGKILL)
-                due = (opts.snapshot_steps > 0 and meta.step % opts.snapshot_steps == 0) or clock_due
+                due = (
+                    opts.snapshot_steps > 0 and meta.step % opts.snapshot_steps == 0
+                ) or clock_due
                 if stopping or (due and meta.step < target_step):
                     self.snapshot(opts.snapshot)
                     last_snapshot = now
@@ -252,7 +300,10 @@ class Trainer:
                         self.opts_log(f"snapshot at step {meta.step} -> {opts.snapshot}")
                 if stopping:
                     signum = stop[0] if stop else signal.SIGTERM
-                    self.opts_log(f"stopped by signal {signum} at step {meta.step}; rerun the same command to resume")
+                    self.opts_log(
+                        f"stopped by signal {signum} at step {meta.step}; rerun the same "
+                        f"command to resume"
+                    )
                     return 128 + signum
         finally:
             for s, handler in previous.items():
@@ -264,7 +315,8 @@ class Trainer:
 
 
 def resume_point(source: Checkpoint, snapshot_path: str, target_step: int) -> Checkpoint:
-    """The newer of the source and this job's own snapshot, when that snapshot continues the same run."""
+    """The newer of the source and this job's own snapshot, when that snapshot continues the same
+    run."""
     if not os.path.exists(snapshot_path):
         return source
     snap = read_checkpoint(snapshot_path)

@@ -18,11 +18,18 @@ TEXT = str(REPO / "tests/fixtures/text/greek-words.txt")
 
 def env() -> dict[str, str]:
     # PYTHONFAULTHANDLER: a process that hangs prints every thread's stack when run_group aborts it.
-    return {**os.environ, "PYTHONPATH": str(PYTHON_DIR), "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}
+    return {
+        **os.environ,
+        "PYTHONPATH": str(PYTHON_DIR),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONFAULTHANDLER": "1",
+    }
 
 
 def continue_args(source: Path, steps: int, out: Path, *extra: str) -> list[str]:
-    return ["continue", str(source), "--steps", str(steps), "--text", TEXT, "--out", str(out), *extra]
+    return [
+        "continue", str(source), "--steps", str(steps), "--text", TEXT, "--out", str(out), *extra
+    ]
 
 
 def free_port() -> int:
@@ -31,7 +38,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def torchrun(args: list[str], nproc: int = 2, max_restarts: int = 0) -> subprocess.CompletedProcess[str]:
+def torchrun(
+    args: list[str], nproc: int = 2, max_restarts: int = 0
+) -> subprocess.CompletedProcess[str]:
     # torch 1.13's torchrun cannot parse its own --redirects/--tee defaults under Python 3.11
     # (IntFlag no longer iterates Std.NONE), so both are given as explicit mappings.
     launcher = [
@@ -49,7 +58,14 @@ def single(args: list[str]) -> subprocess.CompletedProcess[str]:
 def run_group(command: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Runs the command in its own process group, and ends that whole group (torchrun's workers
     included) if it outlives the timeout, so a failed test leaves no process behind."""
-    proc = subprocess.Popen(command, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        command,
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

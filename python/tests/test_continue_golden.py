@@ -16,11 +16,14 @@ TEXT = str(REPO / "tests/fixtures/text/greek-words.txt")
 
 
 @pytest.mark.parametrize("kind", ["mlp", "transformer"])
-def test_continue_200_steps_like_the_browser(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_continue_200_steps_like_the_browser(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     golden = json.loads((GOLDEN / f"{kind}.json").read_text())
     want = golden["continuation"]
     out = tmp_path / "next.safetensors"
-    code = main(["continue", str(GOLDEN / f"{kind}-start.safetensors"), "--steps", "200", "--text", TEXT, "--out", str(out)])
+    source = str(GOLDEN / f"{kind}-start.safetensors")
+    code = main(["continue", source, "--steps", "200", "--text", TEXT, "--out", str(out)])
     assert code == 0
     ckpt = read_checkpoint(str(out))
     meta = ckpt.meta
@@ -36,9 +39,11 @@ def test_continue_200_steps_like_the_browser(kind: str, tmp_path: Path, capsys: 
     assert [s for s, _ in meta.metrics["val"]] == list(range(25, 221, 25))
     # The browser's own end state: the weights drift apart only by float32 rounding.
     end = read_checkpoint(str(GOLDEN / f"{kind}-end.safetensors"))
-    drift = max(float(np.max(np.abs(ckpt.tensors[n] - end.tensors[n]))) for n in end.tensors if n.startswith("model/"))
-    scale = max(float(np.max(np.abs(end.tensors[n]))) for n in end.tensors if n.startswith("model/"))
-    print(f"{kind}: max |dw| {drift:.3g} (max |w| {scale:.3g}); first-10 max |dloss| {np.max(np.abs(losses[:10] - browser[:10])):.3g}")
+    weights = [n for n in end.tensors if n.startswith("model/")]
+    drift = max(float(np.max(np.abs(ckpt.tensors[n] - end.tensors[n]))) for n in weights)
+    scale = max(float(np.max(np.abs(end.tensors[n]))) for n in weights)
+    first = np.max(np.abs(losses[:10] - browser[:10]))
+    print(f"{kind}: max |dw| {drift:.3g} (max |w| {scale:.3g}); first-10 max |dloss| {first:.3g}")
     assert drift < 1e-2 * scale
     # Adam's running beta powers are the browser's, bit for bit: float32 products, one per step.
     for name in ("optimizer/beta1_power", "optimizer/beta2_power", "optimizer/iter"):

@@ -1,13 +1,18 @@
 """The Python pipeline yields the browser's PRNG words, dataset and batches exactly
 (golden vectors written by tests/unit/python-golden.test.ts)."""
 
-import hashlib
 import json
 
 import numpy as np
 
 from paths import GOLDEN, REPO
-from tabtrainer.data_pipeline import BatchSampler, build_dataset, epoch_permutation, gather_batch, read_text
+from tabtrainer.data_pipeline import (
+    BatchSampler,
+    build_dataset,
+    epoch_permutation,
+    gather_batch,
+    read_text,
+)
 from tabtrainer.prng import Prng, derive_seed
 
 DATA = json.loads((GOLDEN / "data.json").read_text())
@@ -34,7 +39,8 @@ def test_dataset_matches_the_browser() -> None:
     info = want["info"]
     assert data.sha256 == info["id"]
     assert "".join(data.vocab) == info["vocab"]
-    assert (len(data.train.targets), len(data.val.targets)) == (info["trainExamples"], info["valExamples"])
+    assert len(data.train.targets) == info["trainExamples"]
+    assert len(data.val.targets) == info["valExamples"]
     assert data.train.tokens[:48].tolist() == want["trainTokensHead"]
     assert data.train.doc_start[:48].tolist() == want["trainDocStartHead"]
     assert data.train.targets[:48].tolist() == want["trainTargetsHead"]
@@ -44,7 +50,8 @@ def test_dataset_matches_the_browser() -> None:
 def test_bundled_names_dataset() -> None:
     data, info = build_dataset(read_text(str(REPO / "workers/training/names.txt"))), DATA["names"]
     assert data.sha256 == info["id"] and "".join(data.vocab) == info["vocab"]
-    assert (len(data.train.targets), len(data.val.targets)) == (info["trainExamples"], info["valExamples"])
+    assert len(data.train.targets) == info["trainExamples"]
+    assert len(data.val.targets) == info["valExamples"]
 
 
 def test_epoch_permutation() -> None:
@@ -65,7 +72,8 @@ def test_batches_across_an_epoch_boundary() -> None:
         epochs = set()
         for want in golden["steps"]:
             examples = sampler.next()
-            x, y, mask = gather_batch(data.train, examples, config["context"], kind == "transformer")
+            all_positions = kind == "transformer"
+            x, y, mask = gather_batch(data.train, examples, config["context"], all_positions)
             assert examples.tolist() == want["examples"], kind
             assert x.reshape(-1).tolist() == want["x"], kind
             assert y.reshape(-1).tolist() == want["y"], kind

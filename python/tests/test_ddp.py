@@ -15,7 +15,8 @@ STEPS = 40
 
 def model_drift(a_path: Path, b_path: Path) -> float:
     a, b = read_checkpoint(str(a_path)), read_checkpoint(str(b_path))
-    return max(float(np.max(np.abs(a.tensors[n] - b.tensors[n]))) for n in a.tensors if n.startswith("model/"))
+    weights = [n for n in a.tensors if n.startswith("model/")]
+    return max(float(np.max(np.abs(a.tensors[n] - b.tensors[n]))) for n in weights)
 
 
 def losses(path: Path) -> np.ndarray:
@@ -28,7 +29,8 @@ def test_two_ranks_follow_the_single_process_run(tmp_path: Path) -> None:
     run = torchrun(continue_args(SOURCE, STEPS, two))
     assert run.returncode == 0, run.stdout + run.stderr
     a, b = read_checkpoint(str(one)), read_checkpoint(str(two))
-    assert (a.meta.step, a.meta.cursor, a.meta.optimizer["iterations"]) == (b.meta.step, b.meta.cursor, b.meta.optimizer["iterations"])
+    assert (a.meta.step, a.meta.cursor) == (b.meta.step, b.meta.cursor)
+    assert a.meta.optimizer["iterations"] == b.meta.optimizer["iterations"]
     assert "2 processes" in b.raw_meta["producer"]
     drift = model_drift(one, two)
     loss_gap = float(np.max(np.abs(losses(one) - losses(two))))

@@ -41,16 +41,21 @@ def test_the_torch_state_reproduces_the_file(kind: str) -> None:
     assert again.meta == source.meta
 
 
-def test_a_different_text_is_refused_and_nothing_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_different_text_is_refused_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "never.safetensors"
     other = str(REPO / "workers/training/names.txt")
-    code = main(["continue", str(GOLDEN / "mlp-start.safetensors"), "--steps", "5", "--text", other, "--out", str(out)])
+    source = str(GOLDEN / "mlp-start.safetensors")
+    code = main(["continue", source, "--steps", "5", "--text", other, "--out", str(out)])
     assert code == 2
     assert "CheckpointDatasetError" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_malformed_file_is_refused_and_nothing_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_malformed_file_is_refused_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "never.safetensors"
     bad = REPO / "tests/fixtures/malformed/flipped-bit.safetensors"
     assert main(["continue", str(bad), "--steps", "5", "--text", TEXT, "--out", str(out)]) == 2
@@ -58,7 +63,9 @@ def test_a_malformed_file_is_refused_and_nothing_is_written(tmp_path: Path, caps
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_config_setting_the_bridge_lacks_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_config_setting_the_bridge_lacks_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A run whose trajectory depends on something not implemented here must not be continued."""
     import json
 

@@ -47,7 +47,9 @@ SHARED_VERDICTS = {
 }
 
 
-@pytest.mark.skipif(not SHARED_SAFETENSORS.is_dir(), reason="../shared is not checked out beside the repo")
+@pytest.mark.skipif(
+    not SHARED_SAFETENSORS.is_dir(), reason="../shared is not checked out beside the repo"
+)
 @pytest.mark.parametrize("name", sorted(SHARED_VERDICTS))
 def test_shared_fixture_verdicts(name: str) -> None:
     error, message = SHARED_VERDICTS[name]
@@ -67,8 +69,7 @@ def test_v1_migration_rebuilds_the_beta_powers_of_the_v2_file() -> None:
 
 
 def test_v2_is_migrated_to_v3_with_legacy_training_and_no_guard() -> None:
-    from tabtrainer.checkpoint_meta import NO_GUARD_STATE
-    from tabtrainer.run_config import LEGACY_TRAINING
+    from tabtrainer.facts import LEGACY_TRAINING, NO_GUARD_STATE
 
     v2 = read_checkpoint(str(MALFORMED / "valid-v2.safetensors"))
     v1 = read_checkpoint(str(MALFORMED / "valid-v1.safetensors"))

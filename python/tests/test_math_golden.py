@@ -29,9 +29,11 @@ def test_logits_loss_gradients(kind: str) -> None:
     config = ckpt.meta.config
     model = CharModel(config, len(data.vocab), ckpt.tensors)
     math = golden["math"]
-    x, y, mask = gather_batch(data.train, np.array(math["examples"]), config["context"], kind == "transformer")
+    examples = np.array(math["examples"])
+    x, y, mask = gather_batch(data.train, examples, config["context"], kind == "transformer")
     logits = model(torch.from_numpy(x))
-    loss = cross_entropy(logits, torch.from_numpy(y), None if mask is None else torch.from_numpy(mask))
+    mask_t = None if mask is None else torch.from_numpy(mask)
+    loss = cross_entropy(logits, torch.from_numpy(y), mask_t)
     loss.backward()
     assert rel_err(logits.detach().numpy().reshape(-1), np.array(math["logits"])) < 1e-5
     assert abs(loss.item() - math["loss"]) / abs(math["loss"]) < 1e-5

@@ -19,7 +19,9 @@ def test_sigterm_snapshots_and_the_rerun_resumes(tmp_path: Path) -> None:
     assert single(continue_args(SOURCE, STEPS, clean)).returncode == 0
 
     args = continue_args(SOURCE, STEPS, out, "--log-every", "50")
-    proc = subprocess.Popen([sys.executable, "-m", "tabtrainer", *args], env=env(), stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tabtrainer", *args], env=env(), stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     for line in proc.stdout:  # wait for training to be under way, then preempt it
         if line.startswith("step 100/"):

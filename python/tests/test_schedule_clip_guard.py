@@ -26,27 +26,31 @@ def test_schedule_values_match_the_browser() -> None:
     for case in golden["cases"]:
         for step, rate, rate32 in zip(golden["steps"], case["rates"], case["float32"]):
             got = learning_rate_at(case["config"], step)
-            # Math.cos and libm's cos may differ in the last bit; the float32 rate Adam uses may not.
+            # Math.cos and libm's cos may differ in the last bit; the float32 rate Adam uses may
+            # not.
             assert got == pytest.approx(rate, rel=4e-16, abs=0), (case["config"], step)
             assert adam_rate(got) == rate32, (case["config"], step)
 
 
 def test_the_guard_factor_leaves_a_factor_of_one_exact() -> None:
-    config = {"lr": 0.003, "warmup": 3, "schedule": "constant", "decaySteps": 0, "minLr": 0, "steps": 0}
+    config = {
+        "lr": 0.003, "warmup": 3, "schedule": "constant", "decaySteps": 0, "minLr": 0, "steps": 0
+    }
     assert scheduled_rate(config, 1, 1) == 0.001
     assert scheduled_rate(config, 5, 0.5) == 0.003 * 0.5
 
 
 def test_skip_windows_across_an_epoch_boundary_give_the_browsers_batches() -> None:
     g = json.loads((GOLDEN / "batches.json").read_text())["skips"]
-    sampler = BatchSampler(g["seed"], g["size"], g["batch"], (g["start"]["epoch"], g["start"]["index"]), g["skips"])
+    start = (g["start"]["epoch"], g["start"]["index"])
+    sampler = BatchSampler(g["seed"], g["size"], g["batch"], start, g["skips"])
     for draw in g["draws"]:
         assert sampler.next().tolist() == draw["examples"]
         assert sampler.last_batch == draw["batch"]
         assert sampler.cursor == (draw["cursor"]["epoch"], draw["cursor"]["index"])
     # No windows: exactly the order of a run without a guard.
-    plain = BatchSampler(g["seed"], g["size"], g["batch"], (g["start"]["epoch"], g["start"]["index"]))
-    skipped = BatchSampler(g["seed"], g["size"], g["batch"], (g["start"]["epoch"], g["start"]["index"]), [])
+    plain = BatchSampler(g["seed"], g["size"], g["batch"], start)
+    skipped = BatchSampler(g["seed"], g["size"], g["batch"], start, [])
     for _ in range(5):
         assert plain.next().tolist() == skipped.next().tolist()
 
@@ -93,13 +97,19 @@ def test_clipping_below_the_threshold_is_bitwise_no_clipping() -> None:
     assert clipped != unclipped
 
 
+def guard_args(out: Path, *extra: str) -> list[str]:
+    """30 steps on from the browser's guarded step-10 checkpoint, on the bundled names."""
+    source = str(GOLDEN / "guard-start.safetensors")
+    return ["continue", source, "--steps", "30", "--text", NAMES, "--out", str(out), *extra]
+
+
 def test_guarded_scheduled_clipped_run_matches_the_browser(tmp_path: Path) -> None:
     """From the browser's step-10 checkpoint: a poisoned step 18, rewound to the step-10 state
     (snapshots every 5 steps; margin 5), batches [10, 18) skipped, rate halved, on to step 40."""
     golden = json.loads((GOLDEN / "guard.json").read_text())
     out = tmp_path / "next.safetensors"
-    args = ["continue", str(GOLDEN / "guard-start.safetensors"), "--steps", "30", "--text", NAMES, "--out", str(out)]
-    args += ["--snapshot", str(tmp_path / "snap.safetensors"), "--snapshot-steps", "5", "--snapshot-seconds", "1e9"]
+    args = guard_args(out, "--snapshot", str(tmp_path / "snap.safetensors"))
+    args += ["--snapshot-steps", "5", "--snapshot-seconds", "1e9"]
     assert main(args + ["--poison", str(golden["poisonStep"])]) == 0
     meta = read_checkpoint(str(out)).meta
     want = golden["guard"]
@@ -118,17 +128,20 @@ def test_guarded_scheduled_clipped_run_matches_the_browser(tmp_path: Path) -> No
     want_norm = np.array([v for _, v in golden["gradNorm"]])
     # Steps 1-10 came with the file; torch trained 11-40 (after the rewind) with clipping on.
     assert loss[:10].tolist() == want_loss[:10].tolist()
-    dl, dn = np.max(np.abs(loss[10:] - want_loss[10:])), np.max(np.abs(norm[10:] - want_norm[10:]) / want_norm[10:])
+    dl = np.max(np.abs(loss[10:] - want_loss[10:]))
+    dn = np.max(np.abs(norm[10:] - want_norm[10:]) / want_norm[10:])
     print(f"guard run: max |dloss| {dl:.3g}, max rel |dnorm| {dn:.3g} over steps 11-40")
     assert dl < 1e-4 and dn < 1e-4
     clipped = int(np.sum(want_norm[10:] > golden["config"]["clip"]))
     assert clipped > 10  # the run really clips: the threshold is below most norms
 
 
-def test_three_rewinds_stop_with_divergence_error_and_write_the_rewound_state(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_three_rewinds_stop_with_divergence_error_and_write_the_rewound_state(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "next.safetensors"
-    args = ["continue", str(GOLDEN / "guard-start.safetensors"), "--steps", "30", "--text", NAMES, "--out", str(out)]
-    args += ["--snapshot", str(tmp_path / "snap.safetensors"), "--snapshot-steps", "5", "--poison", "12,13,14"]
+    args = guard_args(out, "--snapshot", str(tmp_path / "snap.safetensors"))
+    args += ["--snapshot-steps", "5", "--poison", "12,13,14"]
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "DivergenceError" in err and "at steps 12, 13, 14" in err and str(out) in err

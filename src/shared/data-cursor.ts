@@ -25,7 +25,7 @@ export function batchNumber(cursor: DataCursor, size: number, batch: number): nu
     : cursor.epoch * perEpoch + Math.floor(cursor.index / batch);
 }
 
-const EPOCH_STREAM = 0xe90c;
+export const EPOCH_STREAM = 0xe90c;
 
 /**
  * The order of an epoch's examples: a pure function of (seed, epoch, size), so a resumed run

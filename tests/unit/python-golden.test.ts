@@ -18,24 +18,29 @@ import { useCpuBackend } from './tf-setup';
 
 /**
  * Golden vectors for the Python bridge (python/tests): what the browser's code computes, written
- * to tests/fixtures/golden and asserted there. This test recomputes them and fails when the
- * committed files differ, so a change on either side is caught; UPDATE_GOLDEN=1 rewrites them.
+ * to tests/fixtures/golden and asserted there. This test recomputes them and fails when a
+ * committed file differs or is missing, so a change on either side is caught. Rewriting them is
+ * a deliberate act: `npm run golden` (UPDATE_GOLDEN=1), then the Python tests against them.
  */
 const GOLDEN_DIR = resolve(__dirname, '../fixtures/golden');
 const TEXT_FILE = 'tests/fixtures/text/greek-words.txt';
 const text = readFileSync(resolve(__dirname, '../..', TEXT_FILE), 'utf8');
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
+const REGENERATE =
+  'if the change is intended, rewrite the goldens with `npm run golden` and run `npm run test:python`';
 
 const START_STEP = 20;
 const CONTINUE_STEPS = 200;
 
 function compareOrWrite(name: string, bytes: Uint8Array): void {
   const path = join(GOLDEN_DIR, name);
-  if (UPDATE || !existsSync(path)) {
+  if (UPDATE) {
     mkdirSync(GOLDEN_DIR, { recursive: true });
     writeFileSync(path, bytes);
   }
-  expect(Buffer.from(readFileSync(path)).equals(Buffer.from(bytes)), `${name} differs`).toBe(true);
+  expect(existsSync(path), `golden ${name} is missing: ${REGENERATE}`).toBe(true);
+  const same = Buffer.from(readFileSync(path)).equals(Buffer.from(bytes));
+  expect(same, `golden ${name} differs from what the code computes: ${REGENERATE}`).toBe(true);
 }
 
 function compareOrWriteJson(name: string, value: unknown): void {

@@ -5,9 +5,9 @@ import { Prng } from '../../src/shared/prng';
 /** Index 0 is the boundary token: the start and end of every document (line). */
 export const BOUNDARY = 0;
 export const MAX_VOCAB = 256;
-const VAL_FRACTION = 0.1;
+export const VAL_FRACTION = 0.1;
 // The split must not depend on the run seed: runs with other seeds see the same validation set.
-const SPLIT_SEED = 0x5eed;
+export const SPLIT_SEED = 0x5eed;
 
 /**
  * One split's token stream: documents back to back, each preceded by a boundary, plus the final

@@ -16,9 +16,9 @@ import { crossEntropy } from './loss';
 import { createModel, type CharModel } from './models';
 import { generateSamples } from './sampling';
 
-const MAX_METRIC_ROWS = 4000;
-const VAL_EXAMPLES = 512;
-const VAL_CHUNK = 256;
+export const MAX_METRIC_ROWS = 4000;
+export const VAL_EXAMPLES = 512;
+export const VAL_CHUNK = 256;
 
 type Rows = [number, number][];
 

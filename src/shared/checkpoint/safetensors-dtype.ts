@@ -5,7 +5,7 @@ import type { TensorDType } from '../snapshot';
  * none). Knowing the whole list lets the reader tell a corrupt dtype from a real one this trainer
  * does not use.
  */
-const KNOWN_DTYPES: Readonly<Record<string, number | null>> = {
+export const KNOWN_DTYPES: Readonly<Record<string, number | null>> = {
   BOOL: 1,
   U8: 1,
   I8: 1,

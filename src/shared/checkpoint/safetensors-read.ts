@@ -15,7 +15,7 @@ export interface SafetensorsLayout extends SafetensorsHeader {
   readonly dataStart: number;
 }
 
-const LENGTH_BYTES = 8;
+export const LENGTH_BYTES = 8;
 
 /**
  * Reads and validates everything but the tensor bytes. It reads only the 8-byte length and then

@@ -1,0 +1,100 @@
+import {
+  BACKENDS,
+  CONFIG_BOUNDS,
+  LEGACY_TRAINING,
+  MAX_DATASET_BYTES,
+  SCHEDULES,
+} from '../../src/shared/config';
+import {
+  BETA1_POWER_TENSOR,
+  BETA2_POWER_TENSOR,
+  ITER_TENSOR,
+} from '../../src/shared/checkpoint/checkpoint-tensors';
+import {
+  CURRENT_FORMAT_VERSION,
+  FORMAT_NAME,
+  OLDEST_FORMAT_VERSION,
+} from '../../src/shared/checkpoint/format-version';
+import {
+  MAX_ENTRY_CHARS,
+  MAX_HEADER_BYTES,
+  MAX_RANK,
+  MAX_TENSORS,
+} from '../../src/shared/checkpoint/limits';
+import { CHOOSE_OURS, COPY_AGAIN, EXPORT_AGAIN } from '../../src/shared/checkpoint/refusal-text';
+import { KNOWN_DTYPES } from '../../src/shared/checkpoint/safetensors-dtype';
+import { METADATA_KEY } from '../../src/shared/checkpoint/safetensors-header';
+import { LENGTH_BYTES } from '../../src/shared/checkpoint/safetensors-read';
+import { EPOCH_STREAM } from '../../src/shared/data-cursor';
+import * as errors from '../../src/shared/errors';
+import { NO_GUARD_STATE } from '../../src/shared/snapshot';
+import { BOUNDARY, MAX_VOCAB, SPLIT_SEED, VAL_FRACTION } from '../../workers/training/dataset';
+import { REWIND_LIMIT } from '../../workers/training/divergence-guard';
+import { LN_EPSILON } from '../../workers/training/models/transformer';
+import { MAX_METRIC_ROWS, VAL_CHUNK, VAL_EXAMPLES } from '../../workers/training/session';
+import { APP_LOOP } from '../../workers/training/training-loop';
+
+/**
+ * The facts python/tabtrainer reads at import time instead of keeping copies: each is written
+ * once, in the TypeScript module imported above, under the same name. `npm run facts` writes
+ * this object to FACTS_FILE; tests/unit/python-facts.test.ts fails when the file differs.
+ * Sections group what one Python module reads; a new fact joins the section of its reader.
+ */
+export const FACTS_FILE = 'python/tabtrainer/facts.json';
+export const FACTS_COMMAND = 'npm run facts';
+
+/**
+ * Every exported error class, by its exported name (errors.test.ts checks that this is the name
+ * it carries), with the exported name of the class it extends ('Error' for the base).
+ */
+function errorParents(): Record<string, string> {
+  const classes = Object.entries(errors).filter(
+    ([, value]) => typeof value === 'function' && value.prototype instanceof Error,
+  );
+  const nameOf = (cls: unknown) => classes.find(([, value]) => value === cls)?.[0] ?? 'Error';
+  return Object.fromEntries(
+    classes
+      .map(([name, cls]) => [name, nameOf(Object.getPrototypeOf(cls))] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}
+
+export function pythonFacts() {
+  return {
+    $comment: `Generated from the TypeScript sources by \`${FACTS_COMMAND}\` (tests/unit/python-facts.ts): edit those, not this file.`,
+    checkpoint: {
+      MAX_HEADER_BYTES,
+      MAX_TENSORS,
+      MAX_ENTRY_CHARS,
+      MAX_RANK,
+      FORMAT_NAME,
+      CURRENT_FORMAT_VERSION,
+      OLDEST_FORMAT_VERSION,
+      METADATA_KEY,
+      LENGTH_BYTES,
+      KNOWN_DTYPES,
+      ITER_TENSOR,
+      BETA1_POWER_TENSOR,
+      BETA2_POWER_TENSOR,
+      EXPORT_AGAIN,
+      COPY_AGAIN,
+      CHOOSE_OURS,
+    },
+    config: { MAX_DATASET_BYTES, SCHEDULES, BACKENDS, CONFIG_BOUNDS, LEGACY_TRAINING },
+    guard: { REWIND_LIMIT, NO_GUARD_STATE },
+    data: { BOUNDARY, MAX_VOCAB, VAL_FRACTION, SPLIT_SEED, EPOCH_STREAM },
+    training: {
+      MAX_METRIC_ROWS,
+      VAL_EXAMPLES,
+      VAL_CHUNK,
+      VAL_EVERY: APP_LOOP.valEvery,
+      LN_EPSILON,
+    },
+    errors: errorParents(),
+  };
+}
+
+/** The file's exact text: two-space JSON and a final newline. */
+export function pythonFactsText(): string {
+  return `${JSON.stringify(pythonFacts(), null, 2)}\n`;
+}
