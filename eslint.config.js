@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importLayers } from './lint/import-layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/'] },
@@ -18,4 +19,6 @@ export default tseslint.config(
     files: ['bench/**/*.mjs', 'tests/fixtures/**/*.mjs', '.ci/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
   },
+  // Who may import whom: the layers of docs/ARCHITECTURE.md's map.
+  ...importLayers,
 );

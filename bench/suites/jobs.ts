@@ -2,16 +2,19 @@ import { deleteDB } from 'idb';
 import { DEFAULT_CONFIG, validateConfig, type RunConfig } from '../../src/shared/config';
 import type { JobItem, JobRecord, JobRequest } from '../../src/shared/jobs/job-types';
 import { elementCount, modelSpec } from '../../src/shared/model-spec';
-import { createJob } from '../../workers/jobs/job-create';
-import { JobRunner } from '../../workers/jobs/job-runner';
-import { JobStore } from '../../workers/jobs/job-store';
-import { resultsFile } from '../../workers/jobs/results-file';
-import { persistSnapshot } from '../../workers/snapshot/persist-snapshot';
-import { SnapshotStore } from '../../workers/store';
-import { selectBackend } from '../../workers/training/backend';
-import { bundledDataset, newRunRecord } from '../../workers/training/run-setup';
-import { TrainingSession } from '../../workers/training/session';
-import { captureState } from '../../workers/training/state-capture';
+import {
+  JobRunner,
+  JobStore,
+  SnapshotStore,
+  TrainingSession,
+  bundledDataset,
+  captureState,
+  createJob,
+  newRunRecord,
+  persistSnapshot,
+  resultsFile,
+  selectBackend,
+} from '../../workers/bench-surface';
 import type { JobsCase, JobsRow } from '../bench-api';
 import { setHeapPhase } from './snapshot-training';
 import { epochNow, median, messageOf, progress, round } from './stats';

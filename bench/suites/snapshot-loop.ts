@@ -1,10 +1,12 @@
 import type { TrainerEvent } from '../../src/shared/api';
 import type { RunRecord } from '../../src/shared/snapshot';
-import { Snapshotter } from '../../workers/snapshot/snapshotter';
-import type { SnapshotStore } from '../../workers/store';
-import type { LoadedDataset } from '../../workers/training/run-setup';
-import type { TrainingSession } from '../../workers/training/session';
-import { TrainingLoop } from '../../workers/training/training-loop';
+import {
+  Snapshotter,
+  TrainingLoop,
+  type LoadedDataset,
+  type SnapshotStore,
+  type TrainingSession,
+} from '../../workers/bench-surface';
 import { epochNow } from './stats';
 
 /** One timed step; `snapshot` is the index of the snapshot persisting when it began, else -1. */

@@ -1,15 +1,19 @@
 import type { TensorDType, TensorRecord } from '../../src/shared/snapshot';
-import { decodeFile, exportSnapshot, writeRunFrom } from '../../workers/checkpoint/checkpoint-io';
-import { snapshotManifest, type SnapshotContext } from '../../workers/snapshot/persist-snapshot';
-import { SnapshotStore, tensorRecord } from '../../workers/store';
-import { reloadDataset } from '../../workers/training/run-setup';
-import type { TrainingSession } from '../../workers/training/session';
 import {
+  SnapshotStore,
   captureState,
+  decodeFile,
   disposeCaptured,
+  exportSnapshot,
+  reloadDataset,
   restorePayload,
+  snapshotManifest,
   tensorBytes,
-} from '../../workers/training/state-capture';
+  tensorRecord,
+  writeRunFrom,
+  type SnapshotContext,
+  type TrainingSession,
+} from '../../workers/bench-surface';
 import type { PersistBreakdown } from '../bench-api';
 import { median, round, timedMedian } from './stats';
 

@@ -7,16 +7,16 @@ import {
   type RunConfig,
 } from '../../src/shared/config';
 import { elementCount, modelSpec, stateBytes } from '../../src/shared/model-spec';
-import type { SnapshotContext } from '../../workers/snapshot/persist-snapshot';
-import { SnapshotStore } from '../../workers/store';
-import { selectBackend } from '../../workers/training/backend';
 import {
+  SnapshotStore,
+  TrainingSession,
   bundledDataset,
   checkBatchFits,
   newRunRecord,
+  selectBackend,
   type LoadedDataset,
-} from '../../workers/training/run-setup';
-import { TrainingSession } from '../../workers/training/session';
+  type SnapshotContext,
+} from '../../workers/bench-surface';
 import type { SnapshotsCase, SnapshotsRow } from '../bench-api';
 import { SnapshotLoop } from './snapshot-loop';
 import { exportFile, importMs, persistBreakdown, resumeMs } from './snapshot-probes';

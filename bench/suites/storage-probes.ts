@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { deleteDB, openDB } from 'idb';
-import type { TrainingSession } from '../../workers/training/session';
+import type { TrainingSession } from '../../workers/bench-surface';
 import { medianOf, timedMedian } from './stats';
 
 /** Bytes that no store can compress: crypto.getRandomValues fills at most 64 KiB per call. */

@@ -1,9 +1,12 @@
 import { DEFAULT_CONFIG, validateConfig, type BackendName } from '../../src/shared/config';
 import { elementCount, modelSpec, stateBytes } from '../../src/shared/model-spec';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { selectBackend } from '../../workers/training/backend';
-import { bundledDataset, checkBatchFits } from '../../workers/training/run-setup';
-import { TrainingSession } from '../../workers/training/session';
+import {
+  TrainingSession,
+  bundledDataset,
+  checkBatchFits,
+  selectBackend,
+} from '../../workers/bench-surface';
 import type { TrainingCase, TrainingRow } from '../bench-api';
 import { median, messageOf, round } from './stats';
 

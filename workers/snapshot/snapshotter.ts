@@ -9,7 +9,6 @@ import {
 import { RunReplacedError, serializeError } from '../../src/shared/errors';
 import {
   summarize,
-  type RunRecord,
   type SnapshotManifest,
   type SnapshotPayload,
   type SnapshotSummary,
@@ -17,19 +16,11 @@ import {
 } from '../../src/shared/snapshot';
 import type { SnapshotStore } from '../store';
 import { lineOf } from '../store/lineage';
-import type { LoadedDataset } from '../training/run-setup';
-import type { TrainingSession } from '../training/session';
+import type { RunSnapshots, SnapshotTarget } from '../training/snapshot-port';
 import { captureState } from '../training/state-capture';
 import { persistSnapshot, type Captured, type Committed } from './persist-snapshot';
 import { SnapshotInterval } from './snapshot-interval';
 import { SnapshotScheduler } from './snapshot-scheduler';
-
-/** The run whose state the snapshotter saves. */
-export interface SnapshotTarget {
-  readonly run: RunRecord;
-  readonly dataset: LoadedDataset;
-  readonly session: TrainingSession;
-}
 
 /** After a failed snapshot, the next is taken this soon (or at its usual time, if sooner). */
 const RETRY_AFTER_FAILURE_MS = 4000;
@@ -42,7 +33,7 @@ type Job = { readonly captured: Captured; readonly isNew: boolean };
  * paused, and the snapshot events. The training loop calls `atStepBoundary()` after each step;
  * everything else asks through `request()`. The benchmark drives this same class.
  */
-export class Snapshotter {
+export class Snapshotter implements RunSnapshots {
   private readonly scheduler = new SnapshotScheduler<Committed>();
   private readonly interval: SnapshotInterval;
   private target: SnapshotTarget | null = null;

@@ -1,10 +1,10 @@
 import { batchNumber } from '../../src/shared/data-cursor';
 import { SnapshotError } from '../../src/shared/errors';
 import type { RewindRecord } from '../../src/shared/snapshot';
-import type { Snapshotter } from '../snapshot/snapshotter';
 import { rewindTarget } from '../store/lineage';
 import type { Spike } from './divergence-guard';
 import type { TrainingSession } from './session';
+import type { LoopSnapshots } from './snapshot-port';
 import { payloadTensors, restoreTensors } from './state-capture';
 
 /**
@@ -16,7 +16,7 @@ import { payloadTensors, restoreTensors } from './state-capture';
  */
 export async function rewind(
   session: TrainingSession,
-  snapshotter: Snapshotter,
+  snapshotter: LoopSnapshots,
   spike: Spike,
 ): Promise<RewindRecord> {
   const result = session.lastStep;

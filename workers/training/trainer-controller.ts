@@ -17,7 +17,6 @@ import {
   type RunRecord,
   type SnapshotSummary,
 } from '../../src/shared/snapshot';
-import type { Snapshotter } from '../snapshot/snapshotter';
 import type { SnapshotStore } from '../store';
 import {
   bundledDataset,
@@ -29,6 +28,7 @@ import {
 } from './run-setup';
 import { selectBackend } from './backend';
 import { TrainingSession } from './session';
+import type { RunSnapshots } from './snapshot-port';
 import { restorePayload } from './state-capture';
 import { TrainingLoop } from './training-loop';
 
@@ -52,7 +52,7 @@ export class TrainerController {
 
   constructor(
     private readonly store: SnapshotStore,
-    private readonly snapshotter: Snapshotter,
+    private readonly snapshotter: RunSnapshots,
     private readonly emit: EventSink,
     /** ?backend= as the page asked (null: choose), and what init chose. */
     private readonly backends: { readonly forced: BackendName | null; readonly init: BackendName },

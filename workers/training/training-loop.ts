@@ -1,10 +1,10 @@
 import type { EventSink, LoopEnd } from '../../src/shared/api';
 import { DivergenceError, serializeError } from '../../src/shared/errors';
-import type { Snapshotter } from '../snapshot/snapshotter';
 import { judgeStep, REWIND_LIMIT, rewindsWithin, type Spike } from './divergence-guard';
 import { ProgressReporter } from './progress-reporter';
 import { rewind } from './rewind';
 import type { TrainingSession } from './session';
+import type { LoopSnapshots } from './snapshot-port';
 import { yieldToEventLoop } from './yield';
 
 export interface LoopOptions {
@@ -41,7 +41,7 @@ export class TrainingLoop {
 
   constructor(
     private readonly session: TrainingSession,
-    private readonly snapshotter: Snapshotter,
+    private readonly snapshotter: LoopSnapshots,
     private readonly emit: EventSink,
     private readonly options: LoopOptions = APP_LOOP,
   ) {

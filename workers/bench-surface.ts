@@ -1,0 +1,38 @@
+// The benchmark's public surface: everything bench/ drives in the worker, and nothing else.
+// bench/ imports workers/ only through this file (and src/shared), so an internal of the
+// trainer can move or change without the bench knowing, and what the bench measures is the
+// app's own code, named here. Adding to this list is a decision: the bench then depends on it.
+
+// The run's setup, as the app does it (training suite, snapshots, jobs).
+export { selectBackend } from './training/backend';
+export {
+  bundledDataset,
+  checkBatchFits,
+  newRunRecord,
+  reloadDataset,
+  type LoadedDataset,
+} from './training/run-setup';
+export { TrainingSession } from './training/session';
+// The loop the app runs, with the Snapshotter it hands each step boundary to (snapshot loop).
+export { TrainingLoop } from './training/training-loop';
+export { Snapshotter } from './snapshot/snapshotter';
+// A snapshot's phases, timed one by one (snapshot probes) and whole (jobs' model snapshot).
+export {
+  captureState,
+  disposeCaptured,
+  restorePayload,
+  tensorBytes,
+} from './training/state-capture';
+export {
+  persistSnapshot,
+  snapshotManifest,
+  type SnapshotContext,
+} from './snapshot/persist-snapshot';
+export { SnapshotStore, tensorRecord } from './store';
+// Checkpoint files: export, decode and import (snapshot probes).
+export { decodeFile, exportSnapshot, writeRunFrom } from './checkpoint/checkpoint-io';
+// Inference jobs (jobs suite).
+export { createJob } from './jobs/job-create';
+export { JobRunner } from './jobs/job-runner';
+export { JobStore } from './jobs/job-store';
+export { resultsFile } from './jobs/results-file';
