@@ -4,10 +4,9 @@ import type { JobItem, JobRecord, JobRequest } from '../../src/shared/jobs/job-t
 import { elementCount, modelSpec } from '../../src/shared/model-spec';
 import { createJob } from '../../workers/jobs/job-create';
 import { JobRunner } from '../../workers/jobs/job-runner';
-import { JobStore } from '../../workers/jobs/job-store';
 import { resultsFile } from '../../workers/jobs/results-file';
 import { persistSnapshot } from '../../workers/snapshot/persist-snapshot';
-import { SnapshotStore } from '../../workers/store';
+import { JobStore, SnapshotStore } from '../../workers/store';
 import { selectBackend } from '../../workers/training/backend';
 import { bundledDataset, newRunRecord } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
@@ -132,7 +131,7 @@ async function measure(
   const params = modelSpec(config, dataset.data.vocab.length)
     .map((v) => elementCount(v.shape))
     .reduce((a, b) => a + b, 0);
-  const jobs = new TimedJobStore(store);
+  const jobs = new TimedJobStore(store.gateway);
   const request: JobRequest = {
     runId: run.id,
     snapshotId: null,

@@ -15,8 +15,7 @@ import {
   type SnapshotSummary,
   type SnapshotTrigger,
 } from '../../src/shared/snapshot';
-import type { SnapshotStore } from '../store';
-import { lineOf } from '../store/lineage';
+import { lineOf, type SnapshotStore } from '../store';
 import type { LoadedDataset } from '../training/run-setup';
 import type { TrainingSession } from '../training/session';
 import { captureState } from '../training/state-capture';

@@ -2,7 +2,7 @@ import { batchNumber } from '../../src/shared/data-cursor';
 import { SnapshotError } from '../../src/shared/errors';
 import type { RewindRecord } from '../../src/shared/snapshot';
 import type { Snapshotter } from '../snapshot/snapshotter';
-import { rewindTarget } from '../store/lineage';
+import { rewindTarget } from '../store';
 import type { Spike } from './divergence-guard';
 import type { TrainingSession } from './session';
 import { payloadTensors, restoreTensors } from './state-capture';
