@@ -68,7 +68,7 @@ export class SnapshotStore {
   private readonly durable: DurableContext;
 
   private constructor(
-    /** The connection this store was opened on, shared with the job store. */
+    /** The storage gateway this store was opened on, shared with the job store. */
     readonly gateway: StorageGateway,
     private readonly mirror: SnapshotMirror | null,
     estimate: EstimateStorage,
