@@ -24,6 +24,9 @@ const PAGE_CODE = climbsTo('src/(client|ui|main(\\.ts)?)');
 // Everything in workers/store but its index, from any folder (./store/... from workers/*.ts).
 const STORE_INTERNAL = String.raw`^(\./|(\.\./)+)(workers/)?store/(?!index(\.ts)?$)`;
 
+// Seen from tests: the store's internals but its index and its test entry (testing.ts).
+const STORE_INTERNAL_FOR_TESTS = String.raw`^(\./|(\.\./)+)(workers/)?store/(?!(index|testing)(\.ts)?$)`;
+
 const STORE_MESSAGE =
   '[layers: store surface] Code outside workers/store reaches the store only through ' +
   'workers/store/index.ts, its public surface: import from the index, and export what you ' +
@@ -178,10 +181,19 @@ const benchBlock = {
   ),
 };
 
-// Tests may reach into any layer to test it, but the store only through its index.
+// Tests may reach into any layer to test it, but the store only through its index and its
+// documented test entry, workers/store/testing.ts (fault hooks, raw connection, backoff).
+const testsStoreRule = {
+  regex: STORE_INTERNAL_FOR_TESTS,
+  caseSensitive: true,
+  message:
+    '[layers: store surface] Code outside workers/store reaches the store only through ' +
+    'workers/store/index.ts (tests also through its test entry, workers/store/testing.ts): ' +
+    'export what a test needs from one of them.',
+};
 const testsBlock = {
   files: ['tests/**/*.{ts,mts,mjs}'],
-  rules: { 'no-restricted-imports': ['error', { patterns: [storeRule] }] },
+  rules: { 'no-restricted-imports': ['error', { patterns: [testsStoreRule] }] },
 };
 
 /** Flat-config blocks: each file matches exactly one no-restricted-imports block. */

@@ -28,11 +28,10 @@ export {
   snapshotManifest,
   type SnapshotContext,
 } from './snapshot/persist-snapshot';
-export { SnapshotStore, tensorRecord } from './store';
+export { JobStore, SnapshotStore, tensorRecord } from './store';
 // Checkpoint files: export, decode and import (snapshot probes).
 export { decodeFile, exportSnapshot, writeRunFrom } from './checkpoint/checkpoint-io';
 // Inference jobs (jobs suite).
 export { createJob } from './jobs/job-create';
 export { JobRunner } from './jobs/job-runner';
-export { JobStore } from './jobs/job-store';
 export { resultsFile } from './jobs/results-file';

@@ -135,7 +135,7 @@ async function measure(
   const params = modelSpec(config, dataset.data.vocab.length)
     .map((v) => elementCount(v.shape))
     .reduce((a, b) => a + b, 0);
-  const jobs = new TimedJobStore(store);
+  const jobs = new TimedJobStore(store.gateway);
   const request: JobRequest = {
     runId: run.id,
     snapshotId: null,

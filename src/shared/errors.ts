@@ -13,7 +13,7 @@
 import { clockTime, type NewestSnapshot } from './storage-errors';
 import { TrainerError } from './trainer-error';
 
-export { TrainerError, serializeError, type SerializedError } from './trainer-error';
+export { TrainerError, errorText, serializeError, type SerializedError } from './trainer-error';
 export * from './checkpoint-errors';
 export * from './storage-errors';
 export * from './job-errors';

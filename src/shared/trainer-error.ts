@@ -19,6 +19,11 @@ export interface SerializedError {
   readonly message: string;
 }
 
+/** An error as one line of text, its name first ("QuotaExceededError: …"), for a cause or a detail. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof Error) return { name: err.name, message: err.message };
   return { name: 'Error', message: String(err) };

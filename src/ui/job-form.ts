@@ -1,5 +1,6 @@
 import { DEFAULT_GENERATE } from '../shared/jobs/job-limits';
 import type { GenerateParams } from '../shared/jobs/job-types';
+import { newestFirst } from '../shared/newest-first';
 import type { SnapshotSummary } from '../shared/snapshot';
 import { element } from './element';
 import { formatTime } from './format';
@@ -99,10 +100,10 @@ export function createJobForm(
 
   function setSnapshots(snapshots: readonly SnapshotSummary[]): void {
     const chosen = model.value;
-    const newestFirst = [...snapshots].sort((a, b) => b.createdAt - a.createdAt || b.step - a.step);
+    const ordered = [...snapshots].sort(newestFirst);
     model.replaceChildren(
       element('option', { value: '' }, 'Newest snapshot'),
-      ...newestFirst.map((s) =>
+      ...ordered.map((s) =>
         element(
           'option',
           { value: s.id },
@@ -111,7 +112,7 @@ export function createJobForm(
       ),
     );
     // A choice stays while its snapshot is listed; a deleted or pruned one falls back to newest.
-    model.value = newestFirst.some((s) => s.id === chosen) ? chosen : '';
+    model.value = ordered.some((s) => s.id === chosen) ? chosen : '';
   }
   return { setSnapshots };
 }

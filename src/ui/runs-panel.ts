@@ -1,3 +1,4 @@
+import { newestFirst } from '../shared/newest-first';
 import type { RunRecord } from '../shared/snapshot';
 import { element, labelledButton as button } from './element';
 import { formatTime } from './format';
@@ -74,7 +75,7 @@ export function createRunsPanel(
 
   return {
     render(runs, currentRunId) {
-      const sorted = [...runs].sort((a, b) => b.createdAt - a.createdAt);
+      const sorted = [...runs].sort(newestFirst);
       list.replaceChildren(...sorted.map((run) => item(run, run.id === currentRunId)));
       list.hidden = sorted.length === 0;
       empty.hidden = sorted.length > 0;

@@ -1,3 +1,4 @@
+import { newestFirst } from '../shared/newest-first';
 import type { SnapshotSummary } from '../shared/snapshot';
 import { element, labelledButton as button } from './element';
 import { formatBytes, formatTime } from './format';
@@ -107,8 +108,8 @@ export function createSnapshotsPanel(
 
   return {
     render(snapshots, latestId) {
-      // Newest commit first, as retention counts them: after a roll back the live branch leads.
-      const sorted = [...snapshots].sort((a, b) => b.createdAt - a.createdAt || b.step - a.step);
+      // Retention's order (newest commit first): after a roll back the live branch leads.
+      const sorted = [...snapshots].sort(newestFirst);
       body.replaceChildren(...sorted.map((s) => row(s, s.id === latestId)));
       table.hidden = sorted.length === 0;
       empty.hidden = sorted.length > 0;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/shared/config';
 import type { SnapshotManifest } from '../../src/shared/snapshot';
-import { lineOf, rewindTarget } from '../../workers/store/lineage';
-import { guardAnchor, selectPrunable } from '../../workers/store/retention';
+import { lineOf, rewindTarget } from '../../workers/store';
+import { guardAnchor, selectPrunable } from '../../workers/store/testing';
 import { makePayload } from './store-fixtures';
 
 /** A line of snapshots at `steps`, each the parent of the next, oldest first. */

@@ -54,6 +54,7 @@ const WRONG: [string, string, string][] = [
   ['workers/training/models', '../../store/lineage', STORE_SURFACE],
   ['workers', './store/commit', STORE_SURFACE],
   ['tests/unit', '../../workers/store/commit', STORE_SURFACE],
+  ['workers/jobs', '../store/testing', STORE_SURFACE],
   ['workers/training', '../snapshot/snapshotter', TRAINING],
   ['workers/training/models', '../../snapshot/persist-snapshot', TRAINING],
   ['workers/training', '../jobs/job-store', TRAINING],
@@ -91,6 +92,7 @@ const RIGHT: [string, string][] = [
   ['bench/suites', '../../src/shared/config'],
   ['tests/unit', '../../workers/training/session'],
   ['tests/unit', '../../workers/store'],
+  ['tests/unit', '../../workers/store/testing'],
 ];
 
 describe('import layers', () => {

@@ -29,7 +29,7 @@ async function recordingWorld(stopAfter: number | null = null) {
   const starts: number[] = [];
   let stop = (): void => undefined;
   const world = await jobWorld({
-    afterWrites: (p) => {
+    afterBatchWrites: (p) => {
       starts.push(p.from);
       if (starts.length === stopAfter) stop();
     },

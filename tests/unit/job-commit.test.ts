@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JobItem } from '../../src/shared/jobs/job-types';
-import type { JobCommitFaults, JobCommitPoint } from '../../workers/jobs/job-commit';
+import type { BatchPoint, FaultHooks } from '../../workers/store/testing';
 import { jobWorld, storedItems, type JobWorld } from './job-fixtures';
 import { useCpuBackend } from './tf-setup';
 
@@ -19,19 +19,19 @@ type Point = 'beforeTransaction' | 'results' | 'cursor' | 'afterWrites';
 const POINTS: Point[] = ['beforeTransaction', 'results', 'cursor', 'afterWrites'];
 
 /** Fails the commit of the batch starting at `at`, once, at `point`, by throwing or aborting. */
-function failOnce(point: Point, at: number, how: 'throw' | 'abort'): JobCommitFaults {
+function failOnce(point: Point, at: number, how: 'throw' | 'abort'): FaultHooks {
   let armed = true;
-  const fire = (p: Omit<JobCommitPoint, 'abort'> & { abort?: () => void }) => {
+  const fire = (p: Omit<BatchPoint, 'abort'> & { abort?: () => void }) => {
     if (!armed || p.from !== at) return;
     armed = false;
     if (how === 'abort' && p.abort) p.abort();
     else throw new Error(`injected failure at ${point}`);
   };
   return {
-    beforeTransaction: (p) => point === 'beforeTransaction' && fire(p),
+    beforeBatchTransaction: (p) => point === 'beforeTransaction' && fire(p),
     beforeResultsPut: (p) => point === 'results' && fire(p),
     beforeCursorPut: (p) => point === 'cursor' && fire(p),
-    afterWrites: (p) => point === 'afterWrites' && fire(p),
+    afterBatchWrites: (p) => point === 'afterWrites' && fire(p),
   };
 }
 
@@ -104,7 +104,7 @@ describe('cursor recovery', () => {
     let runner: ReturnType<JobWorld['runner']> | null = null;
     let jobId = '';
     const world = await jobWorld({
-      afterWrites: (p) => {
+      afterBatchWrites: (p) => {
         if (p.from === 24) runner?.stop(jobId);
       },
     });
@@ -131,7 +131,7 @@ describe('a refused write (a full disk)', () => {
     const warnings: (string | null)[] = [];
     const whileRefused: { name: string; message: string }[] = [];
     const world = await jobWorld({
-      beforeTransaction: (p) => {
+      beforeBatchTransaction: (p) => {
         if (p.from !== 16 || refusals === 0) return;
         // From the second refusal on, the first one's warning is up.
         const up = runner?.warning(jobId);
@@ -140,7 +140,7 @@ describe('a refused write (a full disk)', () => {
         // What Chromium reports for a write that failed for lack of space.
         throw new DOMException('Internal error', 'UnknownError');
       },
-      afterWrites: () => warnings.push(runner?.warning(jobId)?.message ?? null),
+      afterBatchWrites: () => warnings.push(runner?.warning(jobId)?.message ?? null),
     });
     const job = await world.create({});
     jobId = job.id;
@@ -161,10 +161,10 @@ describe('a refused write (a full disk)', () => {
 });
 
 describe('a batch that fails because the GPU was lost', () => {
-  const failing = (): JobCommitFaults => {
+  const failing = (): FaultHooks => {
     let armed = true;
     return {
-      beforeTransaction: (p) => {
+      beforeBatchTransaction: (p) => {
         if (p.from === 16 && armed) {
           armed = false;
           throw new Error('GPUBuffer.mapAsync: device is lost');

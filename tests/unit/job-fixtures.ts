@@ -1,13 +1,11 @@
 import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
 import type { GenerateParams, JobRequest } from '../../src/shared/jobs/job-types';
 import type { RunRecord, SnapshotManifest } from '../../src/shared/snapshot';
-import type { JobCommitFaults } from '../../workers/jobs/job-commit';
 import { createJob } from '../../workers/jobs/job-create';
 import { JobRunner, type RunnerOptions } from '../../workers/jobs/job-runner';
-import { JobStore } from '../../workers/jobs/job-store';
 import { persistSnapshot } from '../../workers/snapshot/persist-snapshot';
-import type { SnapshotStore } from '../../workers/store';
-import type { TrainerDatabase } from '../../workers/store/store-schema';
+import { JobStore, type SnapshotStore } from '../../workers/store';
+import type { FaultHooks, TrainerDatabase } from '../../workers/store/testing';
 import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import { captureState } from '../../workers/training/state-capture';
@@ -47,10 +45,10 @@ let clock = 1_000;
 
 /** A run trained a few steps and stored as the app stores it, plus a job store on it. */
 export async function jobWorld(
-  faults: JobCommitFaults = {},
+  faults: FaultHooks = {},
   config: RunConfig = JOB_CONFIG,
 ): Promise<JobWorld> {
-  const { store, raw } = await freshStore();
+  const { store, raw } = await freshStore(faults);
   const dataset = await loadDataset('words.txt', JOB_TEXT);
   const run: RunRecord = {
     id: 'run1',
@@ -94,7 +92,7 @@ export async function jobWorld(
     return manifest;
   };
   const manifest = await snapshot();
-  const jobs = new JobStore(store, faults, () => clock++);
+  const jobs = new JobStore(store.gateway, () => clock++);
   return {
     store,
     raw,

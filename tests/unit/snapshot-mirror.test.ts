@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/shared/hash';
 import type { RunRecord, SnapshotPayload } from '../../src/shared/snapshot';
-import type { RunWrite } from '../../workers/store/commit';
-import { mirrorFileName } from '../../workers/store/mirror-record';
+import type { RunWrite } from '../../workers/store';
+import { mirrorFileName } from '../../workers/store/testing';
 import { checkpointPayload, TINY_MLP } from './checkpoint-fixtures';
 import { bytesOf } from './store-fixtures';
 import { faultyStore, MemoryFiles } from './store-faults-fixtures';

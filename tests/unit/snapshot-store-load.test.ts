@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainerDatabase } from '../../workers/store/store-schema';
+import type { TrainerDatabase } from '../../workers/store/testing';
 import { bytesOf, freshStore, makePayload, makeRun, seededRun } from './store-fixtures';
 
 async function flipByte(raw: TrainerDatabase, snapshotId: string, name: string): Promise<void> {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommitFaults } from '../../workers/store/commit';
-import { isQuotaError } from '../../workers/store/quota';
+import { isQuotaError, type FaultHooks } from '../../workers/store/testing';
 import {
   freshStore,
   makePayload,
@@ -14,10 +13,7 @@ import {
 const quotaError = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
 
 /** Fails the commit of `snapshotId` with a quota error on the given attempts. */
-function quotaOn(
-  snapshotId: string,
-  attempts: readonly number[],
-): CommitFaults & { seen: number[] } {
+function quotaOn(snapshotId: string, attempts: readonly number[]): FaultHooks & { seen: number[] } {
   const seen: number[] = [];
   return {
     seen,

@@ -1,8 +1,12 @@
 import { forceCloseDatabase } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { Backoff, DEFAULT_BACKOFF } from '../../workers/store/backoff';
-import { DB_VERSION } from '../../workers/store/store-schema';
-import type { CommitFaults, CommitPointInfo } from '../../workers/store/commit';
+import {
+  Backoff,
+  DB_VERSION,
+  DEFAULT_BACKOFF,
+  type FaultHooks,
+  type SnapshotPoint,
+} from '../../workers/store/testing';
 import {
   bytesOf,
   makePayload,
@@ -16,13 +20,9 @@ import { dropConnection, fakeClock, faultyStore } from './store-faults-fixtures'
 type Point = 'transaction' | 'tensor put' | 'manifest put' | 'pointer put' | 'tx.done';
 
 /** Faults that drop the connection at `point` of the chosen commit's first `times` attempts. */
-function dropAt(
-  point: Point,
-  snapshotId: string,
-  times = 1,
-): CommitFaults & { attempts: number[] } {
+function dropAt(point: Point, snapshotId: string, times = 1): FaultHooks & { attempts: number[] } {
   const attempts: number[] = [];
-  const hit = (info: Omit<CommitPointInfo, 'abort'> & { abort?: () => void }) => {
+  const hit = (info: Omit<SnapshotPoint, 'abort'> & { abort?: () => void }) => {
     if (info.snapshotId !== snapshotId) return;
     attempts.push(info.attempt);
     if (info.attempt <= times) dropConnection(info);
@@ -278,7 +278,7 @@ describe('Backoff', () => {
 
 describe('eviction: the database emptied under a training tab', () => {
   async function evictDuring(snapshotId: string) {
-    let evict: ((info: CommitPointInfo) => void) | null = null;
+    let evict: ((info: SnapshotPoint) => void) | null = null;
     const ctx = await faultyStore({
       beforeTensorPut: (info) => {
         if (info.snapshotId === snapshotId && info.attempt === 1 && info.index === 0) evict?.(info);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SnapshotManifest } from '../../src/shared/snapshot';
-import { bestByValLoss, newestFirst, selectPrunable } from '../../workers/store/retention';
+import { newestFirst } from '../../src/shared/newest-first';
+import { bestByValLoss, selectPrunable } from '../../workers/store/testing';
 import {
   freshStore,
   makePayload,

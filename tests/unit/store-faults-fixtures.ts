@@ -1,9 +1,13 @@
 import { forceCloseDatabase, IDBFactory } from 'fake-indexeddb';
-import type { Clock } from '../../workers/store/backoff';
-import type { CommitFaults, CommitPointInfo } from '../../workers/store/commit';
-import type { MirrorFiles } from '../../workers/store/mirror-files';
-import { SnapshotStore, type StoreOptions } from '../../workers/store/snapshot-store';
-import { openTrainerDb, type TrainerDatabase } from '../../workers/store/store-schema';
+import { SnapshotStore, type StoreOptions } from '../../workers/store';
+import {
+  openTrainerDb,
+  type Clock,
+  type CommitPoint,
+  type FaultHooks,
+  type MirrorFiles,
+  type TrainerDatabase,
+} from '../../workers/store/testing';
 
 /** A clock whose sleeps only advance its time: backoff is observed, never waited for. */
 export interface FakeClock extends Clock {
@@ -30,7 +34,7 @@ export function fakeClock(): FakeClock {
  * transactions, then closes it and fires `close`.
  */
 export function dropConnection(
-  info: Pick<CommitPointInfo, 'connection'> & { abort?: () => void },
+  info: Pick<CommitPoint, 'connection'> & { abort?: () => void },
 ): void {
   info.abort?.();
   forceCloseDatabase(info.connection as never);
@@ -44,7 +48,7 @@ export interface FaultyStore {
 }
 
 export async function faultyStore(
-  faults: CommitFaults = {},
+  faults: FaultHooks = {},
   options: Partial<StoreOptions> = {},
 ): Promise<FaultyStore> {
   const factory = new IDBFactory();

@@ -8,10 +8,8 @@ import type {
   SnapshotPayload,
 } from '../../src/shared/snapshot';
 import { sha256Hex } from '../../src/shared/hash';
-import type { CommitFaults, RunWrite } from '../../workers/store/commit';
-import { SnapshotStore } from '../../workers/store/snapshot-store';
-import { openTrainerDb, type TrainerDatabase } from '../../workers/store/store-schema';
-import { tensorRecord } from '../../workers/store/tensor-record';
+import { SnapshotStore, tensorRecord, type RunWrite } from '../../workers/store';
+import { openTrainerDb, type FaultHooks, type TrainerDatabase } from '../../workers/store/testing';
 
 export const DATASET_TEXT = 'abc\nbca\ncab';
 
@@ -25,7 +23,7 @@ export const DATASET: DatasetInfo = {
 
 /** A store on its own in-memory IndexedDB, plus a second raw connection for tampering. */
 export async function freshStore(
-  faults?: CommitFaults,
+  faults?: FaultHooks,
 ): Promise<{ store: SnapshotStore; raw: TrainerDatabase }> {
   const factory = new IDBFactory();
   const store = await SnapshotStore.open({ factory, name: 'test', faults });

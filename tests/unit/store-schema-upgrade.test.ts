@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { SnapshotStore } from '../../workers/store';
-import { DB_VERSION } from '../../workers/store/store-schema';
+import { DB_VERSION } from '../../workers/store/testing';
 import { makeRun } from './store-fixtures';
 
 describe('the schema upgrade to version 2 (jobs)', () => {

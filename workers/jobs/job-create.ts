@@ -8,9 +8,8 @@ import {
 } from '../../src/shared/jobs/job-input';
 import type { JobManifest, JobRecord, JobRequest } from '../../src/shared/jobs/job-types';
 import type { SnapshotManifest } from '../../src/shared/snapshot';
-import type { SnapshotStore } from '../store';
+import type { JobStore, SnapshotStore } from '../store';
 import { validationLines } from '../training/dataset';
-import type { JobStore } from './job-store';
 
 /** The model tensors a job reads, by checkpoint name, with their SHA-256. */
 export function modelHashes(manifest: SnapshotManifest): Record<string, string> {

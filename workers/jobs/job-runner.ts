@@ -3,17 +3,17 @@ import {
   JobInputMismatchError,
   JobNotFoundError,
   JobStorageError,
+  errorText,
   serializeError,
   type SerializedError,
 } from '../../src/shared/errors';
 import { JOB_LIMITS } from '../../src/shared/jobs/job-limits';
 import type { JobItem, JobRecord, JobState } from '../../src/shared/jobs/job-types';
-import type { SnapshotStore } from '../store';
+import type { JobStore, SnapshotStore } from '../store';
 import type { CharModel } from '../training/models';
 import { yieldToEventLoop } from '../training/yield';
 import { linesHash } from './job-create';
 import { loadJobModel } from './job-model';
-import type { JobStore } from './job-store';
 import { generateItems } from './generate-items';
 import { scoreLines } from './score-lines';
 
@@ -253,7 +253,7 @@ export class JobRunner {
         return outcome;
       } catch (err) {
         if (!isStorageFault(err)) throw err;
-        const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        const detail = errorText(err);
         live.warning = serializeError(new JobStorageError(from, job.manifest.itemCount, detail));
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.options.retryMs ?? STORAGE_RETRY_MS);

@@ -7,10 +7,9 @@ import type {
   ResultsFormat,
 } from '../../src/shared/jobs/job-types';
 import { JobNotFoundError } from '../../src/shared/errors';
-import type { SnapshotStore } from '../store';
+import { JobStore, type SnapshotStore } from '../store';
 import { createJob } from './job-create';
 import { JobRunner, type RunnerOptions } from './job-runner';
-import { JobStore } from './job-store';
 import { resultsFile, resultsFileName } from './results-file';
 
 /**
@@ -26,7 +25,7 @@ export class JobService {
     private readonly snapshots: SnapshotStore,
     options: RunnerOptions = {},
   ) {
-    this.jobs = new JobStore(snapshots);
+    this.jobs = new JobStore(snapshots.gateway);
     this.runner = new JobRunner(snapshots, this.jobs, options);
   }
 

@@ -1,6 +1,6 @@
 import { csvHeader, csvRow, jsonLine } from '../../src/shared/jobs/results-format';
 import type { JobRecord, ResultsFormat } from '../../src/shared/jobs/job-types';
-import type { JobStore } from './job-store';
+import type { JobStore } from '../store';
 
 /** Rows read per page: what the worker's heap holds of a results file at any time. */
 export const RESULTS_PAGE = 1000;

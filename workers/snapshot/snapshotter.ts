@@ -14,8 +14,7 @@ import {
   type SnapshotSummary,
   type SnapshotTrigger,
 } from '../../src/shared/snapshot';
-import type { SnapshotStore } from '../store';
-import { lineOf } from '../store/lineage';
+import { lineOf, type SnapshotStore } from '../store';
 import type { RunSnapshots, SnapshotTarget } from '../training/snapshot-port';
 import { captureState } from '../training/state-capture';
 import { persistSnapshot, type Captured, type Committed } from './persist-snapshot';

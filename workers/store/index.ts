@@ -1,13 +1,13 @@
-// The store's public surface: what the worker and the tests import.
-export {
-  SnapshotStore,
-  type CommitResult,
-  type RestoredRun,
-  type StoreOptions,
-} from './snapshot-store';
+// The store's public surface: the one way worker code (and the bench) reaches storage. Unit
+// tests import this too, and reach internals only through ./testing.ts.
+export { SnapshotStore, type CommitResult, type StoreOptions } from './snapshot-store';
+export type { StorageGateway } from './gateway';
+export { JobStore } from './job-store';
+export type { BatchOutcome } from './job-commit';
+export type { RestoredRun } from './snapshot-mirror';
 export { tensorRecord, hashedRecord, expectedByteLength } from './tensor-record';
 export { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
-export { isQuotaError } from './quota';
-export type { CommitFaults, RunWrite } from './commit';
+export { lineOf, rewindTarget } from './lineage';
+export type { RunWrite } from './snapshot-commit';
 export type { LatestGood } from './load';
 export { DEFAULT_DB_NAME, type DatasetRecord } from './store-schema';

@@ -10,7 +10,7 @@ import type {
   SnapshotPayload,
   TensorBytes,
 } from '../../src/shared/snapshot';
-import { newestFirst } from './retention';
+import { newestFirst } from '../../src/shared/newest-first';
 import { tensorRowsOf, type TensorRow, type TrainerDatabase } from './store-schema';
 import { verifyRows } from './verify';
 

@@ -1,24 +1,14 @@
 import { SnapshotError } from '../../src/shared/errors';
+import { newestFirst } from '../../src/shared/newest-first';
 import type { SnapshotManifest } from '../../src/shared/snapshot';
 import { lineOf, rewindTarget } from './lineage';
 
 export interface RetentionPolicy {
-  /** How many of the newest snapshots (by commit time, then step) to keep. */
+  /** How many of the newest snapshots (newestFirst: by commit time, then step) to keep. */
   readonly keepLast: number;
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { keepLast: 3 };
-
-type Ordered = Pick<SnapshotManifest, 'id' | 'step' | 'createdAt'>;
-
-/**
- * Newest first: later commit first, then higher step, then id so the order is total. Commit
- * time rather than step, so that after a roll back the new branch is the newest and the
- * abandoned branch ages out of retention instead of crowding out the live one.
- */
-export function newestFirst(a: Ordered, b: Ordered): number {
-  return b.createdAt - a.createdAt || b.step - a.step || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-}
 
 export interface PruneRule {
   readonly keepLast: number;

@@ -6,7 +6,7 @@ import {
 } from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
 import { inTransaction, Writes } from './in-transaction';
-import { newestFirst } from './retention';
+import { newestFirst } from '../../src/shared/newest-first';
 import {
   jobResultsOf,
   tensorRowsOf,
@@ -82,5 +82,15 @@ export async function removeSnapshot(db: TrainerDatabase, snapshotId: string): P
       const rest = (await snapshots.index('by-run').getAll(manifest.runId)).sort(newestFirst);
       await tx.objectStore('runs').put({ ...run, latestSnapshotId: rest[0]?.id ?? null });
     }
+  });
+}
+
+/** Pins or unpins a snapshot (retention never deletes a pinned one). */
+export async function setPinned(db: TrainerDatabase, id: string, pinned: boolean): Promise<void> {
+  const tx = db.transaction('snapshots', 'readwrite');
+  await inTransaction(tx, async () => {
+    const manifest = await tx.store.get(id);
+    if (manifest === undefined) throw new SnapshotNotFoundError(id);
+    await tx.store.put({ ...manifest, pinned });
   });
 }

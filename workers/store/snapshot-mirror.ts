@@ -20,6 +20,14 @@ export interface MirrorSkip {
   readonly reason: string;
 }
 
+/** A run written back to IndexedDB from its second copy, at the copy's snapshot. */
+export interface RestoredRun {
+  readonly runId: string;
+  readonly name: string;
+  readonly step: number;
+  readonly at: number;
+}
+
 /**
  * The second, independent copy of each run's newest good snapshot: one file per run in the
  * origin private file system, replaced whole after every commit. It outlives an IndexedDB

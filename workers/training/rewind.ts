@@ -1,7 +1,7 @@
 import { batchNumber } from '../../src/shared/data-cursor';
 import { SnapshotError } from '../../src/shared/errors';
 import type { RewindRecord } from '../../src/shared/snapshot';
-import { rewindTarget } from '../store/lineage';
+import { rewindTarget } from '../store';
 import type { Spike } from './divergence-guard';
 import type { TrainingSession } from './session';
 import type { LoopSnapshots } from './snapshot-port';

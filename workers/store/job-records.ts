@@ -4,8 +4,8 @@ import {
   type SerializedError,
 } from '../../src/shared/errors';
 import type { JobItem, JobRecord, JobState } from '../../src/shared/jobs/job-types';
-import { inTransaction, Writes } from '../store/in-transaction';
-import { jobResultsOf, type JobResultRow, type TrainerDatabase } from '../store/store-schema';
+import { inTransaction, Writes } from './in-transaction';
+import { jobResultsOf, type JobResultRow, type TrainerDatabase } from './store-schema';
 
 /**
  * A new job: its record and its input lines in one strict transaction, only while its snapshot

@@ -1,27 +1,9 @@
 import { unwrap } from 'idb';
 import { JobNotFoundError } from '../../src/shared/errors';
 import type { JobItem, JobRecord } from '../../src/shared/jobs/job-types';
-import { inTransaction, Writes } from '../store/in-transaction';
-import type { TrainerDatabase } from '../store/store-schema';
-
-/** Where a batch commit stands when a hook runs; `abort` fails its transaction there. */
-export interface JobCommitPoint {
-  readonly jobId: string;
-  readonly from: number;
-  readonly connection: IDBDatabase;
-  readonly abort: () => void;
-}
-
-/** Test hooks run synchronously inside a batch commit, where a failing write would fail. */
-export interface JobCommitFaults {
-  beforeTransaction?(point: Omit<JobCommitPoint, 'abort'>): void;
-  /** Before the batch's results are put. */
-  beforeResultsPut?(point: JobCommitPoint): void;
-  /** Before the job record (its cursor) is put. */
-  beforeCursorPut?(point: JobCommitPoint): void;
-  /** After every write is issued, before the transaction is awaited. */
-  afterWrites?(point: JobCommitPoint): void;
-}
+import type { BatchPoint, FaultHooks } from './fault-hooks';
+import { inTransaction, Writes } from './in-transaction';
+import type { TrainerDatabase } from './store-schema';
 
 /** How a batch commit ended. */
 export type BatchOutcome =
@@ -48,13 +30,13 @@ export async function commitBatch(
   from: number,
   items: readonly JobItem[],
   now: number,
-  faults: JobCommitFaults = {},
+  faults: FaultHooks = {},
   batchSize: number | null = null,
 ): Promise<BatchOutcome> {
   const connection = unwrap(db);
-  faults.beforeTransaction?.({ jobId, from, connection });
+  faults.beforeBatchTransaction?.({ jobId, from, connection });
   const tx = db.transaction(['jobs', 'jobResults'], 'readwrite', { durability: 'strict' });
-  const point: JobCommitPoint = { jobId, from, connection, abort: () => tx.abort() };
+  const point: BatchPoint = { jobId, from, connection, abort: () => tx.abort() };
   return inTransaction(tx, async () => {
     const jobs = tx.objectStore('jobs');
     const job = await jobs.get(jobId);
@@ -88,7 +70,7 @@ export async function commitBatch(
       updatedAt: now,
     };
     writes.add(jobs.put(next));
-    faults.afterWrites?.(point);
+    faults.afterBatchWrites?.(point);
     await writes.all();
     return { kind: 'committed', job: next };
   });

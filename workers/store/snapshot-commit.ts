@@ -1,35 +1,15 @@
 import { RunNotFoundError, SnapshotError } from '../../src/shared/errors';
 import { unwrap } from 'idb';
-import type { RunRecord, SnapshotPayload, TensorBytes } from '../../src/shared/snapshot';
+import type {
+  RunRecord,
+  SnapshotManifest,
+  SnapshotPayload,
+  TensorBytes,
+} from '../../src/shared/snapshot';
+import type { FaultHooks } from './fault-hooks';
 import { inTransaction, Writes } from './in-transaction';
 import { guardAnchor, selectPrunable, type PruneRule } from './retention';
 import { tensorRowsOf, type DatasetRecord, type TrainerDatabase } from './store-schema';
-
-/** Where a commit stands when a hook runs; `abort` fails the transaction there. */
-export interface CommitPointInfo {
-  readonly snapshotId: string;
-  readonly attempt: number;
-  /** The raw connection, so a test can force-close it exactly there. */
-  readonly connection: IDBDatabase;
-  readonly abort: () => void;
-}
-
-/**
- * Test hooks into a commit's transaction. They run synchronously inside it, so a hook that
- * throws or aborts makes the commit fail exactly where a failing write would.
- */
-export interface CommitFaults {
-  /** Before the transaction is created (the connection may be force-closed here). */
-  beforeTransaction?(info: Omit<CommitPointInfo, 'abort'>): void;
-  /** Before each tensor put; `attempt` counts write attempts (reconnects and the quota retry). */
-  beforeTensorPut?(info: CommitPointInfo & { name: string; index: number }): void;
-  /** Before the manifest put, after the tensor puts are issued. */
-  beforeManifestPut?(info: CommitPointInfo): void;
-  /** Before the run's pointer put. */
-  beforePointerPut?(info: CommitPointInfo): void;
-  /** After every write of the commit is issued, before the transaction is awaited. */
-  afterWrites?(info: CommitPointInfo): void;
-}
 
 /**
  * The run a snapshot belongs to, written in the snapshot's own transaction where needed: a new
@@ -42,6 +22,23 @@ export interface RunWrite {
   readonly dataset: DatasetRecord | null;
   /** A brand-new run, which must not exist yet; else an existing one, recreated if lost. */
   readonly isNew: boolean;
+}
+
+/**
+ * Must refuse, before anything is written, a run write that does not belong with `manifest`: a
+ * new run must be the snapshot's, have no snapshot yet and come with its training text, and a
+ * text given must be the snapshot's dataset. (The text's hash is checked by the store.)
+ */
+export function checkRunWrite(write: RunWrite, manifest: SnapshotManifest): void {
+  if (write.run.id !== manifest.runId || (write.isNew && write.run.latestSnapshotId !== null)) {
+    throw new SnapshotError("A new run must be the snapshot's run and have no snapshot yet.");
+  }
+  if (write.isNew && write.dataset === null) {
+    throw new SnapshotError('A new run must be written with its training text.');
+  }
+  if (write.dataset !== null && write.dataset.id !== manifest.dataset.id) {
+    throw new SnapshotError("The training text given is not the snapshot's dataset.");
+  }
 }
 
 export interface WriteOutcome {
@@ -69,7 +66,7 @@ export async function writeSnapshot(
   payload: SnapshotPayload<TensorBytes>,
   keepLast: number,
   attempt: number,
-  faults: CommitFaults = {},
+  faults: FaultHooks = {},
   write: RunWrite | null = null,
   mayRecreate = false,
 ): Promise<WriteOutcome> {
