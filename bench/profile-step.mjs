@@ -1,0 +1,48 @@
+// `npm run profile`: a per-kernel profile of one training step of the transformer at gpt-nano's
+// shape (issue 19), in Node on tfjs's WASM backend (SIMD, one thread, as in tests/unit) and its
+// CPU backend. Prints each backend's tables; PROFILE_OUT=path also writes them to a file.
+//
+//   PROFILE_BACKENDS=wasm,cpu   which backends, in order (default: both)
+//   PROFILE_WARMUP=3 PROFILE_TIMED=10 PROFILE_PROFILED=3   steps of each kind (CPU: 1, 2, 1)
+//   PROFILE_OVERHEAD_CALLS=20000   calls of each op-overhead probe
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, URL } from 'node:url';
+import process from 'node:process';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { runnerImport } from 'vite';
+
+const env = (name, fallback) => process.env[name] ?? fallback;
+const backends = env('PROFILE_BACKENDS', 'wasm,cpu')
+  .split(',')
+  .map((b) => b.trim());
+const names = readFileSync(
+  fileURLToPath(new URL('../workers/training/names.txt', import.meta.url)),
+  'utf8',
+);
+
+// Vite's module runner loads the TypeScript modules the app itself runs, as Vitest does; tfjs
+// stays external to it, so this module's tf is theirs.
+const { module: runner } = await runnerImport(
+  fileURLToPath(new URL('./profile/gpt-nano-profile.ts', import.meta.url)),
+);
+
+const reports = [];
+for (const backend of backends) {
+  if (!(await tf.setBackend(backend))) throw new Error(`The ${backend} backend did not start.`);
+  await tf.ready();
+  // The CPU backend takes tens of seconds a step at this shape: fewer steps there.
+  const slow = backend === 'cpu';
+  const result = await runner.profileGptNano({
+    text: names,
+    warmupSteps: Number(env('PROFILE_WARMUP', slow ? 1 : 3)),
+    timedSteps: Number(env('PROFILE_TIMED', slow ? 2 : 10)),
+    profiledSteps: Number(env('PROFILE_PROFILED', slow ? 1 : 3)),
+    overheadCalls: Number(env('PROFILE_OVERHEAD_CALLS', 20000)),
+  });
+  const text = runner.formatBackendProfile(result);
+  console.log(`${text}\n`);
+  reports.push(text);
+}
+const out = process.env['PROFILE_OUT'];
+if (out !== undefined) writeFileSync(out, `${reports.join('\n\n')}\n`);
