@@ -6,6 +6,7 @@
 //   PROFILE_WARMUP=3 PROFILE_TIMED=10 PROFILE_PROFILED=3   steps of each kind (CPU: 1, 2, 1)
 //   PROFILE_OVERHEAD_CALLS=20000   calls of each op-overhead probe
 import { readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath, URL } from 'node:url';
 import process from 'node:process';
 import * as tf from '@tensorflow/tfjs';
@@ -24,7 +25,7 @@ const names = readFileSync(
 // Vite's module runner loads the TypeScript modules the app itself runs, as Vitest does; tfjs
 // stays external to it, so this module's tf is theirs.
 const { module: runner } = await runnerImport(
-  fileURLToPath(new URL('./profile/gpt-nano-profile.ts', import.meta.url)),
+  fileURLToPath(new URL('./profile/index.ts', import.meta.url)),
 );
 
 const reports = [];
@@ -40,7 +41,23 @@ for (const backend of backends) {
     profiledSteps: Number(env('PROFILE_PROFILED', slow ? 1 : 3)),
     overheadCalls: Number(env('PROFILE_OVERHEAD_CALLS', 20000)),
   });
-  const text = runner.formatBackendProfile(result);
+  let text = runner.formatBackendProfile(result);
+  if (backend === 'wasm') {
+    // The AssemblyScript kernels, from the committed modules (the app fetches them by URL).
+    await runner.installWasmKernels(async (shared) => {
+      const name = shared ? 'kernels-shared.wasm' : 'kernels.wasm';
+      const file = await readFile(
+        new URL(`../workers/training/kernels/wasm/${name}`, import.meta.url),
+      );
+      return file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+    });
+    const { batch, context, embed } = runner.GPT_NANO;
+    const rows = await runner.compareLayerNorm(
+      [batch, context, embed],
+      Number(env('PROFILE_LN_REPS', 50)),
+    );
+    text += `\n\n${runner.formatLayerNormRows(rows)}`;
+  }
   console.log(`${text}\n`);
   reports.push(text);
 }

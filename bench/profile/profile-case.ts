@@ -1,0 +1,9 @@
+/** One profile in the browser, page to worker: see bench/profile-browser.mjs. */
+export interface ProfileCase {
+  readonly backend: 'wasm' | 'webgpu' | 'cpu';
+  /** WASM only: XNNPACK's threads (tfjs's own choice when absent: half the logical cores). */
+  readonly threads?: number;
+  readonly warmupSteps: number;
+  readonly timedSteps: number;
+  readonly profiledSteps: number;
+}
