@@ -1,6 +1,7 @@
 // `npm run profile`: a per-kernel profile of one training step of the transformer at gpt-nano's
 // shape (issue 19), in Node on tfjs's WASM backend (SIMD, one thread, as in tests/unit) and its
 // CPU backend. Prints each backend's tables; PROFILE_OUT=path also writes them to a file.
+// Times are the process's CPU time unless PROFILE_CLOCK=wall (see below).
 //
 //   PROFILE_BACKENDS=wasm,cpu   which backends, in order (default: both)
 //   PROFILE_WARMUP=3 PROFILE_TIMED=10 PROFILE_PROFILED=3   steps of each kind (CPU: 1, 2, 1)
@@ -27,6 +28,15 @@ const names = readFileSync(
 const { module: runner } = await runnerImport(
   fileURLToPath(new URL('./profile/index.ts', import.meta.url)),
 );
+
+// CPU time of the process, not wall time: on this shared 2-core machine a process waits for a
+// core for most of its wall time when others build and test (PROFILE_CLOCK=wall for wall time).
+if (env('PROFILE_CLOCK', 'cpu') === 'cpu') {
+  runner.useClock(() => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  }, 'process CPU time');
+}
 
 const reports = [];
 for (const backend of backends) {
@@ -57,6 +67,7 @@ for (const backend of backends) {
       Number(env('PROFILE_LN_REPS', 50)),
     );
     text += `\n\n${runner.formatLayerNormRows(rows)}`;
+    text += `\n\n${runner.formatMatMulRows(runner.compareMatMuls(Number(env('PROFILE_MM_REPS', 20))))}`;
   }
   console.log(`${text}\n`);
   reports.push(text);

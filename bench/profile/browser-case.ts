@@ -10,6 +10,7 @@ import { TrainingSession } from '../../workers/training/session';
 import { countGpuWork, type GpuCounts } from './gpu-dispatch-counter';
 import { formatBackendProfile, profileGptNano } from './gpt-nano-profile';
 import { compareLayerNorm, formatLayerNormRows } from './layer-norm-compare';
+import { compareMatMuls, formatMatMulRows } from './matmul-compare';
 import type { ProfileCase } from './profile-case';
 
 /** Per step, of the steps timed: what the WebGPU device was asked to do. */
@@ -31,7 +32,16 @@ async function gpuCountsPerStep(counts: GpuCounts, spec: ProfileCase): Promise<s
 
 export async function runProfileCase(spec: ProfileCase): Promise<string> {
   const counts = spec.backend === 'webgpu' ? countGpuWork() : null;
-  if (spec.threads !== undefined) setThreadsCount(spec.threads);
+  if (spec.threads !== undefined) {
+    // tfjs-wasm caps its pool at navigator.hardwareConcurrency / 2 (backend.cc: "2 threads per
+    // core"), whatever setThreadsCount asks: on 2 logical cores, 1 thread. Its glue reads that
+    // number when the backend starts, so a worker that reports twice the threads asked gets them.
+    Object.defineProperty(self.navigator, 'hardwareConcurrency', {
+      configurable: true,
+      get: () => 2 * spec.threads!,
+    });
+    setThreadsCount(spec.threads);
+  }
   const report = await selectBackend(spec.backend);
   const head = `${tf.getBackend()} (${report.fallbackReason}), cross-origin isolated: ${self.crossOriginIsolated}`;
   if (spec.backend === 'webgpu') {
@@ -52,6 +62,7 @@ export async function runProfileCase(spec: ProfileCase): Promise<string> {
     const { batch, context, embed } = GPT_NANO;
     parts.push(
       `threads: ${getThreadsCount()}`,
+      formatMatMulRows(compareMatMuls(20)),
       formatLayerNormRows(await compareLayerNorm([batch, context, embed], 50)),
     );
   }

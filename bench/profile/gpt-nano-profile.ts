@@ -11,7 +11,7 @@ export interface ProfileOptions {
   /** The text to train on (the bundled names); its vocabulary is widened to 256. */
   readonly text: string;
   readonly warmupSteps: number;
-  /** Plain steps timed without the profiler, for the step's real wall time. */
+  /** Plain steps timed without the profiler, for the step's real time. */
   readonly timedSteps: number;
   readonly profiledSteps: number;
   /** Calls of each op-overhead probe. */

@@ -4,3 +4,5 @@ export { formatBackendProfile, profileGptNano } from './gpt-nano-profile';
 export { compareLayerNorm, formatLayerNormRows } from './layer-norm-compare';
 export { installWasmKernels } from '../../workers/training/kernels/install';
 export { GPT_NANO } from '../../workers/training/profile/gpt-nano';
+export { compareMatMuls, formatMatMulRows } from './matmul-compare';
+export { useClock } from '../../workers/training/profile/clock';

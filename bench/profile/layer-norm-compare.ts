@@ -3,6 +3,7 @@ import { Prng } from '../../src/shared/prng';
 import { fusedLayerNorm } from '../../workers/training/kernels/layer-norm-kernel';
 import { LN_EPSILON, layerNorm } from '../../workers/training/models/transformer';
 import { profileKernels } from '../../workers/training/profile/kernel-profile';
+import { now } from '../../workers/training/profile/clock';
 
 /** One way of computing a layer norm: its kernels and median time, forward and with gradients. */
 export interface LayerNormRow {
@@ -22,10 +23,10 @@ const median = (values: number[]) => values.sort((a, b) => a - b)[values.length 
 async function timed(reps: number, run: () => tf.Tensor[]): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i <= reps; i++) {
-    const started = performance.now();
+    const started = now();
     const outs = tf.tidy(run);
     await outs[0]!.data(); // on the CPU paths the work is done; this keeps a GPU path honest
-    if (i > 0) times.push(performance.now() - started); // the first call warms
+    if (i > 0) times.push(now() - started); // the first call warms
     tf.dispose(outs);
   }
   return median(times);

@@ -1,7 +1,10 @@
 /** One profile in the browser, page to worker: see bench/profile-browser.mjs. */
 export interface ProfileCase {
   readonly backend: 'wasm' | 'webgpu' | 'cpu';
-  /** WASM only: XNNPACK's threads (tfjs's own choice when absent: half the logical cores). */
+  /**
+   * WASM only: XNNPACK's threads (tfjs's own choice when absent: half the logical cores). The
+   * worker then reports 2 × threads logical cores, as tfjs caps its pool at half of them.
+   */
   readonly threads?: number;
   readonly warmupSteps: number;
   readonly timedSteps: number;

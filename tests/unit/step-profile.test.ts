@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GPT_NANO, fullVocabDataset } from '../../workers/training/profile/gpt-nano';
+import { useClock } from '../../workers/training/profile/clock';
 import { profileKernels, totalsByOp } from '../../workers/training/profile/kernel-profile';
 import { measureOpOverhead } from '../../workers/training/profile/op-overhead';
 import { formatProfile } from '../../workers/training/profile/profile-table';
@@ -38,6 +39,24 @@ describe('profileKernels', () => {
     expect(byOp.reduce((ms, r) => ms + r.totalMs, 0)).toBeCloseTo(profile.kernelMs, 6);
     a.dispose();
     b.dispose();
+  });
+
+  it("times kernels on the profile's clock, and gives the backend its timer back", async () => {
+    let ticks = 0;
+    useClock(() => ticks++, 'a counter');
+    try {
+      const x = tf.ones([3]);
+      const profile = await profileKernels('all', async () =>
+        tf.dispose([tf.add(x, x), tf.neg(x)]),
+      );
+      // Each kernel reads the clock twice: once before, once after, so it took one tick.
+      expect(profile.rows.map((r) => r.totalMs)).toEqual([1, 1]);
+      expect(profile.clock).toBe('a counter');
+      expect(Object.hasOwn(tf.backend(), 'time')).toBe(false);
+      x.dispose();
+    } finally {
+      useClock(() => performance.now(), 'wall time');
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { clockName, now } from './clock';
 
 /** One kernel at one set of input shapes in one phase, summed over its calls. */
 export interface KernelRow {
@@ -20,9 +21,11 @@ export interface PhaseTotal {
 
 export interface KernelProfile {
   readonly backend: string;
-  /** Wall time of the profiled body, profiling included. */
-  readonly wallMs: number;
-  /** Time inside the backend's kernels, summed. wallMs minus this is tfjs's own JavaScript. */
+  /** What the times were read from: wall time, or the process's CPU time (see clock.ts). */
+  readonly clock: string;
+  /** Time of the profiled body on the profile's clock, profiling included. */
+  readonly elapsedMs: number;
+  /** Time inside the backend's kernels, summed. elapsedMs minus this is tfjs's own JavaScript. */
   readonly kernelMs: number;
   readonly kernelCalls: number;
   readonly phases: readonly PhaseTotal[];
@@ -42,8 +45,8 @@ const shapeText = (shape: readonly number[] | null): string =>
   shape === null ? '-' : shape.length === 0 ? '.' : shape.join('x');
 
 /**
- * Profiles every kernel `body` runs, through tf.profile (the backend times each kernel: wall
- * time on WASM and CPU, GPU timestamps where WebGPU has them). `mark(phase)` starts a phase:
+ * Profiles every kernel `body` runs, through tf.profile (each kernel timed on the profile's
+ * clock on WASM and CPU; by the backend's GPU timer on WebGPU). `mark(phase)` starts a phase:
  * kernels recorded after it count to it, so a training step can be split into forward,
  * backward and optimizer without tfjs knowing about phases.
  */
@@ -55,10 +58,28 @@ export async function profileKernels(
   const marks: { phase: string; at: number }[] = [{ phase: firstPhase, at: 0 }];
   const mark = (phase: string) =>
     marks.push({ phase, at: engine.state.activeProfile.kernels.length });
-  const started = performance.now();
-  const info = await tf.profile(() => body(mark));
-  const wallMs = performance.now() - started;
   const backend = tf.getBackend();
+  const timer = tf.backend() as { time(f: () => void): Promise<{ kernelMs: number }> };
+  // On the CPU and WASM backends a kernel runs to its end inside time(f), which reads the wall
+  // clock; the same measure, on the profile's clock. (WebGPU keeps its GPU timer.)
+  const own = Object.hasOwn(timer, 'time');
+  const original = timer.time;
+  if (backend === 'cpu' || backend === 'wasm') {
+    timer.time = async (f) => {
+      const start = now();
+      f();
+      return { kernelMs: now() - start };
+    };
+  }
+  const started = now();
+  let info: Awaited<ReturnType<typeof tf.profile>>;
+  try {
+    info = await tf.profile(() => body(mark));
+  } finally {
+    if (own) timer.time = original;
+    else delete (timer as Partial<typeof timer>).time;
+  }
+  const elapsedMs = now() - started;
   const scopes = new Set<string>();
   const rows = new Map<string, { row: Omit<KernelRow, 'msPerCall'>; ms: number; calls: number }>();
   const phases = new Map<string, PhaseTotal>();
@@ -89,7 +110,8 @@ export async function profileKernels(
   });
   return {
     backend,
-    wallMs,
+    clock: clockName(),
+    elapsedMs,
     kernelMs,
     kernelCalls,
     phases: [...phases.values()],
@@ -123,7 +145,7 @@ export function totalsByOp(rows: readonly KernelRow[]): KernelRow[] {
 export function perStep(profile: KernelProfile, steps: number): KernelProfile {
   return {
     ...profile,
-    wallMs: profile.wallMs / steps,
+    elapsedMs: profile.elapsedMs / steps,
     kernelMs: profile.kernelMs / steps,
     kernelCalls: profile.kernelCalls / steps,
     phases: profile.phases.map((p) => ({

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { now } from './clock';
 
 /** Microseconds per call of one way of running an Add, on the current backend. */
 export interface OverheadRow {
@@ -15,9 +16,9 @@ type KernelFunc = (params: {
 
 function perCall(calls: number, run: () => void): number {
   run(); // warm: the first call compiles and allocates
-  const started = performance.now();
+  const started = now();
   for (let i = 0; i < calls; i++) run();
-  return ((performance.now() - started) * 1000) / calls;
+  return ((now() - started) * 1000) / calls;
 }
 
 /**

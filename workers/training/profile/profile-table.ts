@@ -33,11 +33,11 @@ function kernelLines(rows: readonly KernelRow[], kernelMs: number): string[][] {
  * (phase, op, shapes) rows.
  */
 export function formatProfile(profile: KernelProfile, top = 40): string {
-  const { kernelMs, wallMs } = profile;
+  const { kernelMs, elapsedMs } = profile;
   const header = ['op', 'calls', 'total ms', '%', 'ms/call', 'input shapes'];
   return [
     `${profile.backend}: ${profile.kernelCalls} kernel calls, ${ms(kernelMs)} ms in kernels of ` +
-      `${ms(wallMs)} ms wall (${ms(wallMs - kernelMs)} ms outside kernels)` +
+      `${ms(elapsedMs)} ms in all (${ms(elapsedMs - kernelMs)} ms outside kernels), ${profile.clock}` +
       (profile.scopes.length > 0 ? `; customGrad scopes: ${profile.scopes.join(', ')}` : ''),
     '',
     ...table(

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { TrainingSession } from '../session';
 import { perStep, profileKernels, type KernelProfile } from './kernel-profile';
+import { now } from './clock';
 
 export const STEP_PHASES = ['forward', 'backward', 'optimizer'] as const;
 
@@ -50,9 +51,9 @@ export async function profileTrainingSteps(
 export async function timeSteps(session: TrainingSession, steps: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const started = performance.now();
+    const started = now();
     await session.trainStep();
-    times.push(performance.now() - started);
+    times.push(now() - started);
   }
   return times;
 }
