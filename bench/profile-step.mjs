@@ -6,6 +6,7 @@
 //   PROFILE_BACKENDS=wasm,cpu   which backends, in order (default: both)
 //   PROFILE_WARMUP=3 PROFILE_TIMED=10 PROFILE_PROFILED=3   steps of each kind (CPU: 1, 2, 1)
 //   PROFILE_OVERHEAD_CALLS=20000   calls of each op-overhead probe
+//   PROFILE_JSON=path   also writes every backend's whole result (all rows) as JSON
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, URL } from 'node:url';
@@ -39,6 +40,7 @@ if (env('PROFILE_CLOCK', 'cpu') === 'cpu') {
 }
 
 const reports = [];
+const results = [];
 for (const backend of backends) {
   if (!(await tf.setBackend(backend))) throw new Error(`The ${backend} backend did not start.`);
   await tf.ready();
@@ -51,6 +53,7 @@ for (const backend of backends) {
     profiledSteps: Number(env('PROFILE_PROFILED', slow ? 1 : 3)),
     overheadCalls: Number(env('PROFILE_OVERHEAD_CALLS', 20000)),
   });
+  results.push(result);
   let text = runner.formatBackendProfile(result);
   if (backend === 'wasm') {
     // The AssemblyScript kernels, from the committed modules (the app fetches them by URL).
@@ -74,3 +77,5 @@ for (const backend of backends) {
 }
 const out = process.env['PROFILE_OUT'];
 if (out !== undefined) writeFileSync(out, `${reports.join('\n\n')}\n`);
+const json = process.env['PROFILE_JSON'];
+if (json !== undefined) writeFileSync(json, `${JSON.stringify(results, null, 1)}\n`);
