@@ -39,20 +39,24 @@ if (env('PROFILE_CLOCK', 'cpu') === 'cpu') {
   }, 'process CPU time');
 }
 
-const reports = [];
-const results = [];
-for (const backend of backends) {
-  if (!(await tf.setBackend(backend))) throw new Error(`The ${backend} backend did not start.`);
-  await tf.ready();
-  // The CPU backend takes tens of seconds a step at this shape: fewer steps there.
+const options = (backend) => {
+  // The CPU backend takes seconds a step at this shape: fewer steps there.
   const slow = backend === 'cpu';
-  const result = await runner.profileGptNano({
+  return {
     text: names,
     warmupSteps: Number(env('PROFILE_WARMUP', slow ? 1 : 3)),
     timedSteps: Number(env('PROFILE_TIMED', slow ? 2 : 10)),
     profiledSteps: Number(env('PROFILE_PROFILED', slow ? 1 : 3)),
     overheadCalls: Number(env('PROFILE_OVERHEAD_CALLS', 20000)),
-  });
+  };
+};
+
+const reports = [];
+const results = [];
+for (const backend of backends) {
+  if (!(await tf.setBackend(backend))) throw new Error(`The ${backend} backend did not start.`);
+  await tf.ready();
+  const result = await runner.profileGptNano(options(backend));
   results.push(result);
   let text = runner.formatBackendProfile(result);
   if (backend === 'wasm') {
@@ -71,6 +75,16 @@ for (const backend of backends) {
     );
     text += `\n\n${runner.formatLayerNormRows(rows)}`;
     text += `\n\n${runner.formatMatMulRows(runner.compareMatMuls(Number(env('PROFILE_MM_REPS', 20))))}`;
+    // Changes #1 and #5 of docs/PROFILE-NOTES.md, measured on the whole step.
+    runner.installWasmOverrides();
+    const after = await runner.profileGptNano(options(backend));
+    runner.removeWasmOverrides();
+    results.push({
+      ...after,
+      overrides: ['BatchMatMul routed to XNNPACK', 'Identity by reference'],
+    });
+    text += `\n\nwith the wasm overrides (matmul flags through XNNPACK, Identity by reference):\n`;
+    text += runner.formatBackendProfile(after);
   }
   console.log(`${text}\n`);
   reports.push(text);

@@ -6,3 +6,7 @@ export { installWasmKernels } from '../../workers/training/kernels/install';
 export { GPT_NANO } from '../../workers/training/profile/gpt-nano';
 export { compareMatMuls, formatMatMulRows } from './matmul-compare';
 export { useClock } from '../../workers/training/profile/clock';
+export {
+  installWasmOverrides,
+  removeWasmOverrides,
+} from '../../workers/training/kernels/wasm-overrides';
