@@ -3,7 +3,8 @@
 // count and with PROFILE_THREADS more, the fused layer norm from its Vite asset, and WebGPU's
 // dispatches and submits per step. Prints each case's report; PROFILE_OUT=path writes them too.
 //
-//   PROFILE_CASES=wasm,wasm2,webgpu   which cases (wasm2: WASM with 2 XNNPACK threads)
+//   PROFILE_CASES=wasm,wasm2,webgpu   which cases (wasm2: WASM with 2 XNNPACK threads; kernels:
+//   the WASM kernel comparisons alone)
 import { writeFileSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 import process from 'node:process';
@@ -13,6 +14,8 @@ import { serveStatic } from './runner/static-server.mjs';
 const CASES = {
   wasm: { backend: 'wasm', warmupSteps: 3, timedSteps: 10, profiledSteps: 3 },
   wasm2: { backend: 'wasm', threads: 2, warmupSteps: 3, timedSteps: 10, profiledSteps: 3 },
+  // The kernel comparisons alone: the fused layer norm in the threaded build's shared memory.
+  kernels: { backend: 'wasm', profile: false, warmupSteps: 0, timedSteps: 0, profiledSteps: 0 },
   // SwiftShader here: a few steps are enough to count what each step asks of the device.
   webgpu: { backend: 'webgpu', warmupSteps: 1, timedSteps: 2, profiledSteps: 0 },
 };

@@ -48,14 +48,17 @@ export async function runProfileCase(spec: ProfileCase): Promise<string> {
     if (counts === null) throw new Error('This worker has no WebGPU to count.');
     return `${head}\n${await gpuCountsPerStep(counts, spec)}`;
   }
-  const result = await profileGptNano({
-    text: bundledNames,
-    warmupSteps: spec.warmupSteps,
-    timedSteps: spec.timedSteps,
-    profiledSteps: spec.profiledSteps,
-    overheadCalls: 20000,
-  });
-  const parts = [head, formatBackendProfile(result)];
+  const parts = [head];
+  if (spec.profile !== false) {
+    const result = await profileGptNano({
+      text: bundledNames,
+      warmupSteps: spec.warmupSteps,
+      timedSteps: spec.timedSteps,
+      profiledSteps: spec.profiledSteps,
+      overheadCalls: 20000,
+    });
+    parts.push(formatBackendProfile(result));
+  }
   if (spec.backend === 'wasm') {
     // The kernel module fetched as Vite bundled it; shared memory when tfjs runs threaded.
     await installWasmKernels(loadBundledKernels);

@@ -14,6 +14,8 @@ export interface LayerNormRow {
   readonly trainKernels: number;
   /** Forward plus the gradients of x, gamma and beta from a given dy. */
   readonly trainMs: number;
+  /** Largest difference from the tfjs ops' forward and gradients (0 for that row itself). */
+  readonly maxDiff: number;
 }
 
 type Norm = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
@@ -51,11 +53,18 @@ export async function compareLayerNorm(shape: number[], reps: number): Promise<L
     ['fused', (x, g, b) => fusedLayerNorm(x, g, b, LN_EPSILON)],
   ];
   const rows: LayerNormRow[] = [];
+  let reference: tf.Tensor[] | null = null;
   for (const [path, norm] of ways) {
     const forward = () => [norm(inputs[0]!, inputs[1]!, inputs[2]!)];
     const train = () => tf.grads((x, g, b) => norm(x!, g!, b!))(inputs, dy);
     const count = async (run: () => tf.Tensor[]) =>
       (await profileKernels('all', async () => tf.dispose(tf.tidy(run)))).kernelCalls;
+    // The values too, so a run in another memory (the threaded build's shared one) is checked.
+    const values = [...forward(), ...train()];
+    reference ??= values;
+    const diffs = values.map((t, i) =>
+      tf.tidy(() => tf.max(tf.abs(tf.sub(t, reference![i]!))).dataSync()[0]!),
+    );
     rows.push({
       path,
       shape: shape.join('x'),
@@ -63,9 +72,11 @@ export async function compareLayerNorm(shape: number[], reps: number): Promise<L
       forwardMs: await timed(reps, forward),
       trainKernels: await count(train),
       trainMs: await timed(reps, train),
+      maxDiff: Math.max(...diffs),
     });
+    if (values !== reference) tf.dispose(values);
   }
-  tf.dispose([...inputs, dy]);
+  tf.dispose([...inputs, dy, ...(reference ?? [])]);
   return rows;
 }
 
@@ -73,7 +84,8 @@ export function formatLayerNormRows(rows: readonly LayerNormRow[]): string {
   const lines = rows.map(
     (r) =>
       `  ${r.path.padEnd(8)} ${r.shape.padStart(9)}  forward ${r.forwardKernels} kernels ` +
-      `${r.forwardMs.toFixed(3)} ms; forward+backward ${r.trainKernels} kernels ${r.trainMs.toFixed(3)} ms`,
+      `${r.forwardMs.toFixed(3)} ms; forward+backward ${r.trainKernels} kernels ${r.trainMs.toFixed(3)} ms; ` +
+      `max diff from tfjs ops ${r.maxDiff.toExponential(1)}`,
   );
   return [
     'layer norm, tfjs ops against the fused AssemblyScript kernel (median per call):',

@@ -6,6 +6,8 @@ export interface ProfileCase {
    * worker then reports 2 × threads logical cores, as tfjs caps its pool at half of them.
    */
   readonly threads?: number;
+  /** False: only the kernel comparisons (WASM), no training steps. */
+  readonly profile?: boolean;
   readonly warmupSteps: number;
   readonly timedSteps: number;
   readonly profiledSteps: number;
