@@ -22,8 +22,15 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
-    // The app, and the bench page that `npm run bench` drives (dist/bench/index.html).
-    rolldownOptions: { input: { index: page('index.html'), bench: page('bench/index.html') } },
+    // The app, the bench page that `npm run bench` drives (dist/bench/index.html) and the step
+    // profile page of `npm run profile:browser` (dist/bench/profile.html).
+    rolldownOptions: {
+      input: {
+        index: page('index.html'),
+        bench: page('bench/index.html'),
+        profile: page('bench/profile.html'),
+      },
+    },
   },
   preview: { host: 'localhost', headers: isolation },
   server: { host: 'localhost', headers: isolation },

@@ -1,0 +1,95 @@
+// `npm run profile`: a per-kernel profile of one training step of the transformer at gpt-nano's
+// shape (issue 19), in Node on tfjs's WASM backend (SIMD, one thread, as in tests/unit) and its
+// CPU backend. Prints each backend's tables; PROFILE_OUT=path also writes them to a file.
+// Times are the process's CPU time unless PROFILE_CLOCK=wall (see below).
+//
+//   PROFILE_BACKENDS=wasm,cpu   which backends, in order (default: both)
+//   PROFILE_WARMUP=3 PROFILE_TIMED=10 PROFILE_PROFILED=3   steps of each kind (CPU: 1, 2, 1)
+//   PROFILE_OVERHEAD_CALLS=20000   calls of each op-overhead probe
+//   PROFILE_JSON=path   also writes every backend's whole result (all rows) as JSON
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, URL } from 'node:url';
+import process from 'node:process';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { runnerImport } from 'vite';
+
+const env = (name, fallback) => process.env[name] ?? fallback;
+const backends = env('PROFILE_BACKENDS', 'wasm,cpu')
+  .split(',')
+  .map((b) => b.trim());
+const names = readFileSync(
+  fileURLToPath(new URL('../workers/training/names.txt', import.meta.url)),
+  'utf8',
+);
+
+// Vite's module runner loads the TypeScript modules the app itself runs, as Vitest does; tfjs
+// stays external to it, so this module's tf is theirs.
+const { module: runner } = await runnerImport(
+  fileURLToPath(new URL('./profile/index.ts', import.meta.url)),
+);
+
+// CPU time of the process, not wall time: on this shared 2-core machine a process waits for a
+// core for most of its wall time when others build and test (PROFILE_CLOCK=wall for wall time).
+if (env('PROFILE_CLOCK', 'cpu') === 'cpu') {
+  runner.useClock(() => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  }, 'process CPU time');
+}
+
+const options = (backend) => {
+  // The CPU backend takes seconds a step at this shape: fewer steps there.
+  const slow = backend === 'cpu';
+  return {
+    text: names,
+    warmupSteps: Number(env('PROFILE_WARMUP', slow ? 1 : 3)),
+    timedSteps: Number(env('PROFILE_TIMED', slow ? 2 : 10)),
+    profiledSteps: Number(env('PROFILE_PROFILED', slow ? 1 : 3)),
+    overheadCalls: Number(env('PROFILE_OVERHEAD_CALLS', 20000)),
+  };
+};
+
+const reports = [];
+const results = [];
+for (const backend of backends) {
+  if (!(await tf.setBackend(backend))) throw new Error(`The ${backend} backend did not start.`);
+  await tf.ready();
+  const result = await runner.profileGptNano(options(backend));
+  results.push(result);
+  let text = runner.formatBackendProfile(result);
+  if (backend === 'wasm') {
+    // The AssemblyScript kernels, from the committed modules (the app fetches them by URL).
+    await runner.installWasmKernels(async (shared) => {
+      const name = shared ? 'kernels-shared.wasm' : 'kernels.wasm';
+      const file = await readFile(
+        new URL(`../workers/training/kernels/wasm/${name}`, import.meta.url),
+      );
+      return file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+    });
+    const { batch, context, embed } = runner.GPT_NANO;
+    const rows = await runner.compareLayerNorm(
+      [batch, context, embed],
+      Number(env('PROFILE_LN_REPS', 50)),
+    );
+    text += `\n\n${runner.formatLayerNormRows(rows)}`;
+    text += `\n\n${runner.formatMatMulRows(runner.compareMatMuls(Number(env('PROFILE_MM_REPS', 20))))}`;
+    // Changes #1 and #5 of docs/PROFILE-NOTES.md, measured on the whole step.
+    runner.installWasmOverrides();
+    const after = await runner.profileGptNano(options(backend));
+    runner.removeWasmOverrides();
+    results.push({
+      ...after,
+      overrides: ['BatchMatMul routed to XNNPACK', 'Identity by reference'],
+    });
+    text += `\n\nwith the wasm overrides (matmul flags through XNNPACK, Identity by reference):\n`;
+    text += runner.formatBackendProfile(after);
+  }
+  console.log(`${text}\n`);
+  reports.push(text);
+}
+const out = process.env['PROFILE_OUT'];
+if (out !== undefined) writeFileSync(out, `${reports.join('\n\n')}\n`);
+const json = process.env['PROFILE_JSON'];
+if (json !== undefined) writeFileSync(json, `${JSON.stringify(results, null, 1)}\n`);

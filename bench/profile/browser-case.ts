@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { selectBackend } from '../../workers/training/backend';
+import { loadBundledKernels } from '../../workers/training/kernels/bundled-kernels';
+import { installWasmKernels } from '../../workers/training/kernels/install';
+import { GPT_NANO, fullVocabDataset } from '../../workers/training/profile/gpt-nano';
+import { timeSteps } from '../../workers/training/profile/step-profile';
+import bundledNames from '../../workers/training/names.txt?raw';
+import { TrainingSession } from '../../workers/training/session';
+import { countGpuWork, type GpuCounts } from './gpu-dispatch-counter';
+import { formatBackendProfile, profileGptNano } from './gpt-nano-profile';
+import { compareLayerNorm, formatLayerNormRows } from './layer-norm-compare';
+import { compareMatMuls, formatMatMulRows } from './matmul-compare';
+import type { ProfileCase } from './profile-case';
+
+/** Per step, of the steps timed: what the WebGPU device was asked to do. */
+async function gpuCountsPerStep(counts: GpuCounts, spec: ProfileCase): Promise<string> {
+  const session = TrainingSession.create(GPT_NANO, fullVocabDataset(bundledNames));
+  try {
+    await timeSteps(session, spec.warmupSteps);
+    const before = { ...counts };
+    const times = await timeSteps(session, spec.timedSteps);
+    const per = (key: keyof GpuCounts) => (counts[key] - before[key]) / spec.timedSteps;
+    return (
+      `webgpu: per gpt-nano step ${per('dispatches')} dispatches, ${per('passes')} compute passes, ` +
+      `${per('submits')} queue submits; steps took [${times.map((t) => t.toFixed(0)).join(', ')}] ms`
+    );
+  } finally {
+    session.dispose();
+  }
+}
+
+export async function runProfileCase(spec: ProfileCase): Promise<string> {
+  const counts = spec.backend === 'webgpu' ? countGpuWork() : null;
+  if (spec.threads !== undefined) {
+    // tfjs-wasm caps its pool at navigator.hardwareConcurrency / 2 (backend.cc: "2 threads per
+    // core"), whatever setThreadsCount asks: on 2 logical cores, 1 thread. Its glue reads that
+    // number when the backend starts, so a worker that reports twice the threads asked gets them.
+    Object.defineProperty(self.navigator, 'hardwareConcurrency', {
+      configurable: true,
+      get: () => 2 * spec.threads!,
+    });
+    setThreadsCount(spec.threads);
+  }
+  const report = await selectBackend(spec.backend);
+  const head = `${tf.getBackend()} (${report.fallbackReason}), cross-origin isolated: ${self.crossOriginIsolated}`;
+  if (spec.backend === 'webgpu') {
+    if (counts === null) throw new Error('This worker has no WebGPU to count.');
+    return `${head}\n${await gpuCountsPerStep(counts, spec)}`;
+  }
+  const parts = [head];
+  if (spec.profile !== false) {
+    const result = await profileGptNano({
+      text: bundledNames,
+      warmupSteps: spec.warmupSteps,
+      timedSteps: spec.timedSteps,
+      profiledSteps: spec.profiledSteps,
+      overheadCalls: 20000,
+    });
+    parts.push(formatBackendProfile(result));
+  }
+  if (spec.backend === 'wasm') {
+    // The kernel module fetched as Vite bundled it; shared memory when tfjs runs threaded.
+    await installWasmKernels(loadBundledKernels);
+    const { batch, context, embed } = GPT_NANO;
+    parts.push(
+      `threads: ${getThreadsCount()}`,
+      formatMatMulRows(compareMatMuls(20)),
+      formatLayerNormRows(await compareLayerNorm([batch, context, embed], 50)),
+    );
+  }
+  return parts.join('\n\n');
+}

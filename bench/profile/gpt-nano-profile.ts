@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs';
+import { elementCount, modelSpec } from '../../src/shared/model-spec';
+import { GPT_NANO, fullVocabDataset } from '../../workers/training/profile/gpt-nano';
+import type { KernelProfile } from '../../workers/training/profile/kernel-profile';
+import { measureOpOverhead, type OverheadRow } from '../../workers/training/profile/op-overhead';
+import { formatProfile } from '../../workers/training/profile/profile-table';
+import { profileTrainingSteps, timeSteps } from '../../workers/training/profile/step-profile';
+import { TrainingSession } from '../../workers/training/session';
+
+export interface ProfileOptions {
+  /** The text to train on (the bundled names); its vocabulary is widened to 256. */
+  readonly text: string;
+  readonly warmupSteps: number;
+  /** Plain steps timed without the profiler, for the step's real time. */
+  readonly timedSteps: number;
+  readonly profiledSteps: number;
+  /** Calls of each op-overhead probe. */
+  readonly overheadCalls: number;
+}
+
+export interface BackendProfile {
+  readonly backend: string;
+  readonly params: number;
+  readonly tokensPerStep: number;
+  readonly stepMs: readonly number[];
+  readonly medianStepMs: number;
+  readonly profile: KernelProfile;
+  readonly overhead: readonly OverheadRow[];
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * The transformer at gpt-nano's shape on the backend already set: warm-up, plain steps timed,
+ * then profiled steps, then the per-op overhead at [1] and at an activation's size.
+ */
+export async function profileGptNano(options: ProfileOptions): Promise<BackendProfile> {
+  const data = fullVocabDataset(options.text);
+  const session = TrainingSession.create(GPT_NANO, data);
+  try {
+    await timeSteps(session, options.warmupSteps);
+    const stepMs = await timeSteps(session, options.timedSteps);
+    const profile = await profileTrainingSteps(session, options.profiledSteps);
+    const { embed, context, batch } = GPT_NANO;
+    const overhead = [
+      ...measureOpOverhead([1], options.overheadCalls),
+      ...measureOpOverhead([batch * context, embed], Math.ceil(options.overheadCalls / 10)),
+    ];
+    return {
+      backend: tf.getBackend(),
+      params: modelSpec(GPT_NANO, data.vocab.length).reduce((n, v) => n + elementCount(v.shape), 0),
+      tokensPerStep: session.tokensPerStep,
+      stepMs,
+      medianStepMs: median(stepMs),
+      profile,
+      overhead,
+    };
+  } finally {
+    session.dispose();
+  }
+}
+
+export function formatBackendProfile(result: BackendProfile, top = 40): string {
+  const { medianStepMs, tokensPerStep } = result;
+  const overhead = result.overhead.map(
+    (o) => `  ${o.path.padEnd(17)} ${o.shape.padStart(8)}  ${o.usPerCall.toFixed(1)} µs/call`,
+  );
+  return [
+    `== ${result.backend}: transformer e96 w384 l3 h3 c64 b16, vocab 256, ` +
+      `${result.params} params, ${tokensPerStep} tokens/step`,
+    `plain steps: median ${medianStepMs.toFixed(1)} ms ` +
+      `(${((1000 * tokensPerStep) / medianStepMs).toFixed(0)} tok/s) of ` +
+      `[${result.stepMs.map((s) => s.toFixed(0)).join(', ')}]`,
+    'op overhead (an Add):',
+    ...overhead,
+    '',
+    formatProfile(result.profile, top),
+  ].join('\n');
+}

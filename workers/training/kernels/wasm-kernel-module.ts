@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { KernelInstallError } from '../../../src/shared/kernel-errors';
+
+/** The exports of the AssemblyScript module (kernels/assembly/): byte offsets in, nothing out. */
+export interface KernelExports {
+  layerNormForward(
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    mean: number,
+    rstd: number,
+    rows: number,
+    d: number,
+    eps: number,
+  ): void;
+  layerNormBackward(
+    dy: number,
+    x: number,
+    gamma: number,
+    mean: number,
+    rstd: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    rows: number,
+    d: number,
+  ): void;
+}
+
+/**
+ * The module's bytes for a memory kind: tfjs's single-threaded builds own a plain memory; its
+ * threaded build's memory is shared, and a module importing it must declare it shared.
+ */
+export type LoadKernelBinary = (shared: boolean) => Promise<BufferSource>;
+
+interface EmscriptenMemory {
+  /** The threaded build's Module.wasmMemory (its pthreads need it). */
+  wasmMemory?: WebAssembly.Memory;
+  /** The single-threaded builds export their memory. */
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+const attached = new WeakMap<object, KernelExports>();
+
+function memoryOf(backend: BackendWasm): WebAssembly.Memory {
+  const module = backend.wasm as unknown as EmscriptenMemory;
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) {
+    throw new KernelInstallError(
+      'tfjs-backend-wasm does not expose its WebAssembly memory, so the custom kernels cannot run in it. Train without them (they are optional) or check the tfjs-backend-wasm version.',
+    );
+  }
+  return memory;
+}
+
+/**
+ * Instantiates the kernel module inside the running WASM backend's own memory, so kernels read
+ * and write tfjs's tensors where they lie: no copies in or out. Idempotent per backend instance.
+ */
+export async function attachKernels(load: LoadKernelBinary): Promise<KernelExports> {
+  if (tf.getBackend() !== 'wasm') {
+    throw new KernelInstallError(
+      `The custom WebAssembly kernels run on the wasm backend, not on "${tf.getBackend()}". Set the wasm backend first.`,
+    );
+  }
+  const backend = tf.backend() as BackendWasm;
+  const known = attached.get(backend);
+  if (known !== undefined) return known;
+  const memory = memoryOf(backend);
+  const shared =
+    typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const bytes = await load(shared);
+  const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+  const exports = instance.exports as unknown as KernelExports;
+  attached.set(backend, exports);
+  return exports;
+}
+
+/** The kernels attached to `backend`; a kernel called before attachKernels is a named error. */
+export function kernelsOf(backend: object): KernelExports {
+  const exports = attached.get(backend);
+  if (exports === undefined) {
+    throw new KernelInstallError(
+      'The custom WebAssembly kernels are not attached to this wasm backend. Call installWasmKernels() after the backend has started.',
+    );
+  }
+  return exports;
+}
+
+/** Where a tensor's data starts in the backend's memory, in bytes. */
+export function offsetOf(backend: BackendWasm, tensor: tf.TensorInfo): number {
+  return backend.dataIdMap.get(tensor.dataId)!.memoryOffset;
+}

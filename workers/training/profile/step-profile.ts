@@ -1,0 +1,59 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { TrainingSession } from '../session';
+import { perStep, profileKernels, type KernelProfile } from './kernel-profile';
+import { now } from './clock';
+
+export const STEP_PHASES = ['forward', 'backward', 'optimizer'] as const;
+
+type ComputeGradients = tf.AdamOptimizer['computeGradients'];
+
+/**
+ * Profiles `session`'s next `steps` training steps, the very steps the app runs, as their mean
+ * step, split into phases:
+ * forward (the loss function), backward (the rest of computeGradients) and optimizer (global
+ * norm, clipping, Adam's update and the readout). The phase boundaries are marked by wrapping
+ * the session's optimizer's computeGradients for this one step; the step itself, and so its
+ * trajectory, is unchanged. The steps count as steps of the run.
+ */
+export async function profileTrainingSteps(
+  session: TrainingSession,
+  steps: number,
+): Promise<KernelProfile> {
+  const adam = session.optimizer as tf.AdamOptimizer & { computeGradients: ComputeGradients };
+  const original = adam.computeGradients;
+  const own = Object.hasOwn(adam, 'computeGradients');
+  try {
+    const profile = await profileKernels(STEP_PHASES[0], async (mark) => {
+      adam.computeGradients = (f, varList) => {
+        mark('forward');
+        const result = original.call(
+          adam,
+          () => {
+            const loss = f();
+            mark('backward');
+            return loss;
+          },
+          varList,
+        );
+        mark('optimizer');
+        return result;
+      };
+      for (let i = 0; i < steps; i++) await session.trainStep();
+    });
+    return perStep(profile, steps);
+  } finally {
+    if (own) adam.computeGradients = original;
+    else delete (adam as Partial<typeof adam>).computeGradients;
+  }
+}
+
+/** Wall times of `steps` plain (unprofiled) steps of `session`, in ms. */
+export async function timeSteps(session: TrainingSession, steps: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const started = now();
+    await session.trainStep();
+    times.push(now() - started);
+  }
+  return times;
+}
