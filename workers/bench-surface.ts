@@ -35,3 +35,17 @@ export { decodeFile, exportSnapshot, writeRunFrom } from './checkpoint/checkpoin
 export { createJob } from './jobs/job-create';
 export { JobRunner } from './jobs/job-runner';
 export { resultsFile } from './jobs/results-file';
+// Per-kernel profiles of a training step and the custom-kernel comparisons (npm run profile,
+// npm run profile:browser).
+export { default as bundledNames } from './training/names.txt?raw';
+export { loadBundledKernels } from './training/kernels/bundled-kernels';
+export { installWasmKernels } from './training/kernels/install';
+export { fusedLayerNorm } from './training/kernels/layer-norm-kernel';
+export { installWasmOverrides, removeWasmOverrides } from './training/kernels/wasm-overrides';
+export { LN_EPSILON, layerNorm } from './training/models/transformer';
+export { now, useClock } from './training/profile/clock';
+export { GPT_NANO, fullVocabDataset } from './training/profile/gpt-nano';
+export { profileKernels, type KernelProfile } from './training/profile/kernel-profile';
+export { measureOpOverhead, type OverheadRow } from './training/profile/op-overhead';
+export { formatProfile } from './training/profile/profile-table';
+export { profileTrainingSteps, timeSteps } from './training/profile/step-profile';

@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { selectBackend } from '../../workers/training/backend';
-import { loadBundledKernels } from '../../workers/training/kernels/bundled-kernels';
-import { installWasmKernels } from '../../workers/training/kernels/install';
-import { GPT_NANO, fullVocabDataset } from '../../workers/training/profile/gpt-nano';
-import { timeSteps } from '../../workers/training/profile/step-profile';
-import bundledNames from '../../workers/training/names.txt?raw';
-import { TrainingSession } from '../../workers/training/session';
+import {
+  selectBackend,
+  loadBundledKernels,
+  installWasmKernels,
+  GPT_NANO,
+  fullVocabDataset,
+  timeSteps,
+  bundledNames,
+  TrainingSession,
+} from '../../workers/bench-surface';
 import { countGpuWork, type GpuCounts } from './gpu-dispatch-counter';
 import { formatBackendProfile, profileGptNano } from './gpt-nano-profile';
 import { compareLayerNorm, formatLayerNormRows } from './layer-norm-compare';

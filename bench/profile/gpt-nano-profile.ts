@@ -1,11 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { elementCount, modelSpec } from '../../src/shared/model-spec';
-import { GPT_NANO, fullVocabDataset } from '../../workers/training/profile/gpt-nano';
-import type { KernelProfile } from '../../workers/training/profile/kernel-profile';
-import { measureOpOverhead, type OverheadRow } from '../../workers/training/profile/op-overhead';
-import { formatProfile } from '../../workers/training/profile/profile-table';
-import { profileTrainingSteps, timeSteps } from '../../workers/training/profile/step-profile';
-import { TrainingSession } from '../../workers/training/session';
+import {
+  GPT_NANO,
+  fullVocabDataset,
+  measureOpOverhead,
+  type OverheadRow,
+  formatProfile,
+  profileTrainingSteps,
+  timeSteps,
+  TrainingSession,
+} from '../../workers/bench-surface';
+import type { KernelProfile } from '../../workers/bench-surface';
 
 export interface ProfileOptions {
   /** The text to train on (the bundled names); its vocabulary is widened to 256. */

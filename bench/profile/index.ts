@@ -2,11 +2,11 @@
 // module here is one instance: the kernels it installs are the ones the comparison calls.
 export { formatBackendProfile, profileGptNano } from './gpt-nano-profile';
 export { compareLayerNorm, formatLayerNormRows } from './layer-norm-compare';
-export { installWasmKernels } from '../../workers/training/kernels/install';
-export { GPT_NANO } from '../../workers/training/profile/gpt-nano';
-export { compareMatMuls, formatMatMulRows } from './matmul-compare';
-export { useClock } from '../../workers/training/profile/clock';
 export {
+  installWasmKernels,
+  GPT_NANO,
+  useClock,
   installWasmOverrides,
   removeWasmOverrides,
-} from '../../workers/training/kernels/wasm-overrides';
+} from '../../workers/bench-surface';
+export { compareMatMuls, formatMatMulRows } from './matmul-compare';

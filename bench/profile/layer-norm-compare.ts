@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { Prng } from '../../src/shared/prng';
-import { fusedLayerNorm } from '../../workers/training/kernels/layer-norm-kernel';
-import { LN_EPSILON, layerNorm } from '../../workers/training/models/transformer';
-import { profileKernels } from '../../workers/training/profile/kernel-profile';
-import { now } from '../../workers/training/profile/clock';
+import {
+  fusedLayerNorm,
+  LN_EPSILON,
+  layerNorm,
+  profileKernels,
+  now,
+} from '../../workers/bench-surface';
 
 /** One way of computing a layer norm: its kernels and median time, forward and with gradients. */
 export interface LayerNormRow {

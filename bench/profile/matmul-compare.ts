@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Prng } from '../../src/shared/prng';
-import { now } from '../../workers/training/profile/clock';
+import { now } from '../../workers/bench-surface';
 
 /** A matmul of the step as tfjs runs it, against the same product with explicit transposes. */
 export interface MatMulRow {
