@@ -150,7 +150,7 @@ const files = new CheckpointActions(
     dispatch: owner.dispatch,
     trainer: owner.trainer,
     shown: owner.shown,
-    runs: owner.transitions,
+    runs: owner.opener,
     panel: checkpoints,
     refresh,
   },

@@ -2,7 +2,7 @@ import type { TrainerEvent } from '../shared/api';
 import type { RunConfig, SessionSettings } from '../shared/config';
 import { HOLDING, type PageState } from '../shared/page-state';
 import { ACTION_STATES } from './action-states';
-import { PageMachine, type Dispatch, type Outcome } from './page-machine';
+import { PageMachine, type Dispatch, type MachineState, type Outcome } from './page-machine';
 import type { PageView } from './page-view';
 import { RunActions } from './run-actions';
 import { RunLease } from './run-lease';
@@ -10,7 +10,12 @@ import { RunPresenter } from './run-presenter';
 import { RunTransitions } from './run-transitions';
 import { ShownRun, type ShownRunView } from './shown-run';
 import { askToPersist } from './storage-persistence';
-import { reportedByRestart, TrainerSupervisor, type Recovery } from './worker-supervisor';
+import {
+  reportedByRestart,
+  TrainerSupervisor,
+  type Recovery,
+  type WorkerAccess,
+} from './worker-supervisor';
 
 /**
  * The page's side of the shown run, put together: the machine that runs every action one at a
@@ -19,12 +24,13 @@ import { reportedByRestart, TrainerSupervisor, type Recovery } from './worker-su
  * a restart during the boot decides again.
  */
 export class RunOwner {
-  readonly machine: PageMachine;
+  /** The page's state, read-only (the debug hook reads it). */
+  readonly machine: MachineState;
   /** Queues an action on the machine, for the owners of the other actions. */
   readonly dispatch: Dispatch;
-  readonly trainer: TrainerSupervisor;
   readonly actions: RunActions;
-  readonly transitions: RunTransitions;
+  private readonly supervisor: TrainerSupervisor;
+  private readonly transitions: RunTransitions;
   private readonly run = new ShownRun();
   private readonly presenter: RunPresenter;
   /** Set until the page has decided what it shows first; a restart then decides again. */
@@ -44,7 +50,7 @@ export class RunOwner {
     const transitions = new RunTransitions(dispatch, machine, trainer, lease, this.run, presenter);
     this.machine = machine;
     this.dispatch = dispatch;
-    this.trainer = trainer;
+    this.supervisor = trainer;
     this.presenter = presenter;
     this.transitions = transitions;
     this.actions = new RunActions(dispatch, machine, trainer, this.run, transitions, presenter);
@@ -55,6 +61,16 @@ export class RunOwner {
     return this.run;
   }
 
+  /** The worker's calls. */
+  get trainer(): WorkerAccess {
+    return this.supervisor;
+  }
+
+  /** Opens a run an import or a fork has just written, as any stored run is opened. */
+  get opener(): Pick<RunTransitions, 'openWritten'> {
+    return this.transitions;
+  }
+
   boot(autostart: boolean, config: RunConfig): Promise<Outcome> {
     return this.dispatch({
       label: 'Starting the page',
@@ -63,8 +79,8 @@ export class RunOwner {
       exclusive: true,
       run: async (enter) => {
         this.firstShow = { autostart, config };
-        await this.trainer.connect();
-        this.presenter.noteRestored(this.trainer.worker.report.restored ?? []);
+        await this.supervisor.connect();
+        this.presenter.noteRestored(this.supervisor.worker.report.restored ?? []);
         askToPersist();
         return this.showFirst(enter);
       },
@@ -74,7 +90,7 @@ export class RunOwner {
   /** The tab may be about to die (hidden, closed, discarded): save now, outside the queue. */
   snapshotOnRisk(): void {
     if (!HOLDING.includes(this.machine.state)) return;
-    this.trainer.send((worker) => worker.api.snapshotNow('hidden'));
+    this.supervisor.send((worker) => worker.api.snapshotNow('hidden'));
   }
 
   private onWorkerEvent(event: TrainerEvent): void {
