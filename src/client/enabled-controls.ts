@@ -9,8 +9,9 @@ const CONTROL_ACTION: Record<Control, ActionName> = {
   newRun: 'newRun',
   snapshotNow: 'snapshotNow',
   export: 'exportCheckpoint',
+  // The whole checkpoint panel, its Export button too (in idle an export is refused, named).
   import: 'importCheckpoint',
-  runs: 'openRun', // and Delete, allowed in the same states
+  runs: 'openRun', // and Delete, allowed in the same states (tested)
   snapshots: 'snapshotList',
   dataset: 'newRun', // a chosen text starts a new run on it
   config: 'editConfig',

@@ -65,6 +65,10 @@ describe('the enabled controls, derived from the actions’ states', () => {
     }
   });
 
+  it('let the runs list, one control, offer Open and Delete in the same states', () => {
+    expect(ACTION_STATES.deleteRun).toEqual(ACTION_STATES.openRun);
+  });
+
   it('all rest while a transition is queued or running', () => {
     for (const state of STATES) expect(enabledControls(state, true).size).toBe(0);
   });
