@@ -29,7 +29,7 @@ const SELF_EXPLAINING = new Set([
 
 /**
  * Shows one trainer event, whether it came from this tab's worker or another tab's. What the
- * page's state is comes from the RunOwner alone, never from here.
+ * page's state is comes from the page machine alone, never from here.
  */
 export function showEvent(view: TrainingView, event: TrainerEvent, runId: string | null): void {
   switch (event.type) {
@@ -68,7 +68,7 @@ export function showEvent(view: TrainingView, event: TrainerEvent, runId: string
     case 'snapshot-interval':
     case 'loop-ended':
     case 'device-lost':
-      break; // the RunOwner acts on these
+      break; // the supervisor, the run transitions and the presenter act on these
   }
 }
 

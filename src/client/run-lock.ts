@@ -6,6 +6,13 @@
 export class RunLock {
   private releaseHeld: (() => void) | null = null;
   private waiting: AbortController | null = null;
+  /** The run whose lock this tab holds, if any. */
+  private held: string | null = null;
+
+  /** Whether this tab holds the run's lock (so is the one tab that may train it). */
+  holds(runId: string): boolean {
+    return this.held === runId;
+  }
 
   /** Takes the run's lock if no other tab has it; keeps it until release() or the tab ends. */
   async tryAcquire(runId: string): Promise<boolean> {
@@ -17,7 +24,7 @@ export class RunLock {
             resolve(false);
             return undefined;
           }
-          return this.hold(() => resolve(true));
+          return this.hold(runId, () => resolve(true));
         })
         .catch(() => resolve(false));
     });
@@ -30,15 +37,18 @@ export class RunLock {
     this.waiting = abort;
     navigator.locks
       .request(lockName(runId), { signal: abort.signal }, () => {
+        // Granted after the tab moved on (the abort came too late): let it go at once.
+        if (this.waiting !== abort) return undefined;
         this.waiting = null;
-        return this.hold(onGranted);
+        return this.hold(runId, onGranted);
       })
       .catch(() => undefined); // aborted: the tab moved on to another run
   }
 
-  private hold(granted: () => void): Promise<void> {
+  private hold(runId: string, granted: () => void): Promise<void> {
     return new Promise<void>((release) => {
       this.releaseHeld = release;
+      this.held = runId;
       granted();
     });
   }
@@ -49,6 +59,7 @@ export class RunLock {
     this.waiting = null;
     this.releaseHeld?.();
     this.releaseHeld = null;
+    this.held = null;
   }
 }
 
