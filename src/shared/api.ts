@@ -71,11 +71,24 @@ export type TrainerEvent =
       readonly epoch: number;
       readonly loss: number;
       readonly stepsPerSec: number;
+      /** Predictions trained on per second: tokens of every position (transformer, gpt). */
       readonly tokensPerSec: number;
+      /** Tokens the run has trained on up to this step. */
+      readonly tokensSeen: number;
       /** Every step's [step, loss] since the previous progress event, for the chart. */
       readonly losses: readonly (readonly [number, number])[];
     }
-  | { readonly type: 'val'; readonly step: number; readonly loss: number }
+  | {
+      readonly type: 'val';
+      readonly step: number;
+      /** Mean cross-entropy per validation token, in nats. */
+      readonly loss: number;
+      /**
+       * The same in bits per byte of validation text, comparable across tokenizers: the loss ×
+       * targets / (their bytes × ln 2).
+       */
+      readonly bitsPerByte: number;
+    }
   | {
       readonly type: 'rewind';
       /** The rewind just made; the run now stands at rewind.toStep. */

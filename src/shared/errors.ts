@@ -17,6 +17,7 @@ export { TrainerError, serializeError, type SerializedError } from './trainer-er
 export * from './checkpoint-errors';
 export * from './storage-errors';
 export * from './job-errors';
+export * from './text-errors';
 
 export class ConfigError extends TrainerError {
   override name = 'ConfigError';

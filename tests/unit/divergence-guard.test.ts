@@ -61,7 +61,7 @@ describe('a poisoned batch', () => {
     // window: 40 batches used, from batch 0 to 47.
     const { session } = run;
     expect(session.step).toBe(40);
-    const size = session.dataset.train.targets.length;
+    const size = run.dataset.data.train.targets.length;
     expect(batchNumber(session.sampler.position(), size, GUARD_CONFIG.batch)).toBe(48);
     // Training went on and the loss recovered: finite, and well below where it started.
     const losses = session.train.map(([, loss]) => loss);

@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
 import type { RunRecord } from '../../src/shared/snapshot';
 import { Snapshotter } from '../../workers/snapshot/snapshotter';
 import type { SnapshotStore } from '../../workers/store';
+import type { LinesDataset } from '../../workers/training/dataset';
 import { loadDataset, newRunRecord, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import { restorePayload } from '../../workers/training/state-capture';
@@ -34,7 +35,7 @@ export class GuardedRun {
   private constructor(
     readonly store: SnapshotStore,
     readonly run: RunRecord,
-    readonly dataset: LoadedDataset,
+    readonly dataset: LoadedDataset<LinesDataset>,
     readonly snapshotEvery: number,
   ) {
     this.snapshotter = new Snapshotter(store, (e) => this.events.push(e), NO_TIMER);

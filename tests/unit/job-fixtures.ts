@@ -8,6 +8,7 @@ import { JobStore } from '../../workers/jobs/job-store';
 import { persistSnapshot } from '../../workers/snapshot/persist-snapshot';
 import type { SnapshotStore } from '../../workers/store';
 import type { TrainerDatabase } from '../../workers/store/store-schema';
+import type { LinesDataset } from '../../workers/training/dataset';
 import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import { captureState } from '../../workers/training/state-capture';
@@ -35,7 +36,7 @@ export interface JobWorld {
   readonly jobs: JobStore;
   readonly run: RunRecord;
   readonly session: TrainingSession;
-  readonly dataset: LoadedDataset;
+  readonly dataset: LoadedDataset<LinesDataset>;
   readonly manifest: SnapshotManifest;
   /** A snapshot of the session's current state, committed as the run's newest. */
   snapshot(): Promise<SnapshotManifest>;

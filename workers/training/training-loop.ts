@@ -81,9 +81,9 @@ export class TrainingLoop {
         }
         await options.beforeBoundary?.(session.step);
         if (options.valEvery > 0 && session.step % options.valEvery === 0) {
-          const val = await session.evaluate();
+          const { loss: val, bitsPerByte } = await session.evaluate();
           snapshotter.recordValLoss(val);
-          this.emit({ type: 'val', step: session.step, loss: val });
+          this.emit({ type: 'val', step: session.step, loss: val, bitsPerByte });
         }
         snapshotter.atStepBoundary();
         progress.record(loss);
