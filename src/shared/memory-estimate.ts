@@ -8,16 +8,16 @@ const FLOAT = 4;
  * peak, `largestTensorBytes` for its largest single tensor. An estimate, meant to refuse what
  * cannot fit before anything is allocated, and to say how much it needs:
  *
- * - the parameters four times (weights, gradients, Adam's m and v) and twice more for the
- *   optimizer's and clipping's temporaries;
- * - the activations kept for the backward pass, per token of the batch: the embeddings' one-hot
- *   rows, logits, softmax and one-hot targets (4 × vocab), and per layer (transformer, gpt) about
- *   14 × width for the LNs, q/k/v, the mixed heads, projections and residuals, 6 × MLP width for
- *   the MLP and tfjs's unfused GELU, and 4 × heads × context for the attention scores, mask,
- *   softmax and its gradient; (mlp) the concatenated window and 3 × width per hidden layer;
- * - all of that once more for the gradients flowing back through them.
+ * - the parameters six times (weights, gradients, Adam's m and v, and the update's temporaries);
+ * - per token of the batch, the tensors tfjs keeps for the backward pass and makes during it
+ *   (it fuses nothing): about 20 × vocab floats for the one-hot rows, logits, softmax and
+ *   their gradients, and per layer (transformer, gpt) about 100 × width + 30 × MLP width +
+ *   10 × heads × context; (mlp, per example) about 30 × vocab, 8 × the window's embeddings and
+ *   20 × width per hidden layer.
  *
- * Checked against tf.profile's peak on the CPU backend (tests/unit/memory-estimate.test.ts).
+ * The coefficients were fitted to tf.profile's peak on the CPU backend, varying one dimension at
+ * a time (batch, width, MLP width, layers, context, heads: within 4%); the same graph allocates
+ * the same tensors on every backend. tests/unit/memory-estimate.test.ts checks the fit.
  */
 export interface MemoryNeed {
   readonly totalBytes: number;
@@ -29,21 +29,19 @@ export function trainingMemory(config: RunConfig, vocabSize: number): MemoryNeed
   const params = specs.reduce((sum, v) => sum + elementCount(v.shape), 0);
   const largestParam = Math.max(...specs.map((v) => elementCount(v.shape)));
   const { batch, context, embed, width, layers, heads } = config;
-  const sequence = config.model === 'mlp' ? 1 : context;
-  const tokens = batch * sequence;
-  const perToken =
-    config.model === 'mlp'
-      ? context * embed + 3 * width * layers + 4 * vocabSize
-      : 4 * vocabSize + layers * (14 * embed + 6 * width + 4 * heads * context);
-  const activations = 2 * tokens * perToken;
+  const mlp = config.model === 'mlp';
+  const tokens = batch * (mlp ? 1 : context);
+  const perToken = mlp
+    ? 30 * vocabSize + 8 * context * embed + 20 * width * layers
+    : 20 * vocabSize + layers * (100 * embed + 30 * width + 10 * heads * context);
   const largest = Math.max(
     largestParam,
     tokens * vocabSize,
     tokens * width,
-    config.model === 'mlp' ? 0 : batch * heads * context * context,
+    mlp ? 0 : batch * heads * context * context,
   );
   return {
-    totalBytes: (6 * params + activations) * FLOAT,
+    totalBytes: (6 * params + tokens * perToken) * FLOAT,
     largestTensorBytes: largest * FLOAT,
   };
 }

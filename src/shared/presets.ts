@@ -10,7 +10,9 @@ import type { RunConfig } from './run-config';
  *   366,432 parameters.
  * - `gpt-micro`: d_model 256, 4 layers, 4 heads, context 128: 3,257,856 parameters.
  * - `gpt-mini`: d_model 384, 8 layers, 6 heads, context 256 (Piston's Sequence Toy's length):
- *   14,393,088 parameters.
+ *   14,393,088 parameters; batch 4, since tfjs keeps every intermediate of the forward pass for
+ *   the backward one: a step needs about 3.6 GB (batch 16 would need 12.6 GB; micro at batch 16
+ *   needs 2.0 GB, nano 0.3 GB: memory-estimate.ts).
  *
  * All three: byte tokens, prose with no separator, learned positions, pre-LN, GELU, dropout 0,
  * learning rate 1e-3 after a 100-step linear warm-up (nanoGPT's Shakespeare settings), clipping
@@ -84,6 +86,6 @@ export const PRESETS: Readonly<Record<PresetName, PresetValues>> = {
     layers: 8,
     heads: 6,
     context: 256,
-    batch: 16,
+    batch: 4,
   },
 };
