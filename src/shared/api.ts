@@ -44,6 +44,12 @@ export interface ResumeReport {
   readonly snapshot: SnapshotSummary;
   /** The loss curve up to the snapshot, read once here rather than carried by every listing. */
   readonly metrics: Metrics;
+  /**
+   * A validation loss of this run (nats per token, as `metrics.val` holds them) times this is
+   * bits per byte: its validation targets' tokens / (their bytes × ln 2). Not stored: it is a
+   * constant of the run's text and config, as each `val` event's `bitsPerByte` is.
+   */
+  readonly bitsPerByteFactor: number;
   /** The divergence guard's state at the snapshot: its rewinds (chart markers) and skip list. */
   readonly guard: GuardState;
   /** Newer snapshots that failed verification and were skipped, with the reason. */

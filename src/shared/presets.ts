@@ -11,7 +11,7 @@ import type { RunConfig } from './run-config';
  * - `gpt-micro`: d_model 256, 4 layers, 4 heads, context 128: 3,257,856 parameters.
  * - `gpt-mini`: d_model 384, 8 layers, 6 heads, context 256 (Piston's Sequence Toy's length):
  *   14,393,088 parameters; batch 4, since tfjs keeps every intermediate of the forward pass for
- *   the backward one: a step needs about 3.6 GB (batch 16 would need 12.6 GB; micro at batch 16
+ *   the backward one: a step needs about 3.4 GB (batch 16 would need 12.6 GB; micro at batch 16
  *   needs 2.0 GB, nano 0.3 GB: memory-estimate.ts).
  *
  * All three: byte tokens, prose with no separator, learned positions, pre-LN, GELU, dropout 0,

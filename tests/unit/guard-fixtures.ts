@@ -3,7 +3,6 @@ import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
 import type { RunRecord } from '../../src/shared/snapshot';
 import { Snapshotter } from '../../workers/snapshot/snapshotter';
 import type { SnapshotStore } from '../../workers/store';
-import type { LinesDataset } from '../../workers/training/dataset';
 import { loadDataset, newRunRecord, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import { restorePayload } from '../../workers/training/state-capture';
@@ -35,16 +34,21 @@ export class GuardedRun {
   private constructor(
     readonly store: SnapshotStore,
     readonly run: RunRecord,
-    readonly dataset: LoadedDataset<LinesDataset>,
+    readonly dataset: LoadedDataset,
     readonly snapshotEvery: number,
   ) {
     this.snapshotter = new Snapshotter(store, (e) => this.events.push(e), NO_TIMER);
     this.session = TrainingSession.create(run.config, dataset.data);
   }
 
-  static async create(config: RunConfig, snapshotEvery = 5): Promise<GuardedRun> {
+  /** A run of `config` on a text (the bundled names by default), read as its config says. */
+  static async create(
+    config: RunConfig,
+    snapshotEvery = 5,
+    text: { readonly name: string; readonly text: string } = { name: 'names', text: names },
+  ): Promise<GuardedRun> {
     const { store } = await freshStore();
-    const dataset = await loadDataset('names', names);
+    const dataset = await loadDataset(text.name, text.text, config);
     const guarded = new GuardedRun(store, newRunRecord(config, dataset), dataset, snapshotEvery);
     guarded.snapshotter.attach(guarded.target(), null, null);
     await guarded.snapshotter.first();

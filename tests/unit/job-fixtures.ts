@@ -52,7 +52,9 @@ export async function jobWorld(
   config: RunConfig = JOB_CONFIG,
 ): Promise<JobWorld> {
   const { store, raw } = await freshStore();
-  const dataset = await loadDataset('words.txt', JOB_TEXT);
+  const loaded = await loadDataset('words.txt', JOB_TEXT, config);
+  if (loaded.data.kind !== 'lines') throw new Error('job worlds read their text as lines');
+  const dataset = loaded as LoadedDataset<LinesDataset>;
   const run: RunRecord = {
     id: 'run1',
     name: 'run one',

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../src/shared/config';
+import { BatchSampler, type DataCursor, type SkipWindow } from '../../src/shared/data-cursor';
 import { gatherBatch } from './dataset';
 import { crossEntropy } from './loss';
 import type { CharModel, DropoutMasks } from './models';
 import { gatherWindows, type TokenArray } from './prose-data';
-import type { TextDataset } from './text-dataset';
+import { trainingExamples, type TextDataset } from './text-dataset';
 
 /** One batch on the host: windows [rows, context], targets, and which targets count. */
 export interface HostBatch {
@@ -55,4 +56,16 @@ export function batchLoss(
     const mt = mask === null ? null : tf.tensor(mask, [rows, config.context]);
     return crossEntropy(model.logits(xt, dropout), yt, mt);
   });
+}
+
+/** The data order of a run: shuffled lines, or prose windows drawn per batch number. */
+export function batchSampler(
+  config: RunConfig,
+  dataset: TextDataset,
+  cursor?: DataCursor,
+  skips?: readonly SkipWindow[],
+): BatchSampler {
+  const size = trainingExamples(dataset, config.context);
+  const order = dataset.kind === 'prose' ? 'windows' : 'shuffle';
+  return new BatchSampler(config.seed, size, config.batch, cursor, skips, order);
 }

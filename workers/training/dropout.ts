@@ -1,4 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
+import type { RunConfig } from '../../src/shared/config';
 import { Prng, deriveSeed } from '../../src/shared/prng';
+import type { DropoutMasks } from './models';
+import { dropoutSites } from './models/gpt';
 
 const DROPOUT_STREAM = 0xd40b;
 
@@ -27,4 +31,17 @@ export function dropoutMasks(
     masks.push(mask);
   }
   return masks;
+}
+
+/** Batch `number`'s masks as [rows, context, embed] tensors (in the caller's tidy); null at p 0. */
+export function dropoutTensors(
+  config: RunConfig,
+  number: number,
+  rows: number,
+): DropoutMasks | null {
+  const { dropout, context, embed, seed } = config;
+  if (dropout === 0) return null;
+  const size = rows * context * embed;
+  const masks = dropoutMasks(seed, number, dropout, dropoutSites(config), size);
+  return masks.map((m) => tf.tensor(m, [rows, context, embed]));
 }

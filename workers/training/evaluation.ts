@@ -86,5 +86,10 @@ export async function evaluate(
     loss.dispose();
   }
   const mean = total / weights;
-  return { loss: mean, bitsPerByte: (mean * set.tokens) / (set.bytes * Math.LN2) };
+  return { loss: mean, bitsPerByte: mean * bitsPerBytePerNat(set) };
+}
+
+/** Nats per token to bits per byte of this set's targets. */
+export function bitsPerBytePerNat(set: ValidationSet): number {
+  return set.tokens / (set.bytes * Math.LN2);
 }

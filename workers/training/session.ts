@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../src/shared/config';
-import { BatchSampler, type DataCursor, type SkipWindow } from '../../src/shared/data-cursor';
+import type { BatchSampler } from '../../src/shared/data-cursor';
 import { learningRateAt } from '../../src/shared/lr-schedule';
 import { Prng, deriveSeed } from '../../src/shared/prng';
 import {
@@ -11,14 +11,19 @@ import {
 } from '../../src/shared/snapshot';
 import { adamInfo, createAdam, setLearningRate } from './adam-state';
 import { applyWeightDecay } from './adamw';
-import { batchLoss, hostBatch, trainsAllPositions } from './batches';
-import { dropoutMasks } from './dropout';
-import { evaluate, validationSet, type ValidationResult, type ValidationSet } from './evaluation';
+import { batchLoss, batchSampler, hostBatch, trainsAllPositions } from './batches';
+import { dropoutTensors } from './dropout';
+import {
+  bitsPerBytePerNat,
+  evaluate,
+  validationSet,
+  type ValidationResult,
+  type ValidationSet,
+} from './evaluation';
 import { clipByGlobalNorm, globalNorm } from './gradients';
-import { createModel, type CharModel, type DropoutMasks } from './models';
-import { dropoutSites } from './models/gpt';
+import { createModel, type CharModel } from './models';
 import { generateSamples } from './sampling';
-import { trainingExamples, type TextDataset } from './text-dataset';
+import type { TextDataset } from './text-dataset';
 
 const MAX_METRIC_ROWS = 4000;
 
@@ -72,7 +77,7 @@ export class TrainingSession {
   static create(config: RunConfig, dataset: TextDataset): TrainingSession {
     const prng = Prng.fromSeed(config.seed);
     const model = createModel(config, dataset.tokenizer.vocabSize, prng);
-    const sampler = samplerFor(config, dataset);
+    const sampler = batchSampler(config, dataset);
     const adam = createAdam(config.lr, config);
     return new TrainingSession(config, dataset, model, adam, sampler, prng);
   }
@@ -85,7 +90,7 @@ export class TrainingSession {
       dataset,
       model,
       createAdam(state.optimizer.config.learningRate, config),
-      samplerFor(config, dataset),
+      batchSampler(config, dataset),
       Prng.fromState(state.prng),
     );
     session.setHost(state);
@@ -102,7 +107,7 @@ export class TrainingSession {
     const guard = state.guard ?? NO_GUARD_STATE;
     this.step = state.step;
     this.guard = guard;
-    this.batches = samplerFor(this.config, this.dataset, state.cursor, guard.skips);
+    this.batches = batchSampler(this.config, this.dataset, state.cursor, guard.skips);
     this.rng = Prng.fromState(state.prng);
     this.adam.dispose();
     this.adam = createAdam(state.optimizer.config.learningRate, this.config);
@@ -117,7 +122,7 @@ export class TrainingSession {
   /** Replaces the guard's state (after a rewind) and the sampler's skip list with it. */
   setGuard(guard: GuardState): void {
     this.guard = guard;
-    this.batches = samplerFor(this.config, this.dataset, this.batches.position(), guard.skips);
+    this.batches = batchSampler(this.config, this.dataset, this.batches.position(), guard.skips);
   }
 
   /** Predictions a step trains on: every position of each window, or each window's last. */
@@ -141,21 +146,6 @@ export class TrainingSession {
     this.poisonNext = true;
   }
 
-  /** The masks of the batch just drawn, as tensors the step's tidy disposes; null without. */
-  private dropout(rows: number): DropoutMasks | null {
-    const { dropout, context, embed, seed } = this.config;
-    if (dropout === 0) return null;
-    const sites = dropoutSites(this.config);
-    const masks = dropoutMasks(
-      seed,
-      this.sampler.lastBatch!,
-      dropout,
-      sites,
-      rows * context * embed,
-    );
-    return masks.map((m) => tf.tensor(m, [rows, context, embed]));
-  }
-
   /**
    * One optimizer step on the next batch; returns the batch's loss before the update. The
    * gradients are computed and applied as tfjs's minimize() does (computeGradients, then
@@ -172,7 +162,7 @@ export class TrainingSession {
     const poison = this.poisonNext;
     this.poisonNext = false;
     const readout = tf.tidy(() => {
-      const masks = this.dropout(batch.rows);
+      const masks = dropoutTensors(this.config, this.sampler.lastBatch!, batch.rows);
       const { value, grads } = this.adam.computeGradients(() => {
         const loss = batchLoss(this.model, this.config, batch, masks);
         return poison ? tf.mul(loss, tf.scalar(NaN)) : loss;
@@ -197,10 +187,19 @@ export class TrainingSession {
 
   /** Loss on a fixed slice of the validation split: no randomness, so it is reproducible. */
   async evaluate(): Promise<ValidationResult> {
-    this.validation ??= validationSet(this.dataset, this.config);
-    const result = await evaluate(this.model, this.config, this.validation);
+    const result = await evaluate(this.model, this.config, this.validationSet());
     this.record(this.val, result.loss);
     return result;
+  }
+
+  /** Validation loss × this = bits per byte (evaluation.ts). */
+  get bitsPerByteFactor(): number {
+    return bitsPerBytePerNat(this.validationSet());
+  }
+
+  private validationSet(): ValidationSet {
+    this.validation ??= validationSet(this.dataset, this.config);
+    return this.validation;
   }
 
   /**
@@ -242,16 +241,4 @@ export class TrainingSession {
     this.model.dispose();
     this.adam.dispose();
   }
-}
-
-/** The data order of a run: shuffled lines, or prose windows drawn per batch. */
-function samplerFor(
-  config: RunConfig,
-  dataset: TextDataset,
-  cursor?: DataCursor,
-  skips?: readonly SkipWindow[],
-): BatchSampler {
-  const size = trainingExamples(dataset, config.context);
-  const order = dataset.kind === 'prose' ? 'windows' : 'shuffle';
-  return new BatchSampler(config.seed, size, config.batch, cursor, skips, order);
 }

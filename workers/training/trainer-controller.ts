@@ -116,7 +116,8 @@ export class TrainerController {
     const snapshot = summarize(manifest);
     this.activate({ run, dataset, session }, snapshot, manifest.valLoss);
     const guard = manifest.guard ?? NO_GUARD_STATE;
-    return { run, snapshot, metrics: manifest.metrics, guard, skipped, backend };
+    const { bitsPerByteFactor } = session;
+    return { run, snapshot, metrics: manifest.metrics, bitsPerByteFactor, guard, skipped, backend };
   }
 
   private activate(
