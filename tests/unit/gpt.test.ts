@@ -71,6 +71,19 @@ describe('the gpt model', () => {
   });
 });
 
+describe('prose samples', () => {
+  it('continue a document for 64 tokens, a pure function of the weights, seed and step', async () => {
+    const session = TrainingSession.create(MICRO, proseOf(MICRO));
+    const a = await session.sample(2);
+    expect(await session.sample(2)).toEqual(a);
+    expect(a).toHaveLength(2);
+    // Byte tokens decode to at most one character per byte (U+FFFD where they are not UTF-8).
+    for (const text of a) expect([...text].length).toBeLessThanOrEqual(64);
+    expect(a.join('').length).toBeGreaterThan(0);
+    session.dispose();
+  });
+});
+
 describe('dropout', () => {
   it('draws each batch’s masks from (seed, batch number): the same masks for the same batch', () => {
     const a = dropoutMasks(5, 9, 0.25, 3, 4000);

@@ -4,13 +4,13 @@ import type { CharModel } from './models';
 import type { TextDataset } from './text-dataset';
 
 const MAX_SAMPLE_CHARS = 32;
-const PROSE_SAMPLE_TOKENS = 96;
+const PROSE_SAMPLE_TOKENS = 64;
 const NEWLINE = '\n';
 
 /**
  * Generates `count` samples at once, each next token drawn from the given PRNG (one draw per
  * row per position, in row order). Lines: documents from an empty window, each ended by the
- * boundary (at most 32 tokens). Prose: 96 tokens continuing the separator token (or a line
+ * boundary (at most 32 tokens). Prose: 64 tokens continuing the separator token (or a line
  * break when the text has no separator); transformer and gpt see the sample so far, up to
  * their context, the mlp a window padded with that first token. Bytes are shown through a
  * streaming UTF-8 decoder: a split character never throws.
