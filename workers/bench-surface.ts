@@ -42,7 +42,7 @@ export { loadBundledKernels } from './training/kernels/bundled-kernels';
 export { installWasmKernels } from './training/kernels/install';
 export { fusedLayerNorm } from './training/kernels/layer-norm-kernel';
 export { installWasmOverrides, removeWasmOverrides } from './training/kernels/wasm-overrides';
-export { LN_EPSILON, layerNorm } from './training/models/transformer';
+export { LN_EPSILON, layerNorm } from './training/models/transformer-blocks';
 export { now, useClock } from './training/profile/clock';
 export { GPT_NANO, fullVocabDataset } from './training/profile/gpt-nano';
 export { profileKernels, type KernelProfile } from './training/profile/kernel-profile';

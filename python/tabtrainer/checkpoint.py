@@ -62,6 +62,11 @@ class Checkpoint:
     tensors: dict[str, np.ndarray]
 
 
+# The newest format this bridge implements: format 4 (gpt, byte tokens, prose, AdamW) is read
+# and refused by name until the bridge continues those runs; it writes format 3 meanwhile.
+BRIDGE_FORMAT_VERSION = min(CURRENT_FORMAT_VERSION, 3)
+
+
 def _check_version(meta: Mapping[str, str] | None) -> int:
     tag = None if meta is None else meta.get("format")
     match = None if tag is None else TAG.match(tag)
@@ -72,12 +77,12 @@ def _check_version(meta: Mapping[str, str] | None) -> int:
             f"{format_tag(CURRENT_FORMAT_VERSION)}. " + CHOOSE_OURS
         )
     version = int(match.group(1))
-    if version > CURRENT_FORMAT_VERSION:
+    if version > BRIDGE_FORMAT_VERSION:
         raise CheckpointVersionError(
             f"This checkpoint is format {format_tag(version)}, written by a newer version of the "
             f"app; this version reads {format_tag(OLDEST_FORMAT_VERSION)} to "
-            f"{format_tag(CURRENT_FORMAT_VERSION)}. Reload the page to update the app, then import "
-            f"it again."
+            f"{format_tag(BRIDGE_FORMAT_VERSION)}. Update python/tabtrainer to the app's version, "
+            f"then continue it again."
         )
     return version
 
@@ -318,7 +323,7 @@ def encode_meta(
     opt_config = ",".join(f'"{k}":{js_number(v)}' for k, v in opt["config"].items())
     epoch, index = meta.cursor
     return {
-        "format": format_tag(CURRENT_FORMAT_VERSION),
+        "format": format_tag(BRIDGE_FORMAT_VERSION),
         "step": str(meta.step),
         "epoch": str(epoch),
         "config": raw["config"],

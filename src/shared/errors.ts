@@ -19,6 +19,7 @@ export { TrainerError, errorText, serializeError, type SerializedError } from '.
 export * from './checkpoint-errors';
 export * from './storage-errors';
 export * from './job-errors';
+export * from './text-errors';
 
 export class ConfigError extends TrainerError {
   override name = 'ConfigError';

@@ -9,6 +9,9 @@ const FACTS: Record<string, unknown> = {
   StorageEvictedError: { runName: 'r', rewrittenStep: 7, persisted: false },
   StoreVersionError: { found: 2, supported: 1, newest: null },
   DivergenceError: { spikeSteps: [40, 52, 61], window: 500, pausedAt: 30, lr: 0.5, clip: 0 },
+  TextTooLargeError: { name: 't.txt', bytes: 300 * 2 ** 20, limit: 256 * 2 ** 20, mode: 'prose' },
+  ContextTooLongError: { name: 't.txt', context: 256, part: 'validation', tokens: 90 },
+  ModelTooLargeError: { backend: 'wasm', needBytes: 5e9, limitBytes: 2 ** 32, limit: 'memory' },
 };
 
 /** Classes built from several positional facts, with sample facts for each. */
@@ -20,6 +23,9 @@ const ARGS: Record<string, unknown[]> = {
   JobInputTooLargeError: ['"t.txt" (lines)', 100_001, 100_000],
   TrainerCrashedError: ['the worker crashed (x)', true],
   ActionRefusedError: ['Pause', 'idle'],
+  JobRunKindError: ['r', 'byte', 'prose'],
+  TextEmptyError: ['t.txt', 'prose'],
+  SeparatorNotFoundError: ['t.txt', '<|endoftext|>'],
 };
 
 /** The facts that cross with an error's name and message, for the classes that have them. */
@@ -90,6 +96,20 @@ describe('a crash crosses with its repeatedly fact', () => {
   it('only a crash carries it', () => {
     const other = Object.assign(new errors.ConfigError('bad'), { repeatedly: true });
     expect(errors.serializeError(other)).toEqual({ name: 'ConfigError', message: 'bad' });
+  });
+});
+
+describe('refusals of a text or a model (issue 18)', () => {
+  it('say what is wrong in the page’s units and what to do', () => {
+    expect(new errors.TextTooLargeError(FACTS['TextTooLargeError'] as never).message).toBe(
+      '"t.txt" is 300.0 MB; prose takes at most 256.0 MB. Use a smaller file.',
+    );
+    expect(new errors.ModelTooLargeError(FACTS['ModelTooLargeError'] as never).message).toMatch(
+      /^This model needs about 4.7 GB to train on wasm, which holds at most 4.0 GB\. Choose/,
+    );
+    expect(new errors.SeparatorNotFoundError('t.txt', 'blank').message).toMatch(
+      /^In "t.txt" no blank line occurs, so it would be one document\./,
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { LEGACY_TRAINING, type RunConfig } from '../../src/shared/config';
+import { LEGACY_TEXT_MODEL, LEGACY_TRAINING, type RunConfig } from '../../src/shared/config';
 
 /** The tiny runs whose golden vectors python/tests asserts (tests/fixtures/golden). */
 export const GOLDEN_MLP: RunConfig = {
@@ -13,6 +13,7 @@ export const GOLDEN_MLP: RunConfig = {
   seed: 5,
   steps: 0,
   ...LEGACY_TRAINING,
+  ...LEGACY_TEXT_MODEL,
 };
 export const GOLDEN_TRANSFORMER: RunConfig = {
   model: 'transformer',
@@ -26,6 +27,7 @@ export const GOLDEN_TRANSFORMER: RunConfig = {
   seed: 6,
   steps: 0,
   ...LEGACY_TRAINING,
+  ...LEGACY_TEXT_MODEL,
 };
 
 /** The guarded run (names.txt) whose rewind of a poisoned step python/tests repeats in torch. */
@@ -41,6 +43,7 @@ export const GOLDEN_GUARD: RunConfig = {
   seed: 3,
   steps: 0,
   ...LEGACY_TRAINING,
+  ...LEGACY_TEXT_MODEL,
   schedule: 'cosine',
   warmup: 5,
   decaySteps: 60,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint, toSnapshotPayload } from '../../src/shared/checkpoint';
-import type { RunConfig } from '../../src/shared/config';
+import { presetConfig, validateConfig, type RunConfig } from '../../src/shared/config';
 import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import { restorePayload } from '../../workers/training/state-capture';
@@ -125,5 +125,35 @@ describe('a checkpoint trained in torch', () => {
         message: expect.stringContaining('"backend"'),
       });
     }
+  });
+});
+
+describe('a format-4 checkpoint (a gpt on byte prose)', () => {
+  it('is refused by python/tabtrainer, which reads formats 1 to 3, by name', async () => {
+    const config = validateConfig({ ...presetConfig('gpt-nano'), layers: 1, embed: 12, heads: 2 });
+    const data = await loadDataset('greek-words.txt', readFileSync(TEXT_FILE, 'utf8'), config);
+    const session = TrainingSession.create(config, data.data);
+    const file = await sessionCheckpoint(session, data.info);
+    session.dispose();
+    const source = join(dir, 'gpt.safetensors');
+    writeFileSync(source, file);
+    const run = spawnSync(
+      'python3',
+      [
+        '-m',
+        'tabtrainer',
+        'continue',
+        source,
+        '--steps',
+        '1',
+        '--text',
+        TEXT_FILE,
+        '--out',
+        join(dir, 'gpt-out.safetensors'),
+      ],
+      { cwd: ROOT, env: { ...process.env, PYTHONPATH: join(ROOT, 'python') }, encoding: 'utf8' },
+    );
+    expect(run.status).not.toBe(0);
+    expect(`${run.stdout}${run.stderr}`).toMatch(/CheckpointVersionError.*tab-trainer\/4/);
   });
 });

@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { format3Config } from '../../src/shared/checkpoint/format-choice';
 import type { RunConfig } from '../../src/shared/config';
 import { BatchSampler, epochPermutation } from '../../src/shared/data-cursor';
 import { learningRateAt } from '../../src/shared/lr-schedule';
 import { Prng, deriveSeed } from '../../src/shared/prng';
-import { gatherBatch } from '../../workers/training/dataset';
+import { gatherBatch, type LinesDataset } from '../../workers/training/dataset';
 import { crossEntropy } from '../../workers/training/loss';
 import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
@@ -29,6 +30,7 @@ const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const REGENERATE =
   'if the change is intended, rewrite the goldens with `npm run golden` and run `npm run test:python`';
 
+// python/tabtrainer reads format-3 configs: the vectors keep that key set (format-choice.ts).
 const START_STEP = 20;
 const CONTINUE_STEPS = 200;
 
@@ -47,7 +49,7 @@ function compareOrWriteJson(name: string, value: unknown): void {
   compareOrWrite(name, new TextEncoder().encode(`${JSON.stringify(value)}\n`));
 }
 
-let greek: LoadedDataset;
+let greek: LoadedDataset<LinesDataset>;
 beforeAll(async () => {
   await useCpuBackend();
   greek = await loadDataset('greek-words.txt', text);
@@ -119,7 +121,7 @@ describe('golden vectors for python/tests', () => {
           cursor: sampler.position(),
         };
       });
-      return { config, start: cursor, steps };
+      return { config: format3Config(config), start: cursor, steps };
     };
     // The guard's skip list: the last batch of epoch 0 and the first two of epoch 1 are passed
     // over, then a second window right after the first (chained), then one past the draws.
@@ -180,7 +182,7 @@ describe('golden vectors for python/tests', () => {
     const { session } = run;
     expect(session.guard.rewinds.length).toBe(1);
     compareOrWriteJson('guard.json', {
-      config: GOLDEN_GUARD,
+      config: format3Config(GOLDEN_GUARD),
       text: 'workers/training/names.txt',
       startStep: 10,
       poisonStep: 18,
@@ -243,7 +245,7 @@ describe('golden vectors for python/tests', () => {
       for (let i = 0; i < CONTINUE_STEPS; i++) losses.push(await session.trainStep());
       compareOrWrite(`${kind}-end.safetensors`, await sessionCheckpoint(session, greek.info));
       compareOrWriteJson(`${kind}.json`, {
-        config,
+        config: format3Config(config),
         startStep: START_STEP,
         math,
         continuation: {

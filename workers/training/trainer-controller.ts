@@ -1,7 +1,7 @@
 import type { EventSink, PauseReport, ResumeReport, UserDataset } from '../../src/shared/api';
 import {
   validateConfig,
-  withLegacyTraining,
+  withLegacyKeys,
   type BackendName,
   type RunConfig,
 } from '../../src/shared/config';
@@ -27,6 +27,7 @@ import {
   type LoadedDataset,
 } from './run-setup';
 import { selectBackend } from './backend';
+import { checkFitsBackend } from './backend-memory';
 import { TrainingSession } from './session';
 import type { RunSnapshots } from './snapshot-port';
 import { restorePayload } from './state-capture';
@@ -68,9 +69,11 @@ export class TrainerController {
   async newRun(config: RunConfig, userData: UserDataset | null): Promise<RunRecord> {
     const clean = validateConfig(config);
     const dataset = userData
-      ? await loadDataset(userData.name, userData.text)
-      : await bundledDataset();
+      ? await loadDataset(userData.name, userData.text, clean)
+      : await bundledDataset(clean);
     checkBatchFits(clean, dataset);
+    // A new run trains on init's choice (see below): refused here if it cannot fit there.
+    checkFitsBackend(clean, dataset.data.tokenizer.vocabSize, this.backends.init);
     await this.drop();
     // A resume may have switched to a run's old backend; a new run gets init's choice.
     if (this.backend !== this.backends.init) {
@@ -94,11 +97,11 @@ export class TrainerController {
     await this.drop();
     const stored = await this.store.getRun(runId);
     if (stored === undefined) throw new RunNotFoundError(runId);
-    // A run stored before the schedule and the guard existed trains on as it did.
-    const run = { ...stored, config: withLegacyTraining(stored.config) };
+    // A run stored before the schedule, the guard or gpt existed trains on as it did.
+    const run = { ...stored, config: withLegacyKeys(stored.config) };
     const text = await this.store.getDataset(run.dataset.id);
     if (text === undefined) throw new RunTextMissingError(run.name);
-    const dataset = await reloadDataset(run.dataset, text.text);
+    const dataset = await reloadDataset(run.dataset, text.text, run.config);
     const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
     const { manifest } = payload;
     // On the snapshot's backend when it is here (bitwise), else the best one, and say so.
@@ -108,11 +111,13 @@ export class TrainerController {
       : (manifest.backend as BackendName);
     const backend = await selectBackend(this.backends.forced, previous);
     this.backend = backend.backend;
+    checkFitsBackend(run.config, dataset.data.tokenizer.vocabSize, this.backend);
     const session = await restorePayload(run.config, dataset.data, payload);
     const snapshot = summarize(manifest);
     this.activate({ run, dataset, session }, snapshot, manifest.valLoss);
     const guard = manifest.guard ?? NO_GUARD_STATE;
-    return { run, snapshot, metrics: manifest.metrics, guard, skipped, backend };
+    const { bitsPerByteFactor } = session;
+    return { run, snapshot, metrics: manifest.metrics, bitsPerByteFactor, guard, skipped, backend };
   }
 
   private activate(
