@@ -24,6 +24,7 @@ import type { JobRequest, JobState, JobSummary, ResultsFormat } from '../src/sha
 import { JobService } from './jobs/job-service';
 import { RunLibrary } from './run-library';
 import { Snapshotter } from './snapshot/snapshotter';
+import { markPhase } from './phase-marks';
 import { SnapshotStore } from './store';
 import { destroyDevice, deviceLost, selectBackend, watchDeviceLoss } from './training/backend';
 import { TrainerController } from './training/trainer-controller';
@@ -51,11 +52,15 @@ export class TrainerService implements TrainerApi {
   }
 
   async init(backend: BackendName | null, emit: EventSink): Promise<BackendReport> {
+    markPhase('init');
     const report = await selectBackend(backend);
+    markPhase('backend-ready');
     watchDeviceLoss((message) => emit({ type: 'device-lost', message }));
     const store = await SnapshotStore.open();
+    markPhase('store-open');
     // Runs the browser's database lost come back from their second copy (OPFS).
     const { restored } = await store.restoreFromMirror();
+    markPhase('mirror-checked');
     const snapshotter = new Snapshotter(store, emit, DEFAULT_SETTINGS.snapshot);
     this.partsHandle = {
       controller: new TrainerController(store, snapshotter, emit, {

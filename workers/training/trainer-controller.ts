@@ -27,6 +27,7 @@ import {
   reloadDataset,
   type LoadedDataset,
 } from './run-setup';
+import { markPhase } from '../phase-marks';
 import { selectBackend } from './backend';
 import { TrainingSession } from './session';
 import { restorePayload } from './state-capture';
@@ -91,6 +92,7 @@ export class TrainerController {
 
   /** Makes a stored run active at its newest good snapshot (or the given one), paused. */
   async resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
+    markPhase('resume');
     await this.drop();
     const stored = await this.store.getRun(runId);
     if (stored === undefined) throw new RunNotFoundError(runId);
@@ -99,7 +101,9 @@ export class TrainerController {
     const text = await this.store.getDataset(run.dataset.id);
     if (text === undefined) throw new RunTextMissingError(run.name);
     const dataset = await reloadDataset(run.dataset, text.text);
+    markPhase('run-read');
     const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
+    markPhase('snapshot-verified');
     const { manifest } = payload;
     // On the snapshot's backend when it is here (bitwise), else the best one, and say so.
     // A state computed outside the browser (the PyTorch bridge: torch-<device>) has none here.
@@ -108,7 +112,9 @@ export class TrainerController {
       : (manifest.backend as BackendName);
     const backend = await selectBackend(this.backends.forced, previous);
     this.backend = backend.backend;
+    markPhase('resume-backend-ready');
     const session = await restorePayload(run.config, dataset.data, payload);
+    markPhase('state-restored');
     const snapshot = summarize(manifest);
     this.activate({ run, dataset, session }, snapshot, manifest.valLoss);
     const guard = manifest.guard ?? NO_GUARD_STATE;
@@ -132,6 +138,7 @@ export class TrainerController {
     const budget = session.config.steps;
     if (budget > 0 && session.step >= budget) throw new BudgetSpentError(budget);
     const id = ++this.loopId;
+    markPhase('loop-start');
     const loop = new TrainingLoop(session, this.snapshotter, this.emit);
     this.loop = loop;
     void loop.done.then((end) => {
