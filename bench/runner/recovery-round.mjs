@@ -104,8 +104,7 @@ function phasesOf(faultAt, worker, movedAt) {
 }
 
 /**
- * Opens `url`, waits until it trains, snapshots (Snapshot now) and trains on to a committed
- * step, then injects `spec.fault` and times the page's recovery. Resolves to the round's row;
+ * Opens `url`, waits until it trains in a steady state, snapshots (Snapshot now), then injects `spec.fault` and times the page's recovery. Resolves to the round's row;
  * `skipped` where the fault cannot apply (a device loss on a backend without a GPU device).
  */
 export async function recoveryRound(page, url, spec) {
@@ -114,6 +113,15 @@ export async function recoveryRound(page, url, spec) {
   const training = page.getByTestId('status').filter({ hasText: /^training$/ });
   await training.waitFor({ timeout });
   const target = (await stepOf(page)) + WARMUP_STEPS;
+  // Steady state first: once this worker has validated (the page shows no validation loss
+  // until then), every kernel of the loop is compiled. A fault during the first validation's
+  // compile (new shapes: on SwiftShader, seconds of the GPU process) is reported only after it.
+  await waitInPage(
+    page,
+    () => globalThis.document.querySelector('[data-testid="val-loss"]').textContent !== '',
+    null,
+    'the first validation after boot',
+  );
   await waitInPage(
     page,
     (n) => Number(globalThis.document.querySelector('[data-testid="step"]').textContent) >= n,
