@@ -94,6 +94,11 @@ export class TrainerController {
   async resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
     markPhase('resume');
     await this.drop();
+    // The snapshot is read and verified while the run and its text are read and checked: each
+    // waits on the database, and a restart is made of such waits. Their errors come in the
+    // order they did one after the other: the run, its text, then the snapshot.
+    const loading = this.store.loadLatestGood(runId, snapshotId);
+    loading.catch(() => undefined); // observed below, unless the run or its text fails first
     const stored = await this.store.getRun(runId);
     if (stored === undefined) throw new RunNotFoundError(runId);
     // A run stored before the schedule and the guard existed trains on as it did.
@@ -102,7 +107,7 @@ export class TrainerController {
     if (text === undefined) throw new RunTextMissingError(run.name);
     const dataset = await reloadDataset(run.dataset, text.text);
     markPhase('run-read');
-    const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
+    const { payload, skipped } = await loading;
     markPhase('snapshot-verified');
     const { manifest } = payload;
     // On the snapshot's backend when it is here (bitwise), else the best one, and say so.
