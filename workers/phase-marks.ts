@@ -1,5 +1,5 @@
 /** Every phase mark's name starts with this, so a reader can tell them from other marks. */
-export const PHASE_PREFIX = 'trainer:';
+const PHASE_PREFIX = 'trainer:';
 
 /**
  * Marks the moment this worker reaches a phase of its boot or of a resume on its performance
