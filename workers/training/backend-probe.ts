@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { BackendProbe } from './backend-choice';
+import type { BackendName } from '../../src/shared/config';
+import { probesRead, type BackendProbe, type ProbedBackend } from './backend-choice';
 
 // WEBGL_debug_renderer_info.UNMASKED_RENDERER_WEBGL
 const UNMASKED_RENDERER = 0x9246;
@@ -79,14 +80,33 @@ async function probeWasm(): Promise<BackendProbe['wasm']> {
   return { kind: 'ready', simd: simd === true, threads: threads === true };
 }
 
-let cached: Promise<BackendProbe> | null = null;
+const probes: { readonly [K in ProbedBackend]: () => Promise<BackendProbe[K]> } = {
+  webgpu: probeWebGpu,
+  webgl: async () => probeWebGl(),
+  wasm: probeWasm,
+};
 
-/** Looks at each backend once per worker: adapters and contexts do not change under a page. */
-export function probeBackends(): Promise<BackendProbe> {
-  cached ??= (async () => ({
-    webgpu: await probeWebGpu(),
-    webgl: probeWebGl(),
-    wasm: await probeWasm(),
-  }))();
-  return cached;
+/** Each backend is looked at once per worker: adapters and contexts do not change under a page. */
+const looked = new Map<ProbedBackend, Promise<BackendProbe[ProbedBackend]>>();
+
+function lookAt<K extends ProbedBackend>(name: K): Promise<BackendProbe[K]> {
+  if (!looked.has(name)) looked.set(name, probes[name]());
+  return looked.get(name) as Promise<BackendProbe[K]>;
+}
+
+/**
+ * What the choice needs to know about the backends (see probesRead): the rest are reported
+ * missing, unlooked at, which a forced choice never reads. The looks run together: the adapter
+ * request and the WebAssembly checks wait on other threads while the WebGL contexts are made.
+ */
+export async function probeBackends(forced: BackendName | null): Promise<BackendProbe> {
+  const read = probesRead(forced);
+  const skipped = {
+    kind: 'missing',
+    reason: `not looked at: ?backend=${forced} is forced`,
+  } as const;
+  const look = <K extends ProbedBackend>(name: K): Promise<BackendProbe[K] | typeof skipped> =>
+    read.includes(name) ? lookAt(name) : Promise.resolve(skipped);
+  const [webgpu, webgl, wasm] = await Promise.all([look('webgpu'), look('webgl'), look('wasm')]);
+  return { webgpu, webgl, wasm };
 }

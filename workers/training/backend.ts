@@ -52,7 +52,7 @@ export async function selectBackend(
   forced: BackendName | null,
   previous: BackendName | null = null,
 ): Promise<BackendReport> {
-  const probe = await probeBackends();
+  const probe = await probeBackends(forced);
   const choice = chooseBackend({ probe, forced, previous });
   const failures = new Map<BackendName, string>();
   for (const name of choice.candidates) {
