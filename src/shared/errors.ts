@@ -9,7 +9,7 @@
  * a malformed checkpoint entry) take the message.
  */
 // The classes live by domain: the base (trainer-error.ts), runs and training (here), checkpoint
-// files, storage and jobs; every caller imports them from here.
+// files, storage, jobs and the browser itself; every caller imports them from here.
 import { clockTime, type NewestSnapshot } from './storage-errors';
 import { TrainerError } from './trainer-error';
 
@@ -17,6 +17,7 @@ export { TrainerError, errorText, serializeError, type SerializedError } from '.
 export * from './checkpoint-errors';
 export * from './storage-errors';
 export * from './job-errors';
+export * from './browser-errors';
 
 export class ConfigError extends TrainerError {
   override name = 'ConfigError';

@@ -8,6 +8,7 @@ const FACTS: Record<string, unknown> = {
   StorageEvictedError: { runName: 'r', rewrittenStep: 7, persisted: false },
   StoreVersionError: { found: 2, supported: 1, newest: null },
   DivergenceError: { spikeSteps: [40, 52, 61], window: 500, pausedAt: 30, lr: 0.5, clip: 0 },
+  BrowserFeatureMissingError: [{ name: 'IndexedDB', use: 'where runs are stored' }],
 };
 
 /** Classes built from several positional facts, with sample facts for each. */
