@@ -10,7 +10,9 @@ export function testId(page: EnginePage, id: string): Promise<string | null> {
 
 /** How many `data-testid` elements of this id the page shows. */
 export function countOf(page: EnginePage, id: string): Promise<number> {
-  return page.run(`return document.querySelectorAll('[data-testid=${JSON.stringify(id)}]').length;`);
+  return page.run(
+    `return document.querySelectorAll('[data-testid=${JSON.stringify(id)}]').length;`,
+  );
 }
 
 /** A number the page shows, or -1 while it shows none (e.g. no snapshot committed yet). */

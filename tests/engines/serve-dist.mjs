@@ -1,6 +1,8 @@
 // Serves dist/ on 127.0.0.1:<port> for the engines' smoke suite, with the cross-origin
 // isolation headers on every response and no caching (bench/runner/static-server.mjs).
-import { fileURLToPath } from 'node:url';
+import console from 'node:console';
+import process from 'node:process';
+import { URL, fileURLToPath } from 'node:url';
 import { serveStatic } from '../../bench/runner/static-server.mjs';
 
 const port = Number(process.argv[2] ?? 4173);

@@ -1,15 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Builder, By, until, type WebDriver } from 'selenium-webdriver';
 import { byName, fileInputLabelled, type EngineBrowser, type EnginePage } from './engine-page';
-import { processesInGroup } from './process-group';
+import { descendantsOf } from './process-tree';
 
 export const WEBKIT_DRIVER_PATH = process.env['WEBKIT_DRIVER_PATH'] ?? '/usr/bin/WebKitWebDriver';
+/** Debian ships MiniBrowser with libwebkit2gtk-4.1-0, under the architecture's lib folder. */
 export const MINIBROWSER_PATH =
-  process.env['MINIBROWSER_PATH'] ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+  process.env['MINIBROWSER_PATH'] ??
+  readdirSync('/usr/lib')
+    .map((arch) => `/usr/lib/${arch}/webkit2gtk-4.1/MiniBrowser`)
+    .find((path) => existsSync(path)) ??
+  '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
 class WebKitPage implements EnginePage {
-  constructor(private readonly driver: WebDriver) {}
+  /** Replaced after a crash: WebKitWebDriver ends a session whose page crashed. */
+  driver!: WebDriver;
 
   async goto(url: string): Promise<void> {
     await this.driver.get(url);
@@ -40,59 +47,76 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Polls the driver's /status until it answers; fails if the driver exits or 30 s pass. */
-async function driverReady(url: string, driver: ChildProcess): Promise<void> {
-  let exitCode: number | null | undefined;
-  driver.once('exit', (code) => (exitCode = code));
+/**
+ * A new WebDriver session on the running MiniBrowser, asked for until the driver and the
+ * browser's automation server answer (both are starting), for at most 30 s.
+ */
+async function newSession(url: string, started: ChildProcess[]): Promise<WebDriver> {
   const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`WebKitWebDriver exited with ${exitCode}`);
-    const ok = await fetch(`${url}/status`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the poll's interval
+  for (;;) {
+    const dead = started.find((p) => p.exitCode !== null || p.signalCode !== null);
+    if (dead !== undefined) throw new Error(`${dead.spawnfile} exited (${dead.exitCode})`);
+    try {
+      return await new Builder()
+        .usingServer(url)
+        .withCapabilities({ browserName: 'MiniBrowser' })
+        .build();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the poll's interval
   }
-  throw new Error(`WebKitWebDriver did not answer at ${url} within 30 s`);
 }
 
 /**
- * WebKitGTK's MiniBrowser under WebKitWebDriver, on the X display `display` (it has no
- * headless mode). The driver is started detached, so MiniBrowser and its WebKit processes
- * share its process group. MiniBrowser in automation mode keeps its website data in memory
- * (an ephemeral data store), so kill() SIGKILLs the page's web content processes, as a crash
- * or iOS's memory killer does, and keeps the network process that holds that data.
+ * WebKitGTK's MiniBrowser on the X display `display` (it has no headless mode), driven by
+ * WebKitWebDriver attached to it (`--target`, through the browser's automation server) rather
+ * than starting it: MiniBrowser in automation mode keeps website data in memory (an ephemeral
+ * data store), and the driver ends its session when a page crashes, so only a browser that
+ * outlives the session lets a test crash the page and open it again on the same data. kill()
+ * SIGKILLs the page's web content processes, as a crash or iOS's memory killer does; the
+ * network process, which holds IndexedDB, stays.
  */
 export async function launchWebKit(display: string): Promise<EngineBrowser> {
-  const port = await freePort();
-  const child = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], {
+  const [driverPort, inspectorPort] = [await freePort(), await freePort()];
+  const env = { ...process.env, DISPLAY: display };
+  const browser = spawn(MINIBROWSER_PATH, ['--automation'], {
     detached: true,
     stdio: 'ignore',
-    env: { ...process.env, DISPLAY: display },
+    env: { ...env, WEBKIT_INSPECTOR_SERVER: `127.0.0.1:${inspectorPort}` },
   });
-  const pgid = child.pid!;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  await driverReady(url, child);
-  const driver = await new Builder()
-    .usingServer(url)
-    .withCapabilities({
-      browserName: 'MiniBrowser',
-      'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
-    })
-    .build();
+  const driver = spawn(
+    WEBKIT_DRIVER_PATH,
+    // A new session replaces one the driver has not yet seen crash.
+    [`--port=${driverPort}`, `--target=127.0.0.1:${inspectorPort}`, '--replace-on-new-session'],
+    { detached: true, stdio: 'ignore', env },
+  );
+  const started = [browser, driver];
+  const exits = started.map((p) => new Promise<void>((resolve) => p.once('exit', () => resolve())));
+  const url = `http://127.0.0.1:${driverPort}`;
+  const page = new WebKitPage();
+  page.driver = await newSession(url, started);
   return {
-    page: new WebKitPage(driver),
+    page,
     async kill() {
-      const pages = processesInGroup(pgid).filter((p) => p.name === 'WebKitWebProcess');
+      // comm is cut at 15 characters: "WebKitWebProces".
+      const pages = descendantsOf(browser.pid!).filter((p) => p.name.startsWith('WebKitWebProces'));
       if (pages.length === 0) throw new Error('no WebKitWebProcess to kill');
       for (const p of pages) process.kill(p.pid, 'SIGKILL');
+      page.driver = await newSession(url, started);
     },
     async close() {
-      await driver.quit().catch(() => undefined);
-      process.kill(-pgid, 'SIGKILL');
-      await exited;
+      await page.driver.quit().catch(() => undefined);
+      // WebKit starts its processes in sessions of their own: reach them by ancestry.
+      const left = [...descendantsOf(browser.pid!), ...descendantsOf(driver.pid!)];
+      for (const p of [...started, ...left]) {
+        try {
+          process.kill(p.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await Promise.all(exits);
     },
   };
 }

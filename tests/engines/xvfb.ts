@@ -12,9 +12,13 @@ export interface VirtualDisplay {
  * collide with another display on the machine and never wait on a guess.
  */
 export async function startXvfb(): Promise<VirtualDisplay> {
-  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-  });
+  const xvfb = spawn(
+    'Xvfb',
+    ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<void>((resolve) => xvfb.once('exit', () => resolve()));
   const display = await new Promise<string>((resolve, reject) => {
     let seen = '';
