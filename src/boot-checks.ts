@@ -8,6 +8,7 @@ export interface BootScope {
   readonly indexedDB?: unknown;
   readonly Worker?: unknown;
   readonly crypto?: { readonly subtle?: unknown };
+  readonly navigator?: { readonly locks?: unknown };
 }
 
 /** Reads a global that some browsers guard with a throwing getter (e.g. a sandboxed frame). */
@@ -36,6 +37,14 @@ export function missingFeatures(scope: BootScope): MissingFeature[] {
     missing.push({
       name: 'Web Crypto (crypto.subtle)',
       use: 'the SHA-256 that checks every snapshot; browsers offer it only to https:// and localhost pages',
+    });
+  }
+  // Refused rather than degraded: the Web Lock is what keeps two tabs from training, and
+  // writing, the same run at once (every engine has had it since 2022).
+  if (!present(() => scope.navigator?.locks)) {
+    missing.push({
+      name: 'Web Locks (navigator.locks)',
+      use: 'only one tab trains a run at a time; without them two tabs would write the same run',
     });
   }
   return missing;

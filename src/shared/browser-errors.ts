@@ -9,7 +9,8 @@ export interface MissingFeature {
 }
 
 /**
- * The browser lacks an API the page cannot work without (IndexedDB, Web Workers, Web Crypto):
+ * The browser lacks an API the page cannot work without (IndexedDB, Web Workers, Web Crypto,
+ * Web Locks):
  * nothing was started and nothing was written.
  */
 export class BrowserFeatureMissingError extends TrainerError {

@@ -8,7 +8,8 @@ export interface StorageEstimateLike {
 
 /**
  * What the newest commit did with its second copy (the snapshot-committed event's `mirror`):
- * written (its size), failed (why), or null where this browser has no origin private file system.
+ * written (its size), failed (why), or null where this browser has no origin private file system
+ * (or none that can replace a file whole: createWritable() and move()).
  */
 export type SecondCopy =
   { readonly ms: number; readonly bytes: number } | { readonly error: string } | null;
@@ -69,7 +70,7 @@ export function createStorageMeter(
     showSecondCopy(copy) {
       secondCopy.textContent =
         copy === null
-          ? 'No second copy: this browser has no origin private file system, so snapshots live in IndexedDB alone.'
+          ? 'No second copy: this browser has no origin private file system that can replace a file whole, so snapshots live in IndexedDB alone.'
           : 'error' in copy
             ? `The second copy failed (${copy.error}); IndexedDB still holds every snapshot.`
             : `Second copy: the newest snapshot of each run is also in the origin private file system (${formatBytes(copy.bytes)}).`;

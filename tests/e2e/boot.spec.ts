@@ -25,6 +25,17 @@ for (const [global, named] of [
   });
 }
 
+test('a browser without Web Locks is told that one tab per run needs them', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
+  });
+  await page.goto(URL);
+  await expect(page.getByTestId('error')).toContainText(
+    'Web Locks (navigator.locks) (only one tab trains a run at a time',
+  );
+  await expect(page.getByTestId('status')).toHaveCount(0);
+});
+
 test('a module that fails to load is named in the error area, not a blank page', async ({
   page,
 }) => {

@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { missingFeatures, repairedLanguage } from '../../src/boot-checks';
 import { BrowserFeatureMissingError } from '../../src/shared/errors';
 
-const complete = { indexedDB: {}, Worker: function Worker() {}, crypto: { subtle: {} } };
+const complete = {
+  indexedDB: {},
+  Worker: function Worker() {},
+  crypto: { subtle: {} },
+  navigator: { locks: {} },
+};
 
 describe('what the page needs before it starts', () => {
-  it('a browser with IndexedDB, Web Workers and crypto.subtle lacks nothing', () => {
+  it('a browser with IndexedDB, Web Workers, crypto.subtle and Web Locks lacks nothing', () => {
     expect(missingFeatures(complete)).toEqual([]);
   });
 
@@ -16,7 +21,13 @@ describe('what the page needs before it starts', () => {
     expect(names({ ...complete, Worker: undefined })).toEqual(['Web Workers']);
     // Plain http:// on a LAN address is not a secure context: no crypto.subtle there.
     expect(names({ ...complete, crypto: {} })).toEqual(['Web Crypto (crypto.subtle)']);
-    expect(names({})).toEqual(['IndexedDB', 'Web Workers', 'Web Crypto (crypto.subtle)']);
+    expect(names({ ...complete, navigator: {} })).toEqual(['Web Locks (navigator.locks)']);
+    expect(names({})).toEqual([
+      'IndexedDB',
+      'Web Workers',
+      'Web Crypto (crypto.subtle)',
+      'Web Locks (navigator.locks)',
+    ]);
   });
 
   it('an IndexedDB getter that throws (a sandboxed frame) counts as missing', () => {
