@@ -69,6 +69,24 @@ async function newSession(url: string, started: ChildProcess[]): Promise<WebDriv
 }
 
 /**
+ * Waits until the driver has ended `driver`'s session for its crashed page ("session deleted
+ * because of page crash or hang"), which it does on a command after the crash: a session asked
+ * for before that would be refused, or handed the crashed view.
+ */
+async function sessionEnded(driver: WebDriver): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const ended = await driver.getCurrentUrl().then(
+      () => false,
+      (err: Error) => err.name === 'NoSuchSessionError',
+    );
+    if (ended) return;
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the poll's interval
+  }
+  throw new Error('WebKitWebDriver kept the session of the killed page for 30 s');
+}
+
+/**
  * WebKitGTK's MiniBrowser on the X display `display` (it has no headless mode), driven by
  * WebKitWebDriver attached to it (`--target`, through the browser's automation server) rather
  * than starting it: MiniBrowser in automation mode keeps website data in memory (an ephemeral
@@ -87,8 +105,7 @@ export async function launchWebKit(display: string): Promise<EngineBrowser> {
   });
   const driver = spawn(
     WEBKIT_DRIVER_PATH,
-    // A new session replaces one the driver has not yet seen crash.
-    [`--port=${driverPort}`, `--target=127.0.0.1:${inspectorPort}`, '--replace-on-new-session'],
+    [`--port=${driverPort}`, `--target=127.0.0.1:${inspectorPort}`],
     { detached: true, stdio: 'ignore', env },
   );
   const started = [browser, driver];
@@ -103,6 +120,7 @@ export async function launchWebKit(display: string): Promise<EngineBrowser> {
       const pages = descendantsOf(browser.pid!).filter((p) => p.name.startsWith('WebKitWebProces'));
       if (pages.length === 0) throw new Error('no WebKitWebProcess to kill');
       for (const p of pages) process.kill(p.pid, 'SIGKILL');
+      await sessionEnded(page.driver);
       page.driver = await newSession(url, started);
     },
     async close() {
