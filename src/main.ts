@@ -94,7 +94,7 @@ const snapshots = createSnapshotsPanel(mount('snapshots-panel'), {
       formatVersion: CURRENT_FORMAT_VERSION,
     }),
 });
-const storage = createStorageMeter(mount('storage-meter'));
+const storage = createStorageMeter(mount('storage-meter'), () => void files.exportCheckpoint());
 const interval = createSnapshotInterval(
   mount('snapshot-interval'),
   settings.snapshot,
@@ -134,6 +134,7 @@ const view = new PageView(
     samples: createSamples(mount('samples')),
     notice: createNotice(mount('notice')),
     errors,
+    storage,
     controls,
     form,
     runs,

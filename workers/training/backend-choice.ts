@@ -21,7 +21,13 @@ export interface BackendProbe {
       };
   readonly wasm:
     | { readonly kind: 'missing'; readonly reason: string }
-    | { readonly kind: 'ready'; readonly simd: boolean; readonly threads: boolean };
+    | {
+        readonly kind: 'ready';
+        readonly simd: boolean;
+        readonly threads: boolean;
+        /** Why the backend runs without threads; null when it runs with them. */
+        readonly noThreads?: string | null;
+      };
 }
 
 export interface BackendChoiceInput {

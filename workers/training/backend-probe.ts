@@ -68,16 +68,38 @@ function probeWebGl(): BackendProbe['webgl'] {
   return { kind: 'context', renderer, majorPerformanceCaveat: fast === null };
 }
 
+/**
+ * Why this engine must not start tfjs's threaded WASM build, or null. Firefox (ESR 153, measured
+ * here): the threaded build's start hung in 2 page loads of 6, the worker never finishing
+ * `setBackend('wasm')`, while 8 loads of 8 started on the single-threaded SIMD build. A race
+ * cannot be detected as a feature can, so the engine is named.
+ */
+function threadsUnsafe(): string | null {
+  return /\bFirefox\//.test(self.navigator.userAgent)
+    ? 'threads are off in Firefox, where tfjs’s threaded build can hang as it starts'
+    : null;
+}
+
+/** Why threads are unavailable, for a browser whose tfjs flag says so. */
+function threadsMissing(): string {
+  if (!self.crossOriginIsolated) return 'the page is not cross-origin isolated';
+  if (typeof SharedArrayBuffer === 'undefined') return 'this browser has no SharedArrayBuffer';
+  return 'this browser has no WebAssembly threads';
+}
+
 async function probeWasm(): Promise<BackendProbe['wasm']> {
   if (typeof WebAssembly === 'undefined') {
     return { kind: 'missing', reason: 'this browser has no WebAssembly' };
   }
-  // The flags tfjs-backend-wasm itself uses to pick its binary.
+  const unsafe = threadsUnsafe();
+  // tfjs-backend-wasm picks its binary by this flag: set before the backend starts.
+  if (unsafe !== null) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const [simd, threads] = await Promise.all([
     tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
     tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
   ]);
-  return { kind: 'ready', simd: simd === true, threads: threads === true };
+  const noThreads = threads === true ? null : (unsafe ?? threadsMissing());
+  return { kind: 'ready', simd: simd === true, threads: threads === true, noThreads };
 }
 
 const probes: { readonly [K in ProbedBackend]: () => Promise<BackendProbe[K]> } = {

@@ -31,7 +31,7 @@ function detailOf(name: BackendName, probe: BackendProbe): string | null {
     const threads = getThreadsCount();
     const cores = self.navigator.hardwareConcurrency;
     const why = !probe.wasm.threads
-      ? ', the page is not cross-origin isolated'
+      ? `, ${probe.wasm.noThreads ?? 'the page is not cross-origin isolated'}`
       : threads < cores
         ? ` of ${cores} logical cores: tfjs takes half`
         : '';
