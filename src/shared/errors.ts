@@ -20,6 +20,7 @@ export * from './checkpoint-errors';
 export * from './storage-errors';
 export * from './job-errors';
 export * from './text-errors';
+export * from './tokenizer-errors';
 export * from './browser-errors';
 
 export class ConfigError extends TrainerError {
