@@ -44,6 +44,63 @@ class CheckpointDatasetError(TrainerError):
     pass
 
 
+def _count(n: int) -> str:
+    """A whole number as toLocaleString('en-US') writes it: 32768 -> 32,768."""
+    return f"{n:,}"
+
+
+class BpeVocabSizeError(TrainerError):
+    """A BPE vocabulary size outside what the trainer offers (src/shared/tokenizer-errors.ts)."""
+
+    def __init__(self, vocab_size: int) -> None:
+        from .facts import MAX_BPE_VOCAB, MIN_BPE_VOCAB
+
+        self.vocab_size = vocab_size
+        super().__init__(
+            f"A BPE vocabulary of {_count(vocab_size)} tokens is out of range: choose a whole "
+            f"number from {_count(MIN_BPE_VOCAB)} to {_count(MAX_BPE_VOCAB)} (vocabSize=N)."
+        )
+
+
+class BpeVocabTooLargeError(TrainerError):
+    """The text runs out of pairs worth merging before the vocabulary is full."""
+
+    def __init__(
+        self, vocab_size: int, merges_found: int, reachable: int, trained_bytes: int
+    ) -> None:
+        self.vocab_size, self.merges_found, self.reachable = vocab_size, merges_found, reachable
+        super().__init__(
+            f"The text can fill a vocabulary of only {_count(reachable)} tokens: after "
+            f"{_count(merges_found)} merges no pair of tokens occurs twice in the "
+            f"{_count(trained_bytes)} bytes trained on, and vocabSize={vocab_size} asks for "
+            f"{_count(vocab_size)}. Choose a vocabulary of at most {_count(reachable)} tokens, "
+            f"or a longer text."
+        )
+
+
+class TokenizerJsonMalformedError(TrainerError):
+    """A tokenizer.json that cannot be read: not JSON, a field missing or of the wrong kind."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(
+            f"This tokenizer.json is malformed: {problem}. Use the tokenizer.json this trainer "
+            f"exported, unchanged (export the run again if it was edited or cut short)."
+        )
+
+
+class TokenizerJsonUnsupportedError(TrainerError):
+    """A well-formed tokenizer.json of another kind than the trainer's byte-level BPE."""
+
+    def __init__(self, found: str) -> None:
+        self.found = found
+        super().__init__(
+            f"This tokenizer.json is not this trainer's byte-level BPE: {found}. Only a tokenizer "
+            f"this trainer learned can be read (its own pre-tokenizer, byte-level alphabet and "
+            f"merges); train one here (tokens=bpe) instead."
+        )
+
+
 def js_stringify(value: str) -> str:
     """JSON.stringify of a string: only what JSON requires is escaped, the rest kept as is."""
     import json

@@ -113,5 +113,21 @@ VAL_CHUNK = _int("training", "VAL_CHUNK")
 VAL_EVERY = _int("training", "VAL_EVERY")
 LN_EPSILON = _number("training", "LN_EPSILON")
 
+# src/shared/bpe-settings.ts and workers/training/bpe/: the byte-level BPE's pre-tokenizer,
+# vocabulary bounds, training sample, hash format and tokenizer.json shape.
+PRETOKEN_PATTERN = _str("bpe", "PRETOKEN_PATTERN")
+MAX_PRETOKEN_CHARS = _int("bpe", "MAX_PRETOKEN_CHARS")
+BPE_BASE_TOKENS = _int("bpe", "BPE_BASE_TOKENS")
+MIN_BPE_VOCAB = _int("bpe", "MIN_BPE_VOCAB")
+MAX_BPE_VOCAB = _int("bpe", "MAX_BPE_VOCAB")
+MIN_PAIR_COUNT = _int("bpe", "MIN_PAIR_COUNT")
+SAMPLE_CHUNK_BYTES = _int("bpe", "SAMPLE_CHUNK_BYTES")
+MAX_SAMPLE_BYTES = _int("bpe", "MAX_SAMPLE_BYTES")
+SAMPLE_SEED = _int("bpe", "SAMPLE_SEED")
+TOKENIZER_HASH_FORMAT = _str("bpe", "TOKENIZER_HASH_FORMAT")
+PRE_TOKENIZER_JSON: dict[str, Any] = _fact("bpe", "PRE_TOKENIZER_JSON", dict)
+DECODER_JSON: dict[str, Any] = _fact("bpe", "DECODER_JSON", dict)
+BPE_MODEL_OPTIONS: dict[str, Any] = _fact("bpe", "BPE_MODEL_OPTIONS", dict)
+
 # src/shared/errors.ts: every error class's name, with the name of the class it extends.
 ERROR_PARENTS: dict[str, str] = _section("errors")

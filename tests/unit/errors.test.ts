@@ -13,6 +13,7 @@ const FACTS: Record<string, unknown> = {
   ContextTooLongError: { name: 't.txt', context: 256, part: 'validation', tokens: 90 },
   ModelTooLargeError: { backend: 'wasm', needBytes: 5e9, limitBytes: 2 ** 32, limit: 'memory' },
   BrowserFeatureMissingError: [{ name: 'IndexedDB', use: 'where runs are stored' }],
+  BpeVocabTooLargeError: { vocabSize: 8192, mergesFound: 300, reachable: 556, trainedBytes: 9000 },
 };
 
 /** Classes built from several positional facts, with sample facts for each. */
@@ -27,6 +28,7 @@ const ARGS: Record<string, unknown[]> = {
   JobRunKindError: ['r', 'byte', 'prose'],
   TextEmptyError: ['t.txt', 'prose'],
   SeparatorNotFoundError: ['t.txt', '<|endoftext|>'],
+  BpeVocabSizeError: [100],
 };
 
 /** The facts that cross with an error's name and message, for the classes that have them. */

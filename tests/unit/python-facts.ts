@@ -28,6 +28,20 @@ import { LENGTH_BYTES } from '../../src/shared/checkpoint/safetensors-read';
 import { EPOCH_STREAM } from '../../src/shared/data-cursor';
 import * as errors from '../../src/shared/errors';
 import { NO_GUARD_STATE } from '../../src/shared/snapshot';
+import { BPE_BASE_TOKENS, MAX_BPE_VOCAB, MIN_BPE_VOCAB } from '../../src/shared/bpe-settings';
+import { MIN_PAIR_COUNT } from '../../workers/training/bpe/bpe-trainer';
+import {
+  MAX_SAMPLE_BYTES,
+  SAMPLE_CHUNK_BYTES,
+  SAMPLE_SEED,
+} from '../../workers/training/bpe/corpus-sample';
+import { MAX_PRETOKEN_CHARS, PRETOKEN_PATTERN } from '../../workers/training/bpe/pre-tokenizer';
+import {
+  BPE_MODEL_OPTIONS,
+  DECODER_JSON,
+  PRE_TOKENIZER_JSON,
+} from '../../workers/training/bpe/tokenizer-json';
+import { TOKENIZER_HASH_FORMAT } from '../../workers/training/bpe/tokenizer-hash';
 import { BOUNDARY, MAX_VOCAB, SPLIT_SEED, VAL_FRACTION } from '../../workers/training/dataset';
 import { REWIND_LIMIT } from '../../workers/training/divergence-guard';
 import { LN_EPSILON } from '../../workers/training/models/transformer-blocks';
@@ -90,6 +104,21 @@ export function pythonFacts() {
       VAL_CHUNK,
       VAL_EVERY: APP_LOOP.valEvery,
       LN_EPSILON,
+    },
+    bpe: {
+      PRETOKEN_PATTERN,
+      MAX_PRETOKEN_CHARS,
+      BPE_BASE_TOKENS,
+      MIN_BPE_VOCAB,
+      MAX_BPE_VOCAB,
+      MIN_PAIR_COUNT,
+      SAMPLE_CHUNK_BYTES,
+      MAX_SAMPLE_BYTES,
+      SAMPLE_SEED,
+      TOKENIZER_HASH_FORMAT,
+      PRE_TOKENIZER_JSON,
+      DECODER_JSON,
+      BPE_MODEL_OPTIONS,
     },
     errors: errorParents(),
   };

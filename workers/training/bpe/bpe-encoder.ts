@@ -23,17 +23,25 @@ const MAX_PRETOKEN_BYTES = 1 + 4 * MAX_PRETOKEN_CHARS;
  */
 export class BpeEncoder {
   private carry = new Uint8Array(0);
-  private readonly cache = new ByteSpanTable(ENCODER_CACHE_WORDS);
+  private readonly cache: ByteSpanTable;
   private cacheIds = new Uint16Array(1 << 20);
   private cacheIdsUsed = 0;
-  private cacheStart = new Int32Array(ENCODER_CACHE_WORDS);
-  private cacheLength = new Uint16Array(ENCODER_CACHE_WORDS);
+  private readonly cacheStart: Int32Array;
+  private readonly cacheLength: Uint16Array;
   private readonly ids = new Int32Array(MAX_PRETOKEN_BYTES);
   private readonly ranks = new Int32Array(MAX_PRETOKEN_BYTES);
   private out = new Uint16Array(0);
   private outLength = 0;
 
-  constructor(readonly model: BpeModel) {}
+  constructor(
+    readonly model: BpeModel,
+    /** Words the cache holds before it starts again (tests make it small). */
+    private readonly cacheWords = ENCODER_CACHE_WORDS,
+  ) {
+    this.cache = new ByteSpanTable(cacheWords);
+    this.cacheStart = new Int32Array(cacheWords);
+    this.cacheLength = new Uint16Array(cacheWords);
+  }
 
   /** Bytes carried to the next push (the start of a pre-token not yet decided). */
   get carried(): number {
@@ -91,7 +99,7 @@ export class BpeEncoder {
 
   private remember(b: Uint8Array, from: number, to: number, hash: number): number {
     const n = mergeWord(this.model, b, from, to, this.ids, this.ranks);
-    if (this.cache.size === ENCODER_CACHE_WORDS) {
+    if (this.cache.size === this.cacheWords) {
       this.cache.clear();
       this.cacheIdsUsed = 0;
     }

@@ -81,6 +81,11 @@ export class BpeTrainer {
     return this.merges.length / 2;
   }
 
+  /** The merges so far as [left0, right0, left1, right1, …] (progress, tests). */
+  get mergesSoFar(): readonly number[] {
+    return this.merges;
+  }
+
   /** Whether more merges can come: the vocabulary is not full and pairs are left. */
   get running(): boolean {
     return !this.exhausted && BPE_BASE_TOKENS + this.mergeCount < this.vocabSize;

@@ -1,0 +1,28 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
+
+/**
+ * Golden vectors for the Python bridge (python/tests): files in tests/fixtures/golden that the
+ * golden tests recompute and compare, failing when a committed file differs or is missing.
+ * Rewriting them is a deliberate act: `npm run golden` (UPDATE_GOLDEN=1), then the Python tests.
+ */
+const GOLDEN_DIR = resolve(__dirname, '../fixtures/golden');
+const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
+const REGENERATE =
+  'if the change is intended, rewrite the goldens with `npm run golden` and run `npm run test:python`';
+
+export function compareOrWrite(name: string, bytes: Uint8Array): void {
+  const path = join(GOLDEN_DIR, name);
+  if (UPDATE) {
+    mkdirSync(GOLDEN_DIR, { recursive: true });
+    writeFileSync(path, bytes);
+  }
+  expect(existsSync(path), `golden ${name} is missing: ${REGENERATE}`).toBe(true);
+  const same = Buffer.from(readFileSync(path)).equals(Buffer.from(bytes));
+  expect(same, `golden ${name} differs from what the code computes: ${REGENERATE}`).toBe(true);
+}
+
+export function compareOrWriteJson(name: string, value: unknown): void {
+  compareOrWrite(name, new TextEncoder().encode(`${JSON.stringify(value)}\n`));
+}
