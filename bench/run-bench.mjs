@@ -3,13 +3,14 @@
 // bench/results.json. Not a test: nothing here asserts on time.
 //
 //   BENCH_QUICK=1        small sizes and a few steps, a smoke run of a few minutes
-//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs, recovery); the file keeps
-//                        the others'
+//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs, recovery, bpe); the file
+//                        keeps the others'
 //   BENCH_OUT=path       write elsewhere than bench/results.json
 //   BENCH_VERBOSE=1      print each case's progress lines
 //   BENCH_SNAPSHOT_SIZES, BENCH_SNAPSHOT_ROUNDS, BENCH_HEAP_TRACE: see runner/snapshots-suite.mjs
 //   BENCH_BACKENDS, BENCH_TRAINING_ROUNDS: see runner/training-suite.mjs
 //   BENCH_RECOVERY_ROUNDS, BENCH_RECOVERY_OTHER: see runner/recovery-suite.mjs
+//   bpe: runs in Node, no page (runner/bpe-suite.mjs; BPE_BENCH_CLOCK as in bpe-bench.mjs)
 import { existsSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 import process from 'node:process';
@@ -18,6 +19,7 @@ import { machineInfo, writeResults } from './runner/results-file.mjs';
 import { serveStatic } from './runner/static-server.mjs';
 import { snapshotsSuite } from './runner/snapshots-suite.mjs';
 import { jobsSuite } from './runner/jobs-suite.mjs';
+import { bpeSuite } from './runner/bpe-suite.mjs';
 import { recoverySuite } from './runner/recovery-suite.mjs';
 import { formatTable } from './runner/table.mjs';
 import { trainingSuite } from './runner/training-suite.mjs';
@@ -27,9 +29,10 @@ import { trainingSuite } from './runner/training-suite.mjs';
  * tables: [{ title, columns, rows?(rows) (the table's own rows) }] }; optionally
  * persistentProfile (storage on disk), caseTimeoutMs(quick), observe(page) (see runInFreshPage),
  * runCase(opener, dist, spec, timeoutMs) (a suite that drives its own page instead of the bench
- * page; resolves as runInFreshPage does), finish(rows) (figures across rows) and close().
+ * page; resolves as runInFreshPage does), inNode (runCase needs no browser: none is started),
+ * finish(rows) (figures across rows) and close().
  */
-const SUITES = [trainingSuite, snapshotsSuite, jobsSuite, recoverySuite];
+const SUITES = [trainingSuite, snapshotsSuite, jobsSuite, recoverySuite, bpeSuite];
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const quick = process.env['BENCH_QUICK'] === '1';
@@ -64,12 +67,15 @@ async function plainBrowser() {
   return { browser, opener: browser, close: () => browser.close() };
 }
 
+/** A suite that runs in Node gets no browser (and no opener). */
+const nodeOnly = async () => ({ browser: null, opener: null, close: async () => {} });
+
 async function main() {
-  if (!existsSync(`${DIST}/bench/index.html`)) {
-    throw new Error('dist/bench/index.html is missing: run `npm run bench`, which builds first.');
-  }
   const suites = SUITES.filter((s) => only === undefined || only.includes(s.name));
   if (suites.length === 0) throw new Error(`BENCH_SUITES="${only}" names no suite.`);
+  if (suites.some((s) => !s.inNode) && !existsSync(`${DIST}/bench/index.html`)) {
+    throw new Error('dist/bench/index.html is missing: run `npm run bench`, which builds first.');
+  }
   const server = await serveStatic(DIST);
   try {
     const pageUrl = `${server.url}/bench/index.html`;
@@ -77,12 +83,17 @@ async function main() {
     let machine = null;
     for (const suite of suites) {
       // A persistent profile for suites that measure storage; one browser per suite.
-      const target = suite.persistentProfile ? await launchProfile() : await plainBrowser();
+      const target = suite.inNode
+        ? await nodeOnly()
+        : suite.persistentProfile
+          ? await launchProfile()
+          : await plainBrowser();
       try {
         if (machine === null) {
           machine = await machineInfo(target.browser);
+          const chromium = machine.chromium === null ? '' : `, Chromium ${machine.chromium}`;
           console.log(
-            `bench${quick ? ' (quick)' : ''}: ${machine.cpu}, ${machine.cores} cores, Chromium ${machine.chromium}`,
+            `bench${quick ? ' (quick)' : ''}: ${machine.cpu}, ${machine.cores} cores${chromium}`,
           );
         }
         suiteRows[suite.name] = await runSuite(target.opener, pageUrl, suite);

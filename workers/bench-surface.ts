@@ -49,3 +49,8 @@ export { profileKernels, type KernelProfile } from './training/profile/kernel-pr
 export { measureOpOverhead, type OverheadRow } from './training/profile/op-overhead';
 export { formatProfile } from './training/profile/profile-table';
 export { profileTrainingSteps, timeSteps } from './training/profile/step-profile';
+// Byte-level BPE: training time, encoding MB/s by vocabulary size, byte tokens (npm run bench:bpe).
+export { BpeModel } from './training/bpe/bpe-model';
+export { encodeBpe } from './training/bpe/bpe-encoder';
+export { lastSafeCut } from './training/bpe/pre-tokenizer';
+export { timeBpeEncoding, timeBpeTraining, timeByteTokens } from './training/bpe/bpe-bench';

@@ -10,7 +10,8 @@ export async function machineInfo(browser) {
     memory_gib: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version,
-    chromium: browser.version(),
+    // null when only Node suites (bpe) ran.
+    chromium: browser === null ? null : browser.version(),
     date: new Date().toISOString(),
   };
 }
