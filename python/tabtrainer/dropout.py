@@ -14,6 +14,7 @@ import torch
 
 from .facts import DROPOUT_STREAM
 from .prng import Prng, derive_seed
+from .prng_lanes import stream_words
 
 
 def dropout_sites(config: Mapping[str, Any]) -> int:
@@ -23,8 +24,7 @@ def dropout_sites(config: Mapping[str, Any]) -> int:
 
 def dropout_masks(seed: int, number: int, p: float, sites: int, size: int) -> np.ndarray:
     """Batch `number`'s masks, float32 [sites, size]."""
-    prng = Prng.from_seed(derive_seed(seed, DROPOUT_STREAM, number))
-    words = prng.uint32_words(sites * size)
+    words = stream_words(Prng.from_seed(derive_seed(seed, DROPOUT_STREAM, number)), sites * size)
     keep = np.float32(1 / (1 - p))
     # p · 2^32 in float64, compared with each word exactly, as `u < threshold` in JavaScript.
     masks = np.where(words < p * 4294967296, np.float32(0), keep).astype(np.float32)

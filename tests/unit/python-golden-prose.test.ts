@@ -203,6 +203,8 @@ describe('golden vectors of prose and dropout for python/tests', () => {
       { seed: 7, number: 0, p: 0.1, sites: 5, size: 64 },
       { seed: 0xffffffff, number: 123456, p: 0.5, sites: 3, size: 1000 },
       { seed: 1, number: 2 ** 31 + 5, p: 0.9, sites: 1, size: 257 },
+      // gpt-nano's batch: 7 sites of 16 × 64 × 96 (python/tabtrainer draws these in lanes).
+      { seed: 3, number: 77, p: 0.1, sites: 7, size: 98304 },
     ];
     const golden = [];
     for (const c of cases) {
