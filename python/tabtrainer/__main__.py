@@ -14,7 +14,8 @@ import torch
 import torch.distributed as dist
 
 from . import PRODUCER
-from .checkpoint import read_checkpoint, write_checkpoint
+from .checkpoint import read_checkpoint
+from .checkpoint_write import write_checkpoint
 from .data_pipeline import read_text
 from .errors import DivergenceError, TrainerError
 from .run_state import load_run_text, open_run

@@ -1,5 +1,6 @@
-"""Typed readers of ``__metadata__`` (src/shared/checkpoint/metadata-fields.ts and
-checkpoint-metadata.ts): each refusal names the key that is wrong, as the browser's do."""
+"""A checkpoint's ``__metadata__`` as the run it describes (src/shared/checkpoint/
+checkpoint-metadata.ts): every value read and checked in the browser's order, each refusal
+naming the key that is wrong."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
-from .errors import CheckpointFormatError, CheckpointMismatchError, ConfigError
+from .errors import CheckpointMismatchError, ConfigError
 from .facts import BACKENDS, EXPORT_AGAIN
 from .format_choice import describe_tokenizer
-from .json_scan import is_count, is_number, js_number, parse_json, utf16_length
+from .history_meta import read_guard, read_metrics
+from .json_scan import is_count, is_number, js_number, utf16_length
+from .meta_fields import bad_field, meta_count, meta_json, meta_text
 from .run_config import NUMERIC_KEYS, WORD_KEYS, validate_config
 
 _MISSING = object()
@@ -21,31 +24,6 @@ KNOWN_CONFIG_KEYS = {*WORD_KEYS, *NUMERIC_KEYS}
 # A file this package wrote says so in `backend`: torch and the device it trained on.
 PRODUCER_BACKEND = re.compile(r"^torch-[a-z0-9]+$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def bad_field(key: str, problem: str) -> CheckpointFormatError:
-    return CheckpointFormatError(f'The checkpoint\'s metadata "{key}" {problem}. {EXPORT_AGAIN}')
-
-
-def meta_text(meta: Mapping[str, str], key: str) -> str:
-    if key not in meta:
-        raise bad_field(key, "is missing")
-    return meta[key]
-
-
-def meta_json(meta: Mapping[str, str], key: str) -> Any:
-    text = meta_text(meta, key)
-    try:
-        return parse_json(text)
-    except ValueError:
-        raise bad_field(key, "is not valid JSON") from None
-
-
-def meta_count(meta: Mapping[str, str], key: str) -> int:
-    value = meta_json(meta, key)
-    if not is_count(value):
-        raise bad_field(key, "must be a whole number of at least 0")
-    return int(value)
 
 
 @dataclass
@@ -127,109 +105,6 @@ def _check_optimizer(config: Mapping[str, Any], optimizer: Mapping[str, Any]) ->
             f"{js_number(config['beta2'])}, weight decay {js_number(config['weightDecay'])}). "
             f"{EXPORT_AGAIN}"
         )
-
-
-def _loss_rows(rows: Any) -> list[list[float]] | None:
-    if not isinstance(rows, list):
-        return None
-    out: list[list[float]] = []
-    for row in rows:
-        if not (isinstance(row, list) and len(row) == 2 and is_count(row[0])):
-            return None
-        if row[1] is not None and not (
-            isinstance(row[1], (int, float)) and not isinstance(row[1], bool)
-        ):
-            return None
-        out.append([int(row[0]), float("nan") if row[1] is None else float(row[1])])
-    return out
-
-
-def _metrics(meta: Mapping[str, str]) -> dict[str, list[list[float]]]:
-    v = meta_json(meta, "metrics")
-    train = _loss_rows(v.get("train")) if isinstance(v, dict) else None
-    val = _loss_rows(v.get("val")) if isinstance(v, dict) else None
-    # Format 3 adds the gradient norms; a file without them has none recorded.
-    has_norms = isinstance(v, dict) and "gradNorm" in v
-    norms = _loss_rows(v["gradNorm"]) if has_norms else None
-    if train is None or val is None or (has_norms and norms is None):
-        raise bad_field(
-            "metrics",
-            'must be {"train", "val"} (and "gradNorm"), each a list of [step, value] rows',
-        )
-    out = {"train": train, "val": val}
-    if norms is not None:
-        out["gradNorm"] = norms
-    return out
-
-
-def _skip_window(v: Any) -> dict[str, int] | None:
-    if not (isinstance(v, dict) and is_count(v.get("fromBatch")) and is_count(v.get("toBatch"))):
-        return None
-    return {"fromBatch": int(v["fromBatch"]), "toBatch": int(v["toBatch"])}
-
-
-def _maybe_number(v: Any) -> Any:
-    """A number that JSON may have written as null (NaN, ±Infinity): None here."""
-    if v is None:
-        return None
-    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else _MISSING
-
-
-def _rewind_record(v: Any) -> dict[str, Any] | None:
-    if not isinstance(v, dict):
-        return None
-    skipped = _skip_window(v.get("skipped"))
-    loss = _maybe_number(v.get("loss", _MISSING))
-    grad_norm = _maybe_number(v.get("gradNorm", _MISSING))
-    mean = v.get("mean", _MISSING)
-    if (
-        skipped is None
-        or loss is _MISSING
-        or grad_norm is _MISSING
-        or (mean is not None and not is_number(mean))
-        or v.get("reason") not in ("non-finite", "loss-ratio")
-        or not is_count(v.get("spikeStep"))
-        or not is_count(v.get("toStep"))
-        or not isinstance(v.get("toSnapshotId"), str)
-        or not is_number(v.get("lrScale"))
-    ):
-        return None
-    return {
-        "spikeStep": int(v["spikeStep"]),
-        "reason": v["reason"],
-        "loss": loss,
-        "gradNorm": grad_norm,
-        "mean": mean,
-        "toSnapshotId": v["toSnapshotId"],
-        "toStep": int(v["toStep"]),
-        "skipped": skipped,
-        "lrScale": v["lrScale"],
-    }
-
-
-def _guard(meta: Mapping[str, str]) -> dict[str, Any]:
-    v = meta_json(meta, "guard")
-    skips = (
-        [_skip_window(w) for w in v["skips"]]
-        if isinstance(v, dict) and isinstance(v.get("skips"), list)
-        else None
-    )
-    rewinds = (
-        [_rewind_record(r) for r in v["rewinds"]]
-        if isinstance(v, dict) and isinstance(v.get("rewinds"), list)
-        else None
-    )
-    lr_scale = v.get("lrScale") if isinstance(v, dict) else None
-    if (
-        skips is None
-        or rewinds is None
-        or None in skips
-        or None in rewinds
-        or not is_number(lr_scale)
-        or lr_scale <= 0
-    ):
-        raise bad_field("guard", 'must be {"skips", "rewinds", "lrScale"} as this app writes them')
-    return {"skips": skips, "rewinds": rewinds, "lrScale": lr_scale}
 
 
 def _dataset(meta: Mapping[str, str], min_vocab: int) -> dict[str, Any]:
@@ -319,7 +194,7 @@ def decode_meta(meta: Mapping[str, str]) -> CheckpointMeta:
         cursor=cursor,
         prng=_prng(meta),
         optimizer=optimizer,
-        metrics=_metrics(meta),
+        metrics=read_metrics(meta),
         training_ms=float(training_ms),
         config=config,
         dataset=dataset,
@@ -330,5 +205,5 @@ def decode_meta(meta: Mapping[str, str]) -> CheckpointMeta:
         run_name=meta_text(meta, "run_name"),
         val_loss=None if val_loss is None else float(val_loss),
         sha256=_sha256(meta),
-        guard=_guard(meta),
+        guard=read_guard(meta),
     )

@@ -20,7 +20,8 @@ import torch.distributed as dist
 
 from . import PRODUCER
 from .adam_bridge import apply_weight_decay
-from .checkpoint import Checkpoint, read_checkpoint, write_checkpoint
+from .checkpoint import Checkpoint, read_checkpoint
+from .checkpoint_write import write_checkpoint
 from .data_pipeline import batch_number
 from .divergence_guard import Spike, judge_step, rewind_target, rewinds_within
 from .dropout import dropout_tensors

@@ -12,7 +12,8 @@ import pytest
 from gpt_golden import golden
 from paths import GOLDEN, MALFORMED, REPO
 from tabtrainer.__main__ import main
-from tabtrainer.checkpoint import read_checkpoint, write_checkpoint
+from tabtrainer.checkpoint import read_checkpoint
+from tabtrainer.checkpoint_write import write_checkpoint
 from tabtrainer.errors import TrainerError
 from tabtrainer.facts import LEGACY_TEXT_MODEL
 from tabtrainer.safetensors_io import (
