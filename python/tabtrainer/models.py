@@ -8,7 +8,7 @@ workers/training/loss.ts."""
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -38,6 +38,14 @@ def layer_norm(x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor) -> torc
 def gelu(x: torch.Tensor) -> torch.Tensor:
     inner = (x + x**3 * 0.044715) * math.sqrt(2 / math.pi)
     return x * 0.5 * (torch.tanh(inner) + 1)
+
+
+# A dropout site: multiplies by its mask, in forward order (one per call), or keeps everything.
+Dropout = Callable[[torch.Tensor], torch.Tensor]
+
+
+def _kept(h: torch.Tensor) -> torch.Tensor:
+    return h
 
 
 def causal_mask(t: int) -> torch.Tensor:
@@ -97,7 +105,7 @@ class CharModel(nn.Module):
         return dense(merged, self.get(f"{b}/attn/proj/kernel"), self.get(f"{b}/attn/proj/bias"))
 
     def _block(
-        self, h: torch.Tensor, i: int, causal: torch.Tensor, drop: Any = lambda h: h
+        self, h: torch.Tensor, i: int, causal: torch.Tensor, drop: Dropout = _kept
     ) -> torch.Tensor:
         """Pre-LN block i: h + drop(attn(ln1(h))), then h + drop(mlp(ln2(h)))."""
         b = f"block{i}"
@@ -112,7 +120,7 @@ class CharModel(nn.Module):
         logits from the token embedding itself (tie 1: h @ tok_embᵀ) or a bias-free head."""
         rows, t = x.shape
         masks = iter(dropout or ())
-        drop = (lambda h: h * next(masks)) if dropout is not None else (lambda h: h)
+        drop: Dropout = (lambda h: h * next(masks)) if dropout is not None else _kept
         tokens = self.get("tok_emb")
         h = drop(embed(x, tokens) + self.get("pos_emb")[:t, : self.config["embed"]])
         causal = causal_mask(t)
