@@ -13,6 +13,7 @@ from paths import GOLDEN, REPO
 from tabtrainer.data_pipeline import read_text
 from tabtrainer.errors import ConfigError, TrainerError
 from tabtrainer.evaluation import validation_set
+from tabtrainer.facts import MAX_LINES_BYTES
 from tabtrainer.format_choice import describe_tokenizer
 from tabtrainer.prose_data import ProseDataset
 from tabtrainer.run_config import validate_config
@@ -110,10 +111,14 @@ def test_a_text_over_its_limit_is_refused_in_the_browsers_words(refusal: dict) -
     assert str(error) == refusal["message"]
 
 
-def test_a_text_over_the_prose_limit_is_refused_before_it_is_read_as_prose() -> None:
-    config = validate_config({**CASES[0]["config"]})
-    with pytest.raises(TextTooLargeError, match="is 256.0 MB; prose takes at most 256.0 MB"):
-        build_text_dataset("big.txt", "x" * (256 * 1024 * 1024 + 1), config)
+def test_each_mode_has_its_own_limit() -> None:
+    """A text over the limit of one example per line is refused as that, and trains as prose."""
+    text = "ab\n" * (MAX_LINES_BYTES // 3 + 1)
+    lines = validate_config({**CASES[0]["config"], "text": "lines", "separator": "none"})
+    with pytest.raises(TextTooLargeError, match="; one example per line takes at most 10.0 MB"):
+        build_text_dataset("big.txt", text, lines)
+    prose = build_text_dataset("big.txt", text, validate_config(CASES[0]["config"]))
+    assert isinstance(prose, ProseDataset) and len(prose.train) + len(prose.val) == len(text)
 
 
 @pytest.mark.parametrize("refusal", PROSE["refusals"]["configs"], ids=lambda r: r["message"][:40])
