@@ -76,3 +76,21 @@ def test_steps_in_torch_follow_the_browsers(name: str, tmp_path: Path) -> None:
     assert factor == want.json["bitsPerBytePerNat"]
     bits_diff = max(abs(v * factor - bits) for (_, v), (_, _, bits) in zip(val, run["val"]))
     assert bits_diff < val_gap * factor
+
+
+def test_a_poisoned_step_rewinds_past_prose_batches(tmp_path: Path) -> None:
+    """The guard on a gpt: a non-finite step goes back to the imported state (step 20, within
+    the rewind margin of 20) and skips the window batches from there through the spike's, by
+    batch number (prose's batches are its windows' draws), then trains on past them."""
+    want = golden("gpt")
+    out = tmp_path / "next.safetensors"
+    args = ["continue", str(want.start), "--steps", "15", "--text", TEXT, "--out", str(out)]
+    assert main([*args, "--poison", "25", "--snapshot-steps", "5"]) == 0
+    meta = read_checkpoint(str(out)).meta
+    batch = meta.config["batch"]
+    (rewind,) = meta.guard["rewinds"]
+    assert (rewind["spikeStep"], rewind["reason"], rewind["toStep"]) == (25, "non-finite", 20)
+    assert meta.guard["skips"] == [{"fromBatch": 20, "toBatch": 25}]
+    # Steps 21 to 35 after the rewind draw batches 25 to 39.
+    assert meta.step == 35 and meta.cursor == (0, 40 * batch)
+    assert all(np.isfinite(loss) for step, loss in meta.metrics["train"] if step > 20)
