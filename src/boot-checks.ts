@@ -39,15 +39,18 @@ export function missingFeatures(scope: BootScope): MissingFeature[] {
       use: 'the SHA-256 that checks every snapshot; browsers offer it only to https:// and localhost pages',
     });
   }
-  // Refused rather than degraded: the Web Lock is what keeps two tabs from training, and
-  // writing, the same run at once (every engine has had it since 2022).
-  if (!present(() => scope.navigator?.locks)) {
-    missing.push({
-      name: 'Web Locks (navigator.locks)',
-      use: 'only one tab trains a run at a time; without them two tabs would write the same run',
-    });
-  }
   return missing;
+}
+
+/**
+ * What the page does without, and says so: Web Locks keep two tabs from training the same run;
+ * without them (every engine has had them since 2022) each tab trains what it opens.
+ */
+export function degradedFeatures(scope: BootScope): string[] {
+  if (present(() => scope.navigator?.locks)) return [];
+  return [
+    'This browser has no Web Locks (navigator.locks), so tabs cannot agree which one trains a run: open each run in one tab only. A second tab on the same run would train it too, and their snapshots would interleave.',
+  ];
 }
 
 /**

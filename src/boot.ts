@@ -29,5 +29,15 @@ if (missing.length > 0) {
     Object.defineProperty(navigator, 'language', { value: language, configurable: true });
     Object.defineProperty(navigator, 'languages', { value: [language], configurable: true });
   }
-  import('./main').catch((err: unknown) => showBootFailure(new PageStartError(errorText(err))));
+  // Until main.ts has built the drop zones (and its own guard), a file dropped on the page
+  // would make the browser open it in place of the page: refuse drops while the page loads.
+  const refuseDrop = (event: DragEvent): void => event.preventDefault();
+  for (const type of ['dragover', 'drop'] as const) document.addEventListener(type, refuseDrop);
+  import('./main')
+    .catch((err: unknown) => showBootFailure(new PageStartError(errorText(err))))
+    .finally(() => {
+      for (const type of ['dragover', 'drop'] as const) {
+        document.removeEventListener(type, refuseDrop);
+      }
+    });
 }

@@ -1,3 +1,4 @@
+import { degradedFeatures } from './boot-checks';
 import { CheckpointActions } from './client/checkpoint-actions';
 import { JobOwner } from './client/job-owner';
 import type { DebugFault } from './shared/api';
@@ -184,5 +185,7 @@ if (params.get('debug') === '1') {
 }
 
 watchLifecycle(() => owner.snapshotOnRisk());
+// What this browser lacks and the page works without, said once at start.
+for (const limit of degradedFeatures(self)) view.notice.warn(limit);
 void owner.boot(params.get('autostart') !== '0', initialConfig);
 jobs.start();

@@ -38,7 +38,10 @@ async function runScript(spec, timeoutMs) {
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       child.on('exit', (c, signal) => {
         clearTimeout(timer);
-        resolve(c === 0 ? 0 : `exit ${c ?? signal}: ${stderr.trim().split('\n').pop() ?? ''}`);
+        // Node ends a crash with its version line: the error is the last line that names one.
+        const lines = stderr.trim().split('\n');
+        const error = lines.findLast((l) => /Error|error/.test(l)) ?? lines.pop() ?? '';
+        resolve(c === 0 ? 0 : `exit ${c ?? signal}: ${error.trim()}`);
       });
     });
     if (code !== 0) return { error: code };

@@ -3,6 +3,8 @@
 Callers and tests switch on ``type(err).__name__`` exactly as the page switches on ``err.name``.
 """
 
+from .json_scan import js_stringify
+
 
 class TrainerError(Exception):
     pass
@@ -99,13 +101,6 @@ class TokenizerJsonUnsupportedError(TrainerError):
             f"this trainer learned can be read (its own pre-tokenizer, byte-level alphabet and "
             f"merges); train one here (tokens=bpe) instead."
         )
-
-
-def js_stringify(value: str) -> str:
-    """JSON.stringify of a string: only what JSON requires is escaped, the rest kept as is."""
-    import json
-
-    return json.dumps(value, ensure_ascii=False)
 
 
 def quote_name(name: str) -> str:

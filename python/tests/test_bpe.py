@@ -1,6 +1,6 @@
 """python/tabtrainer's BPE against the browser's (tests/fixtures/golden/bpe*.json, written by
-tests/unit/bpe-golden.test.ts): the same merges from the same text, the same pre-tokens and ids,
-the same hash, and the browser's tokenizer.json read back with its refusals."""
+tests/unit/python-golden-bpe.test.ts): the same merges from the same text, the same pre-tokens
+and ids, the same hash, and the browser's tokenizer.json read back with its refusals."""
 
 import base64
 import gzip

@@ -25,15 +25,22 @@ for (const [global, named] of [
   });
 }
 
-test('a browser without Web Locks is told that one tab per run needs them', async ({ page }) => {
+test('a browser without Web Locks trains, and is told to keep one tab per run', async ({
+  page,
+}) => {
   await page.addInitScript(() => {
     Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
   });
   await page.goto(URL);
-  await expect(page.getByTestId('error')).toContainText(
-    'Web Locks (navigator.locks) (only one tab trains a run at a time',
-  );
-  await expect(page.getByTestId('status')).toHaveCount(0);
+  await expect(page.getByTestId('warning')).toContainText('This browser has no Web Locks');
+  await expect(page.getByTestId('warning')).toContainText('open each run in one tab only');
+  await expect(page.getByTestId('status')).toHaveText('training');
+  await expect(page.getByTestId('error')).toHaveText('');
+  // A reload resumes the run it trained, as with locks.
+  await expect(page.getByTestId('last-snapshot-step')).not.toHaveText(/^(—|)$/);
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveText('training');
+  await expect(page.getByTestId('notice')).toContainText('Resuming');
 });
 
 test('a module that fails to load is named in the error area, not a blank page', async ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingFeatures, repairedLanguage } from '../../src/boot-checks';
+import { degradedFeatures, missingFeatures, repairedLanguage } from '../../src/boot-checks';
 import { BrowserFeatureMissingError } from '../../src/shared/errors';
 
 const complete = {
@@ -12,6 +12,14 @@ const complete = {
 describe('what the page needs before it starts', () => {
   it('a browser with IndexedDB, Web Workers, crypto.subtle and Web Locks lacks nothing', () => {
     expect(missingFeatures(complete)).toEqual([]);
+    expect(degradedFeatures(complete)).toEqual([]);
+  });
+
+  it('without Web Locks the page starts, and says that tabs cannot coordinate', () => {
+    expect(missingFeatures({ ...complete, navigator: {} })).toEqual([]);
+    const said = degradedFeatures({ ...complete, navigator: {} });
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/no Web Locks.*open each run in one tab only/);
   });
 
   it('names each missing API and what it is for', () => {
@@ -21,13 +29,7 @@ describe('what the page needs before it starts', () => {
     expect(names({ ...complete, Worker: undefined })).toEqual(['Web Workers']);
     // Plain http:// on a LAN address is not a secure context: no crypto.subtle there.
     expect(names({ ...complete, crypto: {} })).toEqual(['Web Crypto (crypto.subtle)']);
-    expect(names({ ...complete, navigator: {} })).toEqual(['Web Locks (navigator.locks)']);
-    expect(names({})).toEqual([
-      'IndexedDB',
-      'Web Workers',
-      'Web Crypto (crypto.subtle)',
-      'Web Locks (navigator.locks)',
-    ]);
+    expect(names({})).toEqual(['IndexedDB', 'Web Workers', 'Web Crypto (crypto.subtle)']);
   });
 
   it('an IndexedDB getter that throws (a sandboxed frame) counts as missing', () => {

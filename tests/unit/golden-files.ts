@@ -3,11 +3,12 @@ import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 
 /**
- * Golden vectors for the Python bridge (python/tests): files in tests/fixtures/golden that the
- * golden tests recompute and compare, failing when a committed file differs or is missing.
- * Rewriting them is a deliberate act: `npm run golden` (UPDATE_GOLDEN=1), then the Python tests.
+ * The golden vectors python/tests asserts (tests/fixtures/golden): what the browser's code
+ * computes. A test recomputes each and fails when the committed file differs or is missing, so
+ * a change on either side is caught. Rewriting them is a deliberate act: `npm run golden`
+ * (UPDATE_GOLDEN=1), then the Python tests against them.
  */
-const GOLDEN_DIR = resolve(__dirname, '../fixtures/golden');
+export const GOLDEN_DIR = resolve(__dirname, '../fixtures/golden');
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const REGENERATE =
   'if the change is intended, rewrite the goldens with `npm run golden` and run `npm run test:python`';

@@ -12,21 +12,18 @@ import { crossEntropy } from '../../workers/training/loss';
 import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import names from '../../workers/training/names.txt?raw';
-import { compareOrWrite, compareOrWriteJson } from './golden-files';
 import { GOLDEN_GUARD, GOLDEN_MLP, GOLDEN_TRANSFORMER } from './golden-configs';
+import { compareOrWrite, compareOrWriteJson } from './golden-files';
 import { GuardedRun } from './guard-fixtures';
 import { sessionCheckpoint } from './session-checkpoint';
 import { useCpuBackend } from './tf-setup';
 
 /**
- * Golden vectors for the Python bridge (python/tests): what the browser's code computes, written
- * to tests/fixtures/golden and asserted there. This test recomputes them and fails when a
- * committed file differs or is missing, so a change on either side is caught. Rewriting them is
- * a deliberate act: `npm run golden` (UPDATE_GOLDEN=1), then the Python tests against them.
+ * Golden vectors for the Python bridge (python/tests) of the character-level runs, format 3:
+ * see golden-files.ts; gpt's, prose's and dropout's are python-golden-gpt.test.ts.
  */
 const TEXT_FILE = 'tests/fixtures/text/greek-words.txt';
 const text = readFileSync(resolve(__dirname, '../..', TEXT_FILE), 'utf8');
-
 // python/tabtrainer reads format-3 configs: the vectors keep that key set (format-choice.ts).
 const START_STEP = 20;
 const CONTINUE_STEPS = 200;
