@@ -89,6 +89,11 @@ export const bpeSuite = {
         { title: 'MB/s', value: (r) => fixed(1)(r['MB/s']), right: true },
         { title: 'MB/s wall', value: (r) => fixed(1)(r['MB/s wall']), right: true },
         { title: 'MB/s 2 thr', value: (r) => fixed(1)(r['MB/s 2 threads wall']), right: true },
+        {
+          title: '2 thr encoding',
+          value: (r) => fixed(1)(r['MB/s 2 threads encoding']),
+          right: true,
+        },
         { title: 'status', value: status },
       ],
     },

@@ -40,7 +40,9 @@ export async function writeResults(path, machine, quick, suiteRows) {
     }
   }
   for (const name of Object.keys(suiteRows)) runs[name] = { date: machine.date, quick };
-  const merged = { ...existing, machine, quick, runs, ...suiteRows };
+  // A run of Node suites only (bpe) starts no browser: the browser suites' rows keep theirs.
+  const chromium = machine.chromium ?? existing.machine?.chromium ?? null;
+  const merged = { ...existing, machine: { ...machine, chromium }, quick, runs, ...suiteRows };
   await writeFile(path, `${JSON.stringify(merged, null, 2)}\n`);
   return merged;
 }
