@@ -3,13 +3,15 @@
 // bench/results.json. Not a test: nothing here asserts on time.
 //
 //   BENCH_QUICK=1        small sizes and a few steps, a smoke run of a few minutes
-//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs, recovery); the file keeps
-//                        the others'
+//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs, recovery, gpt); the
+//                        file keeps the others'
 //   BENCH_OUT=path       write elsewhere than bench/results.json
 //   BENCH_VERBOSE=1      print each case's progress lines
 //   BENCH_SNAPSHOT_SIZES, BENCH_SNAPSHOT_ROUNDS, BENCH_HEAP_TRACE: see runner/snapshots-suite.mjs
 //   BENCH_BACKENDS, BENCH_TRAINING_ROUNDS: see runner/training-suite.mjs
 //   BENCH_RECOVERY_ROUNDS, BENCH_RECOVERY_OTHER: see runner/recovery-suite.mjs
+//   BENCH_GPT_PRESETS, BENCH_GPT_BACKENDS, BENCH_GPT_BUDGET_S, BENCH_GPT_SNAPSHOTS: see
+//                        runner/gpt-suite.mjs
 import { existsSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 import process from 'node:process';
@@ -20,6 +22,7 @@ import { snapshotsSuite } from './runner/snapshots-suite.mjs';
 import { jobsSuite } from './runner/jobs-suite.mjs';
 import { recoverySuite } from './runner/recovery-suite.mjs';
 import { formatTable } from './runner/table.mjs';
+import { gptSuite } from './runner/gpt-suite.mjs';
 import { trainingSuite } from './runner/training-suite.mjs';
 
 /**
@@ -29,7 +32,7 @@ import { trainingSuite } from './runner/training-suite.mjs';
  * runCase(opener, dist, spec, timeoutMs) (a suite that drives its own page instead of the bench
  * page; resolves as runInFreshPage does), finish(rows) (figures across rows) and close().
  */
-const SUITES = [trainingSuite, snapshotsSuite, jobsSuite, recoverySuite];
+const SUITES = [trainingSuite, snapshotsSuite, jobsSuite, recoverySuite, gptSuite];
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const quick = process.env['BENCH_QUICK'] === '1';
