@@ -30,46 +30,21 @@ const SNAPSHOT_BACKEND = process.env['BENCH_GPT_SNAPSHOT_BACKEND'] ?? 'wasm';
  * step on, measured) to need more than its budget is skipped with the reason.
  */
 const TIMING = {
-  'gpt-nano': { warmupSteps: 2, minSteps: 3, maxSteps: 100, budgetMs: 45_000 },
-  'gpt-micro': { warmupSteps: 1, minSteps: 2, maxSteps: 30, budgetMs: 90_000 },
-  'gpt-mini': { warmupSteps: 1, minSteps: 2, maxSteps: 10, budgetMs: 180_000 },
+  'gpt-nano': { warmupSteps: 2, minSteps: 3, maxSteps: 10, budgetMs: 100_000 },
+  'gpt-micro': { warmupSteps: 1, minSteps: 2, maxSteps: 5, budgetMs: 120_000 },
+  'gpt-mini': { warmupSteps: 1, minSteps: 2, maxSteps: 3, budgetMs: 300_000 },
 };
 const QUICK = { warmupSteps: 2, minSteps: 3, maxSteps: 5, budgetMs: 30_000 };
 
-/**
- * A step's work in multiply-adds × 2, forward and backward: 6 per parameter per token, and
- * attention's scores and mix, 12 × context × d_model per token per layer.
- */
-function stepWork(config) {
-  const perToken = 6 * config.params + 12 * config.layers * config.context * config.embed;
-  return config.batch * config.context * perToken;
-}
-
-/** Each backend's newest measured (or first-step) rate, in work units per ms. */
+/** Each backend's newest pace: a row's step_work per ms of its median step, or else its newest. */
 const rates = new Map();
 
 function recordRate(row) {
-  if (row.kind !== 'training' || row.config === null || row.params === null) return;
-  const ms = row.step_ms_median ?? row.first_step_ms;
-  if (ms === null) return;
-  const work = stepWork({ ...row.config, params: row.params });
-  rates.set(row.backend, { perMs: work / ms, preset: row.preset, measured: row.step_ms_median });
+  const ms = row.step_ms_median ?? row.last_step_ms;
+  if (row.kind !== 'training' || row.step_work === null || ms === null || ms === undefined) return;
+  const how = row.step_ms_median === null ? 'newest step' : 'median step';
+  rates.set(row.backend, { workPerMs: row.step_work / ms, from: `${row.preset}'s ${how}` });
 }
-
-/** The step time of `preset` on `backend` at the rate a smaller preset ran there, or null. */
-function estimateFor(spec, known) {
-  const rate = rates.get(spec.backend);
-  const shape = known.get(spec.preset);
-  if (rate === undefined || shape === undefined) return null;
-  const how = rate.measured === null ? 'its first step' : 'its median step';
-  return {
-    stepMs: Math.round(stepWork(shape) / rate.perMs),
-    from: `${rate.preset}'s rate on ${spec.backend}, from ${how}, scaled by 6 x params x tokens`,
-  };
-}
-
-/** Each preset's shape as the first row that ran it reports: params, batch, context, layers. */
-const shapes = new Map();
 
 let server = null;
 async function pageUrl(dist) {
@@ -85,7 +60,7 @@ export const gptSuite = {
   name: 'gpt',
   /** IndexedDB on disk, as a user's: the snapshot cases write and read it. */
   persistentProfile: true,
-  caseTimeoutMs: (quick) => (quick ? 180_000 : 420_000),
+  caseTimeoutMs: (quick) => (quick ? 180_000 : 600_000),
 
   cases(quick) {
     const presets = PRESETS.filter((p) =>
@@ -97,7 +72,7 @@ export const gptSuite = {
       backends.map((backend) => {
         const timing = quick ? QUICK : TIMING[preset];
         const budgetMs = budgetS === null ? timing.budgetMs : budgetS * 1000;
-        return { suite: 'gpt-training', preset, backend, ...timing, budgetMs, estimate: null };
+        return { suite: 'gpt-training', preset, backend, ...timing, budgetMs, rate: null };
       }),
     );
     const snapshotted = (snapshotPresets ?? (quick ? ['gpt-nano'] : ['gpt-nano', 'gpt-mini']))
@@ -107,14 +82,10 @@ export const gptSuite = {
   },
 
   async runCase(opener, dist, spec, timeoutMs) {
-    const estimated =
-      spec.suite === 'gpt-training' ? { ...spec, estimate: estimateFor(spec, shapes) } : spec;
-    const result = await runInFreshPage(opener, await pageUrl(dist), estimated, timeoutMs);
-    const row = result.row;
-    if (row?.kind === 'training' && row.config !== null && row.params !== null) {
-      shapes.set(row.preset, { ...row.config, params: row.params });
-      recordRate(row);
-    }
+    const paced =
+      spec.suite === 'gpt-training' ? { ...spec, rate: rates.get(spec.backend) ?? null } : spec;
+    const result = await runInFreshPage(opener, await pageUrl(dist), paced, timeoutMs);
+    if (result.row !== undefined) recordRate(result.row);
     return result;
   },
 
@@ -141,6 +112,7 @@ export const gptSuite = {
         { title: 'params', value: (r) => r.params ?? '-', right: true },
         { title: 'tokens/step', value: (r) => r.tokens_per_step ?? '-', right: true },
         { title: 'first ms', value: (r) => fixed(0)(r.first_step_ms), right: true },
+        { title: 'last ms', value: (r) => fixed(0)(r.last_step_ms), right: true },
         { title: 'steps', value: (r) => r.steps ?? 0, right: true },
         { title: 'median ms', value: (r) => fixed(0)(r.step_ms_median), right: true },
         { title: 'min ms', value: (r) => fixed(0)(r.step_ms_min), right: true },

@@ -20,13 +20,14 @@ export interface GptTrainingCase {
   readonly maxSteps: number;
   /** The whole case (warm-up and timed steps); a case estimated to need more is skipped. */
   readonly budgetMs: number;
-  /** The runner's estimate of one step from a smaller preset on this backend, or null. */
-  readonly estimate: StepEstimate | null;
+  /** The pace a smaller preset trained at on this backend (runner-side), or null. */
+  readonly rate: StepRate | null;
 }
 
-export interface StepEstimate {
-  readonly stepMs: number;
-  /** How it was made, for the skipped row's reason. */
+export interface StepRate {
+  /** step_work per millisecond of a median (or, had none been timed, the newest) step. */
+  readonly workPerMs: number;
+  /** Where it was measured, for a skipped row's reason. */
   readonly from: string;
 }
 
@@ -44,10 +45,14 @@ export interface GptTrainingRow {
   /** memory-estimate.ts's need for one step, which the trainer checks against the backend. */
   readonly step_memory_bytes: number | null;
   readonly tokens_per_step: number | null;
+  /** A step's floating-point operations, estimated (gpt-training.ts): what rates compare. */
+  readonly step_work: number | null;
   readonly warmup_steps: number;
   readonly warmup_ms: number | null;
   /** The first warm-up step alone: tfjs's kernel and shader compilation shows here. */
   readonly first_step_ms: number | null;
+  /** The newest step, warm-up or timed: a skipped row's measured pace. */
+  readonly last_step_ms: number | null;
   readonly steps: number;
   readonly step_ms_median: number | null;
   readonly step_ms_min: number | null;

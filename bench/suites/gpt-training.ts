@@ -30,9 +30,11 @@ function emptyRow(spec: GptTrainingCase): GptTrainingRow {
     state_bytes: null,
     step_memory_bytes: null,
     tokens_per_step: null,
+    step_work: null,
     warmup_steps: spec.warmupSteps,
     warmup_ms: null,
     first_step_ms: null,
+    last_step_ms: null,
     steps: 0,
     step_ms_median: null,
     step_ms_min: null,
@@ -47,8 +49,18 @@ function emptyRow(spec: GptTrainingCase): GptTrainingRow {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
+ * A step's floating-point operations, forward and backward: 6 per parameter per token, and
+ * attention's scores and mix, 12 x context x d_model per token per layer. Rates in these units
+ * carry from one preset to a larger one on the same backend (roughly: larger matmuls run faster).
+ */
+export function stepWork(config: RunConfig, params: number): number {
+  const perToken = 6 * params + 12 * config.layers * config.context * config.embed;
+  return config.batch * config.context * perToken;
+}
+
+/**
  * One preset on one forced backend, in a fresh worker. Skipped (not failed) when the trainer's
- * memory check refuses it on this backend, when the runner's estimate of a step says the case
+ * memory check refuses it on this backend, when the pace of a smaller preset here says the case
  * would overrun its budget, or when its steps, measured, say so.
  */
 export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrainingRow> {
@@ -58,10 +70,13 @@ export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrai
     const dataset = await benchProse(config);
     checkBatchFits(config, dataset);
     const vocab = dataset.data.tokenizer.vocabSize;
+    const params = parameterCount(config, vocab);
+    const work = stepWork(config, params);
     row = {
       ...row,
       config,
-      params: parameterCount(config, vocab),
+      params,
+      step_work: work,
       state_bytes: stateBytes(config, vocab),
       step_memory_bytes: trainingMemory(config, vocab).totalBytes,
       tokens_per_step: config.batch * config.context,
@@ -78,11 +93,13 @@ export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrai
       return { ...row, status: 'skipped', reason: messageOf(err) };
     }
     const stepsNeeded = spec.warmupSteps + spec.minSteps;
-    if (spec.estimate !== null && spec.estimate.stepMs * stepsNeeded > spec.budgetMs) {
-      const need = spec.estimate.stepMs * stepsNeeded;
+    const estimateMs = spec.rate === null ? null : work / spec.rate.workPerMs;
+    if (spec.rate !== null && estimateMs !== null && estimateMs * stepsNeeded > spec.budgetMs) {
+      const stepMs = estimateMs;
       const why =
-        `estimated ${seconds(spec.estimate.stepMs)} a step (${spec.estimate.from}): ` +
-        `${stepsNeeded} steps need ~${seconds(need)}, over the case's ${seconds(spec.budgetMs)}`;
+        `estimated ${seconds(stepMs)} a step at the pace of ${spec.rate.from} (step_work/ms): ` +
+        `${stepsNeeded} steps need ~${seconds(stepMs * stepsNeeded)}, over the case's ` +
+        seconds(spec.budgetMs);
       return { ...row, status: 'skipped', reason: why };
     }
     return { ...row, ...(await measure(spec, TrainingSession.create(config, dataset.data))) };
@@ -149,6 +166,7 @@ function partial(spec: GptTrainingCase, stepMs: readonly number[], losses: reado
   const warmup = stepMs.slice(0, spec.warmupSteps);
   return {
     first_step_ms: stepMs.length > 0 ? round(stepMs[0]!) : null,
+    last_step_ms: stepMs.length > 0 ? round(stepMs.at(-1)!) : null,
     warmup_ms: warmup.length > 0 ? round(warmup.reduce((a, b) => a + b, 0)) : null,
     first_loss: losses[0] ?? null,
     last_loss: losses.at(-1) ?? null,
