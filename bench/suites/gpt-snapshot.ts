@@ -102,7 +102,7 @@ export async function runGptSnapshotCase(spec: GptSnapshotCase): Promise<GptSnap
           ...row,
           step_ms: step.ms,
           create_run_ms: created.ms,
-          persist_ms: persistMs,
+          persist_ms: persistMs === null ? null : round(persistMs),
           persist_mb_per_s: mbPerS(state, persistMs),
         };
       } finally {
