@@ -1,4 +1,10 @@
 import type { BackendName, ModelKind, RunConfig } from '../src/shared/config';
+import type {
+  GptSnapshotCase,
+  GptSnapshotRow,
+  GptTrainingCase,
+  GptTrainingRow,
+} from './suites/gpt-api';
 
 /**
  * The bench page's wire protocol: one spec in, one result row out, tagged by suite. A new suite
@@ -216,8 +222,8 @@ export interface JobsRow {
   readonly heap_samples: number | null;
 }
 
-export type BenchSpec = TrainingCase | SnapshotsCase | JobsCase;
-export type BenchRow = TrainingRow | SnapshotsRow | JobsRow;
+export type BenchSpec = TrainingCase | SnapshotsCase | JobsCase | GptTrainingCase | GptSnapshotCase;
+export type BenchRow = TrainingRow | SnapshotsRow | JobsRow | GptTrainingRow | GptSnapshotRow;
 
 export interface BenchApi {
   run(spec: BenchSpec): Promise<BenchRow>;

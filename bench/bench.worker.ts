@@ -1,5 +1,7 @@
 import { expose } from 'comlink';
 import type { BenchApi, BenchRow, BenchSpec } from './bench-api';
+import { runGptSnapshotCase } from './suites/gpt-snapshot';
+import { runGptTrainingCase } from './suites/gpt-training';
 import { runJobsCase } from './suites/jobs';
 import { runSnapshotsCase } from './suites/snapshots';
 import { runTrainingCase } from './suites/training';
@@ -15,6 +17,10 @@ const api: BenchApi = {
         return runSnapshotsCase(spec);
       case 'jobs':
         return runJobsCase(spec);
+      case 'gpt-training':
+        return runGptTrainingCase(spec);
+      case 'gpt-snapshot':
+        return runGptSnapshotCase(spec);
     }
   },
 };

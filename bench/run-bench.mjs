@@ -3,14 +3,16 @@
 // bench/results.json. Not a test: nothing here asserts on time.
 //
 //   BENCH_QUICK=1        small sizes and a few steps, a smoke run of a few minutes
-//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs, recovery, bpe); the file
-//                        keeps the others'
+//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs, recovery, bpe, gpt);
+//                        the file keeps the others'
 //   BENCH_OUT=path       write elsewhere than bench/results.json
 //   BENCH_VERBOSE=1      print each case's progress lines
 //   BENCH_SNAPSHOT_SIZES, BENCH_SNAPSHOT_ROUNDS, BENCH_HEAP_TRACE: see runner/snapshots-suite.mjs
 //   BENCH_BACKENDS, BENCH_TRAINING_ROUNDS: see runner/training-suite.mjs
 //   BENCH_RECOVERY_ROUNDS, BENCH_RECOVERY_OTHER: see runner/recovery-suite.mjs
 //   bpe: runs in Node, no page (runner/bpe-suite.mjs; BPE_BENCH_CLOCK as in bpe-bench.mjs)
+//   BENCH_GPT_PRESETS, BENCH_GPT_BACKENDS, BENCH_GPT_BUDGET_S, BENCH_GPT_SNAPSHOTS: see
+//                        runner/gpt-suite.mjs
 import { existsSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 import process from 'node:process';
@@ -22,6 +24,7 @@ import { jobsSuite } from './runner/jobs-suite.mjs';
 import { bpeSuite } from './runner/bpe-suite.mjs';
 import { recoverySuite } from './runner/recovery-suite.mjs';
 import { formatTable } from './runner/table.mjs';
+import { gptSuite } from './runner/gpt-suite.mjs';
 import { trainingSuite } from './runner/training-suite.mjs';
 
 /**
@@ -32,7 +35,7 @@ import { trainingSuite } from './runner/training-suite.mjs';
  * page; resolves as runInFreshPage does), inNode (runCase needs no browser: none is started),
  * finish(rows) (figures across rows) and close().
  */
-const SUITES = [trainingSuite, snapshotsSuite, jobsSuite, recoverySuite, bpeSuite];
+const SUITES = [trainingSuite, snapshotsSuite, jobsSuite, recoverySuite, bpeSuite, gptSuite];
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const quick = process.env['BENCH_QUICK'] === '1';

@@ -5,9 +5,11 @@
 
 // The run's setup, as the app does it (training suite, snapshots, jobs).
 export { selectBackend } from './training/backend';
+export { checkFitsBackend } from './training/backend-memory';
 export {
   bundledDataset,
   checkBatchFits,
+  loadDataset,
   newRunRecord,
   reloadDataset,
   type LoadedDataset,

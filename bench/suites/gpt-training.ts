@@ -1,0 +1,175 @@
+import { presetConfig, validateConfig, type RunConfig } from '../../src/shared/config';
+import { trainingMemory } from '../../src/shared/memory-estimate';
+import { parameterCount, stateBytes } from '../../src/shared/model-spec';
+import {
+  TrainingSession,
+  checkBatchFits,
+  checkFitsBackend,
+  selectBackend,
+} from '../../workers/bench-surface';
+import type { GptTrainingCase, GptTrainingRow } from './gpt-api';
+import { benchProse } from './gpt-text';
+import { median, messageOf, progress, round } from './stats';
+import { deviceName } from './training';
+
+/** A preset as the page's `?preset=` makes it: its own batch, context and settings. */
+export function presetRunConfig(preset: string): RunConfig {
+  return validateConfig({ ...presetConfig(preset), steps: 0 });
+}
+
+function emptyRow(spec: GptTrainingCase): GptTrainingRow {
+  return {
+    kind: 'training',
+    preset: spec.preset,
+    backend: spec.backend,
+    status: 'error',
+    reason: null,
+    config: null,
+    adapter: null,
+    params: null,
+    state_bytes: null,
+    step_memory_bytes: null,
+    tokens_per_step: null,
+    step_work: null,
+    warmup_steps: spec.warmupSteps,
+    warmup_ms: null,
+    first_step_ms: null,
+    last_step_ms: null,
+    steps: 0,
+    step_ms_median: null,
+    step_ms_min: null,
+    step_ms_max: null,
+    tokens_per_s: null,
+    first_loss: null,
+    last_loss: null,
+    nonfinite_losses: 0,
+  };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * A step's floating-point operations, forward and backward: 6 per parameter per token, and
+ * attention's scores and mix, 12 x context x d_model per token per layer. Rates in these units
+ * carry from one preset to a larger one on the same backend (roughly: larger matmuls run faster).
+ */
+export function stepWork(config: RunConfig, params: number): number {
+  const perToken = 6 * params + 12 * config.layers * config.context * config.embed;
+  return config.batch * config.context * perToken;
+}
+
+/**
+ * One preset on one forced backend, in a fresh worker. Skipped (not failed) when the trainer's
+ * memory check refuses it on this backend, when the pace of a smaller preset here says the case
+ * would overrun its budget, or when its steps, measured, say so.
+ */
+export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrainingRow> {
+  let row = emptyRow(spec);
+  try {
+    const config = presetRunConfig(spec.preset);
+    const dataset = await benchProse(config);
+    checkBatchFits(config, dataset);
+    const vocab = dataset.data.tokenizer.vocabSize;
+    const params = parameterCount(config, vocab);
+    const work = stepWork(config, params);
+    row = {
+      ...row,
+      config,
+      params,
+      step_work: work,
+      state_bytes: stateBytes(config, vocab),
+      step_memory_bytes: trainingMemory(config, vocab).totalBytes,
+      tokens_per_step: config.batch * config.context,
+    };
+    try {
+      await selectBackend(spec.backend);
+    } catch (err) {
+      return { ...row, status: 'unavailable', reason: messageOf(err) };
+    }
+    row = { ...row, adapter: await deviceName(spec.backend) };
+    try {
+      checkFitsBackend(config, vocab, spec.backend);
+    } catch (err) {
+      return { ...row, status: 'skipped', reason: messageOf(err) };
+    }
+    const stepsNeeded = spec.warmupSteps + spec.minSteps;
+    const estimateMs = spec.rate === null ? null : work / spec.rate.workPerMs;
+    if (spec.rate !== null && estimateMs !== null && estimateMs * stepsNeeded > spec.budgetMs) {
+      const stepMs = estimateMs;
+      const why =
+        `estimated ${seconds(stepMs)} a step at the pace of ${spec.rate.from} (step_work/ms): ` +
+        `${stepsNeeded} steps need ~${seconds(stepMs * stepsNeeded)}, over the case's ` +
+        seconds(spec.budgetMs);
+      return { ...row, status: 'skipped', reason: why };
+    }
+    return { ...row, ...(await measure(spec, TrainingSession.create(config, dataset.data))) };
+  } catch (err) {
+    return { ...row, status: 'error', reason: messageOf(err) };
+  }
+}
+
+/**
+ * The case would overrun its budget at the pace of its newest step. The first step compiles
+ * tfjs's kernels and shaders, so only a later step's time decides.
+ */
+function overrun(spec: GptTrainingCase, elapsedMs: number, stepMs: readonly number[]) {
+  const done = stepMs.length;
+  const needed = spec.warmupSteps + spec.minSteps - done;
+  const last = stepMs.at(-1)!;
+  if (done < 2 || needed <= 0 || elapsedMs + last * needed <= spec.budgetMs) return null;
+  return (
+    `measured: step ${done} took ${seconds(last)}, so ${needed} more steps would end past ` +
+    `the case's ${seconds(spec.budgetMs)}`
+  );
+}
+
+async function measure(
+  spec: GptTrainingCase,
+  session: TrainingSession,
+): Promise<Partial<GptTrainingRow>> {
+  const losses: number[] = [];
+  // Every step, warm-up ones first; trainStep awaits the loss readback, so a step's GPU work is
+  // inside its timing.
+  const stepMs: number[] = [];
+  const caseStart = performance.now();
+  try {
+    while (stepMs.length < spec.warmupSteps + spec.maxSteps) {
+      const elapsed = performance.now() - caseStart;
+      const timed = stepMs.length - spec.warmupSteps;
+      if (timed >= spec.minSteps && elapsed >= spec.budgetMs) break;
+      const why = overrun(spec, elapsed, stepMs);
+      if (why !== null) return { ...partial(spec, stepMs, losses), status: 'skipped', reason: why };
+      const started = performance.now();
+      losses.push(await session.trainStep());
+      stepMs.push(performance.now() - started);
+      if (stepMs.length === 1)
+        progress(`${spec.preset} on ${spec.backend}: first step ${seconds(stepMs[0]!)}`);
+    }
+    const timed = stepMs.slice(spec.warmupSteps);
+    const stepMsMedian = median(timed);
+    return {
+      ...partial(spec, stepMs, losses),
+      status: 'ok',
+      steps: timed.length,
+      step_ms_median: round(stepMsMedian),
+      step_ms_min: round(Math.min(...timed)),
+      step_ms_max: round(Math.max(...timed)),
+      tokens_per_s: round((1000 / stepMsMedian) * session.tokensPerStep),
+    };
+  } finally {
+    session.dispose();
+  }
+}
+
+/** What the steps so far show, whether or not the case goes on to time any. */
+function partial(spec: GptTrainingCase, stepMs: readonly number[], losses: readonly number[]) {
+  const warmup = stepMs.slice(0, spec.warmupSteps);
+  return {
+    first_step_ms: stepMs.length > 0 ? round(stepMs[0]!) : null,
+    last_step_ms: stepMs.length > 0 ? round(stepMs.at(-1)!) : null,
+    warmup_ms: warmup.length > 0 ? round(warmup.reduce((a, b) => a + b, 0)) : null,
+    first_loss: losses[0] ?? null,
+    last_loss: losses.at(-1) ?? null,
+    nonfinite_losses: losses.filter((l) => !Number.isFinite(l)).length,
+  };
+}
