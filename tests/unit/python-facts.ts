@@ -30,7 +30,7 @@ import * as errors from '../../src/shared/errors';
 import { NO_GUARD_STATE } from '../../src/shared/snapshot';
 import { BOUNDARY, MAX_VOCAB, SPLIT_SEED, VAL_FRACTION } from '../../workers/training/dataset';
 import { REWIND_LIMIT } from '../../workers/training/divergence-guard';
-import { LN_EPSILON } from '../../workers/training/models/transformer';
+import { LN_EPSILON } from '../../workers/training/ops';
 import { MAX_METRIC_ROWS, VAL_CHUNK, VAL_EXAMPLES } from '../../workers/training/session';
 import { APP_LOOP } from '../../workers/training/training-loop';
 

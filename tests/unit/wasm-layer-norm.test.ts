@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../../src/shared/prng';
 import { installWasmKernels } from '../../workers/training/kernels/install';
 import { fusedLayerNorm } from '../../workers/training/kernels/layer-norm-kernel';
-import { LN_EPSILON, layerNorm } from '../../workers/training/models/transformer';
+import { LN_EPSILON, layerNormComposite as layerNorm } from '../../workers/training/ops/layer-norm';
 import { kernelModuleSections, loadKernelFiles } from './kernel-files';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

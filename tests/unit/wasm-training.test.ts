@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { oneHotFloat } from '../../workers/training/models/one-hot';
+import { oneHotFloat } from '../../workers/training/ops/one-hot';
 import { TrainingSession } from '../../workers/training/session';
 import { restoreSession } from '../../workers/training/state-capture';
 import {

@@ -11,9 +11,9 @@ import {
 } from '../../src/shared/snapshot';
 import { adamInfo, createAdam, setLearningRate } from './adam-state';
 import { gatherBatch, type CharDataset, type Split } from './dataset';
-import { clipByGlobalNorm, globalNorm } from './gradients';
 import { crossEntropy } from './loss';
 import { createModel, type CharModel } from './models';
+import { adamStep, globalNorm } from './ops';
 import { generateSamples } from './sampling';
 
 export const MAX_METRIC_ROWS = 4000;
@@ -160,9 +160,10 @@ export class TrainingSession {
 
   /**
    * One optimizer step on the next batch; returns the batch's loss before the update. The
-   * gradients are computed and applied as tfjs's minimize() does (computeGradients, then
-   * applyGradients of the same map), so an unclipped step is minimize()'s step bit for bit;
-   * their global norm is read back in the same readback as the loss.
+   * gradients are computed as tfjs's minimize() does and applied by the op layer's adamStep,
+   * which is tfjs's Adam operation for operation (fused into one kernel per variable where the
+   * backend has TpAdam), so an unclipped step is minimize()'s step bit for bit; their global
+   * norm is read back in the same readback as the loss.
    */
   async trainStep(): Promise<number> {
     const started = performance.now();
@@ -178,10 +179,7 @@ export class TrainingSession {
         return poison ? tf.mul(loss, tf.scalar(NaN)) : loss;
       }, variables);
       const norm = globalNorm(grads);
-      const clip = this.config.clip;
-      const applied = clip > 0 ? clipByGlobalNorm(grads, norm, clip) : grads;
-      // minimize() hands applyGradients this same map; its declared type asks for variables.
-      this.adam.applyGradients(applied as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+      adamStep(this.adam, grads, { norm, clip: this.config.clip });
       return tf.stack([value, norm]);
     });
     const [loss, gradNorm] = (await readout.data()) as Float32Array;
