@@ -39,8 +39,7 @@ export { resultsFile } from './jobs/results-file';
 // npm run profile:browser).
 export { default as bundledNames } from './training/names.txt?raw';
 export { loadBundledKernels } from './training/kernels/bundled-kernels';
-export { installWasmKernels } from './training/kernels/install';
-export { fusedLayerNorm } from './training/kernels/layer-norm-kernel';
+export { installWasmKernels, removeWasmKernels } from './training/kernels/install';
 export { installWasmOverrides, removeWasmOverrides } from './training/kernels/wasm-overrides';
 export { LN_EPSILON, layerNorm } from './training/ops';
 export { layerNormComposite } from './training/ops/layer-norm';
