@@ -60,7 +60,8 @@ for (const backend of backends) {
   results.push(result);
   let text = runner.formatBackendProfile(result);
   if (backend === 'wasm') {
-    // The AssemblyScript kernels, from the committed modules (the app fetches them by URL).
+    // The trainer's kernels (what the app installs on wasm), from the committed modules (the app
+    // fetches them by URL); the step above ran on tfjs-wasm's own kernels, in this process.
     await runner.installWasmKernels(async (shared) => {
       const name = shared ? 'kernels-shared.wasm' : 'kernels.wasm';
       const file = await readFile(
@@ -68,23 +69,18 @@ for (const backend of backends) {
       );
       return file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
     });
+    const after = await runner.profileGptNano(options(backend));
+    results.push({ ...after, kernels: 'trainer kernels (installWasmKernels)' });
+    text += `\n\nwith the trainer's kernels (installWasmKernels: Tp kernels, matmul flags through XNNPACK, Identity by reference):\n`;
+    text += runner.formatBackendProfile(after);
     const { batch, context, embed } = runner.GPT_NANO;
     const rows = await runner.compareLayerNorm(
       [batch, context, embed],
       Number(env('PROFILE_LN_REPS', 50)),
     );
     text += `\n\n${runner.formatLayerNormRows(rows)}`;
+    runner.removeWasmKernels();
     text += `\n\n${runner.formatMatMulRows(runner.compareMatMuls(Number(env('PROFILE_MM_REPS', 20))))}`;
-    // Changes #1 and #5 of docs/PROFILE-NOTES.md, measured on the whole step.
-    runner.installWasmOverrides();
-    const after = await runner.profileGptNano(options(backend));
-    runner.removeWasmOverrides();
-    results.push({
-      ...after,
-      overrides: ['BatchMatMul routed to XNNPACK', 'Identity by reference'],
-    });
-    text += `\n\nwith the wasm overrides (matmul flags through XNNPACK, Identity by reference):\n`;
-    text += runner.formatBackendProfile(after);
   }
   console.log(`${text}\n`);
   reports.push(text);

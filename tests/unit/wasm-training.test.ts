@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installWasmKernels, removeWasmKernels } from '../../workers/training/kernels/install';
+import { kernelStack } from '../../workers/training/ops/kernel-set';
 import { oneHotFloat } from '../../workers/training/ops/one-hot';
 import { profileTrainingSteps } from '../../workers/training/profile/step-profile';
 import { TrainingSession } from '../../workers/training/session';
@@ -44,6 +45,10 @@ describe.each([
   beforeAll(async () => {
     if (kernels) await installWasmKernels(loadKernelFiles);
     else removeWasmKernels();
+  });
+
+  it('names its kernels in what snapshots record', () => {
+    expect(kernelStack()).toBe(kernels ? `${tf.version.tfjs}+tp-wasm.1` : tf.version.tfjs);
   });
 
   it(`runs ${kernels ? 'the trainer’s Tp kernels' : 'no Tp kernel'} in a step`, async () => {

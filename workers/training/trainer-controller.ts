@@ -27,6 +27,8 @@ import {
   type LoadedDataset,
 } from './run-setup';
 import { selectBackend } from './backend';
+import { kernelChangeNote } from './backend-choice';
+import { kernelStack } from './ops/kernel-set';
 import { TrainingSession } from './session';
 import type { RunSnapshots } from './snapshot-port';
 import { restorePayload } from './state-capture';
@@ -106,8 +108,14 @@ export class TrainerController {
     const previous = manifest.backend.startsWith('torch-')
       ? null
       : (manifest.backend as BackendName);
-    const backend = await selectBackend(this.backends.forced, previous);
-    this.backend = backend.backend;
+    const chosen = await selectBackend(this.backends.forced, previous);
+    this.backend = chosen.backend;
+    const note =
+      chosen.backend === previous ? kernelChangeNote(manifest.tfjsVersion, kernelStack()) : null;
+    const backend =
+      note === null
+        ? chosen
+        : { ...chosen, fallbackReason: [chosen.fallbackReason, note].filter(Boolean).join('; ') };
     const session = await restorePayload(run.config, dataset.data, payload);
     const snapshot = summarize(manifest);
     this.activate({ run, dataset, session }, snapshot, manifest.valLoss);
