@@ -22,7 +22,8 @@ import { trainingSuite } from './runner/training-suite.mjs';
 /**
  * Every suite: { name, cases(quick), failedRow(spec, reason), label(spec), and columns or
  * tables: [{ title, columns }] }; optionally persistentProfile (storage on disk),
- * caseTimeoutMs(quick), observe(page) (see runInFreshPage) and finish(rows) (figures across rows).
+ * caseTimeoutMs(quick), observe(page) (see runInFreshPage), finish(rows) (figures across rows)
+ * and report(rows) (text printed after the tables).
  */
 const SUITES = [trainingSuite, snapshotsSuite, jobsSuite];
 
@@ -88,6 +89,8 @@ async function main() {
       for (const table of suite.tables ?? [{ title: suite.name, columns: suite.columns }]) {
         console.log(`\n${table.title}\n${formatTable(table.columns, suiteRows[suite.name])}`);
       }
+      const report = suite.report?.(suiteRows[suite.name]);
+      if (report) console.log(`\n${report}`);
     }
     console.log(`\nwrote ${outPath}`);
   } finally {

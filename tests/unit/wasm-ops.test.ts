@@ -9,7 +9,7 @@ import {
   globalNorm,
   softmaxCrossEntropy,
 } from '../../workers/training/ops';
-import { hasKernel } from '../../workers/training/ops/has-kernel';
+import { hasKernel } from '../../workers/training/ops/kernel-dispatch';
 import { TP } from '../../workers/training/ops/kernel-names';
 import {
   bytesOfAll,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { clipByGlobalNorm } from '../gradients';
-import { hasKernel, runKernel } from './has-kernel';
+import { hasKernel, runKernel } from './kernel-dispatch';
 import { TP } from './kernel-names';
 
 /** What one optimizer step needs besides the gradients. */

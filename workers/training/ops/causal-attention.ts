@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { hasKernel, registerGradientOnce, runKernel } from './has-kernel';
+import { hasKernel, registerGradientOnce, runKernel } from './kernel-dispatch';
 import { TP } from './kernel-names';
 
 /** Additive causal mask [t, t]: 0 on and below the diagonal, a large negative number above. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { oneHotFloat } from './one-hot';
-import { hasKernel, registerGradientOnce, runKernel } from './has-kernel';
+import { hasKernel, registerGradientOnce, runKernel } from './kernel-dispatch';
 import { TP } from './kernel-names';
 
 /** The loss in tfjs ops: log-softmax, one-hot targets, the (masked) mean. */

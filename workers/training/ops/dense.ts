@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { hasKernel, registerGradientOnce, runKernel } from './has-kernel';
+import { hasKernel, registerGradientOnce, runKernel } from './kernel-dispatch';
 import { TP } from './kernel-names';
 
 /** Today's dense layer in tfjs ops: a matmul over the rows of x, then the bias added. */

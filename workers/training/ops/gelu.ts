@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { hasKernel, registerGradientOnce, runKernel } from './has-kernel';
+import { hasKernel, registerGradientOnce, runKernel } from './kernel-dispatch';
 import { TP } from './kernel-names';
 
 /** GELU, tanh approximation (as GPT-2), in tfjs ops: tfjs has no op for it. */

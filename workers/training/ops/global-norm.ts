@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { globalNorm as globalNormComposite } from '../gradients';
-import { hasKernel, runKernel } from './has-kernel';
+import { hasKernel, runKernel } from './kernel-dispatch';
 import { TP } from './kernel-names';
 
 /**

@@ -1,4 +1,4 @@
-import { expNeg2Abs, loadTail, onePlusTanhFrom, sech2From, storeTail } from './simd-math';
+import { expNeg2Abs, loadTail, onePlusTanhFrom, storeTail, twoOverOnePlus } from './simd-math';
 
 // GELU, tanh approximation (GPT-2's): y = 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³),
 // with x³ as x·x·x, and 1 + tanh(u) and 1 - tanh²(u) from e = exp(-2|u|) without cancelling
@@ -14,7 +14,9 @@ function innerV(x: v128): v128 {
 
 function geluV(x: v128): v128 {
   const u = innerV(x);
-  return f32x4.mul(f32x4.mul(x, f32x4.splat(0.5)), onePlusTanhFrom(u, expNeg2Abs(u)));
+  const e = expNeg2Abs(u);
+  const r = twoOverOnePlus(e);
+  return f32x4.mul(f32x4.mul(x, f32x4.splat(0.5)), onePlusTanhFrom(u, e, r));
 }
 
 /**
@@ -26,13 +28,14 @@ function geluSlopeV(x: v128): v128 {
   const one = f32x4.splat(1);
   const u = innerV(x);
   const e = expNeg2Abs(u);
+  const r = twoOverOnePlus(e);
   const inner = f32x4.mul(
     f32x4.splat(C),
     f32x4.add(one, f32x4.mul(f32x4.splat(3 * A), f32x4.mul(x, x))),
   );
-  const sech2 = sech2From(e);
+  const sech2 = f32x4.mul(f32x4.mul(r, r), e);
   return f32x4.add(
-    f32x4.mul(half, onePlusTanhFrom(u, e)),
+    f32x4.mul(half, onePlusTanhFrom(u, e, r)),
     f32x4.mul(f32x4.mul(f32x4.mul(half, x), sech2), inner),
   );
 }

@@ -16,12 +16,17 @@ export function lanesSum(v: v128): f32 {
 // exp(x) = 2^n · e^r with n = round(x / ln 2) and r = x - n·ln 2 (ln 2 in two parts, so r is
 // exact), e^r by its Taylor polynomial to degree 7 (|r| ≤ 0.347: error under 1 ulp of e^r).
 // Inputs are clamped to [-87.3, 88.7]: below, the result is the smallest normal float rather
-// than a denormal or 0; above, the largest power of two is infinite.
+// than a denormal or 0; above, the largest power of two is infinite. NaN stays NaN (pmin and
+// pmax return their first operand when a comparison with NaN fails). n is rounded by adding
+// 1.5·2²³, which leaves round-half-even's integer in the low bits of the sum: cheaper in V8
+// than nearest and a saturating conversion, and the same n.
 const EXP_LO: f32 = -87.33654;
 const EXP_HI: f32 = 88.72283;
 const LOG2E: f32 = 1.44269504;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.1219444e-4;
+const ROUNDER: f32 = 12582912;
+const ROUNDER_BITS: i32 = 0x4b400000;
 const C7: f32 = 1.98412698e-4;
 const C6: f32 = 1.38888889e-3;
 const C5: f32 = 8.33333333e-3;
@@ -30,8 +35,9 @@ const C3: f32 = 1.66666667e-1;
 const C2: f32 = 0.5;
 
 export function expV(x: v128): v128 {
-  const c = f32x4.min(f32x4.max(x, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
-  const n = f32x4.nearest(f32x4.mul(c, f32x4.splat(LOG2E)));
+  const c = f32x4.pmin(f32x4.pmax(x, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
+  const t = f32x4.add(f32x4.mul(c, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
+  const n = f32x4.sub(t, f32x4.splat(ROUNDER));
   let r = f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
   let p = f32x4.splat(C7);
@@ -42,8 +48,8 @@ export function expV(x: v128): v128 {
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(C2));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1));
-  const bits = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(p, bits);
+  const exponent = i32x4.add(i32x4.sub(t, i32x4.splat(ROUNDER_BITS)), i32x4.splat(127));
+  return f32x4.mul(p, i32x4.shl(exponent, 23));
 }
 
 // One lane of expV: the same bits, and no float-to-int conversion that could trap on NaN.
@@ -59,15 +65,14 @@ export function expNeg2Abs(u: v128): v128 {
   return expV(f32x4.neg(f32x4.add(a, a)));
 }
 
-// 1 + tanh(u): 2/(1 + e) for u ≥ 0, 2e/(1 + e) for u < 0, where 1 + t would cancel.
-export function onePlusTanhFrom(u: v128, e: v128): v128 {
-  const r = f32x4.div(f32x4.splat(2), f32x4.add(f32x4.splat(1), e));
+// 1 + tanh(u) from r = 2/(1 + e): r for u ≥ 0, r·e for u < 0, where 1 + t would cancel.
+export function onePlusTanhFrom(u: v128, e: v128, r: v128): v128 {
   return v128.bitselect(f32x4.mul(r, e), r, f32x4.lt(u, f32x4.splat(0)));
 }
 
-export function sech2From(e: v128): v128 {
-  const d = f32x4.add(f32x4.splat(1), e);
-  return f32x4.div(f32x4.mul(f32x4.splat(4), e), f32x4.mul(d, d));
+// 1 - tanh²(u) = 4e/(1 + e)² = r²·e with r = 2/(1 + e): one division for both.
+export function twoOverOnePlus(e: v128): v128 {
+  return f32x4.div(f32x4.splat(2), f32x4.add(f32x4.splat(1), e));
 }
 
 // ln x for x ≥ 1 (a sum of exponentials whose largest term is 1), in f64: x = m · 2^e with m in
