@@ -6,6 +6,8 @@ import process from 'node:process';
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'auto'];
 // BENCH_BACKENDS=wasm,cpu,auto runs only those (ratios need their peers in the same run).
 const onlyBackends = process.env['BENCH_BACKENDS']?.split(',').map((b) => b.trim());
+// BENCH_SIZES=small,gpt-nano runs only those sizes (small, large, gpt-nano).
+const onlySizes = process.env['BENCH_SIZES']?.split(',').map((s) => s.trim());
 // BENCH_TRAINING_ROUNDS=3 measures every (model, size, backend) three times, the backends of a
 // size interleaved round by round, and keeps each one's median row: a ratio of two backends then
 // compares medians taken side by side, not two single windows minutes apart on a noisy machine.
@@ -132,23 +134,37 @@ export const trainingSuite = {
    */
   cases(quick) {
     const timing = quick ? QUICK : FULL;
-    const sizes = quick ? SIZES.filter((s) => s.size === 'small') : SIZES;
+    const sizes = (quick ? SIZES.filter((s) => s.size === 'small') : SIZES).filter(
+      (s) => onlySizes === undefined || onlySizes.includes(s.size),
+    );
     const backends = BACKENDS.filter((b) => onlyBackends === undefined || onlyBackends.includes(b));
     const rounds = Array.from({ length: ROUNDS }, (_, r) => r);
+    // BENCH_WASM_THREADS=1,all measures each WASM case at those XNNPACK thread counts ('all':
+    // the app's choice, every logical core); gpt-nano always runs at both.
+    const wasmThreads = (process.env['BENCH_WASM_THREADS'] ?? 'all').split(',');
+    const threadVariants = (backend) =>
+      backend !== 'wasm'
+        ? [{}]
+        : wasmThreads.map((t) => (t.trim() === 'all' ? {} : { threads: Number(t) }));
     const sized = sizes.flatMap(({ size, config }) =>
       rounds.flatMap((round) =>
-        backends.map((backend) => ({
-          suite: 'training',
-          size,
-          backend,
-          round,
-          config: { ...config, batch: 32 },
-          ...timing,
-        })),
+        backends.flatMap((backend) =>
+          threadVariants(backend).map((threads) => ({
+            suite: 'training',
+            size,
+            backend,
+            round,
+            config: { ...config, batch: 32 },
+            ...threads,
+            ...timing,
+          })),
+        ),
       ),
     );
     const nano =
-      process.env['BENCH_GPT_NANO'] === '0' || !backends.includes('wasm')
+      process.env['BENCH_GPT_NANO'] === '0' ||
+      !backends.includes('wasm') ||
+      (onlySizes !== undefined && !onlySizes.includes(GPT_NANO.size))
         ? []
         : rounds.flatMap((round) =>
             GPT_NANO_TARGETS.map(({ threads }) => ({
