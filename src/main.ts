@@ -1,3 +1,4 @@
+import { degradedFeatures } from './boot-checks';
 import { CheckpointActions } from './client/checkpoint-actions';
 import { JobOwner } from './client/job-owner';
 import type { DebugFault } from './shared/api';
@@ -29,8 +30,8 @@ import { createSnapshotsPanel } from './ui/snapshots-panel';
 import { createStats } from './ui/stats';
 import { createStorageMeter } from './ui/storage-meter';
 
-// Mounts the page's components and hands every action to the RunOwner; nothing here changes
-// the run or the page's state itself.
+// Mounts the page's components and hands every action to its owner (the run's actions, the
+// checkpoint actions, the jobs); nothing here changes the run or the page's state itself.
 
 function mount(id: string): HTMLElement {
   const el = document.getElementById(id);
@@ -62,30 +63,31 @@ function withForm(action: (config: RunConfig) => void): void {
 
 const form = createConfigForm(mount('config-form'), initialConfig);
 const controls = createControls(mount('controls'), {
-  onStart: () => withForm((config) => void owner.start(config)),
-  onPause: () => void owner.pause(),
-  onNewRun: () => withForm((config) => void owner.newRun(config)),
-  onSnapshotNow: () => void owner.snapshotNow(),
+  onStart: () => withForm((config) => void owner.actions.start(config)),
+  onPause: () => void owner.actions.pause(),
+  onNewRun: () => withForm((config) => void owner.actions.newRun(config)),
+  onSnapshotNow: () => void owner.actions.snapshotNow(),
 });
 const picker = createDatasetPicker(
   mount('dataset-picker'),
-  (chosen) => withForm((config) => void owner.newRun(config, chosen)),
+  (chosen) => withForm((config) => void owner.actions.newRun(config, chosen)),
   (err) => errors.show(err),
 );
 const runs = createRunsPanel(mount('runs-panel'), {
-  onOpen: (runId) => void owner.openRun(runId),
-  onDelete: (runId) => void owner.deleteRun(runId),
+  onOpen: (runId) => void owner.actions.openRun(runId),
+  onDelete: (runId) => void owner.actions.deleteRun(runId),
 });
 const snapshots = createSnapshotsPanel(mount('snapshots-panel'), {
   onResume: (snapshotId) => {
-    if (owner.currentRun !== null) void owner.openRun(owner.currentRun.id, snapshotId);
+    const shown = owner.shown.run;
+    if (shown !== null) void owner.actions.openRun(shown.id, snapshotId);
   },
   onPin: (snapshotId, pinned) => void files.pinSnapshot(snapshotId, pinned),
   onDelete: (snapshotId) => void files.deleteSnapshot(snapshotId),
   onExport: (snapshotId) => void files.exportCheckpoint(snapshotId),
   onFork: (s) =>
     checkpoints.showPending({ snapshotId: s.id }, `Snapshot at step ${s.step}`, {
-      runName: owner.currentRun?.name ?? '',
+      runName: owner.shown.run?.name ?? '',
       model: s.config.model,
       step: s.step,
       lr: s.config.lr,
@@ -93,11 +95,11 @@ const snapshots = createSnapshotsPanel(mount('snapshots-panel'), {
       formatVersion: CURRENT_FORMAT_VERSION,
     }),
 });
-const storage = createStorageMeter(mount('storage-meter'));
+const storage = createStorageMeter(mount('storage-meter'), () => void files.exportCheckpoint());
 const interval = createSnapshotInterval(
   mount('snapshot-interval'),
   settings.snapshot,
-  (policy) => void owner.setSnapshotPolicy(policy),
+  (policy) => void owner.actions.setSnapshotPolicy(policy),
 );
 const checkpoints = createCheckpointPanel(mount('checkpoint-panel'), {
   onExport: () => void files.exportCheckpoint(),
@@ -111,10 +113,10 @@ const checkpoints = createCheckpointPanel(mount('checkpoint-panel'), {
 /** Re-reads the run list, the shown run's snapshots and the storage figures. */
 function refresh(run: RunRecord | null): void {
   void (async () => {
-    const stored = await owner.worker.call((api) => api.listRuns());
+    const stored = await owner.trainer.worker.call((api) => api.listRuns());
     runs.render(stored, run?.id ?? null);
     const shown = stored.find((r) => r.id === run?.id);
-    const list = shown ? await owner.worker.call((api) => api.listSnapshots(shown.id)) : [];
+    const list = shown ? await owner.trainer.worker.call((api) => api.listSnapshots(shown.id)) : [];
     snapshots.render(list, shown?.latestSnapshotId ?? null);
     jobForm.setSnapshots(list);
     const estimate = await navigator.storage?.estimate?.();
@@ -133,6 +135,7 @@ const view = new PageView(
     samples: createSamples(mount('samples')),
     notice: createNotice(mount('notice')),
     errors,
+    storage,
     controls,
     form,
     runs,
@@ -144,8 +147,16 @@ const view = new PageView(
   refresh,
 );
 const owner = new RunOwner(view, settings);
-const files = new CheckpointActions(owner, (source, label, summary) =>
-  checkpoints.showPending(source, label, summary),
+const files = new CheckpointActions(
+  {
+    dispatch: owner.dispatch,
+    trainer: owner.trainer,
+    shown: owner.shown,
+    runs: owner.opener,
+    panel: checkpoints,
+    refresh,
+  },
+  (source, label, summary) => checkpoints.showPending(source, label, summary),
 );
 
 const jobsList = createJobsList(mount('jobs-list'), {
@@ -155,7 +166,7 @@ const jobsList = createJobsList(mount('jobs-list'), {
   onDelete: (jobId) => void jobs.remove(jobId),
   onDownload: (jobId, format) => void jobs.downloadResults(jobId, format),
 });
-const jobs = new JobOwner(owner, jobsList, errors);
+const jobs = new JobOwner(owner.dispatch, owner.trainer, owner.shown, jobsList, errors);
 const jobForm = createJobForm(mount('job-form'), params, {
   onGenerate: (values) => void jobs.generate(values),
   onPrompts: (file, values) => void jobs.generate(values, file),
@@ -167,12 +178,14 @@ if (params.get('debug') === '1') {
   // Fault injection for the end-to-end tests and for trying supervision by hand.
   Object.assign(window, {
     trainerDebug: {
-      fault: (kind: DebugFault) => owner.worker.api.debugFault(kind),
+      fault: (kind: DebugFault) => owner.trainer.worker.api.debugFault(kind),
       state: () => owner.machine.state,
     },
   });
 }
 
 watchLifecycle(() => owner.snapshotOnRisk());
+// What this browser lacks and the page works without, said once at start.
+for (const limit of degradedFeatures(self)) view.notice.warn(limit);
 void owner.boot(params.get('autostart') !== '0', initialConfig);
 jobs.start();

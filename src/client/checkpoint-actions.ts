@@ -1,13 +1,25 @@
-import { download } from './download';
 import type { CheckpointSummary, ForkOptions, ForkSource } from '../shared/api';
-import type { Outcome } from './page-machine';
-import type { PageState } from './page-state';
-import type { RunOwner } from './run-owner';
+import type { RunRecord } from '../shared/snapshot';
+import type { CheckpointPanelController } from '../ui/checkpoint-panel';
+import { ACTION_STATES } from './action-states';
+import { download } from './download';
+import type { Dispatch, Outcome } from './page-machine';
+import type { RunTransitions } from './run-transitions';
+import type { ShownRunView } from './shown-run';
 import type { WorkerApi } from './trainer-client';
+import type { WorkerAccess } from './worker-supervisor';
 
-const SETTLED: readonly PageState[] = ['idle', 'training', 'paused', 'watching', 'error'];
-const WITH_RUN: readonly PageState[] = ['training', 'paused', 'watching', 'error'];
-const HOLDING: readonly PageState[] = ['training', 'paused', 'error'];
+/** What the checkpoint actions work with. */
+export interface CheckpointDeps {
+  readonly dispatch: Dispatch;
+  readonly trainer: WorkerAccess;
+  readonly shown: ShownRunView;
+  /** Opens an imported or forked run as any stored run is opened. */
+  readonly runs: Pick<RunTransitions, 'openWritten'>;
+  readonly panel: Pick<CheckpointPanelController, 'clearPending' | 'setWorking'>;
+  /** Re-reads the lists with the shown run. */
+  readonly refresh: (run: RunRecord | null) => void;
+}
 
 /**
  * Checkpoint files and the snapshot list's actions, each one PageMachine action. Long worker
@@ -18,7 +30,7 @@ export class CheckpointActions {
   private operation: AbortController | null = null;
 
   constructor(
-    private readonly owner: RunOwner,
+    private readonly deps: CheckpointDeps,
     private readonly onInspected: (source: ForkSource, label: string, s: CheckpointSummary) => void,
   ) {}
 
@@ -28,13 +40,13 @@ export class CheckpointActions {
 
   /** Decodes and verifies a file in the worker, which keeps the result for an import. */
   inspect(file: File): Promise<Outcome> {
-    return this.owner.dispatch({
+    return this.deps.dispatch({
       label: 'Import checkpoint',
       origin: 'user',
-      allowed: SETTLED,
+      allowed: ACTION_STATES.importCheckpoint,
       exclusive: false,
       run: async () => {
-        this.owner.view.checkpoints.clearPending();
+        this.deps.panel.clearPending();
         const { token, summary } = await this.long(`Checking ${file.name}…`, (api, opId) =>
           api.inspectCheckpoint(file, opId),
         );
@@ -45,47 +57,49 @@ export class CheckpointActions {
 
   /** Stores an inspected file as a new run and trains it; `replace` deletes the shown run. */
   importInspected(token: string, replace: boolean): Promise<Outcome> {
-    return this.owner.dispatch({
+    return this.deps.dispatch({
       label: replace ? 'Replace current run' : 'Import as new run',
       origin: 'user',
-      allowed: SETTLED,
+      allowed: ACTION_STATES.importCheckpoint,
       exclusive: true,
       run: async (enter) => {
-        const replaced = replace ? this.owner.currentRun : null;
-        const dataset = this.owner.userDataset;
+        const replaced = replace ? this.deps.shown.run : null;
+        const dataset = this.deps.shown.dataset;
         const run = await this.long('Importing…', (api, opId) =>
           api.importCheckpoint(token, dataset, opId),
         );
-        this.owner.view.checkpoints.clearPending();
-        return this.owner.openWritten(run, enter, replaced);
+        this.deps.panel.clearPending();
+        return this.deps.runs.openWritten(run, enter, replaced);
       },
     });
   }
 
   fork(source: ForkSource, options: ForkOptions): Promise<Outcome> {
-    return this.owner.dispatch({
+    return this.deps.dispatch({
       label: 'New run from this checkpoint',
       origin: 'user',
-      allowed: SETTLED,
+      allowed: ACTION_STATES.importCheckpoint,
       exclusive: true,
       run: async (enter) => {
-        const dataset = this.owner.userDataset;
-        const run = await this.owner.worker.call((api) => api.forkRun(source, options, dataset));
-        this.owner.view.checkpoints.clearPending();
-        return this.owner.openWritten(run, enter, null);
+        const dataset = this.deps.shown.dataset;
+        const run = await this.deps.trainer.worker.call((api) =>
+          api.forkRun(source, options, dataset),
+        );
+        this.deps.panel.clearPending();
+        return this.deps.runs.openWritten(run, enter, null);
       },
     });
   }
 
   /** Downloads a snapshot of the shown run (its newest by default) as a .safetensors file. */
   exportCheckpoint(snapshotId: string | null = null): Promise<Outcome> {
-    return this.owner.dispatch({
+    return this.deps.dispatch({
       label: 'Export checkpoint',
       origin: 'user',
-      allowed: WITH_RUN,
+      allowed: ACTION_STATES.exportCheckpoint,
       exclusive: false,
       run: async () => {
-        const run = this.owner.currentRun;
+        const run = this.deps.shown.run;
         if (run === null) return;
         const { fileName, blob } = await this.long('Exporting…', (api, opId) =>
           api.exportCheckpoint(run.id, snapshotId, opId),
@@ -112,14 +126,14 @@ export class CheckpointActions {
   }
 
   private listAction(label: string, call: (api: WorkerApi) => Promise<void>): Promise<Outcome> {
-    return this.owner.dispatch({
+    return this.deps.dispatch({
       label,
       origin: 'user',
-      allowed: HOLDING,
+      allowed: ACTION_STATES.snapshotList,
       exclusive: false,
       run: async () => {
-        await this.owner.worker.call(call);
-        this.owner.view.refresh(this.owner.currentRun);
+        await this.deps.trainer.worker.call(call);
+        this.deps.refresh(this.deps.shown.run);
       },
     });
   }
@@ -131,17 +145,18 @@ export class CheckpointActions {
   ): Promise<T> {
     const controller = new AbortController();
     const opId = crypto.randomUUID();
-    const { worker, view } = this.owner;
+    const { trainer, panel } = this.deps;
+    const { worker } = trainer;
     const relay = () => void worker.api.cancel(opId);
     controller.signal.addEventListener('abort', relay);
     this.operation = controller;
-    view.checkpoints.setWorking(text);
+    panel.setWorking(text);
     try {
       return await worker.call((api) => call(api, opId));
     } finally {
       this.operation = null;
       controller.signal.removeEventListener('abort', relay);
-      view.checkpoints.setWorking(null);
+      panel.setWorking(null);
     }
   }
 }

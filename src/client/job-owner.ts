@@ -3,10 +3,13 @@ import { NoActiveRunError, serializeError } from '../shared/errors';
 import type { ErrorAreaController } from '../ui/error-area';
 import type { JobFormValues } from '../ui/job-form';
 import type { JobsListController } from '../ui/jobs-list';
+import { ACTION_STATES } from './action-states';
 import { download } from './download';
 import { JobLocks } from './job-locks';
 import { JobRates } from './job-rates';
-import type { RunOwner } from './run-owner';
+import type { Dispatch } from './page-machine';
+import type { ShownRunView } from './shown-run';
+import type { WorkerAccess } from './worker-supervisor';
 
 /** How often the page reads the jobs' records (every tab: the running one and the watchers). */
 const POLL_MS = 500;
@@ -25,7 +28,10 @@ export class JobOwner {
   private polling = false;
 
   constructor(
-    private readonly runs: RunOwner,
+    /** Only a job's creation goes through the page's machine (it starts from the shown run). */
+    private readonly dispatch: Dispatch,
+    private readonly trainer: WorkerAccess,
+    private readonly shown: ShownRunView,
     private readonly list: JobsListController,
     private readonly errors: ErrorAreaController,
   ) {}
@@ -64,10 +70,10 @@ export class JobOwner {
    * named, when no run is shown.
    */
   private async creation(label: string, create: () => Promise<void>): Promise<void> {
-    await this.runs.dispatch({
+    await this.dispatch({
       label,
       origin: 'user',
-      allowed: ['training', 'paused', 'watching', 'error'],
+      allowed: ACTION_STATES.createJob,
       exclusive: false,
       run: create,
     });
@@ -76,18 +82,18 @@ export class JobOwner {
 
   setState(jobId: string, state: 'running' | 'paused' | 'cancelled'): Promise<void> {
     return this.act(async () => {
-      await this.runs.worker.call((api) => api.setJobState(jobId, state));
+      await this.trainer.worker.call((api) => api.setJobState(jobId, state));
     });
   }
 
   remove(jobId: string): Promise<void> {
-    return this.act(() => this.runs.worker.call((api) => api.deleteJob(jobId)));
+    return this.act(() => this.trainer.worker.call((api) => api.deleteJob(jobId)));
   }
 
   downloadResults(jobId: string, format: ResultsFormat): Promise<void> {
     return this.act(async () => {
       const opId = crypto.randomUUID();
-      const file = await this.runs.worker.call((api) => api.jobResults(jobId, format, opId));
+      const file = await this.trainer.worker.call((api) => api.jobResults(jobId, format, opId));
       download(file.fileName, file.blob);
     });
   }
@@ -97,9 +103,9 @@ export class JobOwner {
     input: JobInputSpec,
     values: JobFormValues,
   ): Promise<void> {
-    const run = this.runs.currentRun;
+    const run = this.shown.run;
     if (run === null) throw new NoActiveRunError();
-    await this.runs.worker.call((api) =>
+    await this.trainer.worker.call((api) =>
       api.createJob({
         runId: run.id,
         snapshotId: values.snapshotId,
@@ -126,7 +132,7 @@ export class JobOwner {
     if (this.polling) return;
     this.polling = true;
     try {
-      this.jobs = await this.runs.worker.call((api) => api.listJobs());
+      this.jobs = await this.trainer.worker.call((api) => api.listJobs());
     } catch {
       return; // no worker yet, or it is restarting: the next poll tries again
     } finally {
@@ -136,7 +142,7 @@ export class JobOwner {
     for (const job of this.jobs) {
       if (job.state !== 'running' || this.locks.has(job.id)) continue;
       // Runs while this tab holds the lock; a worker that dies rejects, releasing it.
-      this.locks.request(job.id, () => this.runs.worker.call((api) => api.runJob(job.id)));
+      this.locks.request(job.id, () => this.trainer.worker.call((api) => api.runJob(job.id)));
     }
     this.list.render(this.jobs, (jobId) => {
       const job = this.jobs.find((j) => j.id === jobId)!;

@@ -1,5 +1,5 @@
 import { ActionRefusedError, serializeError, type SerializedError } from '../shared/errors';
-import { TRANSITIONAL, type PageState } from './page-state';
+import { TRANSITIONAL, type PageState } from '../shared/page-state';
 
 /** One thing the page does: a user's action or one of the page's own transitions. */
 export interface PageAction {
@@ -7,7 +7,10 @@ export interface PageAction {
   readonly label: string;
   /** A user's action clears the error area when it runs; the page's own never do. */
   readonly origin: 'user' | 'page';
-  /** The states it may run in; checked when its turn comes, not when it was asked for. */
+  /**
+   * The states it may run in (its entry in ACTION_STATES); checked when its turn comes, not
+   * when it was asked for.
+   */
   readonly allowed: readonly PageState[];
   /**
    * Changes the run or this tab's role: the controls rest from the moment it is asked for
@@ -23,6 +26,14 @@ export interface PageAction {
 }
 
 export type Outcome = 'done' | 'refused' | 'failed';
+
+/** Queues an action on the page's machine: what owners other than the machine's get. */
+export type Dispatch = (action: PageAction) => Promise<Outcome>;
+
+/** The machine's state, read-only: for owners that derive what it already says. */
+export interface MachineState {
+  readonly state: PageState;
+}
 
 export interface MachineView {
   render(state: PageState, busy: boolean): void;
@@ -41,7 +52,7 @@ interface Queued {
  * order asked for. An action whose turn comes in a state that does not allow it is refused, and
  * a user's refusal is shown in the error area: nothing is lost, nothing runs twice.
  */
-export class PageMachine {
+export class PageMachine implements MachineState {
   private current: PageState = 'booting';
   private readonly queue: Queued[] = [];
   private running = false;

@@ -9,7 +9,8 @@ import type { SnapshotIntervalController } from '../ui/snapshot-interval';
 import type { SnapshotsPanelController } from '../ui/snapshots-panel';
 import type { TrainingView } from './event-view';
 import type { MachineView } from './page-machine';
-import { enabledControls, type PageState } from './page-state';
+import type { PageState } from '../shared/page-state';
+import { enabledControls } from './enabled-controls';
 
 export interface PagePanels extends TrainingView {
   readonly runs: RunsPanelController;
@@ -20,7 +21,7 @@ export interface PagePanels extends TrainingView {
 }
 
 /**
- * Everything the page shows, driven by the RunOwner and its machine: the status and the
+ * Everything the page shows, driven by the page machine and the run presenter: the status and the
  * enabled controls (derived from the machine's state alone), the shown run, and the lists.
  */
 export class PageView implements MachineView, TrainingView {
@@ -50,6 +51,9 @@ export class PageView implements MachineView, TrainingView {
   }
   get form() {
     return this.panels.form;
+  }
+  get storage() {
+    return this.panels.storage;
   }
   get checkpoints() {
     return this.panels.checkpoints;

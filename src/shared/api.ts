@@ -44,6 +44,12 @@ export interface ResumeReport {
   readonly snapshot: SnapshotSummary;
   /** The loss curve up to the snapshot, read once here rather than carried by every listing. */
   readonly metrics: Metrics;
+  /**
+   * A validation loss of this run (nats per token, as `metrics.val` holds them) times this is
+   * bits per byte: its validation targets' tokens / (their bytes × ln 2). Not stored: it is a
+   * constant of the run's text and config, as each `val` event's `bitsPerByte` is.
+   */
+  readonly bitsPerByteFactor: number;
   /** The divergence guard's state at the snapshot: its rewinds (chart markers) and skip list. */
   readonly guard: GuardState;
   /** Newer snapshots that failed verification and were skipped, with the reason. */
@@ -71,11 +77,24 @@ export type TrainerEvent =
       readonly epoch: number;
       readonly loss: number;
       readonly stepsPerSec: number;
+      /** Predictions trained on per second: tokens of every position (transformer, gpt). */
       readonly tokensPerSec: number;
+      /** Tokens the run has trained on up to this step. */
+      readonly tokensSeen: number;
       /** Every step's [step, loss] since the previous progress event, for the chart. */
       readonly losses: readonly (readonly [number, number])[];
     }
-  | { readonly type: 'val'; readonly step: number; readonly loss: number }
+  | {
+      readonly type: 'val';
+      readonly step: number;
+      /** Mean cross-entropy per validation token, in nats. */
+      readonly loss: number;
+      /**
+       * The same in bits per byte of validation text, comparable across tokenizers: the loss ×
+       * targets / (their bytes × ln 2).
+       */
+      readonly bitsPerByte: number;
+    }
   | {
       readonly type: 'rewind';
       /** The rewind just made; the run now stands at rewind.toStep. */

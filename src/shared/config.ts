@@ -1,133 +1,24 @@
 import { ConfigError } from './errors';
+import { MAX_SEPARATOR_LENGTH, SEPARATOR_NONE, TEXT_MODES, TOKENS_KINDS } from './text-mode';
+import { DEFAULT_GPT_PRESET, PRESETS, PRESET_NAMES, type PresetName } from './presets';
+import { NUMERIC_KEYS, WORD_KEYS, boundOf } from './config-bounds';
+import {
+  BACKENDS,
+  DEFAULT_CONFIG,
+  DEFAULT_SETTINGS,
+  MODELS,
+  SCHEDULES,
+  withLegacyKeys,
+  type BackendName,
+  type RunConfig,
+  type SessionSettings,
+  type SnapshotPolicy,
+} from './run-config';
 
-/** The largest training text accepted, page and worker alike. */
-export const MAX_DATASET_BYTES = 10 * 1024 * 1024;
-
-export type ModelKind = 'mlp' | 'transformer';
-/** How the learning rate moves: `constant` (after the warm-up) or cosine decay to `minLr`. */
-export type ScheduleKind = 'constant' | 'cosine';
-export const SCHEDULES: readonly ScheduleKind[] = ['constant', 'cosine'];
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-
-/** Everything that decides a run's trajectory. Stored with the run; a resumed run keeps it. */
-export interface RunConfig {
-  readonly model: ModelKind;
-  /** Embedding size (mlp) or model width d_model (transformer). */
-  readonly embed: number;
-  /** Hidden layer width (mlp) or MLP block width (transformer). */
-  readonly width: number;
-  /** Hidden layers (mlp) or transformer blocks. */
-  readonly layers: number;
-  /** Attention heads (transformer only; must divide embed). */
-  readonly heads: number;
-  /** Characters of context the model sees. */
-  readonly context: number;
-  readonly batch: number;
-  readonly lr: number;
-  readonly seed: number;
-  /** Stop after this many steps; 0 trains until paused. */
-  readonly steps: number;
-  readonly schedule: ScheduleKind;
-  /** Steps of linear warm-up from lr/warmup to lr; 0 none. */
-  readonly warmup: number;
-  /** The step at which the cosine decay reaches minLr; 0: the step budget. */
-  readonly decaySteps: number;
-  readonly minLr: number;
-  /** Clip the gradient to this global norm; 0 never. */
-  readonly clip: number;
-  /** The divergence guard: 1 on, 0 off. */
-  readonly guard: number;
-  /** A loss above spikeFactor × the mean of the last spikeWindow losses is a spike. */
-  readonly spikeFactor: number;
-  readonly spikeWindow: number;
-  /** Steps of the run before the loss ratio is judged (a non-finite step is always a spike). */
-  readonly guardWarmup: number;
-  /** A rewind goes to a snapshot at least this many steps before the spike. */
-  readonly rewindMargin: number;
-  /** Each rewind multiplies the learning rate by this factor. */
-  readonly rewindLrFactor: number;
-  /** Three rewinds whose spikes lie within this many steps pause the run. */
-  readonly rewindWindow: number;
-}
-
-/** The keys a config gained with the divergence guard (issue 11). */
-export type TrainingKey =
-  | 'schedule'
-  | 'warmup'
-  | 'decaySteps'
-  | 'minLr'
-  | 'clip'
-  | 'guard'
-  | 'spikeFactor'
-  | 'spikeWindow'
-  | 'guardWarmup'
-  | 'rewindMargin'
-  | 'rewindLrFactor'
-  | 'rewindWindow';
-
-/**
- * When the snapshot timer fires: every `seconds`, or automatically by Young's formula from the
- * measured snapshot cost and the expected time between interruptions.
- */
-export type SnapshotPolicy =
-  | { readonly kind: 'fixed'; readonly seconds: number }
-  | { readonly kind: 'auto'; readonly mtbiSeconds: number };
-
-export interface SnapshotIntervalInfo {
-  readonly mode: SnapshotPolicy['kind'];
-  readonly seconds: number;
-  /** Smoothed capture-to-commit time of recent snapshots; null before the first. */
-  readonly costMs: number | null;
-  readonly mtbiSeconds: number | null;
-}
-
-/** Settings of the page and its snapshots, not of the trajectory. */
-export interface SessionSettings {
-  readonly backend: BackendName | null;
-  readonly snapshot: SnapshotPolicy;
-}
-
-/**
- * A config stored before these keys existed trains as it always did: constant rate, no
- * clipping, no guard. Absent keys take these values wherever a config is read.
- */
-export const LEGACY_TRAINING: Pick<RunConfig, TrainingKey> = {
-  schedule: 'constant',
-  warmup: 0,
-  decaySteps: 0,
-  minLr: 0,
-  clip: 0,
-  guard: 0,
-  spikeFactor: 3,
-  spikeWindow: 10,
-  guardWarmup: 1,
-  rewindMargin: 20,
-  rewindLrFactor: 1,
-  rewindWindow: 500,
-};
-
-export const DEFAULT_CONFIG: RunConfig = {
-  model: 'mlp',
-  embed: 16,
-  width: 128,
-  layers: 1,
-  heads: 2,
-  context: 4,
-  batch: 32,
-  lr: 0.003,
-  seed: 1,
-  steps: 0,
-  // The guard's defaults (see README, "When the loss explodes"): k = 3 and a window of 10 are
-  // Lightning SpikeDetection's (rtol 2 over a running mean of 10, warm-up 1 batch).
-  ...LEGACY_TRAINING,
-  guard: 1,
-};
-
-export const DEFAULT_SETTINGS: SessionSettings = {
-  backend: null,
-  snapshot: { kind: 'auto', mtbiSeconds: 3600 },
-};
+// A config's shape and defaults (run-config.ts) and bounds (config-bounds.ts) are imported from
+// here by page and worker alike; this file validates and parses.
+export * from './run-config';
+export * from './config-bounds';
 
 /** Checks a snapshot policy's numbers; the page's form and the URL both go through it. */
 export function validatePolicy(policy: SnapshotPolicy): SnapshotPolicy {
@@ -147,55 +38,45 @@ export function validatePolicy(policy: SnapshotPolicy): SnapshotPolicy {
   return policy;
 }
 
-interface Bound {
-  readonly min: number;
-  readonly max: number;
-  readonly integer: boolean;
+/** `a, b or c`, for the messages that list choices. */
+export function listChoices(choices: readonly string[]): string {
+  return choices.length < 2
+    ? choices.join('')
+    : `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`;
 }
 
-export const CONFIG_BOUNDS: Record<Exclude<keyof RunConfig, 'model' | 'schedule'>, Bound> = {
-  embed: { min: 2, max: 1024, integer: true },
-  width: { min: 2, max: 4096, integer: true },
-  layers: { min: 1, max: 4, integer: true },
-  heads: { min: 1, max: 16, integer: true },
-  context: { min: 1, max: 64, integer: true },
-  batch: { min: 1, max: 4096, integer: true },
-  lr: { min: 1e-6, max: 10, integer: false },
-  seed: { min: 0, max: 0xffffffff, integer: true },
-  steps: { min: 0, max: 1e9, integer: true },
-  warmup: { min: 0, max: 1e9, integer: true },
-  decaySteps: { min: 0, max: 1e9, integer: true },
-  minLr: { min: 0, max: 10, integer: false },
-  clip: { min: 0, max: 1e6, integer: false },
-  guard: { min: 0, max: 1, integer: true },
-  spikeFactor: { min: 1.1, max: 1e6, integer: false },
-  spikeWindow: { min: 1, max: 1000, integer: true },
-  guardWarmup: { min: 1, max: 1e9, integer: true },
-  rewindMargin: { min: 1, max: 1e6, integer: true },
-  rewindLrFactor: { min: 0.01, max: 1, integer: false },
-  rewindWindow: { min: 1, max: 1e9, integer: true },
-};
-
-export const CONFIG_KEYS = Object.keys(CONFIG_BOUNDS) as (keyof typeof CONFIG_BOUNDS)[];
+function oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new ConfigError(`Unknown ${key} "${String(value)}": choose ${listChoices(allowed)}.`);
+  }
+  return value as T;
+}
 
 /** Checks every field and returns a clean copy; throws ConfigError naming the bad field. */
 export function validateConfig(input: unknown): RunConfig {
   if (typeof input !== 'object' || input === null) {
     throw new ConfigError('The run config must be an object.');
   }
-  const raw = withLegacyTraining(input as Record<string, unknown>);
-  const model = raw['model'];
-  if (model !== 'mlp' && model !== 'transformer') {
-    throw new ConfigError(`Unknown model "${String(model)}": choose mlp or transformer.`);
+  const raw = withLegacyKeys(input as Record<string, unknown>);
+  // The key order here is the order a config's JSON has: format-3 files keep theirs.
+  const model = oneOf('model', raw['model'], MODELS);
+  const schedule = oneOf('schedule', raw['schedule'], SCHEDULES);
+  const tokens = oneOf('tokens', raw['tokens'], TOKENS_KINDS);
+  const text = oneOf('text', raw['text'], TEXT_MODES);
+  const separator = raw['separator'];
+  if (
+    typeof separator !== 'string' ||
+    separator.length === 0 ||
+    separator.length > MAX_SEPARATOR_LENGTH
+  ) {
+    throw new ConfigError(
+      `Config "separator" must be none, blank or a literal of 1 to ${MAX_SEPARATOR_LENGTH} characters, got ${JSON.stringify(separator)}.`,
+    );
   }
-  const schedule = raw['schedule'];
-  if (!SCHEDULES.includes(schedule as ScheduleKind)) {
-    throw new ConfigError(`Unknown schedule "${String(schedule)}": choose constant or cosine.`);
-  }
-  const out: Record<string, unknown> = { model, schedule };
-  for (const key of CONFIG_KEYS) {
+  const out: Record<string, unknown> = { model, schedule, tokens, text, separator };
+  for (const key of NUMERIC_KEYS) {
     const value = raw[key];
-    const { min, max, integer } = CONFIG_BOUNDS[key];
+    const { min, max, integer } = boundOf(model, key);
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new ConfigError(`Config "${key}" must be a number, got ${JSON.stringify(value)}.`);
     }
@@ -208,13 +89,32 @@ export function validateConfig(input: unknown): RunConfig {
     out[key] = value;
   }
   const config = out as unknown as RunConfig;
-  if (config.model === 'transformer' && config.embed % config.heads !== 0) {
-    throw new ConfigError(
-      `The transformer's embed (${config.embed}) must be a multiple of heads (${config.heads}).`,
-    );
-  }
+  checkShape(config);
   checkSchedule(config);
   return config;
+}
+
+function checkShape(config: RunConfig): void {
+  if (config.model !== 'mlp' && config.embed % config.heads !== 0) {
+    throw new ConfigError(
+      `The ${config.model}'s embed (${config.embed}) must be a multiple of heads (${config.heads}): ` +
+        `each head takes embed / heads of the width. Change one of them.`,
+    );
+  }
+  if (config.model !== 'gpt' && config.dropout !== 0) {
+    throw new ConfigError(`Config "dropout" applies to gpt only: set it to 0 or choose model gpt.`);
+  }
+  if (config.model !== 'gpt' && config.tie !== 0) {
+    throw new ConfigError(
+      `Config "tie" ties gpt's output layer to its token embedding: set it to 0 or choose model gpt.`,
+    );
+  }
+  if (config.text === 'lines' && config.separator !== SEPARATOR_NONE) {
+    throw new ConfigError(
+      `Config "separator" splits prose into documents; with text=lines every line is one. ` +
+        `Set separator=none or text=prose.`,
+    );
+  }
 }
 
 function checkSchedule(config: RunConfig): void {
@@ -238,30 +138,32 @@ function checkSchedule(config: RunConfig): void {
 }
 
 /**
- * A config from before the schedule and the guard existed (a stored run, a format-2 file) keeps
- * today's behaviour: each absent key takes its LEGACY_TRAINING value.
+ * Reads a run config and session settings from URL parameters. The base is the defaults, or
+ * a preset (`preset=gpt-nano`, also what `model=gpt` alone starts from); every key given
+ * overrides it. For gpt, a width not given follows the embedding: 4 × embed, as in GPT-2.
  */
-export function withLegacyTraining<T extends object>(raw: T): T & Pick<RunConfig, TrainingKey> {
-  const out = { ...raw } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(LEGACY_TRAINING)) {
-    if (!(key in out)) out[key] = value;
-  }
-  return out as T & Pick<RunConfig, TrainingKey>;
-}
-
-/** Reads a run config and session settings from URL parameters over the defaults. */
 export function configFromParams(params: URLSearchParams): {
   config: RunConfig;
   settings: SessionSettings;
 } {
-  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG };
-  for (const key of ['model', 'schedule'] as const) {
+  const presetName = params.get('preset');
+  const base =
+    presetName !== null
+      ? presetConfig(presetName)
+      : params.get('model') === 'gpt'
+        ? presetConfig(DEFAULT_GPT_PRESET)
+        : DEFAULT_CONFIG;
+  const merged: Record<string, unknown> = { ...base };
+  for (const key of WORD_KEYS) {
     const text = params.get(key);
     if (text !== null) merged[key] = text;
   }
-  for (const key of CONFIG_KEYS) {
+  for (const key of NUMERIC_KEYS) {
     const text = params.get(key);
     if (text !== null) merged[key] = text.trim() === '' ? NaN : Number(text);
+  }
+  if (merged['model'] === 'gpt' && params.get('width') === null && params.get('embed') !== null) {
+    merged['width'] = 4 * Number(merged['embed']);
   }
   const backend = params.get('backend');
   if (backend !== null && !BACKENDS.includes(backend as BackendName)) {
@@ -283,7 +185,17 @@ export function configFromParams(params: URLSearchParams): {
 }
 
 export function configToParams(config: RunConfig): URLSearchParams {
-  const params = new URLSearchParams({ model: config.model, schedule: config.schedule });
-  for (const key of CONFIG_KEYS) params.set(key, String(config[key]));
+  const params = new URLSearchParams();
+  for (const key of WORD_KEYS) params.set(key, config[key]);
+  for (const key of NUMERIC_KEYS) params.set(key, String(config[key]));
   return params;
+}
+
+/** A preset's whole config: the defaults under the preset's values. */
+export function presetConfig(name: string): RunConfig {
+  const preset = PRESETS[name as PresetName];
+  if (preset === undefined) {
+    throw new ConfigError(`Unknown preset "${name}": choose ${listChoices(PRESET_NAMES)}.`);
+  }
+  return { ...DEFAULT_CONFIG, ...preset };
 }

@@ -26,6 +26,30 @@ export function batchNumber(cursor: DataCursor, size: number, batch: number): nu
 }
 
 export const EPOCH_STREAM = 0xe90c;
+export const WINDOW_STREAM = 0x3d0f;
+
+/**
+ * How a batch's examples are chosen. `shuffle` (lines): each epoch is a permutation of the
+ * examples, cut into batches, the tail that does not fill one skipped. `windows` (prose): batch
+ * b draws its `batch` window starts uniformly from [0, size), with replacement, from its own
+ * stream xoshiro128**(deriveSeed(seed, 0x3d0f, b)): `nextInt(size)` once per row, in row order.
+ * Either way a batch is a pure function of (seed, batch number), so the cursor is all a resume
+ * needs, and a 256 MB text needs no permutation of its 256 million starts.
+ */
+export type ExampleOrder = 'shuffle' | 'windows';
+
+/** Batch `number`'s window starts in the `windows` order. */
+export function windowOffsets(
+  seed: number,
+  number: number,
+  batch: number,
+  size: number,
+): Uint32Array {
+  const prng = Prng.fromSeed(deriveSeed(seed, WINDOW_STREAM, number));
+  const out = new Uint32Array(batch);
+  for (let i = 0; i < batch; i++) out[i] = prng.nextInt(size);
+  return out;
+}
 
 /**
  * The order of an epoch's examples: a pure function of (seed, epoch, size), so a resumed run
@@ -51,8 +75,8 @@ export function epochPermutation(seed: number, epoch: number, size: number): Uin
  * list) and the cursor; with no windows it is exactly the order of a run without a guard.
  */
 export class BatchSampler {
-  private perm: Uint32Array;
-  private permEpoch: number;
+  private perm: Uint32Array | null = null;
+  private permEpoch = -1;
   private cursor: DataCursor;
   private readonly perEpoch: number;
   /** The number of the batch drawn last, or null before the first draw. */
@@ -64,12 +88,11 @@ export class BatchSampler {
     private readonly batch: number,
     cursor: DataCursor = { epoch: 0, index: 0 },
     private readonly skips: readonly SkipWindow[] = [],
+    private readonly order: ExampleOrder = 'shuffle',
   ) {
     if (batch > size) throw new RangeError(`batch ${batch} exceeds the ${size} training examples`);
     this.cursor = cursor;
     this.perEpoch = Math.floor(size / batch);
-    this.permEpoch = cursor.epoch;
-    this.perm = epochPermutation(seed, cursor.epoch, size);
   }
 
   position(): DataCursor {
@@ -88,14 +111,14 @@ export class BatchSampler {
       epoch = Math.floor(number / this.perEpoch);
       index = (number % this.perEpoch) * this.batch;
     }
-    if (epoch !== this.permEpoch) {
+    this.cursor = { epoch, index: index + this.batch };
+    this.lastBatch = number;
+    if (this.order === 'windows') return windowOffsets(this.seed, number, this.batch, this.size);
+    if (this.perm === null || epoch !== this.permEpoch) {
       this.perm = epochPermutation(this.seed, epoch, this.size);
       this.permEpoch = epoch;
     }
-    const out = this.perm.slice(index, index + this.batch);
-    this.cursor = { epoch, index: index + this.batch };
-    this.lastBatch = number;
-    return out;
+    return this.perm.slice(index, index + this.batch);
   }
 
   private windowAt(number: number): SkipWindow | null {

@@ -1,7 +1,8 @@
 /**
  * Every failure the user can meet, one named class each. Errors cross the worker boundary as
- * {name, message} (comlink keeps only those), so callers switch on `err.name`, never on
- * instanceof. Each message says what went wrong and what to do next.
+ * {name, message} (comlink keeps only those; serializeError adds the facts the page acts on),
+ * so callers switch on `err.name` and those facts, never on instanceof or the message's text.
+ * Each message says what went wrong and what to do next.
  *
  * Where a failure can be thrown from more than one place, its class builds the message from
  * the facts it is given (as web-llm's error.ts does), so it reads the same wherever it comes
@@ -9,7 +10,8 @@
  * a malformed checkpoint entry) take the message.
  */
 // The classes live by domain: the base (trainer-error.ts), runs and training (here), checkpoint
-// files, storage and jobs; every caller imports them from here.
+// files, storage, jobs, texts and the browser itself; every caller imports them from here.
+import { PAGE_STATES, type PageState } from './page-state';
 import { clockTime, type NewestSnapshot } from './storage-errors';
 import { TrainerError } from './trainer-error';
 
@@ -17,6 +19,8 @@ export { TrainerError, errorText, serializeError, type SerializedError } from '.
 export * from './checkpoint-errors';
 export * from './storage-errors';
 export * from './job-errors';
+export * from './text-errors';
+export * from './browser-errors';
 
 export class ConfigError extends TrainerError {
   override name = 'ConfigError';
@@ -166,9 +170,10 @@ export class ActionRefusedError extends TrainerError {
   override name = 'ActionRefusedError';
   constructor(
     readonly action: string,
-    readonly state: string,
+    readonly state: PageState,
   ) {
-    super(`${action} is not possible while the page is ${describeState(state)}. ${hint(state)}`);
+    const { doing, hint } = PAGE_STATES[state];
+    super(`${action} is not possible while the page is ${doing}. ${hint}`);
   }
 }
 
@@ -187,34 +192,5 @@ export class RunBusyError extends TrainerError {
     super(
       `Run "${runName}" is being trained in another tab. This tab shows its progress and takes over when that tab closes.`,
     );
-  }
-}
-
-function describeState(state: string): string {
-  switch (state) {
-    case 'booting':
-      return 'starting up';
-    case 'resuming':
-      return 'resuming a run';
-    case 'watching':
-      return 'watching a run that another tab trains';
-    case 'idle':
-      return 'showing no run';
-    default:
-      return state;
-  }
-}
-
-function hint(state: string): string {
-  switch (state) {
-    case 'watching':
-      return 'Use the tab that trains it, or close that tab and this one takes over.';
-    case 'idle':
-    case 'error':
-      return 'Press New run, or open a stored run.';
-    case 'paused':
-      return 'Press Start first.';
-    default:
-      return 'Wait until it has finished and try again.';
   }
 }

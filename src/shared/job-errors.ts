@@ -116,3 +116,21 @@ export class JobStorageError extends TrainerError {
     );
   }
 }
+
+/**
+ * Jobs read and write lines of characters; a run on byte tokens or on prose (issue 18) has
+ * neither yet, so a job on it is refused rather than run on the wrong alphabet.
+ */
+export class JobRunKindError extends TrainerError {
+  override name = 'JobRunKindError';
+  constructor(
+    readonly runName: string,
+    readonly tokens: string,
+    readonly text: string,
+  ) {
+    super(
+      `Jobs run on models of characters, one example per line; run "${runName}" trains on ` +
+        `${tokens} tokens of ${text}. Choose such a run for this job.`,
+    );
+  }
+}

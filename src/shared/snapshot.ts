@@ -16,8 +16,13 @@ export interface DatasetInfo {
   /** SHA-256 (hex) of the UTF-8 text: the dataset's identity. */
   readonly id: string;
   readonly name: string;
-  /** The vocabulary: index 0 is the boundary token, then the characters in code point order. */
+  /**
+   * Character tokens' alphabet in code point order (lines: the boundary `\n` first); empty for
+   * byte tokens. With the config's tokens, text and separator it gives the vocabulary's size
+   * (text-mode.ts `vocabSize`).
+   */
   readonly vocab: string;
+  /** Lines: training and validation examples (targets). Prose: tokens in each part. */
   readonly trainExamples: number;
   readonly valExamples: number;
 }
@@ -31,13 +36,16 @@ export interface TensorRecord {
   readonly sha256: string;
 }
 
+/** Adam, or AdamW (Adam's state plus a decoupled weight decay, which has none of its own). */
 export interface OptimizerInfo {
-  readonly className: 'Adam';
+  readonly className: 'Adam' | 'AdamW';
   readonly config: {
     readonly learningRate: number;
     readonly beta1: number;
     readonly beta2: number;
     readonly epsilon: number;
+    /** AdamW only. */
+    readonly weightDecay?: number;
   };
   readonly iterations: number;
 }

@@ -1,4 +1,4 @@
-import type { Control } from '../client/page-state';
+import type { Control } from './control';
 import { element } from './element';
 
 export interface ControlHandlers {

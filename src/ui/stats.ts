@@ -1,4 +1,4 @@
-import type { PageState } from '../client/page-state';
+import type { PageState } from '../shared/page-state';
 import type { BackendName } from '../shared/config';
 import { element } from './element';
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { LEGACY_TRAINING, type RunConfig } from '../../src/shared/config';
+import { LEGACY_TEXT_MODEL, LEGACY_TRAINING, type RunConfig } from '../../src/shared/config';
 import { checkpointTensors } from '../../src/shared/checkpoint/checkpoint-tensors';
 import { accumulatedBetaPower, float32Scalar } from '../../src/shared/checkpoint/migrate-v1';
 import { toTensorDType } from '../../src/shared/checkpoint/safetensors-dtype';
@@ -24,6 +24,7 @@ export const TINY_MLP: RunConfig = {
   seed: 11,
   steps: 0,
   ...LEGACY_TRAINING,
+  ...LEGACY_TEXT_MODEL,
   schedule: 'cosine',
   warmup: 2,
   decaySteps: 50,

@@ -101,7 +101,7 @@ describe('a newer format version', () => {
   it('is refused, naming the versions this app reads', async () => {
     await expect(decodeFile('future-version.safetensors')).rejects.toMatchObject({
       name: 'CheckpointVersionError',
-      message: expect.stringMatching(/tab-trainer\/4.*reads tab-trainer\/1 to tab-trainer\/3/),
+      message: expect.stringMatching(/tab-trainer\/5.*reads tab-trainer\/1 to tab-trainer\/4/),
     });
   });
 });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { batchNumber } from '../../src/shared/data-cursor';
 import type { SnapshotManifest } from '../../src/shared/snapshot';
 import { judgeStep } from '../../workers/training/divergence-guard';
+import { trainingExamples } from '../../workers/training/text-dataset';
 import { GUARD_CONFIG, GuardedRun } from './guard-fixtures';
 import { useCpuBackend } from './tf-setup';
 
@@ -61,7 +62,7 @@ describe('a poisoned batch', () => {
     // window: 40 batches used, from batch 0 to 47.
     const { session } = run;
     expect(session.step).toBe(40);
-    const size = session.dataset.train.targets.length;
+    const size = trainingExamples(session.dataset, GUARD_CONFIG.context);
     expect(batchNumber(session.sampler.position(), size, GUARD_CONFIG.batch)).toBe(48);
     // Training went on and the loss recovered: finite, and well below where it started.
     const losses = session.train.map(([, loss]) => loss);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../src/shared/errors';
+import type { PageState } from '../../src/shared/page-state';
 
 /** Classes that build their message from facts, with sample facts for each. */
 const FACTS: Record<string, unknown> = {
@@ -8,6 +9,10 @@ const FACTS: Record<string, unknown> = {
   StorageEvictedError: { runName: 'r', rewrittenStep: 7, persisted: false },
   StoreVersionError: { found: 2, supported: 1, newest: null },
   DivergenceError: { spikeSteps: [40, 52, 61], window: 500, pausedAt: 30, lr: 0.5, clip: 0 },
+  TextTooLargeError: { name: 't.txt', bytes: 300 * 2 ** 20, limit: 256 * 2 ** 20, mode: 'prose' },
+  ContextTooLongError: { name: 't.txt', context: 256, part: 'validation', tokens: 90 },
+  ModelTooLargeError: { backend: 'wasm', needBytes: 5e9, limitBytes: 2 ** 32, limit: 'memory' },
+  BrowserFeatureMissingError: [{ name: 'IndexedDB', use: 'where runs are stored' }],
 };
 
 /** Classes built from several positional facts, with sample facts for each. */
@@ -17,7 +22,15 @@ const ARGS: Record<string, unknown[]> = {
   JobModelMismatchError: ['job1', 40, 'model/emb is missing'],
   JobParamError: ['Count', 0, 1, 100_000],
   JobInputTooLargeError: ['"t.txt" (lines)', 100_001, 100_000],
+  TrainerCrashedError: ['the worker crashed (x)', true],
+  ActionRefusedError: ['Pause', 'idle'],
+  JobRunKindError: ['r', 'byte', 'prose'],
+  TextEmptyError: ['t.txt', 'prose'],
+  SeparatorNotFoundError: ['t.txt', '<|endoftext|>'],
 };
+
+/** The facts that cross with an error's name and message, for the classes that have them. */
+const CROSSING: Record<string, object> = { TrainerCrashedError: { repeatedly: true } };
 
 describe('named errors', () => {
   it('each class carries its own name as a literal, so minified builds keep it', () => {
@@ -31,7 +44,11 @@ describe('named errors', () => {
       const Ctor = value as new (...args: unknown[]) => Error;
       const err = new Ctor(...(ARGS[exported] ?? ['x', 'y']));
       expect(err.name).toBe(exported);
-      expect(errors.serializeError(err)).toEqual({ name: exported, message: err.message });
+      expect(errors.serializeError(err)).toEqual({
+        name: exported,
+        message: err.message,
+        ...CROSSING[exported],
+      });
     }
   });
 });
@@ -45,6 +62,54 @@ describe('errors built from facts', () => {
     );
     expect(new errors.ActionRefusedError('Pause', 'resuming').message).toBe(
       'Pause is not possible while the page is resuming a run. Wait until it has finished and try again.',
+    );
+  });
+});
+
+describe('a refused action says what the page is doing and what to do', () => {
+  it('in every state, worded as before the states were described in one place', () => {
+    const said: Record<PageState, string> = {
+      booting: 'starting up. Wait until it has finished and try again.',
+      idle: 'showing no run. Press New run, or open a stored run.',
+      training: 'training. Wait until it has finished and try again.',
+      paused: 'paused. Press Start first.',
+      resuming: 'resuming a run. Wait until it has finished and try again.',
+      watching:
+        'watching a run that another tab trains. Use the tab that trains it, or close that tab and this one takes over.',
+      error: 'error. Press New run, or open a stored run.',
+    };
+    for (const [state, text] of Object.entries(said) as [PageState, string][]) {
+      const err = new errors.ActionRefusedError('Start', state);
+      expect(err.message).toBe(`Start is not possible while the page is ${text}`);
+    }
+  });
+});
+
+describe('a crash crosses with its repeatedly fact', () => {
+  it('true and false alike, through a structured clone (what postMessage does)', () => {
+    for (const repeatedly of [true, false]) {
+      const err = new errors.TrainerCrashedError('the worker crashed (x)', repeatedly);
+      const crossed = structuredClone(errors.serializeError(err));
+      expect(crossed).toEqual({ name: 'TrainerCrashedError', message: err.message, repeatedly });
+    }
+  });
+
+  it('only a crash carries it', () => {
+    const other = Object.assign(new errors.ConfigError('bad'), { repeatedly: true });
+    expect(errors.serializeError(other)).toEqual({ name: 'ConfigError', message: 'bad' });
+  });
+});
+
+describe('refusals of a text or a model (issue 18)', () => {
+  it('say what is wrong in the page’s units and what to do', () => {
+    expect(new errors.TextTooLargeError(FACTS['TextTooLargeError'] as never).message).toBe(
+      '"t.txt" is 300.0 MB; prose takes at most 256.0 MB. Use a smaller file.',
+    );
+    expect(new errors.ModelTooLargeError(FACTS['ModelTooLargeError'] as never).message).toMatch(
+      /^This model needs about 4.7 GB to train on wasm, which holds at most 4.0 GB\. Choose/,
+    );
+    expect(new errors.SeparatorNotFoundError('t.txt', 'blank').message).toMatch(
+      /^In "t.txt" no blank line occurs, so it would be one document\./,
     );
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
+import { batchLoss, hostBatch } from '../../workers/training/batches';
 import { buildDataset } from '../../workers/training/dataset';
 import { clipByGlobalNorm, globalNorm } from '../../workers/training/gradients';
 import { TrainingSession } from '../../workers/training/session';
@@ -45,13 +46,11 @@ describe('clipping by global norm', () => {
 
 /** What trainStep did before it read the norm: tfjs's minimize() on the same batch. */
 async function minimizeStep(session: TrainingSession): Promise<number> {
-  const inner = session as unknown as {
-    batchLoss(split: unknown, examples: ArrayLike<number>): tf.Scalar;
-  };
-  const examples = session.sampler.next();
-  const variables = session.model.variables.map((v) => v.variable);
+  const { model, config, dataset: data } = session;
+  const batch = hostBatch(data, 'train', session.sampler.next(), config);
+  const variables = model.variables.map((v) => v.variable);
   const cost = session.optimizer.minimize(
-    () => inner.batchLoss(session.dataset.train, examples),
+    () => batchLoss(model, config, batch),
     true,
     variables,
   ) as tf.Scalar;

@@ -41,9 +41,14 @@ export class GuardedRun {
     this.session = TrainingSession.create(run.config, dataset.data);
   }
 
-  static async create(config: RunConfig, snapshotEvery = 5): Promise<GuardedRun> {
+  /** A run of `config` on a text (the bundled names by default), read as its config says. */
+  static async create(
+    config: RunConfig,
+    snapshotEvery = 5,
+    text: { readonly name: string; readonly text: string } = { name: 'names', text: names },
+  ): Promise<GuardedRun> {
     const { store } = await freshStore();
-    const dataset = await loadDataset('names', names);
+    const dataset = await loadDataset(text.name, text.text, config);
     const guarded = new GuardedRun(store, newRunRecord(config, dataset), dataset, snapshotEvery);
     guarded.snapshotter.attach(guarded.target(), null, null);
     await guarded.snapshotter.first();

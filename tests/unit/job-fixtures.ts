@@ -6,6 +6,7 @@ import { JobRunner, type RunnerOptions } from '../../workers/jobs/job-runner';
 import { persistSnapshot } from '../../workers/snapshot/persist-snapshot';
 import { JobStore, type SnapshotStore } from '../../workers/store';
 import type { FaultHooks, TrainerDatabase } from '../../workers/store/testing';
+import type { LinesDataset } from '../../workers/training/dataset';
 import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import { captureState } from '../../workers/training/state-capture';
@@ -33,7 +34,7 @@ export interface JobWorld {
   readonly jobs: JobStore;
   readonly run: RunRecord;
   readonly session: TrainingSession;
-  readonly dataset: LoadedDataset;
+  readonly dataset: LoadedDataset<LinesDataset>;
   readonly manifest: SnapshotManifest;
   /** A snapshot of the session's current state, committed as the run's newest. */
   snapshot(): Promise<SnapshotManifest>;
@@ -49,7 +50,9 @@ export async function jobWorld(
   config: RunConfig = JOB_CONFIG,
 ): Promise<JobWorld> {
   const { store, raw } = await freshStore(faults);
-  const dataset = await loadDataset('words.txt', JOB_TEXT);
+  const loaded = await loadDataset('words.txt', JOB_TEXT, config);
+  if (loaded.data.kind !== 'lines') throw new Error('job worlds read their text as lines');
+  const dataset = loaded as LoadedDataset<LinesDataset>;
   const run: RunRecord = {
     id: 'run1',
     name: 'run one',

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { jobWorld } from './job-fixtures';
+import { JOB_CONFIG, jobWorld } from './job-fixtures';
 import { useCpuBackend } from './tf-setup';
 
 beforeAll(useCpuBackend);
@@ -168,5 +168,16 @@ describe("a job's snapshot", () => {
     await world.store.deleteRun(world.run.id);
     expect(await world.raw.count('jobs')).toBe(0);
     expect(await world.raw.count('jobResults')).toBe(0);
+  });
+});
+
+describe('a job on a run of byte tokens or prose', () => {
+  it('is refused by name before anything is written: jobs read lines of characters', async () => {
+    const world = await jobWorld({}, { ...JOB_CONFIG, tokens: 'byte' });
+    await expect(world.create({})).rejects.toMatchObject({
+      name: 'JobRunKindError',
+      message: expect.stringMatching(/run "run one" trains on byte tokens of lines/),
+    });
+    expect(await world.jobs.list()).toEqual([]);
   });
 });

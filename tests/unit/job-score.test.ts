@@ -10,7 +10,7 @@ describe("scoring the run's validation lines", () => {
     const world = await jobWorld();
     // The page's validation loss covers every validation example of this text (fewer than 512).
     expect(world.dataset.data.val.targets.length).toBeLessThan(512);
-    const valLoss = await world.session.evaluate();
+    const valLoss = (await world.session.evaluate()).loss;
     const job = await world.create({ kind: 'score', input: { kind: 'validation' }, params: null });
     expect(job.manifest.itemCount).toBe(validationLines(JOB_TEXT).length);
     expect(await world.runner({ batchSize: 3 }).run(job.id)).toBe('done');

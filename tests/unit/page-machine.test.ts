@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PageMachine, type Outcome, type PageAction } from '../../src/client/page-machine';
-import { enabledControls, type PageState } from '../../src/client/page-state';
+import { ACTION_STATES } from '../../src/client/action-states';
+import { enabledControls } from '../../src/client/enabled-controls';
+import type { PageState } from '../../src/shared/page-state';
 import { ConfigError, type SerializedError } from '../../src/shared/errors';
 import { Prng } from '../../src/shared/prng';
-
-const SETTLED: PageState[] = ['idle', 'training', 'paused', 'watching', 'error'];
 
 function pick(prng: Prng, n: number): number {
   return prng.nextUint32() % n;
@@ -99,7 +99,7 @@ function tracked(h: Harness, action: PageAction): PageAction {
   };
 }
 
-/** The page's actions, modelled on RunOwner's, against the fake worker. */
+/** The page's actions, modelled on RunActions' and RunTransitions', against the fake worker. */
 function actions(h: Harness) {
   const { worker, gate, prng } = h;
   const startLoop = () => {
@@ -111,7 +111,7 @@ function actions(h: Harness) {
     start: (): PageAction => ({
       label: 'Start',
       origin: 'user',
-      allowed: ['idle', 'paused', 'error'],
+      allowed: ACTION_STATES.start,
       exclusive: true,
       run: async () => {
         await gate.wait();
@@ -122,7 +122,7 @@ function actions(h: Harness) {
     pause: (): PageAction => ({
       label: 'Pause',
       origin: 'user',
-      allowed: ['training'],
+      allowed: ACTION_STATES.pause,
       exclusive: true,
       run: async () => {
         await gate.wait();
@@ -133,7 +133,7 @@ function actions(h: Harness) {
     newRun: (refused: boolean): PageAction => ({
       label: 'New run',
       origin: 'user',
-      allowed: SETTLED,
+      allowed: ACTION_STATES.newRun,
       exclusive: true,
       run: async () => {
         await gate.wait();
@@ -147,7 +147,8 @@ function actions(h: Harness) {
     open: (fails: boolean, origin: 'user' | 'page' = 'user'): PageAction => ({
       label: 'Open run',
       origin,
-      allowed: origin === 'page' ? ['booting', ...SETTLED] : SETTLED,
+      // As the page's own, a boot's or a restart's resume: the restart's states hold the boot's.
+      allowed: origin === 'page' ? ACTION_STATES.restart : ACTION_STATES.openRun,
       exclusive: true,
       run: async (enter) => {
         worker.training = false;
@@ -165,7 +166,7 @@ function actions(h: Harness) {
     snapshot: (): PageAction => ({
       label: 'Snapshot now',
       origin: 'user',
-      allowed: ['training', 'paused'],
+      allowed: ACTION_STATES.snapshotNow,
       exclusive: false,
       run: async () => {
         await gate.wait();
@@ -179,7 +180,7 @@ function actions(h: Harness) {
       return {
         label: 'Training stopped',
         origin: 'page',
-        allowed: ['training'],
+        allowed: ACTION_STATES.loopEnded,
         exclusive: false,
         run: async () => (ended === worker.loopId ? 'paused' : undefined),
       };
@@ -188,7 +189,7 @@ function actions(h: Harness) {
     watch: (): PageAction => ({
       label: 'Open run',
       origin: 'user',
-      allowed: SETTLED,
+      allowed: ACTION_STATES.openRun,
       exclusive: true,
       run: async () => {
         await gate.wait();
@@ -200,7 +201,7 @@ function actions(h: Harness) {
     takeover: (): PageAction => ({
       label: 'Take over',
       origin: 'page',
-      allowed: ['watching'],
+      allowed: ACTION_STATES.takeOver,
       exclusive: true,
       run: async (enter) => {
         enter('resuming');

@@ -1,53 +1,34 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { format3Config } from '../../src/shared/checkpoint/format-choice';
 import type { RunConfig } from '../../src/shared/config';
 import { BatchSampler, epochPermutation } from '../../src/shared/data-cursor';
 import { learningRateAt } from '../../src/shared/lr-schedule';
 import { Prng, deriveSeed } from '../../src/shared/prng';
-import { gatherBatch } from '../../workers/training/dataset';
+import { gatherBatch, type LinesDataset } from '../../workers/training/dataset';
 import { crossEntropy } from '../../workers/training/loss';
 import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import names from '../../workers/training/names.txt?raw';
 import { GOLDEN_GUARD, GOLDEN_MLP, GOLDEN_TRANSFORMER } from './golden-configs';
+import { compareOrWrite, compareOrWriteJson } from './golden-files';
 import { GuardedRun } from './guard-fixtures';
 import { sessionCheckpoint } from './session-checkpoint';
 import { useCpuBackend } from './tf-setup';
 
 /**
- * Golden vectors for the Python bridge (python/tests): what the browser's code computes, written
- * to tests/fixtures/golden and asserted there. This test recomputes them and fails when a
- * committed file differs or is missing, so a change on either side is caught. Rewriting them is
- * a deliberate act: `npm run golden` (UPDATE_GOLDEN=1), then the Python tests against them.
+ * Golden vectors for the Python bridge (python/tests) of the character-level runs, format 3:
+ * see golden-files.ts; gpt's, prose's and dropout's are python-golden-gpt.test.ts.
  */
-const GOLDEN_DIR = resolve(__dirname, '../fixtures/golden');
 const TEXT_FILE = 'tests/fixtures/text/greek-words.txt';
 const text = readFileSync(resolve(__dirname, '../..', TEXT_FILE), 'utf8');
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
-const REGENERATE =
-  'if the change is intended, rewrite the goldens with `npm run golden` and run `npm run test:python`';
-
+// python/tabtrainer reads format-3 configs: the vectors keep that key set (format-choice.ts).
 const START_STEP = 20;
 const CONTINUE_STEPS = 200;
 
-function compareOrWrite(name: string, bytes: Uint8Array): void {
-  const path = join(GOLDEN_DIR, name);
-  if (UPDATE) {
-    mkdirSync(GOLDEN_DIR, { recursive: true });
-    writeFileSync(path, bytes);
-  }
-  expect(existsSync(path), `golden ${name} is missing: ${REGENERATE}`).toBe(true);
-  const same = Buffer.from(readFileSync(path)).equals(Buffer.from(bytes));
-  expect(same, `golden ${name} differs from what the code computes: ${REGENERATE}`).toBe(true);
-}
-
-function compareOrWriteJson(name: string, value: unknown): void {
-  compareOrWrite(name, new TextEncoder().encode(`${JSON.stringify(value)}\n`));
-}
-
-let greek: LoadedDataset;
+let greek: LoadedDataset<LinesDataset>;
 beforeAll(async () => {
   await useCpuBackend();
   greek = await loadDataset('greek-words.txt', text);
@@ -119,7 +100,7 @@ describe('golden vectors for python/tests', () => {
           cursor: sampler.position(),
         };
       });
-      return { config, start: cursor, steps };
+      return { config: format3Config(config), start: cursor, steps };
     };
     // The guard's skip list: the last batch of epoch 0 and the first two of epoch 1 are passed
     // over, then a second window right after the first (chained), then one past the draws.
@@ -180,7 +161,7 @@ describe('golden vectors for python/tests', () => {
     const { session } = run;
     expect(session.guard.rewinds.length).toBe(1);
     compareOrWriteJson('guard.json', {
-      config: GOLDEN_GUARD,
+      config: format3Config(GOLDEN_GUARD),
       text: 'workers/training/names.txt',
       startStep: 10,
       poisonStep: 18,
@@ -243,7 +224,7 @@ describe('golden vectors for python/tests', () => {
       for (let i = 0; i < CONTINUE_STEPS; i++) losses.push(await session.trainStep());
       compareOrWrite(`${kind}-end.safetensors`, await sessionCheckpoint(session, greek.info));
       compareOrWriteJson(`${kind}.json`, {
-        config,
+        config: format3Config(config),
         startStep: START_STEP,
         math,
         continuation: {

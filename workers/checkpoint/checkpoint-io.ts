@@ -5,7 +5,7 @@ import {
   encodeCheckpoint,
   toSnapshotPayload,
 } from '../../src/shared/checkpoint';
-import { validateConfig } from '../../src/shared/config';
+import { validateConfig, type RunConfig } from '../../src/shared/config';
 import { CheckpointDatasetError } from '../../src/shared/errors';
 import type {
   DatasetInfo,
@@ -14,8 +14,8 @@ import type {
   TensorRecord,
 } from '../../src/shared/snapshot';
 import { DEFAULT_RETENTION, tensorRecord, type SnapshotStore } from '../store';
-import { ADAM } from '../training/adam-state';
-import { bundledDataset, loadDataset } from '../training/run-setup';
+import { sha256Hex } from '../../src/shared/hash';
+import { bundledDataset } from '../training/run-setup';
 
 /** A stored snapshot as a safetensors file; its hashes were verified on load. */
 export async function exportSnapshot(
@@ -62,7 +62,8 @@ async function findText(
   if (bundled.info.id === info.id) return bundled.text;
   const stored = await store.getDataset(info.id);
   if (stored !== undefined) return stored.text;
-  if (offered !== null && (await loadDataset(offered.name, offered.text)).info.id === info.id) {
+  // Only the hash matters here: the run's own settings tokenize the text when it resumes.
+  if (offered !== null && (await sha256Hex(new TextEncoder().encode(offered.text))) === info.id) {
     return offered.text;
   }
   throw new CheckpointDatasetError(info.name, info.id);
@@ -71,11 +72,11 @@ async function findText(
 type Tensors = { readonly records: TensorRecord[]; readonly data: ArrayBuffer[] };
 
 /** Adam as it is before its first step: no slots, iteration 0, the beta powers at beta. */
-async function freshAdamTensors(): Promise<Tensors> {
+async function freshAdamTensors(config: RunConfig): Promise<Tensors> {
   const parts: [string, 'int32' | 'float32', ArrayBuffer][] = [
     ['optimizer/iter', 'int32', new Int32Array([0]).buffer],
-    ['optimizer/beta1_power', 'float32', new Float32Array([ADAM.beta1]).buffer],
-    ['optimizer/beta2_power', 'float32', new Float32Array([ADAM.beta2]).buffer],
+    ['optimizer/beta1_power', 'float32', new Float32Array([config.beta1]).buffer],
+    ['optimizer/beta2_power', 'float32', new Float32Array([config.beta2]).buffer],
   ];
   const records = await Promise.all(parts.map(([n, dtype, d]) => tensorRecord(n, dtype, [], d)));
   return { records, data: parts.map(([, , d]) => d) };
@@ -104,7 +105,7 @@ export async function writeRunFrom(
   let iterations = manifest.optimizer.iterations;
   if (changes?.resetOptimizer) {
     const model = tensors.records.flatMap((t, i) => (t.name.startsWith('model/') ? [i] : []));
-    const fresh = await freshAdamTensors();
+    const fresh = await freshAdamTensors(config);
     tensors = {
       records: [...model.map((i) => tensors.records[i]!), ...fresh.records],
       data: [...model.map((i) => tensors.data[i]!), ...fresh.data],

@@ -1,4 +1,10 @@
-import { NoSnapshotYetError, RunNotFoundError, RunTextMissingError } from '../../src/shared/errors';
+import { withLegacyKeys } from '../../src/shared/config';
+import {
+  JobRunKindError,
+  NoSnapshotYetError,
+  RunNotFoundError,
+  RunTextMissingError,
+} from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
 import {
   checkBatchSize,
@@ -35,6 +41,8 @@ export async function createJob(
   if (snapshotId === null) throw new NoSnapshotYetError(run.name);
   // Verified on the way: a job never starts from a damaged snapshot.
   const { manifest } = await snapshots.loadSnapshot(snapshotId);
+  const { tokens, text: mode } = withLegacyKeys(manifest.config);
+  if (tokens !== 'char' || mode !== 'lines') throw new JobRunKindError(run.name, tokens, mode);
   const vocab = manifest.dataset.vocab;
   const { input } = request;
   if (request.kind === 'generate') {

@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import type { RunConfig } from '../../src/shared/config';
 import type { OptimizerInfo } from '../../src/shared/snapshot';
 import type { NamedVariable } from './models';
 
-export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
+/** Adam's epsilon on every backend and model (the betas are the run's config). */
+export const ADAM_EPSILON = 1e-7;
+
+/** The config's keys that shape the optimizer. */
+export type OptimizerSettings = Pick<RunConfig, 'beta1' | 'beta2' | 'weightDecay'>;
 
 /** The parts of tfjs's AdamOptimizer that a bitwise resume needs and its API does not expose. */
 interface AdamInternals {
@@ -17,9 +22,10 @@ function internals(opt: tf.AdamOptimizer): AdamInternals {
 }
 
 // epsilon is fixed rather than left to the backend's default, which differs between backends
-// and would change the trajectory when a run moves from WebGPU to CPU.
-export function createAdam(learningRate: number): tf.AdamOptimizer {
-  return tf.train.adam(learningRate, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
+// and would change the trajectory when a run moves from WebGPU to CPU. AdamW's decay is applied
+// beside this optimizer (adamw.ts); its state is Adam's.
+export function createAdam(learningRate: number, settings: OptimizerSettings): tf.AdamOptimizer {
+  return tf.train.adam(learningRate, settings.beta1, settings.beta2, ADAM_EPSILON);
 }
 
 /**
@@ -30,12 +36,20 @@ export function setLearningRate(opt: tf.AdamOptimizer, learningRate: number): vo
   (opt as unknown as { learningRate: number }).learningRate = learningRate;
 }
 
-export function adamInfo(opt: tf.AdamOptimizer, learningRate: number): OptimizerInfo {
-  return {
-    className: 'Adam',
-    config: { learningRate, beta1: ADAM.beta1, beta2: ADAM.beta2, epsilon: ADAM.epsilon },
-    iterations: opt.iterations,
-  };
+/**
+ * The optimizer as a snapshot and a checkpoint describe it: `Adam`, or `AdamW` with its weight
+ * decay when the run decays (a run without decay is described exactly as before AdamW existed).
+ */
+export function adamInfo(
+  opt: tf.AdamOptimizer,
+  learningRate: number,
+  settings: OptimizerSettings,
+): OptimizerInfo {
+  const { beta1, beta2, weightDecay } = settings;
+  const base = { learningRate, beta1, beta2, epsilon: ADAM_EPSILON };
+  return weightDecay > 0
+    ? { className: 'AdamW', config: { ...base, weightDecay }, iterations: opt.iterations }
+    : { className: 'Adam', config: base, iterations: opt.iterations };
 }
 
 export interface AdamTensors {

@@ -64,7 +64,7 @@ function detailOf(name: BackendName, probe: BackendProbe): string | null {
     const threads = getThreadsCount();
     const cores = self.navigator.hardwareConcurrency;
     const why = !probe.wasm.threads
-      ? ', the page is not cross-origin isolated'
+      ? `, ${probe.wasm.noThreads ?? 'the page is not cross-origin isolated'}`
       : ` of ${cores} logical core${cores === 1 ? '' : 's'}`;
     const kernels = wasmKernels.ok
       ? `trainer kernels ${WASM_KERNEL_SET}`
@@ -87,7 +87,7 @@ export async function selectBackend(
   previous: BackendName | null = null,
   options: BackendOptions = {},
 ): Promise<BackendReport> {
-  const probe = await probeBackends();
+  const probe = await probeBackends(forced);
   const choice = chooseBackend({ probe, forced, previous });
   const failures = new Map<BackendName, string>();
   for (const name of choice.candidates) {

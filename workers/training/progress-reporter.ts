@@ -42,6 +42,7 @@ export class ProgressReporter {
       loss: newest[1],
       stepsPerSec,
       tokensPerSec: stepsPerSec * this.session.tokensPerStep,
+      tokensSeen: this.session.tokensSeen,
       losses: this.unreported,
     });
     this.unreported = [];

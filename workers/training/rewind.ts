@@ -5,6 +5,7 @@ import { rewindTarget } from '../store';
 import type { Spike } from './divergence-guard';
 import type { TrainingSession } from './session';
 import type { LoopSnapshots } from './snapshot-port';
+import { trainingExamples } from './text-dataset';
 import { payloadTensors, restoreTensors } from './state-capture';
 
 /**
@@ -34,7 +35,7 @@ export async function rewind(
   const { manifest } = payload;
   session.setHost(manifest);
   await restoreTensors(session, payloadTensors(payload));
-  const size = session.dataset.train.targets.length;
+  const size = trainingExamples(session.dataset, config.context);
   const skipped = {
     fromBatch: batchNumber(manifest.cursor, size, config.batch),
     toBatch: spikeBatch + 1,

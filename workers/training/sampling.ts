@@ -1,37 +1,67 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Prng } from '../../src/shared/prng';
-import { BOUNDARY } from './dataset';
 import type { CharModel } from './models';
+import type { TextDataset } from './text-dataset';
 
 const MAX_SAMPLE_CHARS = 32;
+const PROSE_SAMPLE_TOKENS = 64;
+const NEWLINE = '\n';
 
-/** Generates `count` documents at once, drawing each next character from the given PRNG. */
+/**
+ * Generates `count` samples at once, each next token drawn from the given PRNG (one draw per
+ * row per position, in row order). Lines: documents from an empty window, each ended by the
+ * boundary (at most 32 tokens). Prose: 64 tokens continuing the separator token (or a line
+ * break when the text has no separator); transformer and gpt see the sample so far, up to
+ * their context, the mlp a window padded with that first token. Bytes are shown through a
+ * streaming UTF-8 decoder: a split character never throws.
+ */
 export async function generateSamples(
   model: CharModel,
-  vocab: readonly string[],
+  data: TextDataset,
   count: number,
   prng: Prng,
 ): Promise<string[]> {
   const context = model.config.context;
-  const windows = new Int32Array(count * context); // all boundary: the start of a document
-  const out: string[][] = Array.from({ length: count }, () => []);
+  const lines = data.kind === 'lines';
+  const start = lines ? data.train.boundary : proseStart(data);
+  const growing = !lines && model.config.model !== 'mlp';
+  const rows: number[][] = Array.from({ length: count }, () =>
+    growing ? [start] : new Array<number>(context).fill(start),
+  );
+  const out: number[][] = Array.from({ length: count }, () => []);
   const done = new Array<boolean>(count).fill(false);
-  for (let i = 0; i < MAX_SAMPLE_CHARS && done.includes(false); i++) {
+  const vocab = model.vocabSize;
+  const length = lines ? MAX_SAMPLE_CHARS : PROSE_SAMPLE_TOKENS;
+  for (let i = 0; i < length && done.includes(false); i++) {
+    const t = rows[0]!.length;
+    const flat = Int32Array.from(rows.flat());
     const probs = tf.tidy(() =>
-      tf.softmax(model.nextLogits(tf.tensor2d(windows, [count, context], 'int32'))),
+      tf.softmax(model.nextLogits(tf.tensor2d(flat, [count, t], 'int32'))),
     );
     const values = await probs.data();
     probs.dispose();
     for (let r = 0; r < count; r++) {
-      const next = draw(values, r * vocab.length, vocab.length, prng.nextFloat());
+      const next = draw(values, r * vocab, vocab, prng.nextFloat());
       if (done[r]) continue;
-      if (next === BOUNDARY) done[r] = true;
-      else out[r]!.push(vocab[next]!);
-      windows.copyWithin(r * context, r * context + 1, (r + 1) * context);
-      windows[(r + 1) * context - 1] = next;
+      if (lines && next === start) done[r] = true;
+      else out[r]!.push(next);
+      const row = rows[r]!;
+      row.push(next);
+      if (!growing || row.length > context) row.shift();
     }
   }
-  return out.map((chars) => chars.join(''));
+  return out.map((ids) => {
+    const decoder = data.tokenizer.decoder();
+    return decoder.push(ids) + decoder.end();
+  });
+}
+
+/** Prose samples begin where a document begins: after a separator, or a line break. */
+function proseStart(data: Extract<TextDataset, { kind: 'prose' }>): number {
+  const { tokenizer, vocab } = data;
+  if (tokenizer.separatorId !== null) return tokenizer.separatorId;
+  if (tokenizer.kind === 'byte') return NEWLINE.charCodeAt(0);
+  return Math.max(0, vocab.indexOf(NEWLINE));
 }
 
 function draw(probs: ArrayLike<number>, offset: number, size: number, u: number): number {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../src/shared/config';
-import { BatchSampler } from '../../src/shared/data-cursor';
+import type { BatchSampler } from '../../src/shared/data-cursor';
 import { learningRateAt } from '../../src/shared/lr-schedule';
 import { Prng, deriveSeed } from '../../src/shared/prng';
 import {
@@ -10,15 +10,21 @@ import {
   type Metrics,
 } from '../../src/shared/snapshot';
 import { adamInfo, createAdam, setLearningRate } from './adam-state';
-import { gatherBatch, type CharDataset, type Split } from './dataset';
-import { crossEntropy } from './loss';
+import { batchLoss, batchSampler, hostBatch, trainsAllPositions } from './batches';
+import { dropoutTensors } from './dropout';
+import {
+  bitsPerBytePerNat,
+  evaluate,
+  validationSet,
+  type ValidationResult,
+  type ValidationSet,
+} from './evaluation';
 import { createModel, type CharModel } from './models';
 import { adamStep, globalNorm } from './ops';
 import { generateSamples } from './sampling';
+import type { TextDataset } from './text-dataset';
 
 export const MAX_METRIC_ROWS = 4000;
-export const VAL_EXAMPLES = 512;
-export const VAL_CHUNK = 256;
 
 type Rows = [number, number][];
 
@@ -45,10 +51,11 @@ export class TrainingSession {
   /** The newest step's readout, for the guard and the progress events. */
   lastStep: StepResult | null = null;
   private poisonNext = false;
+  private validation: ValidationSet | null = null;
 
   private constructor(
     readonly config: RunConfig,
-    readonly dataset: CharDataset,
+    readonly dataset: TextDataset,
     readonly model: CharModel,
     private adam: tf.AdamOptimizer,
     private batches: BatchSampler,
@@ -66,22 +73,23 @@ export class TrainingSession {
   }
 
   /** A fresh run: every initial weight is drawn from the run's seeded PRNG. */
-  static create(config: RunConfig, dataset: CharDataset): TrainingSession {
+  static create(config: RunConfig, dataset: TextDataset): TrainingSession {
     const prng = Prng.fromSeed(config.seed);
-    const model = createModel(config, dataset.vocab.length, prng);
-    const sampler = new BatchSampler(config.seed, dataset.train.targets.length, config.batch);
-    return new TrainingSession(config, dataset, model, createAdam(config.lr), sampler, prng);
+    const model = createModel(config, dataset.tokenizer.vocabSize, prng);
+    const sampler = batchSampler(config, dataset);
+    const adam = createAdam(config.lr, config);
+    return new TrainingSession(config, dataset, model, adam, sampler, prng);
   }
 
   /** A session at a saved host state; the caller then restores the tensors. */
-  static atState(config: RunConfig, dataset: CharDataset, state: HostState): TrainingSession {
-    const model = createModel(config, dataset.vocab.length, null);
+  static atState(config: RunConfig, dataset: TextDataset, state: HostState): TrainingSession {
+    const model = createModel(config, dataset.tokenizer.vocabSize, null);
     const session = new TrainingSession(
       config,
       dataset,
       model,
-      createAdam(state.optimizer.config.learningRate),
-      new BatchSampler(config.seed, dataset.train.targets.length, config.batch),
+      createAdam(state.optimizer.config.learningRate, config),
+      batchSampler(config, dataset),
       Prng.fromState(state.prng),
     );
     session.setHost(state);
@@ -98,16 +106,10 @@ export class TrainingSession {
     const guard = state.guard ?? NO_GUARD_STATE;
     this.step = state.step;
     this.guard = guard;
-    this.batches = new BatchSampler(
-      this.config.seed,
-      this.dataset.train.targets.length,
-      this.config.batch,
-      state.cursor,
-      guard.skips,
-    );
+    this.batches = batchSampler(this.config, this.dataset, state.cursor, guard.skips);
     this.rng = Prng.fromState(state.prng);
     this.adam.dispose();
-    this.adam = createAdam(state.optimizer.config.learningRate);
+    this.adam = createAdam(state.optimizer.config.learningRate, this.config);
     const copy = (rows: Metrics['train']): Rows => rows.map(([s, l]) => [s, l]);
     this.train.splice(0, this.train.length, ...copy(state.metrics.train));
     this.val.splice(0, this.val.length, ...copy(state.metrics.val));
@@ -119,17 +121,17 @@ export class TrainingSession {
   /** Replaces the guard's state (after a rewind) and the sampler's skip list with it. */
   setGuard(guard: GuardState): void {
     this.guard = guard;
-    this.batches = new BatchSampler(
-      this.config.seed,
-      this.dataset.train.targets.length,
-      this.config.batch,
-      this.batches.position(),
-      guard.skips,
-    );
+    this.batches = batchSampler(this.config, this.dataset, this.batches.position(), guard.skips);
   }
 
+  /** Predictions a step trains on: every position of each window, or each window's last. */
   get tokensPerStep(): number {
-    return this.config.batch * (this.config.model === 'transformer' ? this.config.context : 1);
+    return this.config.batch * (trainsAllPositions(this.config) ? this.config.context : 1);
+  }
+
+  /** Tokens the run has trained on: a function of its step, so a rewind takes them back. */
+  get tokensSeen(): number {
+    return this.step * this.tokensPerStep;
   }
 
   /** The rate of step `step` (1-based): the schedule's, times the guard's factor. */
@@ -143,21 +145,6 @@ export class TrainingSession {
     this.poisonNext = true;
   }
 
-  private batchLoss(split: Split, examples: ArrayLike<number>): tf.Scalar {
-    const allPositions = this.config.model === 'transformer';
-    const { x, y, mask } = gatherBatch(split, examples, this.config.context, allPositions);
-    return tf.tidy(() => {
-      const xt = tf.tensor2d(x, [examples.length, this.config.context], 'int32');
-      const yt = tf.tensor(
-        y,
-        allPositions ? [examples.length, this.config.context] : [examples.length],
-        'int32',
-      );
-      const mt = mask === null ? null : tf.tensor(mask, [examples.length, this.config.context]);
-      return crossEntropy(this.model.logits(xt), yt, mt);
-    });
-  }
-
   /**
    * One optimizer step on the next batch; returns the batch's loss before the update. The
    * gradients are computed as tfjs's minimize() does and applied by the op layer's adamStep,
@@ -168,18 +155,24 @@ export class TrainingSession {
   async trainStep(): Promise<number> {
     const started = performance.now();
     const examples = this.sampler.next();
+    const batch = hostBatch(this.dataset, 'train', examples, this.config);
     const variables = this.model.variables.map((v) => v.variable);
     const lr = this.learningRate(this.step + 1);
     setLearningRate(this.adam, lr);
     const poison = this.poisonNext;
     this.poisonNext = false;
     const readout = tf.tidy(() => {
+      const masks = dropoutTensors(this.config, this.sampler.lastBatch!, batch.rows);
       const { value, grads } = this.adam.computeGradients(() => {
-        const loss = this.batchLoss(this.dataset.train, examples);
+        const loss = batchLoss(this.model, this.config, batch, masks);
         return poison ? tf.mul(loss, tf.scalar(NaN)) : loss;
       }, variables);
       const norm = globalNorm(grads);
-      adamStep(this.adam, grads, { norm, clip: this.config.clip });
+      adamStep(this.adam, grads, {
+        norm,
+        clip: this.config.clip,
+        weightDecay: this.config.weightDecay,
+      });
       return tf.stack([value, norm]);
     });
     const [loss, gradNorm] = (await readout.data()) as Float32Array;
@@ -193,19 +186,20 @@ export class TrainingSession {
   }
 
   /** Loss on a fixed slice of the validation split: no randomness, so it is reproducible. */
-  async evaluate(): Promise<number> {
-    const count = Math.min(VAL_EXAMPLES, this.dataset.val.targets.length);
-    let total = 0;
-    for (let start = 0; start < count; start += VAL_CHUNK) {
-      const rows = Math.min(VAL_CHUNK, count - start);
-      const examples = Array.from({ length: rows }, (_, i) => start + i);
-      const loss = this.batchLoss(this.dataset.val, examples);
-      total += (await loss.data())[0]! * rows;
-      loss.dispose();
-    }
-    const mean = total / count;
-    this.record(this.val, mean);
-    return mean;
+  async evaluate(): Promise<ValidationResult> {
+    const result = await evaluate(this.model, this.config, this.validationSet());
+    this.record(this.val, result.loss);
+    return result;
+  }
+
+  /** Validation loss × this = bits per byte (evaluation.ts). */
+  get bitsPerByteFactor(): number {
+    return bitsPerBytePerNat(this.validationSet());
+  }
+
+  private validationSet(): ValidationSet {
+    this.validation ??= validationSet(this.dataset, this.config);
+    return this.validation;
   }
 
   /**
@@ -214,7 +208,7 @@ export class TrainingSession {
    */
   sample(count: number): Promise<string[]> {
     const prng = Prng.fromSeed(deriveSeed(this.config.seed, 0x5a3, this.step));
-    return generateSamples(this.model, this.dataset.vocab, count, prng);
+    return generateSamples(this.model, this.dataset, count, prng);
   }
 
   hostState(): HostState {
@@ -227,7 +221,7 @@ export class TrainingSession {
       step: this.step,
       cursor: this.sampler.position(),
       prng: this.prng.state(),
-      optimizer: adamInfo(this.optimizer, this.config.lr),
+      optimizer: adamInfo(this.optimizer, this.config.lr, this.config),
       metrics,
       trainingMs: this.trainingMs,
       guard: this.guard,

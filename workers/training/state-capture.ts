@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../src/shared/config';
 import type { HostState, SnapshotPayload, TensorDType } from '../../src/shared/snapshot';
 import { captureAdam, restoreAdam } from './adam-state';
-import type { CharDataset } from './dataset';
+import type { TextDataset } from './text-dataset';
 import { TrainingSession } from './session';
 
 /** A step-boundary copy of the whole state: host values plus device tensors to read later. */
@@ -51,7 +51,7 @@ export interface TensorData {
 /** Rebuilds a session from saved host state and tensors, exactly as it was captured. */
 export async function restoreSession(
   config: RunConfig,
-  dataset: CharDataset,
+  dataset: TextDataset,
   host: HostState,
   tensors: readonly TensorData[],
 ): Promise<TrainingSession> {
@@ -99,7 +99,7 @@ export function payloadTensors(payload: SnapshotPayload): TensorData[] {
 /** Rebuilds a session from a loaded snapshot (its manifest is the host state). */
 export function restorePayload(
   config: RunConfig,
-  dataset: CharDataset,
+  dataset: TextDataset,
   payload: SnapshotPayload,
 ): Promise<TrainingSession> {
   return restoreSession(config, dataset, payload.manifest, payloadTensors(payload));

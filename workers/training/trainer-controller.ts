@@ -1,7 +1,7 @@
 import type { EventSink, PauseReport, ResumeReport, UserDataset } from '../../src/shared/api';
 import {
   validateConfig,
-  withLegacyTraining,
+  withLegacyKeys,
   type BackendName,
   type RunConfig,
 } from '../../src/shared/config';
@@ -26,8 +26,10 @@ import {
   reloadDataset,
   type LoadedDataset,
 } from './run-setup';
+import { markPhase } from './phase-marks';
 import { selectBackend } from './backend';
 import { kernelChangeNote } from './backend-choice';
+import { checkFitsBackend } from './backend-memory';
 import { kernelStack } from './ops/kernel-set';
 import { TrainingSession } from './session';
 import type { RunSnapshots } from './snapshot-port';
@@ -70,9 +72,11 @@ export class TrainerController {
   async newRun(config: RunConfig, userData: UserDataset | null): Promise<RunRecord> {
     const clean = validateConfig(config);
     const dataset = userData
-      ? await loadDataset(userData.name, userData.text)
-      : await bundledDataset();
+      ? await loadDataset(userData.name, userData.text, clean)
+      : await bundledDataset(clean);
     checkBatchFits(clean, dataset);
+    // A new run trains on init's choice (see below): refused here if it cannot fit there.
+    checkFitsBackend(clean, dataset.data.tokenizer.vocabSize, this.backends.init);
     await this.drop();
     // A resume may have switched to a run's old backend; a new run gets init's choice.
     if (this.backend !== this.backends.init) {
@@ -93,15 +97,23 @@ export class TrainerController {
 
   /** Makes a stored run active at its newest good snapshot (or the given one), paused. */
   async resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
+    markPhase('resume');
     await this.drop();
+    // The snapshot is read and verified while the run and its text are read and checked: each
+    // waits on the database, and a restart is made of such waits. Their errors come in the
+    // order they did one after the other: the run, its text, then the snapshot.
+    const loading = this.store.loadLatestGood(runId, snapshotId);
+    loading.catch(() => undefined); // observed below, unless the run or its text fails first
     const stored = await this.store.getRun(runId);
     if (stored === undefined) throw new RunNotFoundError(runId);
-    // A run stored before the schedule and the guard existed trains on as it did.
-    const run = { ...stored, config: withLegacyTraining(stored.config) };
+    // A run stored before the schedule, the guard or gpt existed trains on as it did.
+    const run = { ...stored, config: withLegacyKeys(stored.config) };
     const text = await this.store.getDataset(run.dataset.id);
     if (text === undefined) throw new RunTextMissingError(run.name);
-    const dataset = await reloadDataset(run.dataset, text.text);
-    const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
+    const dataset = await reloadDataset(run.dataset, text.text, run.config);
+    markPhase('run-read');
+    const { payload, skipped } = await loading;
+    markPhase('snapshot-verified');
     const { manifest } = payload;
     // On the snapshot's backend when it is here (bitwise), else the best one, and say so.
     // A state computed outside the browser (the PyTorch bridge: torch-<device>) has none here.
@@ -110,6 +122,8 @@ export class TrainerController {
       : (manifest.backend as BackendName);
     const chosen = await selectBackend(this.backends.forced, previous);
     this.backend = chosen.backend;
+    checkFitsBackend(run.config, dataset.data.tokenizer.vocabSize, this.backend);
+    markPhase('resume-backend-ready');
     const note =
       chosen.backend === previous ? kernelChangeNote(manifest.tfjsVersion, kernelStack()) : null;
     const backend =
@@ -117,10 +131,12 @@ export class TrainerController {
         ? chosen
         : { ...chosen, fallbackReason: [chosen.fallbackReason, note].filter(Boolean).join('; ') };
     const session = await restorePayload(run.config, dataset.data, payload);
+    markPhase('state-restored');
     const snapshot = summarize(manifest);
     this.activate({ run, dataset, session }, snapshot, manifest.valLoss);
     const guard = manifest.guard ?? NO_GUARD_STATE;
-    return { run, snapshot, metrics: manifest.metrics, guard, skipped, backend };
+    const { bitsPerByteFactor } = session;
+    return { run, snapshot, metrics: manifest.metrics, bitsPerByteFactor, guard, skipped, backend };
   }
 
   private activate(
@@ -140,6 +156,7 @@ export class TrainerController {
     const budget = session.config.steps;
     if (budget > 0 && session.step >= budget) throw new BudgetSpentError(budget);
     const id = ++this.loopId;
+    markPhase('loop-start');
     const loop = new TrainingLoop(session, this.snapshotter, this.emit);
     this.loop = loop;
     void loop.done.then((end) => {

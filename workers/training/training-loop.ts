@@ -1,6 +1,7 @@
 import type { EventSink, LoopEnd } from '../../src/shared/api';
 import { DivergenceError, serializeError } from '../../src/shared/errors';
 import { judgeStep, REWIND_LIMIT, rewindsWithin, type Spike } from './divergence-guard';
+import { markPhase } from './phase-marks';
 import { ProgressReporter } from './progress-reporter';
 import { rewind } from './rewind';
 import type { TrainingSession } from './session';
@@ -37,6 +38,8 @@ export const APP_LOOP: LoopOptions = { valEvery: 25, sampleMs: 3000, sampleCount
 export class TrainingLoop {
   private running = true;
   private lastSampleAt = 0;
+  /** How long the last samples took to generate. */
+  private sampleMs = 0;
   readonly done: Promise<LoopEnd | null>;
 
   constructor(
@@ -58,6 +61,7 @@ export class TrainingLoop {
     const { session, snapshotter, options } = this;
     const progress = new ProgressReporter(session, this.emit);
     snapshotter.setTraining(true);
+    let first = true;
     try {
       while (this.running && !(options.shouldStop?.() ?? false)) {
         const budget = session.config.steps;
@@ -70,6 +74,8 @@ export class TrainingLoop {
         const began = performance.now();
         const loss = await session.trainStep();
         options.onStep?.(performance.now() - began, inFlight);
+        if (first) markPhase('first-step');
+        first = false;
         const spike = judgeStep(session.config, session.lastStep!, session.train);
         if (spike !== null) {
           progress.flush();
@@ -81,15 +87,20 @@ export class TrainingLoop {
         }
         await options.beforeBoundary?.(session.step);
         if (options.valEvery > 0 && session.step % options.valEvery === 0) {
-          const val = await session.evaluate();
+          const { loss: val, bitsPerByte } = await session.evaluate();
           snapshotter.recordValLoss(val);
-          this.emit({ type: 'val', step: session.step, loss: val });
+          this.emit({ type: 'val', step: session.step, loss: val, bitsPerByte });
         }
         snapshotter.atStepBoundary();
         progress.record(loss);
-        if (performance.now() - this.lastSampleAt > options.sampleMs) {
-          this.lastSampleAt = performance.now();
+        // Sampling reads back once per token, and the gap after it is at least twice its time:
+        // on a software GPU 96 prose tokens of a one-layer gpt took about a minute, and a timer
+        // of 3 s from the start of each sample had left one training step per sample.
+        if (performance.now() - this.lastSampleAt > Math.max(options.sampleMs, 2 * this.sampleMs)) {
+          const began = performance.now();
           const samples = await session.sample(options.sampleCount);
+          this.lastSampleAt = performance.now();
+          this.sampleMs = this.lastSampleAt - began;
           this.emit({ type: 'sample', step: session.step, samples });
         }
         await yieldToEventLoop();

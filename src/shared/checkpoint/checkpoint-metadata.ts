@@ -11,7 +11,8 @@ import type {
   StateBackend,
 } from '../snapshot';
 import { NO_GUARD_STATE } from '../snapshot';
-import { CURRENT_FORMAT_VERSION, formatTag } from './format-version';
+import { format3Config, formatVersionFor } from './format-choice';
+import { formatTag } from './format-version';
 import {
   badField,
   isFiniteNumber,
@@ -28,6 +29,7 @@ import {
   type Metadata,
 } from './metadata-fields';
 import { EXPORT_AGAIN } from './refusal-text';
+import { describeTokenizer } from './tokenizer-meta';
 
 /** A file the Python bridge trained on says so: `torch-cpu`, `torch-cuda`. */
 const TORCH_BACKEND = /^torch-[a-z0-9]+$/;
@@ -53,16 +55,20 @@ export interface CheckpointMetadata {
   readonly guard: GuardState;
 }
 
-/** Current-version metadata; every value a string, structured ones JSON (safetensors' rule). */
+/**
+ * The metadata of the version the run needs (format-choice.ts); every value a string, structured
+ * ones JSON (safetensors' rule).
+ */
 export function encodeCheckpointMetadata(
   m: SnapshotManifest,
   runName: string,
 ): Record<string, string> {
+  const version = formatVersionFor(m.config);
   return {
-    format: formatTag(CURRENT_FORMAT_VERSION),
+    format: formatTag(version),
     step: JSON.stringify(m.step),
     epoch: JSON.stringify(m.cursor.epoch),
-    config: JSON.stringify(m.config),
+    config: JSON.stringify(version === 3 ? format3Config(m.config) : m.config),
     dataset: JSON.stringify(m.dataset),
     optimizer: JSON.stringify(m.optimizer),
     rng: JSON.stringify(m.prng),
@@ -78,6 +84,7 @@ export function encodeCheckpointMetadata(
     val_loss: JSON.stringify(m.valLoss),
     // JSON has no NaN: a non-finite spike's loss or norm is written as null.
     guard: JSON.stringify(m.guard ?? NO_GUARD_STATE),
+    ...(version === 3 ? {} : { tokenizer: describeTokenizer(m.config, m.dataset.vocab) }),
   };
 }
 
@@ -90,6 +97,19 @@ function metaConfig(meta: Metadata): RunConfig {
       `The checkpoint's run config is not one this app can run: ${err.message} It may come from ` +
         `a newer version of the app (reload the page to update), or the file was edited. ` +
         EXPORT_AGAIN,
+    );
+  }
+}
+
+/** The optimizer the file describes must be the one its config trains with. */
+function checkOptimizer(config: RunConfig, optimizer: OptimizerInfo): void {
+  const { beta1, beta2, weightDecay } = optimizer.config;
+  const decay = optimizer.className === 'AdamW' ? weightDecay : 0;
+  if (beta1 !== config.beta1 || beta2 !== config.beta2 || decay !== config.weightDecay) {
+    throw new CheckpointMismatchError(
+      `The checkpoint's optimizer (${optimizer.className}, betas ${beta1} and ${beta2}, weight ` +
+        `decay ${decay ?? 0}) is not the one its run config trains with (betas ${config.beta1} ` +
+        `and ${config.beta2}, weight decay ${config.weightDecay}). ${EXPORT_AGAIN}`,
     );
   }
 }
@@ -115,15 +135,25 @@ export function decodeCheckpointMetadata(meta: Metadata): CheckpointMetadata {
   if (valLoss !== null && typeof valLoss !== 'number') {
     throw badField('val_loss', 'must be a number or null');
   }
+  const optimizer = metaOptimizer(meta, 'optimizer');
+  checkOptimizer(config, optimizer);
+  const minVocab = config.tokens === 'byte' ? 0 : config.text === 'lines' ? 2 : 1;
+  const dataset = metaDataset(meta, 'dataset', minVocab);
+  if (metaText(meta, 'tokenizer') !== describeTokenizer(config, dataset.vocab)) {
+    throw badField(
+      'tokenizer',
+      `disagrees with the run config and the dataset's alphabet (it must be ${describeTokenizer(config, dataset.vocab)})`,
+    );
+  }
   return {
     step: metaCount(meta, 'step'),
     cursor,
     prng: metaPrng(meta, 'rng'),
-    optimizer: metaOptimizer(meta, 'optimizer'),
+    optimizer,
     metrics: metaMetrics(meta, 'metrics'),
     trainingMs,
     config,
-    dataset: metaDataset(meta, 'dataset'),
+    dataset,
     backend: backend as StateBackend,
     appVersion: metaText(meta, 'app_version'),
     tfjsVersion: metaText(meta, 'tfjs_version'),

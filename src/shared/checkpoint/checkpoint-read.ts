@@ -21,6 +21,8 @@ import {
 import type { Metadata } from './metadata-fields';
 import { accumulatedBetaPower, float32Scalar, migrateMetadataV1 } from './migrate-v1';
 import { migrateMetadataV2 } from './migrate-v2';
+import { migrateMetadataV3 } from './migrate-v3';
+import { vocabSize } from '../text-mode';
 import { CHOOSE_OURS, COPY_AGAIN, EXPORT_AGAIN, quoteName } from './refusal-text';
 import { toTensorDType } from './safetensors-dtype';
 import { readSafetensorsLayout, readTensorBytes, type BlobSource } from './safetensors-read';
@@ -94,18 +96,18 @@ export async function decodeCheckpoint(
   const layout = await readSafetensorsLayout(file);
   const version = checkVersion(layout.metadata);
   const raw = layout.metadata as Metadata;
-  const meta = decodeCheckpointMetadata(
+  const v3 =
     version === 1
       ? migrateMetadataV2(migrateMetadataV1(raw))
       : version === 2
         ? migrateMetadataV2(raw)
-        : raw,
-  );
+        : raw;
+  const meta = decodeCheckpointMetadata(version <= 3 ? migrateMetadataV3(v3) : v3);
   const { iterations } = meta.optimizer;
   const entries = matchTensors(
     layout.entries,
     meta.config,
-    meta.dataset.vocab.length,
+    vocabSize(meta.config, meta.dataset.vocab),
     iterations,
     version >= 2,
   );

@@ -50,7 +50,7 @@ export function checkpointTensors(
 
 function describe(config: RunConfig, vocabSize: number): string {
   const { model, embed, width, layers, context } = config;
-  const heads = model === 'transformer' ? `, heads ${config.heads}` : '';
+  const heads = model === 'mlp' ? '' : `, heads ${config.heads}`;
   const sizes = `embed ${embed}, width ${width}, layers ${layers}${heads}, context ${context}`;
   return `${model} (${sizes}, vocab ${vocabSize})`;
 }

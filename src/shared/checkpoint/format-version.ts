@@ -2,7 +2,20 @@
  * The checkpoint format's name and versions, the one place they are spelled. `__metadata__.format`
  * holds `tab-trainer/<version>`; a file without it, or with another name, is not ours.
  *
- * Version 3 (written now). Version 2's keys, plus `guard`: the divergence guard's state, JSON
+ * Version 4 (written for every run that version 3 cannot describe: see `formatVersionFor`).
+ * Version 3's keys, plus `tokenizer`: JSON `{"kind": "char" | "byte", "vocabSize", "text":
+ * "lines" | "prose", "boundary": id | null, "separator": {"id", "text"} | null}`, derived from
+ * the config and the dataset's alphabet and checked against them on import (it lets another
+ * program read the ids: byte ids 0–255 are bytes, char ids index `dataset.vocab` by code point,
+ * `separator.id` stands for `separator.text`, `boundary` ends a line). `config` gains model
+ * `gpt` and the keys tokens, text, separator, weightDecay, dropout, tie, beta1, beta2;
+ * `optimizer` is `{"className": "AdamW", "config": {..., "weightDecay"}}` when the run decays;
+ * `dataset.vocab` is empty for byte tokens, and for prose `trainExamples` / `valExamples` count
+ * the tokens of each part.
+ *
+ * Version 3 (written for a run it describes: model mlp or transformer, characters, one example
+ * per line, plain Adam with betas 0.9 and 0.999, so that readers of version 3, such as older
+ * builds of python/tabtrainer, keep reading them; read and migrated with those values). Version 2's keys, plus `guard`: the divergence guard's state, JSON
  * `{"skips": [{"fromBatch", "toBatch"}], "rewinds": [{"spikeStep", "reason", "loss", "gradNorm",
  * "mean", "toSnapshotId", "toStep", "skipped": {"fromBatch", "toBatch"}, "lrScale"}], "lrScale"}`
  * (a non-finite loss or norm is written as null); `metrics` gains `gradNorm`, [step, norm] rows of
@@ -24,7 +37,7 @@
  * which is what a float32 backend holds after `iter` steps).
  */
 export const FORMAT_NAME = 'tab-trainer';
-export const CURRENT_FORMAT_VERSION = 3;
+export const CURRENT_FORMAT_VERSION = 4;
 export const OLDEST_FORMAT_VERSION = 1;
 
 export function formatTag(version: number): string {

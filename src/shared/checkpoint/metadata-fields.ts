@@ -68,27 +68,37 @@ export function metaPrng(meta: Metadata, key: string): PrngState {
 export function metaOptimizer(meta: Metadata, key: string): OptimizerInfo {
   const v = metaJson(meta, key);
   const c = isRecord(v) ? v['config'] : undefined;
+  // AdamW (format 4) is Adam's state with a decoupled weight decay above 0.
+  const adamW = isRecord(v) && v['className'] === 'AdamW';
+  const decay = isRecord(c) ? c['weightDecay'] : undefined;
   if (
     !isRecord(v) ||
-    v['className'] !== 'Adam' ||
+    (v['className'] !== 'Adam' && !adamW) ||
     !isCount(v['iterations']) ||
     !isRecord(c) ||
     !isFiniteNumber(c['learningRate']) ||
     !isFiniteNumber(c['epsilon']) ||
-    ![c['beta1'], c['beta2']].every((b) => isFiniteNumber(b) && b >= 0 && b < 1)
+    ![c['beta1'], c['beta2']].every((b) => isFiniteNumber(b) && b >= 0 && b < 1) ||
+    (adamW ? !isFiniteNumber(decay) || decay <= 0 : decay !== undefined)
   ) {
-    throw badField(key, 'must describe an Adam optimizer (learningRate, beta1, beta2, epsilon)');
+    throw badField(
+      key,
+      'must describe an Adam optimizer (learningRate, beta1, beta2, epsilon) or AdamW (and weightDecay above 0)',
+    );
   }
-  return {
-    className: 'Adam',
-    config: {
-      learningRate: c['learningRate'],
-      beta1: c['beta1'] as number,
-      beta2: c['beta2'] as number,
-      epsilon: c['epsilon'],
-    },
-    iterations: v['iterations'],
+  const config = {
+    learningRate: c['learningRate'],
+    beta1: c['beta1'] as number,
+    beta2: c['beta2'] as number,
+    epsilon: c['epsilon'],
   };
+  return adamW
+    ? {
+        className: 'AdamW',
+        config: { ...config, weightDecay: decay as number },
+        iterations: v['iterations'],
+      }
+    : { className: 'Adam', config, iterations: v['iterations'] };
 }
 
 /** JSON has no NaN: a diverged loss is written as null and read back as NaN. */
@@ -181,7 +191,12 @@ export function metaGuard(meta: Metadata, key: string): GuardState {
   return { skips: skips as SkipWindow[], rewinds: rewinds as RewindRecord[], lrScale };
 }
 
-export function metaDataset(meta: Metadata, key: string): DatasetInfo {
+/**
+ * The dataset, whose alphabet has at least `minVocab` UTF-16 units: 2 for characters one
+ * example per line (the boundary and a character), 1 for characters of prose, 0 (it is empty)
+ * for byte tokens.
+ */
+export function metaDataset(meta: Metadata, key: string, minVocab = 2): DatasetInfo {
   const v = metaJson(meta, key);
   if (
     !isRecord(v) ||
@@ -189,7 +204,8 @@ export function metaDataset(meta: Metadata, key: string): DatasetInfo {
     !/^[0-9a-f]{64}$/.test(v['id']) ||
     typeof v['name'] !== 'string' ||
     typeof v['vocab'] !== 'string' ||
-    v['vocab'].length < 2 ||
+    v['vocab'].length < minVocab ||
+    (minVocab === 0 && v['vocab'] !== '') ||
     !isCount(v['trainExamples']) ||
     !isCount(v['valExamples'])
   ) {

@@ -10,13 +10,22 @@ export interface NamedVariable {
   readonly variable: tf.Variable;
 }
 
-/** A character model: its variables in optimizer order and a forward pass. */
+/**
+ * Dropout masks of one training forward pass, one per dropout site in the order data flows,
+ * each [rows, t, embed] and already scaled: 0 where dropped, 1 / (1 - p) where kept (dropout.ts).
+ */
+export type DropoutMasks = readonly tf.Tensor[];
+
+/** A language model: its variables in optimizer order and a forward pass. */
 export interface CharModel {
   readonly config: RunConfig;
   readonly vocabSize: number;
   readonly variables: readonly NamedVariable[];
-  /** Logits for every position [rows, context, vocab] (transformer) or the last [rows, vocab]. */
-  logits(x: tf.Tensor2D): tf.Tensor;
+  /**
+   * Logits for every position [rows, context, vocab] (transformer, gpt) or the last [rows,
+   * vocab] (mlp). With masks (gpt, training with dropout) the dropout sites apply them.
+   */
+  logits(x: tf.Tensor2D, dropout?: DropoutMasks | null): tf.Tensor;
   /** Logits of the next token after each row's window: [rows, vocab]. */
   nextLogits(x: tf.Tensor2D): tf.Tensor2D;
   dispose(): void;

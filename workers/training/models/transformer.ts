@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../../src/shared/config';
 import type { Prng } from '../../../src/shared/prng';
-import { causalSelfAttention, dense, embedTokens, gelu, layerNorm } from '../ops';
+import { dense, embedTokens, layerNorm } from '../ops';
 import { byName, createVariables, type CharModel } from './char-model';
+import { lastPosition } from './last-position';
+import { mlpBlock, selfAttention } from './transformer-blocks';
 
 /** A small decoder-only transformer: pre-norm blocks of causal self-attention and an MLP. */
 export function createTransformer(
@@ -13,8 +15,6 @@ export function createTransformer(
   const variables = createVariables(config, vocabSize, prng);
   const v = byName(variables);
   const get = (name: string) => v.get(name)!;
-  const linear = (x: tf.Tensor, prefix: string) =>
-    dense(x, get(`${prefix}/kernel`), get(`${prefix}/bias`));
 
   const logits = (x: tf.Tensor2D): tf.Tensor =>
     tf.tidy(() => {
@@ -23,13 +23,12 @@ export function createTransformer(
       for (let i = 0; i < config.layers; i++) {
         const b = `block${i}`;
         const a = layerNorm(h, get(`${b}/ln1/gamma`), get(`${b}/ln1/beta`));
-        const attention = causalSelfAttention(linear(a, `${b}/attn/qkv`), config.heads);
-        h = tf.add(h, linear(attention, `${b}/attn/proj`));
+        h = tf.add(h, selfAttention(a, get, b, config.heads));
         const m = layerNorm(h, get(`${b}/ln2/gamma`), get(`${b}/ln2/beta`));
-        h = tf.add(h, linear(gelu(linear(m, `${b}/mlp/fc`)), `${b}/mlp/proj`));
+        h = tf.add(h, mlpBlock(m, get, b));
       }
       h = layerNorm(h, get('ln_f/gamma'), get('ln_f/beta'));
-      return linear(h, 'head');
+      return dense(h, get('head/kernel'), get('head/bias'));
     });
 
   return {
@@ -37,12 +36,7 @@ export function createTransformer(
     vocabSize,
     variables,
     logits,
-    nextLogits: (x) =>
-      tf.tidy(() => {
-        const all = logits(x);
-        const [rows, t, vocab] = all.shape as [number, number, number];
-        return tf.reshape(tf.slice(all, [0, t - 1, 0], [rows, 1, vocab]), [rows, vocab]);
-      }),
+    nextLogits: (x) => tf.tidy(() => lastPosition(logits(x))),
     dispose: () => variables.forEach((n) => n.variable.dispose()),
   };
 }

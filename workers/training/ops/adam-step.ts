@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { decays as decaysBySpec } from '../../../src/shared/model-spec';
+import { applyWeightDecay, decayFactor } from '../adamw';
 import { clipByGlobalNorm } from '../gradients';
 import { hasKernel, runKernel } from './kernel-dispatch';
 import { TP } from './kernel-names';
@@ -11,7 +13,7 @@ export interface AdamStepOptions {
   readonly clip: number;
   /** AdamW's decoupled decay: p ← p·(1 - lr·weightDecay) before the update; 0: plain Adam. */
   readonly weightDecay?: number;
-  /** Which variables decay (AdamW decays matrices and embeddings); all when absent. */
+  /** Which variables decay; by default AdamW's rule (model-spec.ts: matrices and embeddings). */
   readonly decays?: (variable: tf.Variable) => boolean;
 }
 
@@ -36,18 +38,10 @@ function stepComposite(
   grads: tf.NamedTensorMap,
   options: AdamStepOptions,
 ): void {
-  const { clip, norm, weightDecay = 0, decays = () => true } = options;
+  const { clip, norm, weightDecay = 0, decays = decaysBySpec } = options;
   const applied = clip > 0 ? clipByGlobalNorm(grads, norm, clip) : grads;
-  if (weightDecay > 0) {
-    const lr = (opt as unknown as AdamFields).learningRate;
-    tf.tidy(() => {
-      const factor = tf.scalar(1 - lr * weightDecay);
-      for (const name of Object.keys(applied)) {
-        const v = tf.engine().registeredVariables[name]!;
-        if (decays(v)) v.assign(tf.mul(v, factor));
-      }
-    });
-  }
+  const variables = Object.keys(applied).map((name) => tf.engine().registeredVariables[name]!);
+  applyWeightDecay(variables, (opt as unknown as AdamFields).learningRate, weightDecay, decays);
   // applyGradients' declared type asks for variables; minimize() hands it this same map.
   opt.applyGradients(applied as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
 }
@@ -76,7 +70,7 @@ export function adamStep(
     return;
   }
   const adam = opt as unknown as AdamFields;
-  const { clip, norm, weightDecay = 0, decays = () => true } = options;
+  const { clip, norm, weightDecay = 0, decays = decaysBySpec } = options;
   const lr = adam.learningRate;
   tf.tidy(() => {
     // The factor clipByGlobalNorm multiplies by, made by the same ops.
@@ -102,7 +96,7 @@ export function adamStep(
         beta1: adam.beta1,
         beta2: adam.beta2,
         epsilon: adam.epsilon,
-        decay: weightDecay > 0 && decays(value) ? 1 - lr * weightDecay : 1,
+        decay: weightDecay > 0 && decays(value) ? decayFactor(lr, weightDecay) : 1,
       });
       m.assign(newM!);
       v.assign(newV!);

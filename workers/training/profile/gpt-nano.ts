@@ -1,5 +1,5 @@
 import { DEFAULT_CONFIG, validateConfig, type RunConfig } from '../../../src/shared/config';
-import { MAX_VOCAB, buildDataset, type CharDataset } from '../dataset';
+import { MAX_VOCAB, buildDataset, type LinesDataset } from '../dataset';
 
 /**
  * TinyGPT's small shape, which issue 19 measures against: d 96, 3 layers, 3 heads, MLP 384,
@@ -24,7 +24,7 @@ export const GPT_NANO: RunConfig = validateConfig({
  * A dataset of `text` whose vocabulary has all 256 symbols, as a byte-level model's: one extra
  * line holds every other code point below 257. Only the vocabulary's size matters for timing.
  */
-export function fullVocabDataset(text: string): CharDataset {
+export function fullVocabDataset(text: string): LinesDataset {
   // The symbols of the documents: every character but the line breaks, plus the line's 'x'.
   const used = new Set([...text, 'x'].filter((ch) => ch !== '\n' && ch !== '\r'));
   const others: string[] = [];

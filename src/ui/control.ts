@@ -1,0 +1,17 @@
+/**
+ * Everything on the page a user can act with: the four buttons, and the panels whose inputs
+ * rest together. The ui names its own parts; which are enabled in which state is the client's
+ * rule (src/client/enabled-controls.ts).
+ */
+export type Control =
+  | 'start'
+  | 'pause'
+  | 'newRun'
+  | 'snapshotNow'
+  | 'export'
+  | 'import'
+  | 'runs'
+  | 'snapshots'
+  | 'dataset'
+  | 'config'
+  | 'interval';

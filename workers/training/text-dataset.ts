@@ -1,0 +1,60 @@
+import type { RunConfig } from '../../src/shared/config';
+import { ContextTooLongError, TextEmptyError, TextTooLargeError } from '../../src/shared/errors';
+import { maxTextBytes, parseSeparator } from '../../src/shared/text-mode';
+import { buildByteLines, buildDataset, splitDocuments, type LinesDataset } from './dataset';
+import { buildProse, windowStarts, type ProseDataset } from './prose-data';
+
+/** A run's text, tokenized once: lines (examples) or prose (one stream of windows). */
+export type TextDataset = LinesDataset | ProseDataset;
+
+/** The config's keys that decide how a text is read. */
+export type TextSettings = Pick<RunConfig, 'tokens' | 'text' | 'separator'>;
+
+/** How the app has always read a text: characters, one example per line. */
+export const LINES_OF_CHARS: TextSettings = { tokens: 'char', text: 'lines', separator: 'none' };
+
+/**
+ * Tokenizes a text as the settings say. The text arrives as a string (UTF-8 encoded here, as
+ * its hash is taken) or as the file's bytes, which byte tokens train on as they are, invalid
+ * UTF-8 included. Refuses, by name, a text over its mode's limit or with nothing to train on.
+ */
+export function buildTextDataset(
+  name: string,
+  source: string | Uint8Array,
+  settings: TextSettings,
+): TextDataset {
+  const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
+  const limit = maxTextBytes(settings.text);
+  if (bytes.length > limit) {
+    throw new TextTooLargeError({ name, bytes: bytes.length, limit, mode: settings.text });
+  }
+  if (settings.text === 'prose') {
+    const prose = buildProse(name, bytes, settings.tokens, parseSeparator(settings.separator));
+    if (prose.train.length + prose.val.length === 0) throw new TextEmptyError(name, 'prose');
+    return prose;
+  }
+  const text =
+    typeof source === 'string' ? source : new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (splitDocuments(text).length === 0) throw new TextEmptyError(name, 'lines');
+  return settings.tokens === 'byte' ? buildByteLines(bytes) : buildDataset(text);
+}
+
+/** Examples the data order draws from: lines' targets, or prose's window starts. */
+export function trainingExamples(data: TextDataset, context: number): number {
+  return data.kind === 'lines'
+    ? data.train.targets.length
+    : windowStarts(data.train.length, context);
+}
+
+/** A prose window needs context + 1 tokens in each part of the stream. */
+export function checkContextFits(name: string, config: RunConfig, data: TextDataset): void {
+  if (data.kind !== 'prose') return;
+  for (const [part, stream] of [
+    ['training', data.train],
+    ['validation', data.val],
+  ] as const) {
+    if (windowStarts(stream.length, config.context) < 1) {
+      throw new ContextTooLongError({ name, context: config.context, part, tokens: stream.length });
+    }
+  }
+}
