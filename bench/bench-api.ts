@@ -20,8 +20,8 @@ export interface TrainingCase {
   readonly minSteps: number;
   readonly maxSteps: number;
   readonly budgetMs: number;
-  /** Train on the names with a byte-sized vocabulary (256 symbols), as a byte-level model has. */
-  readonly byteVocab?: boolean;
+  /** The gpt-nano preset (its config replaces `config`) on the names' bytes as prose. */
+  readonly gptNano?: boolean;
   /** WASM: XNNPACK's threads; every logical core (the app's choice) when absent. */
   readonly threads?: number;
   /** After the timed steps, a per-kernel profile of one more step (its text goes in the row). */

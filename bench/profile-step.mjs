@@ -1,5 +1,5 @@
-// `npm run profile`: a per-kernel profile of one training step of the transformer at gpt-nano's
-// shape (issue 19), in Node on tfjs's WASM backend (SIMD, one thread, as in tests/unit) and its
+// `npm run profile`: a per-kernel profile of one training step of the gpt-nano preset (issue
+// 19), in Node on tfjs's WASM backend (SIMD, one thread, as in tests/unit) and its
 // CPU backend. Prints each backend's tables; PROFILE_OUT=path also writes them to a file.
 // Times are the process's CPU time unless PROFILE_CLOCK=wall (see below).
 //

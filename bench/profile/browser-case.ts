@@ -6,7 +6,7 @@ import {
   installWasmKernels,
   removeWasmKernels,
   GPT_NANO,
-  fullVocabDataset,
+  gptNanoDataset,
   timeSteps,
   bundledNames,
   TrainingSession,
@@ -19,7 +19,7 @@ import type { ProfileCase } from './profile-case';
 
 /** Per step, of the steps timed: what the WebGPU device was asked to do. */
 async function gpuCountsPerStep(counts: GpuCounts, spec: ProfileCase): Promise<string> {
-  const session = TrainingSession.create(GPT_NANO, fullVocabDataset(bundledNames));
+  const session = TrainingSession.create(GPT_NANO, gptNanoDataset(bundledNames));
   try {
     await timeSteps(session, spec.warmupSteps);
     const before = { ...counts };

@@ -7,7 +7,8 @@ import {
   bundledNames,
   checkBatchFits,
   formatProfile,
-  fullVocabDataset,
+  GPT_NANO,
+  gptNanoDataset,
   profileTrainingSteps,
   removeWasmKernels,
   selectBackend,
@@ -79,11 +80,14 @@ export async function runTrainingCase(spec: TrainingCase): Promise<TrainingRow> 
     profile: null,
   };
   try {
-    const config = validateConfig({ ...DEFAULT_CONFIG, ...spec.config, steps: 0 });
+    const config =
+      spec.gptNano === true
+        ? GPT_NANO
+        : validateConfig({ ...DEFAULT_CONFIG, ...spec.config, steps: 0 });
     const dataset = await bundledDataset();
-    checkBatchFits(config, dataset);
-    const data = spec.byteVocab === true ? fullVocabDataset(bundledNames) : dataset.data;
-    const vocab = data.vocab.length;
+    if (spec.gptNano !== true) checkBatchFits(config, dataset);
+    const data = spec.gptNano === true ? gptNanoDataset(bundledNames) : dataset.data;
+    const vocab = data.tokenizer.vocabSize;
     const params = modelSpec(config, vocab).reduce((n, v) => n + elementCount(v.shape), 0);
     row = { ...row, config, state_bytes: stateBytes(config, vocab), params };
     let report;
