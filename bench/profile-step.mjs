@@ -92,3 +92,6 @@ const out = process.env['PROFILE_OUT'];
 if (out !== undefined) writeFileSync(out, `${reports.join('\n\n')}\n`);
 const json = process.env['PROFILE_JSON'];
 if (json !== undefined) writeFileSync(json, `${JSON.stringify(results, null, 1)}\n`);
+// Vite's module runner (and tfjs-wasm's worker pool) keep handles open after the last profile,
+// so the process would wait for ever: everything is written, end it.
+process.exit(0);

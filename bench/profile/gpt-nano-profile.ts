@@ -78,7 +78,7 @@ export function formatBackendProfile(result: BackendProfile, top = 40): string {
     (o) => `  ${o.path.padEnd(17)} ${o.shape.padStart(8)}  ${o.usPerCall.toFixed(1)} µs/call`,
   );
   return [
-    `== ${result.backend}: transformer e96 w384 l3 h3 c64 b16, vocab 256, ` +
+    `== ${result.backend}: gpt-nano (gpt e96 w384 l3 h3 c64 b16, byte vocab 256, tied), ` +
       `${result.params} params, ${tokensPerStep} tokens/step`,
     `plain steps: median ${medianStepMs.toFixed(1)} ms ` +
       `(${((1000 * tokensPerStep) / medianStepMs).toFixed(0)} tok/s) of ` +
