@@ -26,6 +26,14 @@ export interface TrainingCase {
   readonly minSteps: number;
   readonly maxSteps: number;
   readonly budgetMs: number;
+  /** The gpt-nano preset (its config replaces `config`) on the names' bytes as prose. */
+  readonly gptNano?: boolean;
+  /** WASM: XNNPACK's threads; every logical core (the app's choice) when absent. */
+  readonly threads?: number;
+  /** After the timed steps, a per-kernel profile of one more step (its text goes in the row). */
+  readonly profile?: boolean;
+  /** WASM: tfjs-wasm's own kernels under the op layer's composites, as before issue 19. */
+  readonly tfjsKernels?: boolean;
 }
 
 export type RowStatus = 'ok' | 'unavailable' | 'error';
@@ -63,6 +71,12 @@ export interface TrainingRow {
   readonly last_loss: number | null;
   /** Steps (warm-up included) whose loss was NaN or infinite. */
   readonly nonfinite_losses: number;
+  /** WASM: XNNPACK's threads as tfjs reports them; null elsewhere. */
+  readonly threads: number | null;
+  /** WASM: `trainer` (our kernels, the app's) or `tfjs` (tfjs-wasm's own); null elsewhere. */
+  readonly kernels: 'trainer' | 'tfjs' | null;
+  /** The per-kernel profile of one step (formatProfile's text), when the case asked for it. */
+  readonly profile: string | null;
 }
 
 /** Snapshot cost of one model size on one forced backend: see bench/suites/snapshots.ts. */

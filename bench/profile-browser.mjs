@@ -1,9 +1,10 @@
 // `npm run profile:browser`: the step profile of `npm run profile` in headless Chromium, on the
-// app's own bundle (dist/bench/profile.html, cross-origin isolated): WASM with tfjs's thread
-// count and with PROFILE_THREADS more, the fused layer norm from its Vite asset, and WebGPU's
-// dispatches and submits per step. Prints each case's report; PROFILE_OUT=path writes them too.
+// app's own bundle (dist/bench/profile.html, cross-origin isolated): WASM as the app runs it
+// (the trainer's kernels, a thread per logical core) and on one thread, the fused layer norm
+// from its Vite asset, and WebGPU's dispatches and submits per step. Prints each case's report;
+// PROFILE_OUT=path writes them too.
 //
-//   PROFILE_CASES=wasm,wasm2,webgpu   which cases (wasm2: WASM with 2 XNNPACK threads; kernels:
+//   PROFILE_CASES=wasm,wasm1,webgpu   which cases (wasm1: WASM with 1 XNNPACK thread; kernels:
 //   the WASM kernel comparisons alone)
 import { writeFileSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
@@ -13,13 +14,13 @@ import { serveStatic } from './runner/static-server.mjs';
 
 const CASES = {
   wasm: { backend: 'wasm', warmupSteps: 3, timedSteps: 10, profiledSteps: 3 },
-  wasm2: { backend: 'wasm', threads: 2, warmupSteps: 3, timedSteps: 10, profiledSteps: 3 },
+  wasm1: { backend: 'wasm', threads: 1, warmupSteps: 3, timedSteps: 10, profiledSteps: 3 },
   // The kernel comparisons alone: the fused layer norm in the threaded build's shared memory.
   kernels: { backend: 'wasm', profile: false, warmupSteps: 0, timedSteps: 0, profiledSteps: 0 },
   // SwiftShader here: a few steps are enough to count what each step asks of the device.
   webgpu: { backend: 'webgpu', warmupSteps: 1, timedSteps: 2, profiledSteps: 0 },
 };
-const names = (process.env['PROFILE_CASES'] ?? 'wasm,wasm2,webgpu').split(',');
+const names = (process.env['PROFILE_CASES'] ?? 'wasm,wasm1,webgpu').split(',');
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 
 const server = await serveStatic(DIST);

@@ -1,5 +1,5 @@
-// `npm run profile`: a per-kernel profile of one training step of the transformer at gpt-nano's
-// shape (issue 19), in Node on tfjs's WASM backend (SIMD, one thread, as in tests/unit) and its
+// `npm run profile`: a per-kernel profile of one training step of the gpt-nano preset (issue
+// 19), in Node on tfjs's WASM backend (SIMD, one thread, as in tests/unit) and its
 // CPU backend. Prints each backend's tables; PROFILE_OUT=path also writes them to a file.
 // Times are the process's CPU time unless PROFILE_CLOCK=wall (see below).
 //
@@ -7,6 +7,7 @@
 //   PROFILE_WARMUP=3 PROFILE_TIMED=10 PROFILE_PROFILED=3   steps of each kind (CPU: 1, 2, 1)
 //   PROFILE_OVERHEAD_CALLS=20000   calls of each op-overhead probe
 //   PROFILE_JSON=path   also writes every backend's whole result (all rows) as JSON
+//   PROFILE_TFJS=0      on wasm, only the trainer's kernels (not tfjs-wasm's own first)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, URL } from 'node:url';
@@ -56,11 +57,14 @@ const results = [];
 for (const backend of backends) {
   if (!(await tf.setBackend(backend))) throw new Error(`The ${backend} backend did not start.`);
   await tf.ready();
-  const result = await runner.profileGptNano(options(backend));
-  results.push(result);
-  let text = runner.formatBackendProfile(result);
+  // PROFILE_TFJS=0 skips the step on tfjs-wasm's own kernels (a quicker run of ours alone).
+  const baseline = backend !== 'wasm' || env('PROFILE_TFJS', '1') !== '0';
+  const result = baseline ? await runner.profileGptNano(options(backend)) : null;
+  if (result !== null) results.push(result);
+  let text = result === null ? '' : runner.formatBackendProfile(result);
   if (backend === 'wasm') {
-    // The AssemblyScript kernels, from the committed modules (the app fetches them by URL).
+    // The trainer's kernels (what the app installs on wasm), from the committed modules (the app
+    // fetches them by URL); the step above ran on tfjs-wasm's own kernels, in this process.
     await runner.installWasmKernels(async (shared) => {
       const name = shared ? 'kernels-shared.wasm' : 'kernels.wasm';
       const file = await readFile(
@@ -68,23 +72,18 @@ for (const backend of backends) {
       );
       return file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
     });
+    const after = await runner.profileGptNano(options(backend));
+    results.push({ ...after, kernels: 'trainer kernels (installWasmKernels)' });
+    text += `\n\nwith the trainer's kernels (installWasmKernels: Tp kernels, matmul flags through XNNPACK, Identity by reference):\n`;
+    text += runner.formatBackendProfile(after);
     const { batch, context, embed } = runner.GPT_NANO;
     const rows = await runner.compareLayerNorm(
       [batch, context, embed],
       Number(env('PROFILE_LN_REPS', 50)),
     );
     text += `\n\n${runner.formatLayerNormRows(rows)}`;
+    runner.removeWasmKernels();
     text += `\n\n${runner.formatMatMulRows(runner.compareMatMuls(Number(env('PROFILE_MM_REPS', 20))))}`;
-    // Changes #1 and #5 of docs/PROFILE-NOTES.md, measured on the whole step.
-    runner.installWasmOverrides();
-    const after = await runner.profileGptNano(options(backend));
-    runner.removeWasmOverrides();
-    results.push({
-      ...after,
-      overrides: ['BatchMatMul routed to XNNPACK', 'Identity by reference'],
-    });
-    text += `\n\nwith the wasm overrides (matmul flags through XNNPACK, Identity by reference):\n`;
-    text += runner.formatBackendProfile(after);
   }
   console.log(`${text}\n`);
   reports.push(text);
@@ -93,3 +92,6 @@ const out = process.env['PROFILE_OUT'];
 if (out !== undefined) writeFileSync(out, `${reports.join('\n\n')}\n`);
 const json = process.env['PROFILE_JSON'];
 if (json !== undefined) writeFileSync(json, `${JSON.stringify(results, null, 1)}\n`);
+// Vite's module runner (and tfjs-wasm's worker pool) keep handles open after the last profile,
+// so the process would wait for ever: everything is written, end it.
+process.exit(0);

@@ -33,7 +33,7 @@ import { trainingSuite } from './runner/training-suite.mjs';
  * persistentProfile (storage on disk), caseTimeoutMs(quick), observe(page) (see runInFreshPage),
  * runCase(opener, dist, spec, timeoutMs) (a suite that drives its own page instead of the bench
  * page; resolves as runInFreshPage does), inNode (runCase needs no browser: none is started),
- * finish(rows) (figures across rows) and close().
+ * finish(rows) (figures across rows), report(rows) (text printed after the tables) and close().
  */
 const SUITES = [trainingSuite, snapshotsSuite, jobsSuite, recoverySuite, bpeSuite, gptSuite];
 
@@ -111,6 +111,8 @@ async function main() {
         const rows = table.rows ? table.rows(suiteRows[suite.name]) : suiteRows[suite.name];
         console.log(`\n${table.title}\n${formatTable(table.columns, rows)}`);
       }
+      const report = suite.report?.(suiteRows[suite.name]);
+      if (report) console.log(`\n${report}`);
     }
     console.log(`\nwrote ${outPath}`);
   } finally {

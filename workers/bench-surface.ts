@@ -41,12 +41,11 @@ export { resultsFile } from './jobs/results-file';
 // npm run profile:browser).
 export { default as bundledNames } from './training/names.txt?raw';
 export { loadBundledKernels } from './training/kernels/bundled-kernels';
-export { installWasmKernels } from './training/kernels/install';
-export { fusedLayerNorm } from './training/kernels/layer-norm-kernel';
-export { installWasmOverrides, removeWasmOverrides } from './training/kernels/wasm-overrides';
-export { LN_EPSILON, layerNorm } from './training/models/transformer-blocks';
+export { installWasmKernels, removeWasmKernels } from './training/kernels/install';
+export { LN_EPSILON, layerNorm } from './training/ops';
+export { layerNormComposite } from './training/ops/layer-norm';
 export { now, useClock } from './training/profile/clock';
-export { GPT_NANO, fullVocabDataset } from './training/profile/gpt-nano';
+export { GPT_NANO, gptNanoDataset } from './training/profile/gpt-nano';
 export { profileKernels, type KernelProfile } from './training/profile/kernel-profile';
 export { measureOpOverhead, type OverheadRow } from './training/profile/op-overhead';
 export { formatProfile } from './training/profile/profile-table';

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import {
   selectBackend,
   loadBundledKernels,
   installWasmKernels,
+  removeWasmKernels,
   GPT_NANO,
-  fullVocabDataset,
+  gptNanoDataset,
   timeSteps,
   bundledNames,
   TrainingSession,
@@ -18,7 +19,7 @@ import type { ProfileCase } from './profile-case';
 
 /** Per step, of the steps timed: what the WebGPU device was asked to do. */
 async function gpuCountsPerStep(counts: GpuCounts, spec: ProfileCase): Promise<string> {
-  const session = TrainingSession.create(GPT_NANO, fullVocabDataset(bundledNames));
+  const session = TrainingSession.create(GPT_NANO, gptNanoDataset(bundledNames));
   try {
     await timeSteps(session, spec.warmupSteps);
     const before = { ...counts };
@@ -35,17 +36,9 @@ async function gpuCountsPerStep(counts: GpuCounts, spec: ProfileCase): Promise<s
 
 export async function runProfileCase(spec: ProfileCase): Promise<string> {
   const counts = spec.backend === 'webgpu' ? countGpuWork() : null;
-  if (spec.threads !== undefined) {
-    // tfjs-wasm caps its pool at navigator.hardwareConcurrency / 2 (backend.cc: "2 threads per
-    // core"), whatever setThreadsCount asks: on 2 logical cores, 1 thread. Its glue reads that
-    // number when the backend starts, so a worker that reports twice the threads asked gets them.
-    Object.defineProperty(self.navigator, 'hardwareConcurrency', {
-      configurable: true,
-      get: () => 2 * spec.threads!,
-    });
-    setThreadsCount(spec.threads);
-  }
-  const report = await selectBackend(spec.backend);
+  // WASM: XNNPACK's pool as asked (every logical core by default, as the app does).
+  const options = spec.threads === undefined ? {} : { wasmThreads: spec.threads };
+  const report = await selectBackend(spec.backend, null, options);
   const head = `${tf.getBackend()} (${report.fallbackReason}), cross-origin isolated: ${self.crossOriginIsolated}`;
   if (spec.backend === 'webgpu') {
     if (counts === null) throw new Error('This worker has no WebGPU to count.');
@@ -63,14 +56,16 @@ export async function runProfileCase(spec: ProfileCase): Promise<string> {
     parts.push(formatBackendProfile(result));
   }
   if (spec.backend === 'wasm') {
-    // The kernel module fetched as Vite bundled it; shared memory when tfjs runs threaded.
+    // The kernel module fetched as Vite bundled it (selectBackend installed it); shared memory
+    // when tfjs runs threaded. The matmul comparison is of tfjs-wasm's own kernels.
     await installWasmKernels(loadBundledKernels);
     const { batch, context, embed } = GPT_NANO;
     parts.push(
       `threads: ${getThreadsCount()}`,
-      formatMatMulRows(compareMatMuls(20)),
       formatLayerNormRows(await compareLayerNorm([batch, context, embed], 50)),
     );
+    removeWasmKernels();
+    parts.push(formatMatMulRows(compareMatMuls(20)));
   }
   return parts.join('\n\n');
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { elementCount, modelSpec } from '../../src/shared/model-spec';
 import {
   GPT_NANO,
-  fullVocabDataset,
+  gptNanoDataset,
   measureOpOverhead,
   type OverheadRow,
   formatProfile,
@@ -40,11 +40,11 @@ const median = (values: readonly number[]) => {
 };
 
 /**
- * The transformer at gpt-nano's shape on the backend already set: warm-up, plain steps timed,
+ * The gpt-nano preset on the backend already set: warm-up, plain steps timed,
  * then profiled steps, then the per-op overhead at [1] and at an activation's size.
  */
 export async function profileGptNano(options: ProfileOptions): Promise<BackendProfile> {
-  const data = fullVocabDataset(options.text);
+  const data = gptNanoDataset(options.text);
   const session = TrainingSession.create(GPT_NANO, data);
   try {
     await timeSteps(session, options.warmupSteps);
@@ -57,7 +57,10 @@ export async function profileGptNano(options: ProfileOptions): Promise<BackendPr
     ];
     return {
       backend: tf.getBackend(),
-      params: modelSpec(GPT_NANO, data.vocab.length).reduce((n, v) => n + elementCount(v.shape), 0),
+      params: modelSpec(GPT_NANO, data.tokenizer.vocabSize).reduce(
+        (n, v) => n + elementCount(v.shape),
+        0,
+      ),
       tokensPerStep: session.tokensPerStep,
       stepMs,
       medianStepMs: median(stepMs),
@@ -75,7 +78,7 @@ export function formatBackendProfile(result: BackendProfile, top = 40): string {
     (o) => `  ${o.path.padEnd(17)} ${o.shape.padStart(8)}  ${o.usPerCall.toFixed(1)} µs/call`,
   );
   return [
-    `== ${result.backend}: transformer e96 w384 l3 h3 c64 b16, vocab 256, ` +
+    `== ${result.backend}: gpt-nano (gpt e96 w384 l3 h3 c64 b16, byte vocab 256, tied), ` +
       `${result.params} params, ${tokensPerStep} tokens/step`,
     `plain steps: median ${medianStepMs.toFixed(1)} ms ` +
       `(${((1000 * tokensPerStep) / medianStepMs).toFixed(0)} tok/s) of ` +

@@ -6,7 +6,6 @@ export {
   installWasmKernels,
   GPT_NANO,
   useClock,
-  installWasmOverrides,
-  removeWasmOverrides,
+  removeWasmKernels,
 } from '../../workers/bench-surface';
 export { compareMatMuls, formatMatMulRows } from './matmul-compare';

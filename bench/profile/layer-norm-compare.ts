@@ -1,12 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Prng } from '../../src/shared/prng';
-import {
-  fusedLayerNorm,
-  LN_EPSILON,
-  layerNorm,
-  profileKernels,
-  now,
-} from '../../workers/bench-surface';
+import { layerNorm, layerNormComposite, profileKernels, now } from '../../workers/bench-surface';
 
 /** One way of computing a layer norm: its kernels and median time, forward and with gradients. */
 export interface LayerNormRow {
@@ -52,8 +46,8 @@ export async function compareLayerNorm(shape: number[], reps: number): Promise<L
   const inputs = [random(shape), random([d]), random([d])];
   const dy = random(shape);
   const ways: [LayerNormRow['path'], Norm][] = [
-    ['tfjs ops', layerNorm],
-    ['fused', (x, g, b) => fusedLayerNorm(x, g, b, LN_EPSILON)],
+    ['tfjs ops', layerNormComposite],
+    ['fused', layerNorm],
   ];
   const rows: LayerNormRow[] = [];
   let reference: tf.Tensor[] | null = null;

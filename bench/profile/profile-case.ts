@@ -2,8 +2,7 @@
 export interface ProfileCase {
   readonly backend: 'wasm' | 'webgpu' | 'cpu';
   /**
-   * WASM only: XNNPACK's threads (tfjs's own choice when absent: half the logical cores). The
-   * worker then reports 2 × threads logical cores, as tfjs caps its pool at half of them.
+   * WASM only: XNNPACK's threads (the app's choice when absent: every logical core).
    */
   readonly threads?: number;
   /** False: only the kernel comparisons (WASM), no training steps. */

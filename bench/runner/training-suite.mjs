@@ -6,6 +6,8 @@ import process from 'node:process';
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'auto'];
 // BENCH_BACKENDS=wasm,cpu,auto runs only those (ratios need their peers in the same run).
 const onlyBackends = process.env['BENCH_BACKENDS']?.split(',').map((b) => b.trim());
+// BENCH_SIZES=small,gpt-nano runs only those sizes (small, large, gpt-nano).
+const onlySizes = process.env['BENCH_SIZES']?.split(',').map((s) => s.trim());
 // BENCH_TRAINING_ROUNDS=3 measures every (model, size, backend) three times, the backends of a
 // size interleaved round by round, and keeps each one's median row: a ratio of two backends then
 // compares medians taken side by side, not two single windows minutes apart on a noisy machine.
@@ -25,6 +27,19 @@ const SIZES = [
   },
 ];
 
+/**
+ * Issue 19's yardstick: the gpt-nano preset, TinyGPT's small model (byte vocabulary, d 96, 3
+ * layers, 3 heads, MLP 384, context 64, batch 16: 1,024 tokens a step; tied head, AdamW, clip
+ * 1), on the bundled names' bytes; the worker takes its config from the preset. WASM only, on
+ * one thread and on every core, each with the per-kernel profile of one step; targets from the
+ * issue (TinyGPT measured 3,060–3,290 and 4,370–4,455 tokens/s on this machine).
+ */
+const GPT_NANO = { size: 'gpt-nano', config: { model: 'gpt' } };
+const GPT_NANO_TARGETS = [
+  { threads: 1, tokensPerS: 3300 },
+  { threads: 'all', tokensPerS: 4500 },
+];
+
 const FULL = { warmupSteps: 3, minSteps: 5, maxSteps: 200, budgetMs: 12_000 };
 const QUICK = { warmupSteps: 2, minSteps: 3, maxSteps: 5, budgetMs: 1_000 };
 
@@ -42,13 +57,13 @@ function lossAtStep(r) {
   return r.last_loss === null ? '-' : `${fixed(3)(r.last_loss)}@${r.warmup_steps + r.steps}`;
 }
 
-const sameCase = (a, b) => a.model === b.model && a.size === b.size;
+const sameCase = (a, b) => a.model === b.model && a.size === b.size && a.kernels !== 'tfjs';
 
 /** One row per (model, size, backend): the round with the median steps/s, with every round's. */
 function medianRounds(rows) {
   const groups = new Map();
   for (const row of rows) {
-    const key = `${row.model} ${row.size} ${row.backend}`;
+    const key = `${row.model} ${row.size} ${row.backend} ${row.threads} ${row.kernels}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   return [...groups.values()].map((group) => {
@@ -80,6 +95,14 @@ function withRatios(measured) {
         auto_over_best: row.steps_per_s / best.steps_per_s,
       };
     }
+    // The trainer's kernels against tfjs-wasm's own (BENCH_BASELINE=1), same model and size.
+    const before = rows.find(
+      (r) =>
+        r.model === row.model && r.size === row.size && r.kernels === 'tfjs' && r.status === 'ok',
+    );
+    if (row.kernels === 'trainer' && row.steps_per_s !== null && before !== undefined) {
+      return { ...row, over_tfjs_kernels: row.steps_per_s / before.steps_per_s };
+    }
     if (row.backend === 'wasm' && row.steps_per_s !== null && speed('cpu') !== null) {
       return { ...row, wasm_over_cpu: row.steps_per_s / speed('cpu') };
     }
@@ -92,24 +115,104 @@ export const trainingSuite = {
 
   finish: withRatios,
 
-  /** Every (model, size, backend); BENCH_QUICK keeps the small sizes and a few steps. */
+  /**
+   * Every (model, size, backend), then gpt-nano on WASM at 1 thread and at every core
+   * (BENCH_GPT_NANO=0 leaves it out); BENCH_QUICK keeps the small sizes and a few steps.
+   */
   cases(quick) {
     const timing = quick ? QUICK : FULL;
-    const sizes = quick ? SIZES.filter((s) => s.size === 'small') : SIZES;
+    const sizes = (quick ? SIZES.filter((s) => s.size === 'small') : SIZES).filter(
+      (s) => onlySizes === undefined || onlySizes.includes(s.size),
+    );
     const backends = BACKENDS.filter((b) => onlyBackends === undefined || onlyBackends.includes(b));
     const rounds = Array.from({ length: ROUNDS }, (_, r) => r);
-    return sizes.flatMap(({ size, config }) =>
+    // BENCH_WASM_THREADS=1,all measures each WASM case at those XNNPACK thread counts ('all':
+    // the app's choice, every logical core); gpt-nano always runs at both.
+    const wasmThreads = (process.env['BENCH_WASM_THREADS'] ?? 'all').split(',');
+    const threadVariants = (backend) =>
+      backend !== 'wasm'
+        ? [{}]
+        : wasmThreads.map((t) => (t.trim() === 'all' ? {} : { threads: Number(t) }));
+    const sized = sizes.flatMap(({ size, config }) =>
       rounds.flatMap((round) =>
-        backends.map((backend) => ({
-          suite: 'training',
-          size,
-          backend,
-          round,
-          config: { ...config, batch: 32 },
-          ...timing,
-        })),
+        backends.flatMap((backend) =>
+          threadVariants(backend).map((threads) => ({
+            suite: 'training',
+            size,
+            backend,
+            round,
+            config: { ...config, batch: 32 },
+            ...threads,
+            ...timing,
+          })),
+        ),
       ),
     );
+    const nano =
+      process.env['BENCH_GPT_NANO'] === '0' ||
+      !backends.includes('wasm') ||
+      (onlySizes !== undefined && !onlySizes.includes(GPT_NANO.size))
+        ? []
+        : rounds.flatMap((round) =>
+            GPT_NANO_TARGETS.map(({ threads }) => ({
+              suite: 'training',
+              size: GPT_NANO.size,
+              backend: 'wasm',
+              round,
+              config: GPT_NANO.config,
+              gptNano: true,
+              ...(threads === 'all' ? {} : { threads }),
+              profile: true,
+              ...timing,
+            })),
+          );
+    // BENCH_BASELINE=1: beside each WASM case, the same on tfjs-wasm's own kernels and 1 thread
+    // (the trainer before issue 19), interleaved round by round: a paired before/after.
+    const baseline =
+      process.env['BENCH_BASELINE'] === '1'
+        ? [...sized, ...nano]
+            .filter((c) => c.backend === 'wasm' && c.threads === undefined)
+            .map((c) => ({ ...c, threads: 1, tfjsKernels: true, profile: false }))
+        : [];
+    const cases = [...sized, ...nano];
+    return cases.flatMap((c) => [
+      c,
+      ...baseline.filter(
+        (b) =>
+          b.size === c.size &&
+          b.config.model === c.config.model &&
+          b.round === c.round &&
+          c.backend === 'wasm' &&
+          c.threads === undefined,
+      ),
+    ]);
+  },
+
+  /** gpt-nano's tokens/s beside the issue's targets, and each gpt-nano row's step profile. */
+  report(rows) {
+    const nano = rows.filter(
+      (r) => r.size === GPT_NANO.size && r.status === 'ok' && r.kernels === 'trainer',
+    );
+    if (nano.length === 0) return '';
+    const lines = [
+      "gpt-nano on WASM (the preset: TinyGPT's small model, 366,432 parameters) against issue 19's targets:",
+    ];
+    for (const row of [...nano].sort((a, b) => a.threads - b.threads)) {
+      const target = row.threads === 1 ? GPT_NANO_TARGETS[0] : GPT_NANO_TARGETS[1];
+      const met = row.tokens_per_s >= target.tokensPerS ? 'met' : 'not met';
+      lines.push(
+        `  ${row.threads} thread${row.threads === 1 ? '' : 's'}: ${fixed(0)(row.tokens_per_s)} tokens/s ` +
+          `(${fixed(1)(row.step_ms_median)} ms a step; target ≥ ${target.tokensPerS}: ${met})`,
+      );
+    }
+    for (const row of nano) {
+      lines.push(
+        '',
+        `per-kernel profile of one gpt-nano step, ${row.threads} thread(s) (wall time):`,
+        row.profile ?? '-',
+      );
+    }
+    return lines.join('\n');
   },
 
   /** A row for a case whose page or worker failed before the worker could answer. */
@@ -138,12 +241,17 @@ export const trainingSuite = {
       first_loss: null,
       last_loss: null,
       nonfinite_losses: 0,
+      threads: null,
+      kernels: null,
+      profile: null,
     };
   },
 
   label(spec) {
     const round = ROUNDS > 1 ? ` (round ${spec.round + 1} of ${ROUNDS})` : '';
-    return `${spec.config.model} ${spec.size} on ${spec.backend}${round}`;
+    const threads = spec.threads === undefined ? '' : ` (${spec.threads} thread)`;
+    const kernels = spec.tfjsKernels ? ' on tfjs kernels' : '';
+    return `${spec.config.model} ${spec.size} on ${spec.backend}${threads}${kernels}${round}`;
   },
 
   columns: [
@@ -152,6 +260,8 @@ export const trainingSuite = {
     { title: 'shape', value: (r) => describe(r.config) },
     { title: 'backend', value: (r) => r.backend },
     { title: 'ran on', value: (r) => r.chosen ?? '-' },
+    { title: 'threads', value: (r) => r.threads ?? '-', right: true },
+    { title: 'kernels', value: (r) => r.kernels ?? '-' },
     { title: 'params', value: (r) => r.params ?? '-', right: true },
     {
       title: 'state KiB',
@@ -175,9 +285,11 @@ export const trainingSuite = {
       value: (r) =>
         r.auto_over_best !== undefined
           ? `auto/${r.best_backend} ${fixed(2)(r.auto_over_best)}`
-          : r.wasm_over_cpu !== undefined
-            ? `wasm/cpu ${fixed(2)(r.wasm_over_cpu)}`
-            : '',
+          : r.over_tfjs_kernels !== undefined
+            ? `×${fixed(2)(r.over_tfjs_kernels)} tfjs kernels`
+            : r.wasm_over_cpu !== undefined
+              ? `wasm/cpu ${fixed(2)(r.wasm_over_cpu)}`
+              : '',
     },
     { title: 'status', value: (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason}`) },
   ],

@@ -4,7 +4,13 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import {
   TrainingSession,
   bundledDataset,
+  bundledNames,
   checkBatchFits,
+  formatProfile,
+  GPT_NANO,
+  gptNanoDataset,
+  profileTrainingSteps,
+  removeWasmKernels,
   selectBackend,
 } from '../../workers/bench-surface';
 import type { TrainingCase, TrainingRow } from '../bench-api';
@@ -69,17 +75,25 @@ export async function runTrainingCase(spec: TrainingCase): Promise<TrainingRow> 
     first_loss: null,
     last_loss: null,
     nonfinite_losses: 0,
+    threads: null,
+    kernels: null,
+    profile: null,
   };
   try {
-    const config = validateConfig({ ...DEFAULT_CONFIG, ...spec.config, steps: 0 });
+    const config =
+      spec.gptNano === true
+        ? GPT_NANO
+        : validateConfig({ ...DEFAULT_CONFIG, ...spec.config, steps: 0 });
     const dataset = await bundledDataset();
-    checkBatchFits(config, dataset);
-    const vocab = dataset.data.vocab.length;
+    if (spec.gptNano !== true) checkBatchFits(config, dataset);
+    const data = spec.gptNano === true ? gptNanoDataset(bundledNames) : dataset.data;
+    const vocab = data.tokenizer.vocabSize;
     const params = modelSpec(config, vocab).reduce((n, v) => n + elementCount(v.shape), 0);
     row = { ...row, config, state_bytes: stateBytes(config, vocab), params };
     let report;
     try {
-      report = await selectBackend(spec.backend === 'auto' ? null : spec.backend);
+      const options = spec.threads === undefined ? {} : { wasmThreads: spec.threads };
+      report = await selectBackend(spec.backend === 'auto' ? null : spec.backend, null, options);
     } catch (err) {
       return { ...row, status: 'unavailable', reason: messageOf(err) };
     }
@@ -88,8 +102,11 @@ export async function runTrainingCase(spec: TrainingCase): Promise<TrainingRow> 
       chosen: report.backend,
       choice: report.fallbackReason,
       adapter: await deviceName(report.backend),
+      threads: report.backend === 'wasm' ? getThreadsCount() : null,
+      kernels: report.backend === 'wasm' ? (spec.tfjsKernels === true ? 'tfjs' : 'trainer') : null,
     };
-    return { ...row, ...(await measure(spec, TrainingSession.create(config, dataset.data))) };
+    if (report.backend === 'wasm' && spec.tfjsKernels === true) removeWasmKernels();
+    return { ...row, ...(await measure(spec, TrainingSession.create(config, data))) };
   } catch (err) {
     return { ...row, status: 'error', reason: messageOf(err) };
   }
@@ -114,6 +131,8 @@ async function measure(
       losses.push(await session.trainStep());
       stepMs.push(performance.now() - started);
     }
+    const profile =
+      spec.profile === true ? formatProfile(await profileTrainingSteps(session, 1), 25) : null;
     const stepMsMedian = median(stepMs);
     const stepsPerS = 1000 / stepMsMedian;
     return {
@@ -129,6 +148,7 @@ async function measure(
       first_loss: losses[0] ?? null,
       last_loss: losses.at(-1) ?? null,
       nonfinite_losses: losses.filter((l) => !Number.isFinite(l)).length,
+      profile,
     };
   } finally {
     session.dispose();

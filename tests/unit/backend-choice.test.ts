@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  kernelChangeNote,
   chooseBackend,
   describeChoice,
   probesRead,
@@ -192,5 +193,14 @@ describe('forced and remembered backends', () => {
         }
       }
     }
+  });
+});
+
+describe('kernel changes on the same backend', () => {
+  it('says a resume under other kernels is exact only up to float rounding', () => {
+    expect(kernelChangeNote('4.22.0', '4.22.0+tp-wasm.1')).toBe(
+      'the run was computed with kernels 4.22.0; with 4.22.0+tp-wasm.1 it continues exact up to float rounding',
+    );
+    expect(kernelChangeNote('4.22.0+tp-wasm.1', '4.22.0+tp-wasm.1')).toBeNull();
   });
 });

@@ -64,7 +64,7 @@ import {
 } from '../../workers/training/dataset';
 import { DROPOUT_STREAM } from '../../workers/training/dropout';
 import { REWIND_LIMIT } from '../../workers/training/divergence-guard';
-import { LN_EPSILON } from '../../workers/training/models/transformer-blocks';
+import { LN_EPSILON } from '../../workers/training/ops';
 import {
   VAL_CHUNK,
   VAL_CHUNK_TOKENS,

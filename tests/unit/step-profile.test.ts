@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GPT_NANO, fullVocabDataset } from '../../workers/training/profile/gpt-nano';
+import { elementCount, modelSpec } from '../../src/shared/model-spec';
+import { GPT_NANO, gptNanoDataset } from '../../workers/training/profile/gpt-nano';
 import { useClock } from '../../workers/training/profile/clock';
 import { profileKernels, totalsByOp } from '../../workers/training/profile/kernel-profile';
 import { measureOpOverhead } from '../../workers/training/profile/op-overhead';
@@ -92,11 +93,13 @@ describe('profileTrainingSteps', () => {
 });
 
 describe('gpt-nano shape', () => {
-  it('has a 256-symbol vocabulary and 1,024 tokens a step', () => {
-    const data = fullVocabDataset(names);
-    expect(data.vocab).toHaveLength(256);
-    expect(new Set(data.vocab).size).toBe(256);
+  it('is the gpt-nano preset: 256 byte tokens, 1,024 tokens a step, 366,432 parameters', () => {
+    const data = gptNanoDataset(names);
+    expect(GPT_NANO.model).toBe('gpt');
+    expect(data.tokenizer.vocabSize).toBe(256);
     expect(GPT_NANO.batch * GPT_NANO.context).toBe(1024);
+    const params = modelSpec(GPT_NANO, 256).reduce((n, v) => n + elementCount(v.shape), 0);
+    expect(params).toBe(366_432);
   });
 });
 

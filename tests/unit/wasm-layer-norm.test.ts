@@ -1,25 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../../src/shared/prng';
-import { installWasmKernels } from '../../workers/training/kernels/install';
-import { fusedLayerNorm } from '../../workers/training/kernels/layer-norm-kernel';
-import { LN_EPSILON, layerNorm } from '../../workers/training/models/transformer-blocks';
-import { kernelModuleSections, loadKernelFiles } from './kernel-files';
+import { layerNorm as fused } from '../../workers/training/ops';
+import { layerNormComposite as layerNorm } from '../../workers/training/ops/layer-norm';
+import { useWasmKernels } from './wasm-op-fixtures';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-beforeAll(async () => {
-  expect(await tf.setBackend('wasm')).toBe(true);
-  await tf.ready();
-  await installWasmKernels(loadKernelFiles);
-});
+beforeAll(useWasmKernels);
 
 function random(shape: number[], prng: Prng, scale = 1, shift = 0): tf.Tensor {
   const values = Float32Array.from(
@@ -42,8 +29,6 @@ async function maxDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
   expect(a.shape).toEqual(b.shape);
   return (await tf.max(tf.abs(tf.sub(a, b))).data())[0]!;
 }
-
-const fused = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => fusedLayerNorm(x, g, b, LN_EPSILON);
 
 // Odd sizes exercise the scalar tail after the four-lane loop; [16, 64, 96] is gpt-nano's.
 const SHAPES = [
@@ -118,54 +103,4 @@ describe('fused LayerNorm on wasm (AssemblyScript in tfjs-wasm memory)', () => {
     );
     tf.dispose([x, g, b]);
   });
-});
-
-describe('the kernel module', () => {
-  it('imports only tfjs-wasm memory and has no data to write into it', async () => {
-    for (const shared of [false, true]) {
-      const bytes = new Uint8Array((await loadKernelFiles(shared)) as ArrayBuffer);
-      const module = new WebAssembly.Module(bytes);
-      expect(WebAssembly.Module.imports(module)).toEqual([
-        { module: 'env', name: 'memory', kind: 'memory' },
-      ]);
-      expect(
-        WebAssembly.Module.exports(module)
-          .map((e) => e.name)
-          .sort(),
-      ).toEqual(['layerNormBackward', 'layerNormForward']);
-      // Section 11 is data, 6 globals: a module that had either would own state in tfjs's heap.
-      expect(kernelModuleSections(bytes)).not.toContain(11);
-      expect(kernelModuleSections(bytes)).not.toContain(6);
-    }
-  });
-
-  it(
-    'is what `npm run kernels` builds from kernels/assembly/ now',
-    { timeout: 300_000 },
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'kernels-'));
-      try {
-        const script = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).scripts
-          .kernels as string;
-        // The same commands, written to a temporary folder.
-        const commands = script
-          .split(' && ')
-          .map((c) => c.replace(/-o workers\/training\/kernels\/wasm\//, `-o ${dir}/`));
-        for (const command of commands) {
-          const [, ...args] = command.split(' ');
-          await promisify(execFile)(join(root, 'node_modules/.bin/asc'), args, { cwd: root });
-        }
-        for (const [shared, name] of [
-          [false, 'kernels.wasm'],
-          [true, 'kernels-shared.wasm'],
-        ] as const) {
-          const built = new Uint8Array(await readFile(join(dir, name)));
-          const committed = new Uint8Array((await loadKernelFiles(shared)) as ArrayBuffer);
-          expect(built, `${name} is stale: run npm run kernels`).toEqual(committed);
-        }
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-  );
 });

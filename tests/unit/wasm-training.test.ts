@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { oneHotFloat } from '../../workers/training/models/one-hot';
+import { installWasmKernels, removeWasmKernels } from '../../workers/training/kernels/install';
+import { kernelStack } from '../../workers/training/ops/kernel-set';
+import { oneHotFloat } from '../../workers/training/ops/one-hot';
+import { profileTrainingSteps } from '../../workers/training/profile/step-profile';
 import { TrainingSession } from '../../workers/training/session';
 import { restoreSession } from '../../workers/training/state-capture';
 import {
@@ -13,6 +16,7 @@ import {
   tinyTransformer,
   train,
 } from './training-fixtures';
+import { loadKernelFiles } from './kernel-files';
 
 // tfjs-backend-wasm runs in Node too (SIMD, one thread): the WASM kernels the page trains with.
 beforeAll(async () => {
@@ -30,10 +34,34 @@ describe('wasm backend', () => {
   });
 });
 
+// Each model on tfjs-wasm's own kernels (the op layer's composites), then with the trainer's
+// kernels installed (what the app runs): both exact on resume and across same-seed runs.
 describe.each([
-  ['mlp', tinyMlp],
-  ['transformer', tinyTransformer],
-] as const)('%s on wasm', (_, config) => {
+  ['mlp', tinyMlp, false],
+  ['transformer', tinyTransformer, false],
+  ['mlp', tinyMlp, true],
+  ['transformer', tinyTransformer, true],
+] as const)('%s on wasm (trainer kernels: %s)', (_, config, kernels) => {
+  beforeAll(async () => {
+    if (kernels) await installWasmKernels(loadKernelFiles);
+    else removeWasmKernels();
+  });
+
+  it('names its kernels in what snapshots record', () => {
+    expect(kernelStack()).toBe(kernels ? `${tf.version.tfjs}+tp-wasm.1` : tf.version.tfjs);
+  });
+
+  it(`runs ${kernels ? 'the trainer’s Tp kernels' : 'no Tp kernel'} in a step`, async () => {
+    const session = TrainingSession.create(config, dataset);
+    const profile = await profileTrainingSteps(session, 1);
+    const ours = profile.rows.filter((r) => r.op.startsWith('Tp')).map((r) => r.op);
+    const expected = ['TpDense', 'TpDenseGrad', 'TpEmbedding', 'TpEmbeddingGrad', 'TpAdam'];
+    if (config.model === 'transformer') expected.push('TpCausalAttention', 'TpGelu', 'TpLayerNorm');
+    if (kernels) for (const op of expected) expect(ours, op).toContain(op);
+    else expect(ours).toEqual([]);
+    session.dispose();
+  });
+
   it('lowers the loss', () => expectLossFalls(config));
 
   it('gives bitwise-identical state for the same seed', async () => {

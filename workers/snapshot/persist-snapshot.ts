@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
 import { version as appVersion } from '../../package.json';
+import { kernelStack } from '../training/ops/kernel-set';
 import type { BackendName, RunConfig } from '../../src/shared/config';
 import type {
   DatasetInfo,
@@ -98,7 +98,8 @@ export function snapshotManifest(
     dataset: ctx.dataset,
     backend: ctx.backend,
     appVersion,
-    tfjsVersion: tf.version.tfjs,
+    // tfjs's version and the trainer's kernels on this backend: what decides the last bits.
+    tfjsVersion: kernelStack(),
     tensors: records,
     bytes: data.reduce((sum, d) => sum + d.size, 0),
     valLoss: extra.valLoss,

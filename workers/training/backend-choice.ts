@@ -172,3 +172,13 @@ export function describeChoice(
   if (detail === null) return reasons;
   return reasons === null ? detail : `${detail} — ${reasons}`;
 }
+
+/**
+ * A resume on the backend its snapshot was made on is bitwise exact only when the same kernels
+ * compute it: `trainedWith` is the snapshot's `tfjsVersion` (tfjs's version, plus the trainer's
+ * kernel set on that backend: ops/kernel-set.ts), `now` this worker's. Null when they agree.
+ */
+export function kernelChangeNote(trainedWith: string, now: string): string | null {
+  if (trainedWith === now) return null;
+  return `the run was computed with kernels ${trainedWith}; with ${now} it continues exact up to float rounding`;
+}

@@ -6,22 +6,55 @@ import type { BackendReport } from '../../src/shared/api';
 import { BackendError } from '../../src/shared/errors';
 import { chooseBackend, describeChoice, type BackendProbe } from './backend-choice';
 import { probeBackends } from './backend-probe';
+import { loadBundledKernels } from './kernels/bundled-kernels';
+import { installWasmKernels, WASM_KERNEL_SET } from './kernels/install';
 import { useBundledWasm } from './wasm-files';
+import { wantedWasmThreads, withWasmThreads } from './wasm-threads';
 
 interface WebGpuBackendLike {
   device?: { lost: Promise<{ message: string; reason?: string }>; destroy(): void };
 }
 
-async function tryBackend(name: BackendName): Promise<string | null> {
-  if (name === 'wasm') useBundledWasm();
+/** What a caller may choose beyond the backend: the bench measures WASM at 1 thread and at all. */
+export interface BackendOptions {
+  /** XNNPACK's threads on a fresh wasm backend; every logical core (at most 8) by default. */
+  readonly wasmThreads?: number;
+}
+
+async function tryBackend(
+  name: BackendName,
+  probe: BackendProbe,
+  options: BackendOptions,
+): Promise<string | null> {
   try {
-    if (await tf.setBackend(name)) {
+    const start = async () => {
+      if (!(await tf.setBackend(name))) return false;
       await tf.ready();
-      return null;
-    }
-    return `the ${name} backend failed to start`;
+      return true;
+    };
+    let started: boolean;
+    if (name === 'wasm') {
+      useBundledWasm();
+      const threads = probe.wasm.kind === 'ready' && probe.wasm.threads;
+      started = await withWasmThreads(options.wasmThreads ?? wantedWasmThreads(threads), start);
+      if (started) wasmKernels = await installKernels();
+    } else started = await start();
+    return started ? null : `the ${name} backend failed to start`;
   } catch (err) {
     return `the ${name} backend failed to start: ${String(err)}`;
+  }
+}
+
+/** Whether the trainer's wasm kernels run (their set), or why tfjs-wasm's own do instead. */
+let wasmKernels: { ok: true } | { ok: false; reason: string } = { ok: false, reason: 'not tried' };
+
+async function installKernels(): Promise<typeof wasmKernels> {
+  try {
+    await installWasmKernels(loadBundledKernels);
+    return { ok: true };
+  } catch (err) {
+    // The op layer runs its composites then: slower, never wrong.
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
 }
 
@@ -32,10 +65,11 @@ function detailOf(name: BackendName, probe: BackendProbe): string | null {
     const cores = self.navigator.hardwareConcurrency;
     const why = !probe.wasm.threads
       ? `, ${probe.wasm.noThreads ?? 'the page is not cross-origin isolated'}`
-      : threads < cores
-        ? ` of ${cores} logical cores: tfjs takes half`
-        : '';
-    return `${probe.wasm.simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}`;
+      : ` of ${cores} logical core${cores === 1 ? '' : 's'}`;
+    const kernels = wasmKernels.ok
+      ? `trainer kernels ${WASM_KERNEL_SET}`
+      : `tfjs kernels only (${wasmKernels.reason})`;
+    return `${probe.wasm.simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}, ${kernels}`;
   }
   if (name === 'webgpu' && probe.webgpu.kind === 'adapter') return probe.webgpu.info || null;
   if (name === 'webgl' && probe.webgl.kind === 'context') return probe.webgl.renderer;
@@ -51,13 +85,15 @@ function detailOf(name: BackendName, probe: BackendProbe): string | null {
 export async function selectBackend(
   forced: BackendName | null,
   previous: BackendName | null = null,
+  options: BackendOptions = {},
 ): Promise<BackendReport> {
   const probe = await probeBackends(forced);
   const choice = chooseBackend({ probe, forced, previous });
   const failures = new Map<BackendName, string>();
   for (const name of choice.candidates) {
     const probed = name === 'cpu' ? null : probe[name];
-    const reason = probed?.kind === 'missing' ? probed.reason : await tryBackend(name);
+    const reason =
+      probed?.kind === 'missing' ? probed.reason : await tryBackend(name, probe, options);
     if (reason === null) {
       watchCurrentDevice();
       const text = describeChoice(choice, name, detailOf(name, probe), failures, previous);

@@ -10,7 +10,6 @@ import {
   type Metrics,
 } from '../../src/shared/snapshot';
 import { adamInfo, createAdam, setLearningRate } from './adam-state';
-import { applyWeightDecay } from './adamw';
 import { batchLoss, batchSampler, hostBatch, trainsAllPositions } from './batches';
 import { dropoutTensors } from './dropout';
 import {
@@ -20,8 +19,8 @@ import {
   type ValidationResult,
   type ValidationSet,
 } from './evaluation';
-import { clipByGlobalNorm, globalNorm } from './gradients';
 import { createModel, type CharModel } from './models';
+import { adamStep, globalNorm } from './ops';
 import { generateSamples } from './sampling';
 import type { TextDataset } from './text-dataset';
 
@@ -148,9 +147,10 @@ export class TrainingSession {
 
   /**
    * One optimizer step on the next batch; returns the batch's loss before the update. The
-   * gradients are computed and applied as tfjs's minimize() does (computeGradients, then
-   * applyGradients of the same map), so an unclipped step is minimize()'s step bit for bit;
-   * their global norm is read back in the same readback as the loss.
+   * gradients are computed as tfjs's minimize() does and applied by the op layer's adamStep,
+   * which is tfjs's Adam operation for operation (fused into one kernel per variable where the
+   * backend has TpAdam), so an unclipped step is minimize()'s step bit for bit; their global
+   * norm is read back in the same readback as the loss.
    */
   async trainStep(): Promise<number> {
     const started = performance.now();
@@ -168,11 +168,11 @@ export class TrainingSession {
         return poison ? tf.mul(loss, tf.scalar(NaN)) : loss;
       }, variables);
       const norm = globalNorm(grads);
-      const clip = this.config.clip;
-      const applied = clip > 0 ? clipByGlobalNorm(grads, norm, clip) : grads;
-      applyWeightDecay(variables, lr, this.config.weightDecay);
-      // minimize() hands applyGradients this same map; its declared type asks for variables.
-      this.adam.applyGradients(applied as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+      adamStep(this.adam, grads, {
+        norm,
+        clip: this.config.clip,
+        weightDecay: this.config.weightDecay,
+      });
       return tf.stack([value, norm]);
     });
     const [loss, gradNorm] = (await readout.data()) as Float32Array;

@@ -28,7 +28,9 @@ import {
 } from './run-setup';
 import { markPhase } from './phase-marks';
 import { selectBackend } from './backend';
+import { kernelChangeNote } from './backend-choice';
 import { checkFitsBackend } from './backend-memory';
+import { kernelStack } from './ops/kernel-set';
 import { TrainingSession } from './session';
 import type { RunSnapshots } from './snapshot-port';
 import { restorePayload } from './state-capture';
@@ -118,10 +120,16 @@ export class TrainerController {
     const previous = manifest.backend.startsWith('torch-')
       ? null
       : (manifest.backend as BackendName);
-    const backend = await selectBackend(this.backends.forced, previous);
-    this.backend = backend.backend;
+    const chosen = await selectBackend(this.backends.forced, previous);
+    this.backend = chosen.backend;
     checkFitsBackend(run.config, dataset.data.tokenizer.vocabSize, this.backend);
     markPhase('resume-backend-ready');
+    const note =
+      chosen.backend === previous ? kernelChangeNote(manifest.tfjsVersion, kernelStack()) : null;
+    const backend =
+      note === null
+        ? chosen
+        : { ...chosen, fallbackReason: [chosen.fallbackReason, note].filter(Boolean).join('; ') };
     const session = await restorePayload(run.config, dataset.data, payload);
     markPhase('state-restored');
     const snapshot = summarize(manifest);

@@ -8,8 +8,7 @@ let configured = false;
 /**
  * Points tfjs at the .wasm binaries the app bundles (Vite emits them as hashed assets next to
  * the worker), so nothing is fetched from a CDN. Must run before the wasm backend starts.
- * Threads are tfjs's choice: its build caps XNNPACK at half of navigator.hardwareConcurrency
- * (it assumes two hardware threads per core) and at 8, so a 2-core machine gets 1.
+ * XNNPACK's thread count is set as the backend starts (wasm-threads.ts).
  */
 export function useBundledWasm(): void {
   if (configured) return;

@@ -2,30 +2,123 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelInstallError } from '../../../src/shared/kernel-errors';
 
-/** The exports of the AssemblyScript module (kernels/assembly/): byte offsets in, nothing out. */
+type Ptr = number;
+
+/**
+ * The exports of the AssemblyScript module (kernels/assembly/): byte offsets of tfjs's tensors
+ * in, results written there. Each is documented in its source file and in docs/KERNELS.md.
+ */
 export interface KernelExports {
   layerNormForward(
-    x: number,
-    gamma: number,
-    beta: number,
-    y: number,
-    mean: number,
-    rstd: number,
+    x: Ptr,
+    gamma: Ptr,
+    beta: Ptr,
+    y: Ptr,
+    mean: Ptr,
+    rstd: Ptr,
     rows: number,
     d: number,
     eps: number,
   ): void;
   layerNormBackward(
-    dy: number,
-    x: number,
-    gamma: number,
-    mean: number,
-    rstd: number,
-    dx: number,
-    dgamma: number,
-    dbeta: number,
+    dy: Ptr,
+    x: Ptr,
+    gamma: Ptr,
+    mean: Ptr,
+    rstd: Ptr,
+    dx: Ptr,
+    dgamma: Ptr,
+    dbeta: Ptr,
     rows: number,
     d: number,
+  ): void;
+  geluForward(x: Ptr, y: Ptr, n: number): void;
+  geluBackward(dy: Ptr, x: Ptr, dx: Ptr, n: number): void;
+  attentionForward(
+    qkv: Ptr,
+    y: Ptr,
+    probs: Ptr,
+    batch: number,
+    t: number,
+    heads: number,
+    hd: number,
+    scale: number,
+  ): void;
+  attentionBackward(
+    dy: Ptr,
+    qkv: Ptr,
+    probs: Ptr,
+    dqkv: Ptr,
+    scratch: Ptr,
+    batch: number,
+    t: number,
+    heads: number,
+    hd: number,
+    scale: number,
+  ): void;
+  /** 0, or the first row (+ 1) whose target is outside [0, v). */
+  crossEntropyForward(
+    logits: Ptr,
+    targets: Ptr,
+    weights: Ptr,
+    loss: Ptr,
+    lse: Ptr,
+    rows: number,
+    v: number,
+  ): number;
+  crossEntropyBackward(
+    dloss: Ptr,
+    logits: Ptr,
+    targets: Ptr,
+    weights: Ptr,
+    lse: Ptr,
+    dlogits: Ptr,
+    rows: number,
+    v: number,
+  ): void;
+  /** 0, or the first row (+ 1) whose id is outside [0, vocab). */
+  embeddingForward(
+    ids: Ptr,
+    table: Ptr,
+    positions: Ptr,
+    out: Ptr,
+    rows: number,
+    period: number,
+    d: number,
+    vocab: number,
+  ): number;
+  embeddingBackward(
+    dy: Ptr,
+    ids: Ptr,
+    dtable: Ptr,
+    dpositions: Ptr,
+    rows: number,
+    period: number,
+    d: number,
+    vocab: number,
+  ): void;
+  columnSum(x: Ptr, out: Ptr, rows: number, cols: number): void;
+  sumSquares(x: Ptr, n: number): number;
+  transpose2d(x: Ptr, out: Ptr, rows: number, cols: number): void;
+  adamStep(
+    p: Ptr,
+    g: Ptr,
+    m: Ptr,
+    v: Ptr,
+    outP: Ptr,
+    outM: Ptr,
+    outV: Ptr,
+    n: number,
+    accBeta1: Ptr,
+    accBeta2: Ptr,
+    scale: Ptr,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    epsilon: number,
+    negLr: number,
+    decay: number,
   ): void;
 }
 

@@ -3,9 +3,9 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
  * Two replacements of tfjs-wasm's own kernels that change no result's meaning, only its cost
- * (issue 19, changes #1 and #5 of docs/PROFILE-NOTES.md). Not installed by the app yet: they
- * change the rounding of WASM runs (XNNPACK sums in another order than tfjs-wasm's loop), so
- * they come in with phase 2, not under existing runs.
+ * (issue 19, changes #1 and #5 of docs/PROFILE-NOTES.md), installed with the trainer's kernels
+ * (install.ts). They change the rounding of a flagged product (XNNPACK sums in another order than
+ * tfjs-wasm's loop): part of the kernel set a snapshot records (ops/kernel-set.ts).
  *
  * - BatchMatMul: tfjs-wasm hands a product to XNNPACK only without transpose flags and with
  *   batch 1; every gradient of a matmul has a flag, and its scalar loop runs 8 to 13× slower. A
@@ -23,6 +23,11 @@ const originals = new Map<string, tf.KernelConfig>();
 
 function own(name: string): Kernel {
   return (originals.get(name) ?? tf.getKernel(name, 'wasm')!).kernelFunc as Kernel;
+}
+
+/** tfjs-wasm's own kernel function `name`, whether or not it is replaced here. */
+export function tfjsWasmKernel(name: string): Kernel {
+  return own(name);
 }
 
 function routedMatMul(args: KernelArgs): tf.TensorInfo {

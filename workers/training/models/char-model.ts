@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../../src/shared/config';
 import { modelSpec, type VariableSpec } from '../../../src/shared/model-spec';
 import type { Prng } from '../../../src/shared/prng';
-import { oneHotFloat } from './one-hot';
+import { dense, embedTokens } from '../ops';
 
 export interface NamedVariable {
   /** Logical name, stable across instances: `emb`, `hidden0/kernel`, ... */
@@ -64,19 +64,12 @@ export function byName(variables: readonly NamedVariable[]): Map<string, tf.Vari
   return new Map(variables.map((v) => [v.name, v.variable]));
 }
 
-/**
- * Embedding lookup as a one-hot matmul. tf.gather's gradient scatters with float atomics on
- * WebGPU, which makes sums order-dependent; a matmul's gradient is deterministic.
- */
+/** Rows of `table` for integer ids: the op layer's lookup (one-hot matmul where no kernel). */
 export function embed(ids: tf.Tensor, table: tf.Tensor2D): tf.Tensor {
-  const vocab = table.shape[0];
-  const flat = oneHotFloat(ids, vocab);
-  return tf.reshape(tf.matMul(flat, table), [...ids.shape, table.shape[1]]);
+  return embedTokens(ids, table);
 }
 
+/** x · kernel + bias over x's last axis: the op layer's dense. */
 export function denseLayer(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor {
-  const inDim = kernel.shape[0]!;
-  const rows = tf.reshape(x, [-1, inDim]);
-  const out = tf.add(tf.matMul(rows, kernel as tf.Tensor2D), bias);
-  return tf.reshape(out, [...x.shape.slice(0, -1), kernel.shape[1]!]);
+  return dense(x, kernel, bias);
 }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../../src/shared/config';
 import type { Prng } from '../../../src/shared/prng';
-import { byName, createVariables, denseLayer, embed, type CharModel } from './char-model';
+import { dense, embedTokens, layerNorm } from '../ops';
+import { byName, createVariables, type CharModel } from './char-model';
 import { lastPosition } from './last-position';
-import { causalMask, layerNorm, mlpBlock, selfAttention } from './transformer-blocks';
+import { mlpBlock, selfAttention } from './transformer-blocks';
 
 /** A small decoder-only transformer: pre-norm blocks of causal self-attention and an MLP. */
 export function createTransformer(
@@ -14,23 +15,20 @@ export function createTransformer(
   const variables = createVariables(config, vocabSize, prng);
   const v = byName(variables);
   const get = (name: string) => v.get(name)!;
-  const width = config.embed;
 
   const logits = (x: tf.Tensor2D): tf.Tensor =>
     tf.tidy(() => {
-      const t = x.shape[1];
-      const causal = causalMask(t);
-      const pos = tf.slice(get('pos_emb'), [0, 0], [t, width]);
-      let h: tf.Tensor = tf.add(embed(x, get('tok_emb') as tf.Tensor2D), pos);
+      const tokens = get('tok_emb') as tf.Tensor2D;
+      let h = embedTokens(x, tokens, get('pos_emb') as tf.Tensor2D);
       for (let i = 0; i < config.layers; i++) {
         const b = `block${i}`;
         const a = layerNorm(h, get(`${b}/ln1/gamma`), get(`${b}/ln1/beta`));
-        h = tf.add(h, selfAttention(a, get, b, config.heads, causal));
+        h = tf.add(h, selfAttention(a, get, b, config.heads));
         const m = layerNorm(h, get(`${b}/ln2/gamma`), get(`${b}/ln2/beta`));
         h = tf.add(h, mlpBlock(m, get, b));
       }
       h = layerNorm(h, get('ln_f/gamma'), get('ln_f/beta'));
-      return denseLayer(h, get('head/kernel'), get('head/bias'));
+      return dense(h, get('head/kernel'), get('head/bias'));
     });
 
   return {

@@ -5,14 +5,7 @@
 // runtime is never called), no memory.grow. Each kernel runs on the calling thread, in a fixed
 // order, so the same inputs give the same bits.
 
-// Four lanes at a time; the tail of a row (d % 4 floats) one at a time.
-function lanesSum(v: v128): f32 {
-  return (
-    f32x4.extract_lane(v, 0) +
-    f32x4.extract_lane(v, 1) +
-    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3))
-  );
-}
+import { lanesSum } from './simd-math';
 
 /**
  * y = (x - mean) / sqrt(var + eps) * gamma + beta over the last axis, rows × d floats, with

@@ -1,0 +1,242 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Prng } from '../../src/shared/prng';
+import {
+  causalSelfAttention,
+  dense,
+  embedTokens,
+  gelu,
+  globalNorm,
+  softmaxCrossEntropy,
+} from '../../workers/training/ops';
+import { hasKernel } from '../../workers/training/ops/kernel-dispatch';
+import { TP } from '../../workers/training/ops/kernel-names';
+import {
+  bytesOfAll,
+  kernelAndComposite,
+  random,
+  randomIds,
+  relDiff,
+  useWasmKernels,
+} from './wasm-op-fixtures';
+
+// Each op's wasm kernel against the same op's composite of tfjs-wasm's own kernels, forward and
+// gradients (of Σ out·w for a random w), at odd sizes (the SIMD kernels' scalar tails) and at
+// gpt-nano's. The kernels sum in other orders than tfjs (and compute exp and tanh their own
+// way), so they agree within a tolerance relative to each tensor's scale, stated per op.
+beforeAll(useWasmKernels);
+
+const seedOf = (shape: readonly number[]) => shape.reduce((a, b) => a * 131 + b, 19);
+
+/** Forward and gradients of `f` with respect to `inputs`, through Σ f(...)·w. */
+function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], w: tf.Tensor) {
+  return () => [f(...inputs), ...tf.grads((...xs) => tf.sum(tf.mul(f(...xs), w)))(inputs)];
+}
+
+async function expectClose(f: () => tf.Tensor[], tolerance: number): Promise<void> {
+  const { kernel, composite } = await kernelAndComposite(f);
+  expect(kernel.length).toBe(composite.length);
+  for (const [i, t] of kernel.entries()) {
+    expect(await relDiff(t, composite[i]!), `output ${i}`).toBeLessThan(tolerance);
+  }
+  tf.dispose([...kernel, ...composite]);
+}
+
+describe('the op layer on wasm uses the trainer kernels', () => {
+  it('registers every Tp kernel for wasm', () => {
+    for (const name of Object.values(TP)) expect(hasKernel(name), name).toBe(true);
+  });
+});
+
+describe('dense (TpDense)', () => {
+  // [rows, in, out]; rank-3 x for [.., 7, ..] cases.
+  const SHAPES = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [17, 33, 9],
+    [2 * 7, 13, 6],
+    [1024, 96, 288],
+  ];
+  it.each(SHAPES.flatMap((s) => [false, true].flatMap((t) => [true, false].map((b) => [s, t, b]))))(
+    'matches matMul and add at %j (kernel transposed: %s, bias: %s)',
+    async (shape, transposeKernel, withBias) => {
+      const [rows, inDim, outDim] = shape as [number, number, number];
+      const prng = Prng.fromSeed(seedOf(shape as number[]));
+      const x = random(rows % 7 === 0 ? [rows / 7, 7, inDim] : [rows, inDim], prng);
+      const kernel = random(transposeKernel ? [outDim, inDim] : [inDim, outDim], prng, 0.3);
+      const bias = random([outDim], prng);
+      const w = random([...x.shape.slice(0, -1), outDim], prng);
+      const inputs = withBias ? [x, kernel, bias] : [x, kernel];
+      const f = (a: tf.Tensor, k: tf.Tensor, b?: tf.Tensor) =>
+        dense(a, k, b ?? null, transposeKernel as boolean);
+      await expectClose(withGrads(f as (...xs: tf.Tensor[]) => tf.Tensor, inputs, w), 1e-5);
+      tf.dispose([x, kernel, bias, w]);
+    },
+  );
+});
+
+describe('gelu (TpGelu)', () => {
+  it.each([[[1]], [[3]], [[7, 5]], [[16, 64, 384]]])(
+    'matches the composite at %j',
+    async (shape) => {
+      const prng = Prng.fromSeed(seedOf(shape));
+      const x = random(shape, prng, 3);
+      const w = random(shape, prng);
+      await expectClose(withGrads(gelu, [x], w), 2e-6);
+      tf.dispose([x, w]);
+    },
+  );
+
+  it('is within 2e-7 of the exact GELU and its slope, at least as close as the composite', async () => {
+    const xs = Array.from({ length: 2001 }, (_, i) => -10 + i / 100).concat([-30, 30, 1e-3]);
+    const x = tf.tensor(xs);
+    const { kernel, composite } = await kernelAndComposite(() => [gelu(x), tf.grad(gelu)(x)]);
+    const c = Math.sqrt(2 / Math.PI);
+    const exact = xs.map((v) => {
+      const t = Math.tanh(c * (v + 0.044715 * v ** 3));
+      const slope = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v);
+      return [0.5 * v * (1 + t), slope];
+    });
+    const worst = async (outs: tf.Tensor[]) => {
+      const [y, dy] = [await outs[0]!.data(), await outs[1]!.data()];
+      return exact.reduce(
+        (w, [ey, ed], i) => [
+          Math.max(w[0]!, Math.abs(y[i]! - ey!)),
+          Math.max(w[1]!, Math.abs(dy[i]! - ed!)),
+        ],
+        [0, 0],
+      );
+    };
+    const [ours, theirs] = [await worst(kernel), await worst(composite)];
+    // The forward's error is the float32 rounding of x·0.5·(1 + t) (≈ 6e-7 at x ≈ 4), both ways.
+    expect(ours[0]).toBeLessThan(1e-6);
+    expect(ours[0]).toBeLessThanOrEqual(theirs[0]! * 1.1);
+    expect(ours[1]).toBeLessThan(2e-7);
+    expect(ours[1]).toBeLessThanOrEqual(theirs[1]!);
+    tf.dispose([x, ...kernel, ...composite]);
+  });
+});
+
+describe('causal self-attention (TpCausalAttention)', () => {
+  // [batch, t, heads, head size]
+  const SHAPES = [
+    [1, 1, 1, 1],
+    [2, 5, 3, 3],
+    [3, 7, 2, 5],
+    [2, 9, 1, 8],
+    [16, 64, 3, 32],
+  ];
+  it.each(SHAPES.map((s) => [s]))('matches the composite at %j', async (shape) => {
+    const [batch, t, heads, hd] = shape as [number, number, number, number];
+    const prng = Prng.fromSeed(seedOf(shape));
+    const qkv = random([batch, t, 3 * heads * hd], prng);
+    const w = random([batch, t, heads * hd], prng);
+    const f = (x: tf.Tensor) => causalSelfAttention(x, heads);
+    await expectClose(withGrads(f, [qkv], w), 2e-5);
+    tf.dispose([qkv, w]);
+  });
+});
+
+describe('softmax cross-entropy (TpSoftmaxCrossEntropy)', () => {
+  // [rows, vocab]
+  // The composite's one-hot needs a vocabulary of at least 2.
+  const SHAPES = [
+    [1, 2],
+    [3, 5],
+    [7, 13],
+    [33, 27],
+    [1024, 256],
+  ];
+  it.each(SHAPES.flatMap((s) => [true, false].map((m) => [s, m])))(
+    'matches the composite at %j (mask: %s)',
+    async (shape, masked) => {
+      const [rows, vocab] = shape as [number, number];
+      const prng = Prng.fromSeed(seedOf(shape as number[]));
+      const logits = random([rows, vocab], prng, 3);
+      const targets = randomIds([rows], vocab, prng);
+      const mask = masked
+        ? tf.tensor(Float32Array.from({ length: rows }, (_, i) => (i % 3 === 1 ? 0 : 1)))
+        : null;
+      const f = (x: tf.Tensor) => softmaxCrossEntropy(x, targets, mask);
+      await expectClose(() => [f(logits), tf.grad(f)(logits)], 2e-6);
+      tf.dispose([logits, targets, ...(mask === null ? [] : [mask])]);
+    },
+  );
+
+  it('refuses a target outside the vocabulary, naming its row', () => {
+    const logits = tf.zeros([3, 4]);
+    const targets = tf.tensor([0, 4, 1], [3], 'int32');
+    expect(() => softmaxCrossEntropy(logits, targets, null)).toThrow(
+      expect.objectContaining({
+        name: 'KernelInputError',
+        message: expect.stringContaining('row 1 is outside the vocabulary [0, 4)'),
+      }),
+    );
+    tf.dispose([logits, targets]);
+  });
+});
+
+describe('token and position embeddings (TpEmbedding)', () => {
+  // [batch, t, vocab, d, positions' rows]
+  const SHAPES = [
+    [1, 1, 2, 1, 1],
+    [3, 5, 7, 3, 5],
+    [4, 6, 11, 9, 8],
+    [16, 64, 256, 96, 64],
+  ];
+  it.each(SHAPES.flatMap((s) => [true, false].map((p) => [s, p])))(
+    'matches the one-hot matmul at %j (positions: %s)',
+    async (shape, withPositions) => {
+      const [batch, t, vocab, d, period] = shape as number[] as [
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      const prng = Prng.fromSeed(seedOf(shape as number[]));
+      const ids = randomIds([batch, t], vocab, prng);
+      const table = random([vocab, d], prng);
+      const positions = random([period, d], prng);
+      const w = random([batch, t, d], prng);
+      const f = (tab: tf.Tensor, pos?: tf.Tensor) =>
+        embedTokens(ids, tab as tf.Tensor2D, (pos ?? null) as tf.Tensor2D | null);
+      const inputs = withPositions ? [table, positions] : [table];
+      await expectClose(withGrads(f as (...xs: tf.Tensor[]) => tf.Tensor, inputs, w), 1e-6);
+      tf.dispose([ids, table, positions, w]);
+    },
+  );
+
+  it('gives the table rows themselves, bit for bit', async () => {
+    const prng = Prng.fromSeed(5);
+    const table = random([9, 5], prng);
+    const ids = tf.tensor([[3, 0, 8, 3]], [1, 4], 'int32');
+    const rows = embedTokens(ids, table as tf.Tensor2D);
+    const expected = tf.gather(table, tf.reshape(ids, [-1]));
+    expect(await bytesOfAll([rows])).toEqual(await bytesOfAll([tf.reshape(expected, [1, 4, 5])]));
+    tf.dispose([table, ids, rows, expected]);
+  });
+
+  it('refuses an id outside the table, naming its position', () => {
+    const table = tf.zeros([4, 2]) as tf.Tensor2D;
+    const ids = tf.tensor([[1, -1]], [1, 2], 'int32');
+    expect(() => embedTokens(ids, table)).toThrow(
+      expect.objectContaining({
+        name: 'KernelInputError',
+        message: expect.stringContaining('position 1 is outside the table'),
+      }),
+    );
+    tf.dispose([table, ids]);
+  });
+});
+
+describe('global norm (TpGlobalNorm)', () => {
+  // tfjs-wasm sums a tensor's 36,864 squares one after the other in float32; the kernel in four
+  // lanes: they differ by a few 1e-6 of the norm.
+  it('matches the composite over tensors of odd sizes', async () => {
+    const prng = Prng.fromSeed(23);
+    const grads = { a: random([7], prng), b: random([13, 3], prng), c: random([96, 384], prng) };
+    await expectClose(() => [globalNorm(grads)], 1e-5);
+    tf.dispose(Object.values(grads));
+  });
+});
