@@ -75,7 +75,7 @@ export async function resumeMs(dbName: string, runId: string, reps: number) {
     try {
       const run = (await store.getRun(runId))!;
       const text = (await store.getDataset(run.dataset.id))!;
-      const dataset = await reloadDataset(run.dataset, text.text);
+      const dataset = await reloadDataset(run.dataset, text.bytes);
       const { payload } = await store.loadLatestGood(runId);
       const session = await restorePayload(run.config, dataset.data, payload);
       load.push(performance.now() - started);

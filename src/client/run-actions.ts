@@ -1,5 +1,5 @@
-import type { UserDataset } from '../shared/api';
 import type { RunConfig, SnapshotPolicy } from '../shared/config';
+import type { ChosenText } from '../ui/dataset-picker';
 import { RunBusyError } from '../shared/errors';
 import { ACTION_STATES } from './action-states';
 import type { Dispatch, MachineState, Outcome } from './page-machine';
@@ -51,7 +51,7 @@ export class RunActions {
     });
   }
 
-  newRun(config: RunConfig, dataset: UserDataset | null = this.shown.dataset): Promise<Outcome> {
+  newRun(config: RunConfig, dataset: ChosenText | null = this.shown.dataset): Promise<Outcome> {
     return this.dispatch({
       label: 'New run',
       origin: 'user',

@@ -33,9 +33,13 @@ export interface RestoredRunReport {
   readonly at: number;
 }
 
+/**
+ * A user's training file as the page sends it: its bytes, unread and undecoded (byte tokens
+ * train on invalid UTF-8 as it is), in a buffer the page transfers to the worker, never copies.
+ */
 export interface UserDataset {
   readonly name: string;
-  readonly text: string;
+  readonly bytes: ArrayBuffer;
 }
 
 /** A stored run made active at one of its snapshots: what the page needs to show it. */

@@ -65,7 +65,7 @@ export async function jobWorld(
   for (let i = 0; i < 6; i++) await session.trainStep();
   let write: Parameters<typeof persistSnapshot>[2]['write'] = {
     run,
-    dataset: { id: dataset.info.id, name: 'words.txt', text: JOB_TEXT },
+    dataset: { id: dataset.info.id, name: 'words.txt', bytes: dataset.bytes },
     isNew: true,
   };
   let parentId: string | null = null;

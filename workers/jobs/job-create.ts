@@ -59,7 +59,7 @@ export async function createJob(
   } else if (input.kind === 'validation') {
     const text = await snapshots.getDataset(manifest.dataset.id);
     if (text === undefined) throw new RunTextMissingError(run.name);
-    lines = validationLines(text.text);
+    lines = validationLines(new TextDecoder().decode(text.bytes));
     inputName = `validation lines of ${manifest.dataset.name}`;
   }
   const kindFits =

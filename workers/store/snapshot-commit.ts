@@ -9,7 +9,8 @@ import type {
 import type { FaultHooks } from './fault-hooks';
 import { inTransaction, Writes } from './in-transaction';
 import { guardAnchor, selectPrunable, type PruneRule } from './retention';
-import { tensorRowsOf, type DatasetRecord, type TrainerDatabase } from './store-schema';
+import { datasetRecord } from './dataset-bytes';
+import { tensorRowsOf, type DatasetText, type TrainerDatabase } from './store-schema';
 
 /**
  * The run a snapshot belongs to, written in the snapshot's own transaction where needed: a new
@@ -19,7 +20,7 @@ import { tensorRowsOf, type DatasetRecord, type TrainerDatabase } from './store-
 export interface RunWrite {
   readonly run: RunRecord;
   /** The run's training text; written in the same transaction when the store lacks it. */
-  readonly dataset: DatasetRecord | null;
+  readonly dataset: DatasetText | null;
   /** A brand-new run, which must not exist yet; else an existing one, recreated if lost. */
   readonly isNew: boolean;
 }
@@ -115,7 +116,7 @@ export async function writeSnapshot(
       const dataset = write.dataset;
       writes.add(
         datasets.getKey(dataset.id).then((key) => {
-          if (key === undefined) return datasets.put(dataset);
+          if (key === undefined) return datasets.put(datasetRecord(dataset));
           return undefined;
         }),
       );

@@ -69,7 +69,7 @@ export class TrainerController {
   async newRun(config: RunConfig, userData: UserDataset | null): Promise<RunRecord> {
     const clean = validateConfig(config);
     const dataset = userData
-      ? await loadDataset(userData.name, userData.text, clean)
+      ? await loadDataset(userData.name, new Uint8Array(userData.bytes), clean)
       : await bundledDataset(clean);
     checkBatchFits(clean, dataset);
     // A new run trains on init's choice (see below): refused here if it cannot fit there.
@@ -101,7 +101,7 @@ export class TrainerController {
     const run = { ...stored, config: withLegacyKeys(stored.config) };
     const text = await this.store.getDataset(run.dataset.id);
     if (text === undefined) throw new RunTextMissingError(run.name);
-    const dataset = await reloadDataset(run.dataset, text.text, run.config);
+    const dataset = await reloadDataset(run.dataset, text.bytes, run.config);
     const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
     const { manifest } = payload;
     // On the snapshot's backend when it is here (bitwise), else the best one, and say so.
