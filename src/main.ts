@@ -4,6 +4,7 @@ import type { DebugFault } from './shared/api';
 import { watchLifecycle } from './client/lifecycle';
 import { PageView } from './client/page-view';
 import { RunOwner } from './client/run-owner';
+import { SampleActions } from './client/sample-actions';
 import { CURRENT_FORMAT_VERSION } from './shared/checkpoint/format-version';
 import {
   configFromParams,
@@ -22,6 +23,7 @@ import { createJobForm } from './ui/job-form';
 import { createJobsList } from './ui/jobs-list';
 import { createLossChart } from './ui/loss-chart';
 import { createNotice } from './ui/notice';
+import { createPromptPanel } from './ui/prompt-panel';
 import { createRunsPanel } from './ui/runs-panel';
 import { createSamples } from './ui/samples';
 import { createSnapshotInterval } from './ui/snapshot-interval';
@@ -95,6 +97,7 @@ const snapshots = createSnapshotsPanel(mount('snapshots-panel'), {
     }),
 });
 const storage = createStorageMeter(mount('storage-meter'));
+const prompt = createPromptPanel(mount('prompt-panel'), (request) => void sampler.sample(request));
 const interval = createSnapshotInterval(
   mount('snapshot-interval'),
   settings.snapshot,
@@ -141,6 +144,7 @@ const view = new PageView(
     checkpoints,
     picker,
     interval,
+    prompt,
   },
   refresh,
 );
@@ -156,6 +160,8 @@ const files = new CheckpointActions(
   },
   (source, label, summary) => checkpoints.showPending(source, label, summary),
 );
+
+const sampler = new SampleActions(owner.dispatch, owner.trainer, prompt);
 
 const jobsList = createJobsList(mount('jobs-list'), {
   onPause: (jobId) => void jobs.setState(jobId, 'paused'),

@@ -1,4 +1,5 @@
 import type { EventSink, PauseReport, ResumeReport, UserDataset } from '../../src/shared/api';
+import type { SampleRequest, SampleSink, SampleStarted } from '../../src/shared/sampling';
 import {
   validateConfig,
   withLegacyKeys,
@@ -28,6 +29,7 @@ import {
 } from './run-setup';
 import { selectBackend } from './backend';
 import { checkFitsBackend } from './backend-memory';
+import { PromptSampler } from './prompt-sampler';
 import { TrainingSession } from './session';
 import type { RunSnapshots } from './snapshot-port';
 import { restorePayload } from './state-capture';
@@ -48,6 +50,7 @@ export class TrainerController {
   private active: ActiveRun | null = null;
   private loop: TrainingLoop | null = null;
   private loopId = 0;
+  private readonly sampler = new PromptSampler();
   /** The backend in use: init's choice, or a resumed run's own. */
   private backend: BackendName;
 
@@ -116,8 +119,9 @@ export class TrainerController {
     const snapshot = summarize(manifest);
     this.activate({ run, dataset, session }, snapshot, manifest.valLoss);
     const guard = manifest.guard ?? NO_GUARD_STATE;
-    const { bitsPerByteFactor } = session;
-    return { run, snapshot, metrics: manifest.metrics, bitsPerByteFactor, guard, skipped, backend };
+    const { bitsPerByteFactor, tokensSeen } = session;
+    const { metrics } = manifest;
+    return { run, snapshot, metrics, bitsPerByteFactor, tokensSeen, guard, skipped, backend };
   }
 
   private activate(
@@ -154,6 +158,12 @@ export class TrainerController {
     return { step: this.active.session.step, snapshot };
   }
 
+  /** A sample with a prompt from the active run, beside its training (prompt-sampler.ts). */
+  sample(request: SampleRequest, sink: SampleSink): SampleStarted {
+    if (this.active === null) throw new NoActiveRunError();
+    return this.sampler.start(this.active.session, request, sink);
+  }
+
   /** The next step's loss and gradients become NaN, as a poisoned batch's would (debug). */
   poisonNextStep(): void {
     if (this.active === null) throw new NoActiveRunError();
@@ -173,6 +183,7 @@ export class TrainerController {
 
   /** Stops training and forgets the active run; its snapshot in flight still commits. */
   private async drop(): Promise<void> {
+    this.sampler.stop();
     await this.halt();
     await this.snapshotter.detach();
     this.active?.session.dispose();
