@@ -104,6 +104,8 @@ export function createPromptPanel(
     begin(promptText) {
       clear();
       const id = current;
+      // Which sample the output holds: a test (or a person) can tell a new one from the last.
+      output.dataset['sample'] = String(id);
       const live = () => id === current;
       let step: number | null = null;
       let ended = false;
