@@ -3,11 +3,13 @@
 // bench/results.json. Not a test: nothing here asserts on time.
 //
 //   BENCH_QUICK=1        small sizes and a few steps, a smoke run of a few minutes
-//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs); the file keeps the others'
+//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs, recovery); the file keeps
+//                        the others'
 //   BENCH_OUT=path       write elsewhere than bench/results.json
 //   BENCH_VERBOSE=1      print each case's progress lines
 //   BENCH_SNAPSHOT_SIZES, BENCH_SNAPSHOT_ROUNDS, BENCH_HEAP_TRACE: see runner/snapshots-suite.mjs
 //   BENCH_BACKENDS, BENCH_TRAINING_ROUNDS: see runner/training-suite.mjs
+//   BENCH_RECOVERY_ROUNDS, BENCH_RECOVERY_OTHER: see runner/recovery-suite.mjs
 import { existsSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 import process from 'node:process';
@@ -16,15 +18,18 @@ import { machineInfo, writeResults } from './runner/results-file.mjs';
 import { serveStatic } from './runner/static-server.mjs';
 import { snapshotsSuite } from './runner/snapshots-suite.mjs';
 import { jobsSuite } from './runner/jobs-suite.mjs';
+import { recoverySuite } from './runner/recovery-suite.mjs';
 import { formatTable } from './runner/table.mjs';
 import { trainingSuite } from './runner/training-suite.mjs';
 
 /**
  * Every suite: { name, cases(quick), failedRow(spec, reason), label(spec), and columns or
- * tables: [{ title, columns }] }; optionally persistentProfile (storage on disk),
- * caseTimeoutMs(quick), observe(page) (see runInFreshPage) and finish(rows) (figures across rows).
+ * tables: [{ title, columns, rows?(rows) (the table's own rows) }] }; optionally
+ * persistentProfile (storage on disk), caseTimeoutMs(quick), observe(page) (see runInFreshPage),
+ * runCase(opener, dist, spec, timeoutMs) (a suite that drives its own page instead of the bench
+ * page; resolves as runInFreshPage does), finish(rows) (figures across rows) and close().
  */
-const SUITES = [trainingSuite, snapshotsSuite, jobsSuite];
+const SUITES = [trainingSuite, snapshotsSuite, jobsSuite, recoverySuite];
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const quick = process.env['BENCH_QUICK'] === '1';
@@ -39,7 +44,9 @@ async function runSuite(opener, pageUrl, suite) {
   const timeoutMs = suite.caseTimeoutMs?.(quick) ?? CASE_TIMEOUT_MS;
   for (const [i, spec] of specs.entries()) {
     const started = Date.now();
-    const result = await runInFreshPage(opener, pageUrl, spec, timeoutMs, suite.observe);
+    const result = suite.runCase
+      ? await suite.runCase(opener, DIST, spec, timeoutMs)
+      : await runInFreshPage(opener, pageUrl, spec, timeoutMs, suite.observe);
     const row = result.row ?? suite.failedRow(spec, result.error);
     rows.push(row);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -81,12 +88,14 @@ async function main() {
         suiteRows[suite.name] = await runSuite(target.opener, pageUrl, suite);
       } finally {
         await target.close();
+        await suite.close?.();
       }
     }
     await writeResults(outPath, machine, quick, suiteRows);
     for (const suite of suites) {
       for (const table of suite.tables ?? [{ title: suite.name, columns: suite.columns }]) {
-        console.log(`\n${table.title}\n${formatTable(table.columns, suiteRows[suite.name])}`);
+        const rows = table.rows ? table.rows(suiteRows[suite.name]) : suiteRows[suite.name];
+        console.log(`\n${table.title}\n${formatTable(table.columns, rows)}`);
       }
     }
     console.log(`\nwrote ${outPath}`);

@@ -1,3 +1,4 @@
+import { degradedFeatures } from './boot-checks';
 import { CheckpointActions } from './client/checkpoint-actions';
 import { JobOwner } from './client/job-owner';
 import type { DebugFault } from './shared/api';
@@ -96,7 +97,7 @@ const snapshots = createSnapshotsPanel(mount('snapshots-panel'), {
       formatVersion: CURRENT_FORMAT_VERSION,
     }),
 });
-const storage = createStorageMeter(mount('storage-meter'));
+const storage = createStorageMeter(mount('storage-meter'), () => void files.exportCheckpoint());
 const prompt = createPromptPanel(mount('prompt-panel'), (request) => void sampler.sample(request));
 const interval = createSnapshotInterval(
   mount('snapshot-interval'),
@@ -137,6 +138,7 @@ const view = new PageView(
     samples: createSamples(mount('samples')),
     notice: createNotice(mount('notice')),
     errors,
+    storage,
     controls,
     form,
     runs,
@@ -189,5 +191,7 @@ if (params.get('debug') === '1') {
 }
 
 watchLifecycle(() => owner.snapshotOnRisk());
+// What this browser lacks and the page works without, said once at start.
+for (const limit of degradedFeatures(self)) view.notice.warn(limit);
 void owner.boot(params.get('autostart') !== '0', initialConfig);
 jobs.start();

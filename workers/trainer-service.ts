@@ -26,6 +26,7 @@ import type { SampleRequest, SampleSink, SampleStarted } from '../src/shared/sam
 import { JobService } from './jobs/job-service';
 import { RunLibrary } from './run-library';
 import { Snapshotter } from './snapshot/snapshotter';
+import { markPhase } from './training/phase-marks';
 import { SnapshotStore } from './store';
 import { destroyDevice, deviceLost, selectBackend, watchDeviceLoss } from './training/backend';
 import { TrainerController } from './training/trainer-controller';
@@ -53,11 +54,23 @@ export class TrainerService implements TrainerApi {
   }
 
   async init(backend: BackendName | null, emit: EventSink): Promise<BackendReport> {
+    markPhase('init');
+    // The backend (GPU adapter and device, or the WASM binary) and the database connection each
+    // wait on other processes and need nothing of each other: started together, init takes the
+    // longer of the two, not their sum (on a restart, every hop waits its turn for a core).
+    const opening = SnapshotStore.open().then((store) => {
+      markPhase('store-open');
+      return store;
+    });
+    opening.catch(() => undefined); // observed below, unless the backend fails first
     const report = await selectBackend(backend);
+    markPhase('backend-ready');
     watchDeviceLoss((message) => emit({ type: 'device-lost', message }));
-    const store = await SnapshotStore.open();
-    // Runs the browser's database lost come back from their second copy (OPFS).
+    const store = await opening;
+    // Runs the browser's database lost come back from their second copy (OPFS). Only once the
+    // backend has started: a worker that cannot train restores nothing it would not report.
     const { restored } = await store.restoreFromMirror();
+    markPhase('mirror-checked');
     const snapshotter = new Snapshotter(store, emit, DEFAULT_SETTINGS.snapshot);
     this.partsHandle = {
       controller: new TrainerController(store, snapshotter, emit, {

@@ -43,12 +43,11 @@ function withTimeout(promise, ms, what) {
 }
 
 /**
- * Runs one spec on the bench page in a fresh page (so a fresh worker and tfjs backend) of
- * `opener` (a Browser or a BrowserContext). Resolves to { row } or { error } with the page's own
- * error messages; never rejects, so one broken case cannot end the whole run. `observe(page)`,
- * if given, starts watching as the case starts and returns { finish(row) } to complete the row.
+ * Runs `drive(page)` in a fresh page of `opener` (a Browser or a BrowserContext), so a fresh
+ * worker and tfjs backend. Resolves to { row } or { error } with the page's own error messages;
+ * never rejects, so one broken case cannot end the whole run. The page is closed afterwards.
  */
-export async function runInFreshPage(opener, pageUrl, spec, timeoutMs, observe) {
+export async function inFreshPage(opener, timeoutMs, drive) {
   const page = await opener.newPage();
   const pageErrors = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -60,15 +59,7 @@ export async function runInFreshPage(opener, pageUrl, spec, timeoutMs, observe) 
     }
   });
   try {
-    await page.goto(pageUrl);
-    await page.waitForFunction(() => typeof globalThis.runBench === 'function');
-    const observer = observe?.(page);
-    const row = await withTimeout(
-      page.evaluate((s) => globalThis.runBench(s), spec),
-      timeoutMs,
-      'the case',
-    );
-    return { row: observer ? await observer.finish(row) : row };
+    return { row: await withTimeout(drive(page), timeoutMs, 'the case') };
   } catch (err) {
     const detail = pageErrors.length > 0 ? ` (page: ${pageErrors.slice(0, 3).join('; ')})` : '';
     return { error: `${err instanceof Error ? err.message : String(err)}${detail}` };
@@ -76,4 +67,19 @@ export async function runInFreshPage(opener, pageUrl, spec, timeoutMs, observe) 
     // Closing also ends a case still running after a timeout.
     await page.close().catch(() => undefined);
   }
+}
+
+/**
+ * Runs one spec on the bench page (`globalThis.runBench`) in a fresh page: see inFreshPage.
+ * `observe(page)`, if given, starts watching as the case starts and returns { finish(row) } to
+ * complete the row.
+ */
+export function runInFreshPage(opener, pageUrl, spec, timeoutMs, observe) {
+  return inFreshPage(opener, timeoutMs, async (page) => {
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => typeof globalThis.runBench === 'function');
+    const observer = observe?.(page);
+    const row = await page.evaluate((s) => globalThis.runBench(s), spec);
+    return observer ? await observer.finish(row) : row;
+  });
 }

@@ -29,11 +29,12 @@ function fileFor(root, urlPath) {
 }
 
 /**
- * Serves a built dist/ folder read-only on 127.0.0.1 at a free port. The page is opened as
- * http://localhost:<port>: localhost is a secure context, which WebGPU requires.
- * Resolves to { url, close() }.
+ * Serves a built dist/ folder read-only on 127.0.0.1 at `port` (0: a free one). The page is
+ * opened as http://localhost:<port>: localhost is a secure context, which WebGPU requires.
+ * Every response carries the isolation headers and `no-store`: a revalidated page answered by a
+ * bare 304 (as vite preview answers) would come back without them. Resolves to { url, close() }.
  */
-export async function serveStatic(root) {
+export async function serveStatic(root, port = 0) {
   const server = createServer(async (req, res) => {
     const file = fileFor(root, req.url ?? '/');
     const info = file === null ? null : await stat(file).catch(() => null);
@@ -53,11 +54,11 @@ export async function serveStatic(root) {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(port, '127.0.0.1', resolve);
   });
-  const { port } = server.address();
+  const bound = server.address().port;
   return {
-    url: `http://localhost:${port}`,
+    url: `http://localhost:${bound}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -14,10 +14,11 @@ import torch
 import torch.distributed as dist
 
 from . import PRODUCER
-from .checkpoint import read_checkpoint, write_checkpoint
-from .data_pipeline import build_dataset, read_text
+from .checkpoint import read_checkpoint
+from .checkpoint_write import write_checkpoint
+from .data_pipeline import read_text
 from .errors import DivergenceError, TrainerError
-from .run_state import open_run
+from .run_state import load_run_text, open_run
 from .trainer import Options, Trainer, resume_point
 
 
@@ -75,7 +76,7 @@ def continue_run(args: argparse.Namespace) -> int:
     rank = dist.get_rank() if args.ddp else 0
     snapshot = args.snapshot or f"{args.out}.snapshot"
     source = read_checkpoint(args.checkpoint)
-    dataset = build_dataset(read_text(args.text))
+    dataset = load_run_text(source, read_text(args.text))
     target = source.meta.step + args.steps
     budget = source.meta.config["steps"]
     if budget > 0 and target > budget:

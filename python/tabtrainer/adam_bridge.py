@@ -5,7 +5,13 @@ running float32 products of the betas for its bias correction. torch.optim.Adam 
 exp_avg_sq and step, and computes beta**step in double: the same update up to float32 rounding.
 The running products are carried here as tfjs computes them (one float32 multiply per step), so
 the file handed back resumes in the browser as if it had taken those steps itself, and a file
-passed through with 0 steps keeps them bit for bit."""
+passed through with 0 steps keeps them bit for bit.
+
+AdamW (workers/training/adamw.ts) is Adam plus a decoupled weight decay applied just before
+Adam's update: each decayed parameter becomes p · float32(1 − lr · weightDecay), the factor taken
+from the float64 rate as the browser takes it. torch.optim.AdamW would compute that factor from
+the float32 rate torch's Adam is given, one rounding away, so the decay is applied here, exactly,
+and torch.optim.Adam does the rest: the file's state is Adam's either way."""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ import numpy as np
 import torch
 
 from .models import CharModel
+from .run_config import decays
 
 
 def create_adam(
@@ -61,3 +68,15 @@ def adam_tensors(model: CharModel, adam: torch.optim.Adam) -> dict[str, np.ndarr
             state["exp_avg_sq"].detach().numpy().astype(np.float32, copy=True)
         )
     return out
+
+
+def apply_weight_decay(model: CharModel, rate: float, weight_decay: float) -> None:
+    """p · float32(1 − rate · weightDecay) on matrices and embeddings (model-spec.ts decays),
+    in float32 as tfjs multiplies; nothing at all when the run does not decay."""
+    if weight_decay == 0:
+        return
+    factor = torch.tensor(np.float32(1 - rate * weight_decay))
+    with torch.no_grad():
+        for spec, param in zip(model.specs, model.params):
+            if decays(spec):
+                param.mul_(factor)

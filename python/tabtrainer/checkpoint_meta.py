@@ -1,5 +1,6 @@
-"""Typed readers of ``__metadata__`` (src/shared/checkpoint/metadata-fields.ts and
-checkpoint-metadata.ts): each refusal names the key that is wrong, as the browser's do."""
+"""A checkpoint's ``__metadata__`` as the run it describes (src/shared/checkpoint/
+checkpoint-metadata.ts): every value read and checked in the browser's order, each refusal
+naming the key that is wrong."""
 
 from __future__ import annotations
 
@@ -8,46 +9,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
-from .errors import CheckpointFormatError, CheckpointMismatchError, ConfigError
-from .facts import BACKENDS, CONFIG_BOUNDS, EXPORT_AGAIN
-from .json_scan import is_count, is_number, parse_json
-from .run_config import validate_config
+from .errors import CheckpointMismatchError, ConfigError
+from .facts import BACKENDS, EXPORT_AGAIN
+from .format_choice import describe_tokenizer
+from .history_meta import read_guard, read_metrics
+from .json_scan import is_count, is_number, js_number, utf16_length
+from .meta_fields import bad_field, meta_count, meta_json, meta_text
+from .run_config import NUMERIC_KEYS, WORD_KEYS, validate_config
 
-KNOWN_CONFIG_KEYS = {"model", "schedule", *CONFIG_BOUNDS}
+_MISSING = object()
+
+KNOWN_CONFIG_KEYS = {*WORD_KEYS, *NUMERIC_KEYS}
 
 # A file this package wrote says so in `backend`: torch and the device it trained on.
 PRODUCER_BACKEND = re.compile(r"^torch-[a-z0-9]+$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def bad_field(key: str, problem: str) -> CheckpointFormatError:
-    return CheckpointFormatError(f'The checkpoint\'s metadata "{key}" {problem}. {EXPORT_AGAIN}')
-
-
-def meta_text(meta: Mapping[str, str], key: str) -> str:
-    if key not in meta:
-        raise bad_field(key, "is missing")
-    return meta[key]
-
-
-def meta_json(meta: Mapping[str, str], key: str) -> Any:
-    text = meta_text(meta, key)
-    try:
-        return parse_json(text)
-    except ValueError:
-        raise bad_field(key, "is not valid JSON") from None
-
-
-def meta_count(meta: Mapping[str, str], key: str) -> int:
-    value = meta_json(meta, key)
-    if not is_count(value):
-        raise bad_field(key, "must be a whole number of at least 0")
-    return int(value)
-
-
-def utf16_length(text: str) -> int:
-    """String.prototype.length, which the browser uses for the vocabulary's size."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass
@@ -90,135 +66,51 @@ def _prng(meta: Mapping[str, str]) -> tuple[int, int, int, int]:
 
 
 def _optimizer(meta: Mapping[str, str]) -> dict[str, Any]:
+    """Adam, or (format 4) AdamW: Adam's state with a decoupled weight decay above 0."""
     v = meta_json(meta, "optimizer")
     c = v.get("config") if isinstance(v, dict) else None
+    adam_w = isinstance(v, dict) and v.get("className") == "AdamW"
+    decay = c.get("weightDecay", _MISSING) if isinstance(c, dict) else _MISSING
     if not (
         isinstance(v, dict)
-        and v.get("className") == "Adam"
+        and v.get("className") in ("Adam", "AdamW")
         and is_count(v.get("iterations"))
         and isinstance(c, dict)
         and is_number(c.get("learningRate"))
         and is_number(c.get("epsilon"))
         and all(is_number(c.get(b)) and 0 <= c[b] < 1 for b in ("beta1", "beta2"))
+        and (is_number(decay) and decay > 0 if adam_w else decay is _MISSING)
     ):
         raise bad_field(
-            "optimizer", "must describe an Adam optimizer (learningRate, beta1, beta2, epsilon)"
+            "optimizer",
+            "must describe an Adam optimizer (learningRate, beta1, beta2, epsilon) or AdamW (and "
+            "weightDecay above 0)",
         )
     assert isinstance(c, dict)
-    return {
-        "className": "Adam",
-        "config": {k: c[k] for k in ("learningRate", "beta1", "beta2", "epsilon")},
-        "iterations": int(v["iterations"]),
-    }
+    config = {k: c[k] for k in ("learningRate", "beta1", "beta2", "epsilon")}
+    if adam_w:
+        config["weightDecay"] = decay
+    return {"className": v["className"], "config": config, "iterations": int(v["iterations"])}
 
 
-def _loss_rows(rows: Any) -> list[list[float]] | None:
-    if not isinstance(rows, list):
-        return None
-    out: list[list[float]] = []
-    for row in rows:
-        if not (isinstance(row, list) and len(row) == 2 and is_count(row[0])):
-            return None
-        if row[1] is not None and not (
-            isinstance(row[1], (int, float)) and not isinstance(row[1], bool)
-        ):
-            return None
-        out.append([int(row[0]), float("nan") if row[1] is None else float(row[1])])
-    return out
-
-
-def _metrics(meta: Mapping[str, str]) -> dict[str, list[list[float]]]:
-    v = meta_json(meta, "metrics")
-    train = _loss_rows(v.get("train")) if isinstance(v, dict) else None
-    val = _loss_rows(v.get("val")) if isinstance(v, dict) else None
-    # Format 3 adds the gradient norms; a file without them has none recorded.
-    has_norms = isinstance(v, dict) and "gradNorm" in v
-    norms = _loss_rows(v["gradNorm"]) if has_norms else None
-    if train is None or val is None or (has_norms and norms is None):
-        raise bad_field(
-            "metrics",
-            'must be {"train", "val"} (and "gradNorm"), each a list of [step, value] rows',
+def _check_optimizer(config: Mapping[str, Any], optimizer: Mapping[str, Any]) -> None:
+    """The optimizer the file describes must be the one its config trains with."""
+    c = optimizer["config"]
+    decay = c.get("weightDecay", 0)
+    if (c["beta1"], c["beta2"], decay) != (config["beta1"], config["beta2"], config["weightDecay"]):
+        raise CheckpointMismatchError(
+            f"The checkpoint's optimizer ({optimizer['className']}, betas {js_number(c['beta1'])} "
+            f"and {js_number(c['beta2'])}, weight decay {js_number(decay)}) is not the one its "
+            f"run config trains with (betas {js_number(config['beta1'])} and "
+            f"{js_number(config['beta2'])}, weight decay {js_number(config['weightDecay'])}). "
+            f"{EXPORT_AGAIN}"
         )
-    out = {"train": train, "val": val}
-    if norms is not None:
-        out["gradNorm"] = norms
-    return out
 
 
-def _skip_window(v: Any) -> dict[str, int] | None:
-    if not (isinstance(v, dict) and is_count(v.get("fromBatch")) and is_count(v.get("toBatch"))):
-        return None
-    return {"fromBatch": int(v["fromBatch"]), "toBatch": int(v["toBatch"])}
-
-
-_MISSING = object()
-
-
-def _maybe_number(v: Any) -> Any:
-    """A number that JSON may have written as null (NaN, ±Infinity): None here."""
-    if v is None:
-        return None
-    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else _MISSING
-
-
-def _rewind_record(v: Any) -> dict[str, Any] | None:
-    if not isinstance(v, dict):
-        return None
-    skipped = _skip_window(v.get("skipped"))
-    loss = _maybe_number(v.get("loss", _MISSING))
-    grad_norm = _maybe_number(v.get("gradNorm", _MISSING))
-    mean = v.get("mean", _MISSING)
-    if (
-        skipped is None
-        or loss is _MISSING
-        or grad_norm is _MISSING
-        or (mean is not None and not is_number(mean))
-        or v.get("reason") not in ("non-finite", "loss-ratio")
-        or not is_count(v.get("spikeStep"))
-        or not is_count(v.get("toStep"))
-        or not isinstance(v.get("toSnapshotId"), str)
-        or not is_number(v.get("lrScale"))
-    ):
-        return None
-    return {
-        "spikeStep": int(v["spikeStep"]),
-        "reason": v["reason"],
-        "loss": loss,
-        "gradNorm": grad_norm,
-        "mean": mean,
-        "toSnapshotId": v["toSnapshotId"],
-        "toStep": int(v["toStep"]),
-        "skipped": skipped,
-        "lrScale": v["lrScale"],
-    }
-
-
-def _guard(meta: Mapping[str, str]) -> dict[str, Any]:
-    v = meta_json(meta, "guard")
-    skips = (
-        [_skip_window(w) for w in v["skips"]]
-        if isinstance(v, dict) and isinstance(v.get("skips"), list)
-        else None
-    )
-    rewinds = (
-        [_rewind_record(r) for r in v["rewinds"]]
-        if isinstance(v, dict) and isinstance(v.get("rewinds"), list)
-        else None
-    )
-    lr_scale = v.get("lrScale") if isinstance(v, dict) else None
-    if (
-        skips is None
-        or rewinds is None
-        or None in skips
-        or None in rewinds
-        or not is_number(lr_scale)
-        or lr_scale <= 0
-    ):
-        raise bad_field("guard", 'must be {"skips", "rewinds", "lrScale"} as this app writes them')
-    return {"skips": skips, "rewinds": rewinds, "lrScale": lr_scale}
-
-
-def _dataset(meta: Mapping[str, str]) -> dict[str, Any]:
+def _dataset(meta: Mapping[str, str], min_vocab: int) -> dict[str, Any]:
+    """The dataset, whose alphabet has at least `min_vocab` UTF-16 units: 2 for characters one
+    example per line (the boundary and a character), 1 for characters of prose, 0 (it is empty)
+    for byte tokens."""
     v = meta_json(meta, "dataset")
     if not (
         isinstance(v, dict)
@@ -226,7 +118,8 @@ def _dataset(meta: Mapping[str, str]) -> dict[str, Any]:
         and HEX64.match(v["id"])
         and isinstance(v.get("name"), str)
         and isinstance(v.get("vocab"), str)
-        and utf16_length(v["vocab"]) >= 2
+        and utf16_length(v["vocab"]) >= min_vocab
+        and (min_vocab > 0 or v["vocab"] == "")
         and is_count(v.get("trainExamples"))
         and is_count(v.get("valExamples"))
     ):
@@ -266,7 +159,8 @@ def _config(meta: Mapping[str, str]) -> dict[str, Any]:
 
 
 def decode_meta(meta: Mapping[str, str]) -> CheckpointMeta:
-    """Reads current-version metadata in the browser's order of checks."""
+    """Reads format-4 metadata (older versions are migrated first) in the browser's order of
+    checks (checkpoint-metadata.ts decodeCheckpointMetadata)."""
     config = _config(meta)
     cursor = _cursor(meta)
     if meta_count(meta, "epoch") != cursor[0]:
@@ -285,15 +179,25 @@ def decode_meta(meta: Mapping[str, str]) -> CheckpointMeta:
     val_loss = meta_json(meta, "val_loss")
     if val_loss is not None and not is_number(val_loss):
         raise bad_field("val_loss", "must be a number or null")
+    optimizer = _optimizer(meta)
+    _check_optimizer(config, optimizer)
+    min_vocab = 0 if config["tokens"] == "byte" else 2 if config["text"] == "lines" else 1
+    dataset = _dataset(meta, min_vocab)
+    tokenizer = describe_tokenizer(config, dataset["vocab"])
+    if meta_text(meta, "tokenizer") != tokenizer:
+        raise bad_field(
+            "tokenizer",
+            f"disagrees with the run config and the dataset's alphabet (it must be {tokenizer})",
+        )
     return CheckpointMeta(
         step=meta_count(meta, "step"),
         cursor=cursor,
         prng=_prng(meta),
-        optimizer=_optimizer(meta),
-        metrics=_metrics(meta),
+        optimizer=optimizer,
+        metrics=read_metrics(meta),
         training_ms=float(training_ms),
         config=config,
-        dataset=_dataset(meta),
+        dataset=dataset,
         backend=backend,
         app_version=meta_text(meta, "app_version"),
         tfjs_version=meta_text(meta, "tfjs_version"),
@@ -301,5 +205,5 @@ def decode_meta(meta: Mapping[str, str]) -> CheckpointMeta:
         run_name=meta_text(meta, "run_name"),
         val_loss=None if val_loss is None else float(val_loss),
         sha256=_sha256(meta),
-        guard=_guard(meta),
+        guard=read_guard(meta),
     )

@@ -3,6 +3,8 @@
 Callers and tests switch on ``type(err).__name__`` exactly as the page switches on ``err.name``.
 """
 
+from .json_scan import js_stringify
+
 
 class TrainerError(Exception):
     pass
@@ -42,13 +44,6 @@ class CheckpointIntegrityError(TrainerError):
 
 class CheckpointDatasetError(TrainerError):
     pass
-
-
-def js_stringify(value: str) -> str:
-    """JSON.stringify of a string: only what JSON requires is escaped, the rest kept as is."""
-    import json
-
-    return json.dumps(value, ensure_ascii=False)
 
 
 def quote_name(name: str) -> str:

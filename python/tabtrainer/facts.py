@@ -89,11 +89,35 @@ class Bound(NamedTuple):
 MAX_DATASET_BYTES = _int("config", "MAX_DATASET_BYTES")
 SCHEDULES: tuple[str, ...] = tuple(_fact("config", "SCHEDULES", list))
 BACKENDS: tuple[str, ...] = tuple(_fact("config", "BACKENDS", list))
-CONFIG_BOUNDS: dict[str, Bound] = {
-    key: Bound(b["min"], b["max"], b["integer"])
-    for key, b in _fact("config", "CONFIG_BOUNDS", dict).items()
-}
+
+
+def _bounds(name: str) -> dict[str, Bound]:
+    return {
+        key: Bound(b["min"], b["max"], b["integer"])
+        for key, b in _fact("config", name, dict).items()
+    }
+
+
+CONFIG_BOUNDS = _bounds("CONFIG_BOUNDS")
 LEGACY_TRAINING: dict[str, Any] = _fact("config", "LEGACY_TRAINING", dict)
+# Issue 18 (config-bounds.ts, run-config.ts): gpt, its wider bounds, the numeric text-model keys
+# and the values a config from before them takes.
+MODELS: tuple[str, ...] = tuple(_fact("config", "MODELS", list))
+GPT_BOUNDS = _bounds("GPT_BOUNDS")
+TEXT_MODEL_BOUNDS = _bounds("TEXT_MODEL_BOUNDS")
+LEGACY_TEXT_MODEL: dict[str, Any] = _fact("config", "LEGACY_TEXT_MODEL", dict)
+
+# src/shared/text-mode.ts and workers/training/prose-data.ts: tokenizers, text modes,
+# separators, the size limits of each mode and prose's validation tail.
+TOKENS_KINDS: tuple[str, ...] = tuple(_fact("text", "TOKENS_KINDS", list))
+TEXT_MODES: tuple[str, ...] = tuple(_fact("text", "TEXT_MODES", list))
+SEPARATOR_NONE = _str("text", "SEPARATOR_NONE")
+SEPARATOR_BLANK = _str("text", "SEPARATOR_BLANK")
+MAX_SEPARATOR_LENGTH = _int("text", "MAX_SEPARATOR_LENGTH")
+MAX_LINES_BYTES = _int("text", "MAX_LINES_BYTES")
+MAX_PROSE_BYTES = _int("text", "MAX_PROSE_BYTES")
+PROSE_VAL_FRACTION = _number("text", "PROSE_VAL_FRACTION")
+MAX_CHAR_TOKENS = _int("text", "MAX_CHAR_TOKENS")
 
 # workers/training/divergence-guard.ts and src/shared/snapshot.ts.
 REWIND_LIMIT = _int("guard", "REWIND_LIMIT")
@@ -101,17 +125,23 @@ NO_GUARD_STATE: dict[str, Any] = _fact("guard", "NO_GUARD_STATE", dict)
 
 # workers/training/dataset.ts and src/shared/data-cursor.ts.
 BOUNDARY = _int("data", "BOUNDARY")
+BYTE_BOUNDARY = _int("data", "BYTE_BOUNDARY")
 MAX_VOCAB = _int("data", "MAX_VOCAB")
 VAL_FRACTION = _number("data", "VAL_FRACTION")
 SPLIT_SEED = _int("data", "SPLIT_SEED")
 EPOCH_STREAM = _int("data", "EPOCH_STREAM")
+WINDOW_STREAM = _int("data", "WINDOW_STREAM")
 
-# workers/training/session.ts, training-loop.ts (APP_LOOP.valEvery) and models/transformer.ts.
+# workers/training/session.ts, training-loop.ts (APP_LOOP.valEvery), evaluation.ts,
+# models/transformer-blocks.ts and dropout.ts.
 MAX_METRIC_ROWS = _int("training", "MAX_METRIC_ROWS")
 VAL_EXAMPLES = _int("training", "VAL_EXAMPLES")
 VAL_CHUNK = _int("training", "VAL_CHUNK")
+VAL_TOKENS = _int("training", "VAL_TOKENS")
+VAL_CHUNK_TOKENS = _int("training", "VAL_CHUNK_TOKENS")
 VAL_EVERY = _int("training", "VAL_EVERY")
 LN_EPSILON = _number("training", "LN_EPSILON")
+DROPOUT_STREAM = _int("training", "DROPOUT_STREAM")
 
 # src/shared/errors.ts: every error class's name, with the name of the class it extends.
 ERROR_PARENTS: dict[str, str] = _section("errors")

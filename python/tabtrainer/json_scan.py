@@ -162,6 +162,16 @@ def is_count(x: Any) -> bool:
     return is_number(x) and float(x).is_integer() and 0 <= x <= MAX_SAFE_INTEGER
 
 
+def js_stringify(value: str) -> str:
+    """JSON.stringify of a string: only what JSON requires is escaped, the rest kept as is."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def utf16_length(text: str) -> int:
+    """String.prototype.length: UTF-16 code units (an emoji counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def js_number(x: float | int) -> str:
     """JSON.stringify of a number (ECMAScript Number::toString), so files read the same in both."""
     if isinstance(x, bool):
@@ -191,3 +201,21 @@ def js_number(x: float | int) -> str:
         exp = f"e{'+' if e > 0 else '-'}{abs(e)}"
         body = (digits if k == 1 else digits[0] + "." + digits[1:]) + exp
     return sign + body
+
+
+def js_json(value: Any) -> str:
+    """JSON.stringify of a value made of objects, arrays, strings, numbers, booleans and null
+    (a non-finite number is null, as in JavaScript)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_number(value)
+    if isinstance(value, str):
+        return js_stringify(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(js_json(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{js_stringify(k)}:{js_json(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"{type(value).__name__} is not JSON")

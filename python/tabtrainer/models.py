@@ -1,13 +1,14 @@
-"""The browser's two models as torch.nn.Modules that compute what tfjs computes
+"""The browser's models as torch.nn.Modules that compute what tfjs computes
 (workers/training/models/*.ts): embeddings as one-hot matmuls, dense kernels kept [in, out] so
 the checkpoint's tensors and Adam's slots map without transposes, the transformer's q|k|v split,
 scale, additive causal mask, layer norm with biased variance and eps 1e-5, GELU's tanh
-approximation; and the masked mean cross-entropy of workers/training/loss.ts."""
+approximation, gpt's dropout sites and tied head; and the masked mean cross-entropy of
+workers/training/loss.ts."""
 
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -39,6 +40,19 @@ def gelu(x: torch.Tensor) -> torch.Tensor:
     return x * 0.5 * (torch.tanh(inner) + 1)
 
 
+# A dropout site: multiplies by its mask, in forward order (one per call), or keeps everything.
+Dropout = Callable[[torch.Tensor], torch.Tensor]
+
+
+def _kept(h: torch.Tensor) -> torch.Tensor:
+    return h
+
+
+def causal_mask(t: int) -> torch.Tensor:
+    """Additive causal mask: 0 on and below the diagonal, -1e9 above (as tfjs's bandPart)."""
+    return (1 - torch.tril(torch.ones(t, t))) * -1e9
+
+
 class CharModel(nn.Module):
     """Parameters in the spec's order (the optimizer's and the file's), named as in the file."""
 
@@ -48,7 +62,8 @@ class CharModel(nn.Module):
         super().__init__()
         self.config = dict(config)
         self.vocab_size = vocab_size
-        self.names = [v.name for v in model_spec(self.config, vocab_size)]
+        self.specs = model_spec(self.config, vocab_size)
+        self.names = [v.name for v in self.specs]
         self.params = nn.ParameterList(
             nn.Parameter(torch.from_numpy(np.array(weights[f"model/{n}"], dtype=np.float32)))
             for n in self.names
@@ -58,9 +73,15 @@ class CharModel(nn.Module):
     def get(self, name: str) -> torch.Tensor:
         return self.params[self.index[name]]
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits [rows, context, vocab] (transformer) or of the next token [rows, vocab] (mlp)."""
-        return self._mlp(x) if self.config["model"] == "mlp" else self._transformer(x)
+    def forward(
+        self, x: torch.Tensor, dropout: Sequence[torch.Tensor] | None = None
+    ) -> torch.Tensor:
+        """Logits [rows, context, vocab] (transformer, gpt) or of the next token [rows, vocab]
+        (mlp). With masks (gpt, training with dropout) the dropout sites apply them."""
+        model = self.config["model"]
+        if model == "gpt":
+            return self._gpt(x, dropout)
+        return self._mlp(x) if model == "mlp" else self._transformer(x)
 
     def _mlp(self, x: torch.Tensor) -> torch.Tensor:
         rows, context = x.shape
@@ -83,19 +104,40 @@ class CharModel(nn.Module):
         merged = mixed.permute(0, 2, 1, 3).reshape(rows, t, width)
         return dense(merged, self.get(f"{b}/attn/proj/kernel"), self.get(f"{b}/attn/proj/bias"))
 
+    def _block(
+        self, h: torch.Tensor, i: int, causal: torch.Tensor, drop: Dropout = _kept
+    ) -> torch.Tensor:
+        """Pre-LN block i: h + drop(attn(ln1(h))), then h + drop(mlp(ln2(h)))."""
+        b = f"block{i}"
+        a = layer_norm(h, self.get(f"{b}/ln1/gamma"), self.get(f"{b}/ln1/beta"))
+        h = h + drop(self._attention(a, b, causal))
+        m = layer_norm(h, self.get(f"{b}/ln2/gamma"), self.get(f"{b}/ln2/beta"))
+        fc = gelu(dense(m, self.get(f"{b}/mlp/fc/kernel"), self.get(f"{b}/mlp/fc/bias")))
+        return h + drop(dense(fc, self.get(f"{b}/mlp/proj/kernel"), self.get(f"{b}/mlp/proj/bias")))
+
+    def _gpt(self, x: torch.Tensor, dropout: Sequence[torch.Tensor] | None) -> torch.Tensor:
+        """models/gpt.ts: token + position embeddings, dropout, the blocks, the final LN, and
+        logits from the token embedding itself (tie 1: h @ tok_embᵀ) or a bias-free head."""
+        rows, t = x.shape
+        masks = iter(dropout or ())
+        drop: Dropout = (lambda h: h * next(masks)) if dropout is not None else _kept
+        tokens = self.get("tok_emb")
+        h = drop(embed(x, tokens) + self.get("pos_emb")[:t, : self.config["embed"]])
+        causal = causal_mask(t)
+        for i in range(self.config["layers"]):
+            h = self._block(h, i, causal, drop)
+        final = layer_norm(h, self.get("ln_f/gamma"), self.get("ln_f/beta"))
+        final = final.reshape(-1, self.config["embed"])
+        head = tokens.t() if self.config["tie"] == 1 else self.get("head/kernel")
+        return (final @ head).reshape(rows, t, self.vocab_size)
+
     def _transformer(self, x: torch.Tensor) -> torch.Tensor:
         rows, t = x.shape
         width = self.config["embed"]
-        # Additive causal mask: 0 on and below the diagonal, -1e9 above (as tfjs's bandPart).
-        causal = (1 - torch.tril(torch.ones(t, t))) * -1e9
+        causal = causal_mask(t)
         h = embed(x, self.get("tok_emb")) + self.get("pos_emb")[:t, :width]
         for i in range(self.config["layers"]):
-            b = f"block{i}"
-            a = layer_norm(h, self.get(f"{b}/ln1/gamma"), self.get(f"{b}/ln1/beta"))
-            h = h + self._attention(a, b, causal)
-            m = layer_norm(h, self.get(f"{b}/ln2/gamma"), self.get(f"{b}/ln2/beta"))
-            fc = gelu(dense(m, self.get(f"{b}/mlp/fc/kernel"), self.get(f"{b}/mlp/fc/bias")))
-            h = h + dense(fc, self.get(f"{b}/mlp/proj/kernel"), self.get(f"{b}/mlp/proj/bias"))
+            h = self._block(h, i, causal)
         h = layer_norm(h, self.get("ln_f/gamma"), self.get("ln_f/beta"))
         return dense(h, self.get("head/kernel"), self.get("head/bias"))
 
@@ -110,9 +152,9 @@ def nll_sum(logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor | No
     return nll.sum() if mask is None else (nll * mask.reshape(-1)).sum()
 
 
-def loss_count(rows: int, mask: np.ndarray | None) -> float:
-    """What crossEntropy divides by: the rows, or the mask's sum but at least 1."""
-    return float(rows) if mask is None else max(float(np.sum(mask, dtype=np.float32)), 1.0)
+def loss_count(targets: np.ndarray, mask: np.ndarray | None) -> float:
+    """What crossEntropy divides by: every target (tf.mean), or the mask's sum but at least 1."""
+    return float(targets.size) if mask is None else max(float(np.sum(mask, dtype=np.float32)), 1.0)
 
 
 def cross_entropy(

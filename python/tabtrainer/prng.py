@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+import numpy as np
+
 M32 = 0xFFFFFFFF
 
 
@@ -79,3 +81,21 @@ class Prng:
             x = self.next_uint32()
             if x < limit:
                 return x % n
+
+    def uint32_words(self, count: int) -> np.ndarray:
+        """`count` next_uint32() draws as a uint32 array: the same words, one loop with the state
+        in locals (dropout draws one per element of a batch's activations)."""
+        s0, s1, s2, s3 = self.s
+        out = [0] * count
+        for i in range(count):
+            r = (s1 * 5) & M32
+            out[i] = ((((r << 7) | (r >> 25)) & M32) * 9) & M32
+            t = (s1 << 9) & M32
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= t
+            s3 = ((s3 << 11) | (s3 >> 21)) & M32
+        self.s = [s0, s1, s2, s3]
+        return np.array(out, dtype=np.uint32)

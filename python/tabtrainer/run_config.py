@@ -3,47 +3,103 @@ and src/shared/model-spec.ts (modelSpec), which both sides check a checkpoint ag
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from .errors import ConfigError
-from .facts import CONFIG_BOUNDS, LEGACY_TRAINING, SCHEDULES
-from .json_scan import is_number, js_number
+from .facts import (
+    CONFIG_BOUNDS,
+    GPT_BOUNDS,
+    LEGACY_TEXT_MODEL,
+    LEGACY_TRAINING,
+    MAX_SEPARATOR_LENGTH,
+    MODELS,
+    SCHEDULES,
+    SEPARATOR_NONE,
+    TEXT_MODEL_BOUNDS,
+    TEXT_MODES,
+    TOKENS_KINDS,
+    Bound,
+)
+from .json_scan import is_number, js_number, utf16_length
+
+# config-bounds.ts: the keys whose values are words, then every numeric key, in the order a
+# config's JSON has them (validateConfig builds its copy in this order).
+WORD_KEYS = ("model", "schedule", "tokens", "text", "separator")
+NUMERIC_KEYS = (*CONFIG_BOUNDS, *TEXT_MODEL_BOUNDS)
+_WORDS = (
+    ("model", MODELS),
+    ("schedule", SCHEDULES),
+    ("tokens", TOKENS_KINDS),
+    ("text", TEXT_MODES),
+)
+_MISSING = object()
 
 
 def with_legacy_training(raw: dict[str, Any]) -> dict[str, Any]:
-    """config.ts withLegacyTraining: each absent training key takes its legacy value, appended
-    after the keys present (the order JSON.stringify of the spread object keeps)."""
-    out = dict(raw)
-    for key, value in LEGACY_TRAINING.items():
-        if key not in out:
-            out[key] = value
-    return out
+    """Each absent key of the schedule and the guard takes its legacy value, appended after the
+    keys present (the order JSON.stringify of the spread object keeps): format 2 read as 3."""
+    return {**raw, **{k: v for k, v in LEGACY_TRAINING.items() if k not in raw}}
 
 
-def _js(value: Any) -> str:
-    import json
+def with_legacy_keys(raw: dict[str, Any]) -> dict[str, Any]:
+    """run-config.ts withLegacyKeys: the schedule's and the guard's keys, then issue 18's
+    (characters, one example per line, plain Adam with betas 0.9 and 0.999)."""
+    out = with_legacy_training(raw)
+    return {**out, **{k: v for k, v in LEGACY_TEXT_MODEL.items() if k not in out}}
 
-    return json.dumps(value)
+
+def _js_string(value: Any) -> str:
+    """String(value) for what a config may hold (a missing key reads as undefined)."""
+    if value is _MISSING:
+        return "undefined"
+    if isinstance(value, str):
+        return value
+    return "null" if value is None else json.dumps(value)
+
+
+def list_choices(choices: Sequence[str]) -> str:
+    """config.ts listChoices: `a, b or c`."""
+    if len(choices) < 2:
+        return "".join(choices)
+    return f"{', '.join(choices[:-1])} or {choices[-1]}"
+
+
+def _one_of(key: str, raw: dict[str, Any], allowed: Sequence[str]) -> str:
+    value = raw.get(key, _MISSING)
+    if value not in allowed:
+        raise ConfigError(f'Unknown {key} "{_js_string(value)}": choose {list_choices(allowed)}.')
+    return value
+
+
+def bound_of(model: str, key: str) -> Bound:
+    """config-bounds.ts boundOf: gpt is built deeper and longer than the mlp and transformer."""
+    if key in TEXT_MODEL_BOUNDS:
+        return TEXT_MODEL_BOUNDS[key]
+    return GPT_BOUNDS.get(key, CONFIG_BOUNDS[key]) if model == "gpt" else CONFIG_BOUNDS[key]
 
 
 def validate_config(raw: Any) -> dict[str, Any]:
     """Checks every field and returns a clean copy in the browser's key order."""
     if not isinstance(raw, dict):
         raise ConfigError("The run config must be an object.")
-    raw = with_legacy_training(raw)
-    model = raw.get("model")
-    if model not in ("mlp", "transformer"):
-        raise ConfigError(f'Unknown model "{model}": choose mlp or transformer.')
-    schedule = raw.get("schedule")
-    if schedule not in SCHEDULES:
-        raise ConfigError(f'Unknown schedule "{schedule}": choose constant or cosine.')
-    out: dict[str, Any] = {"model": model, "schedule": schedule}
-    for key, (lo, hi, integer) in CONFIG_BOUNDS.items():
+    raw = with_legacy_keys(raw)
+    out: dict[str, Any] = {key: _one_of(key, raw, allowed) for key, allowed in _WORDS}
+    separator = raw.get("separator", _MISSING)
+    if not isinstance(separator, str) or not 0 < utf16_length(separator) <= MAX_SEPARATOR_LENGTH:
+        shown = "undefined" if separator is _MISSING else json.dumps(separator, ensure_ascii=False)
+        raise ConfigError(
+            f'Config "separator" must be none, blank or a literal of 1 to {MAX_SEPARATOR_LENGTH} '
+            f"characters, got {shown}."
+        )
+    out["separator"] = separator
+    for key in NUMERIC_KEYS:
+        lo, hi, integer = bound_of(out["model"], key)
         value = raw.get(key)
         if not is_number(value):
-            raise ConfigError(f'Config "{key}" must be a number, got {_js(value)}.')
+            raise ConfigError(f'Config "{key}" must be a number, got {json.dumps(value)}.')
         if integer and not float(value).is_integer():
             raise ConfigError(f'Config "{key}" must be a whole number, got {js_number(value)}.')
         if value < lo or value > hi:
@@ -52,13 +108,32 @@ def validate_config(raw: Any) -> dict[str, Any]:
                 f"got {js_number(value)}."
             )
         out[key] = int(value) if integer else value
-    if model == "transformer" and out["embed"] % out["heads"] != 0:
-        raise ConfigError(
-            f"The transformer's embed ({out['embed']}) must be a multiple of heads "
-            f"({out['heads']})."
-        )
+    _check_shape(out)
     _check_schedule(out)
     return out
+
+
+def _check_shape(config: dict[str, Any]) -> None:
+    model = config["model"]
+    if model != "mlp" and config["embed"] % config["heads"] != 0:
+        raise ConfigError(
+            f"The {model}'s embed ({config['embed']}) must be a multiple of heads "
+            f"({config['heads']}): each head takes embed / heads of the width. Change one of them."
+        )
+    if model != "gpt" and config["dropout"] != 0:
+        raise ConfigError(
+            'Config "dropout" applies to gpt only: set it to 0 or choose model gpt.'
+        )
+    if model != "gpt" and config["tie"] != 0:
+        raise ConfigError(
+            "Config \"tie\" ties gpt's output layer to its token embedding: set it to 0 or choose "
+            "model gpt."
+        )
+    if config["text"] == "lines" and config["separator"] != SEPARATOR_NONE:
+        raise ConfigError(
+            'Config "separator" splits prose into documents; with text=lines every line is one. '
+            "Set separator=none or text=prose."
+        )
 
 
 def _check_schedule(config: dict[str, Any]) -> None:
@@ -102,6 +177,18 @@ def _layer_norm(prefix: str, size: int) -> list[VariableSpec]:
     ]
 
 
+def _blocks(config: dict[str, Any]) -> list[VariableSpec]:
+    """The pre-LN blocks the transformer and gpt share, each variable in the optimizer's order."""
+    e, w = config["embed"], config["width"]
+    specs: list[VariableSpec] = []
+    for i in range(config["layers"]):
+        b = f"block{i}"
+        specs += _layer_norm(f"{b}/ln1", e) + _dense(f"{b}/attn/qkv", e, 3 * e)
+        specs += _dense(f"{b}/attn/proj", e, e) + _layer_norm(f"{b}/ln2", e)
+        specs += _dense(f"{b}/mlp/fc", e, w) + _dense(f"{b}/mlp/proj", w, e)
+    return specs
+
+
 def model_spec(config: dict[str, Any], vocab_size: int) -> list[VariableSpec]:
     """The variables in the fixed order the optimizer sees them (and the file stores them)."""
     e, w, layers, t = config["embed"], config["width"], config["layers"], config["context"]
@@ -113,13 +200,20 @@ def model_spec(config: dict[str, Any], vocab_size: int) -> list[VariableSpec]:
     specs = [
         VariableSpec("tok_emb", (vocab_size, e), "normal"),
         VariableSpec("pos_emb", (t, e), "normal"),
+        *_blocks(config),
+        *_layer_norm("ln_f", e),
     ]
-    for i in range(layers):
-        b = f"block{i}"
-        specs += _layer_norm(f"{b}/ln1", e) + _dense(f"{b}/attn/qkv", e, 3 * e)
-        specs += _dense(f"{b}/attn/proj", e, e) + _layer_norm(f"{b}/ln2", e)
-        specs += _dense(f"{b}/mlp/fc", e, w) + _dense(f"{b}/mlp/proj", w, e)
-    return specs + _layer_norm("ln_f", e) + _dense("head", e, vocab_size)
+    if config["model"] == "transformer":
+        return specs + _dense("head", e, vocab_size)
+    # gpt: the output layer is the token embedding itself (tie 1), or its own bias-free matrix.
+    untied = [VariableSpec("head/kernel", (e, vocab_size), "normal")]
+    return specs + ([] if config["tie"] == 1 else untied)
+
+
+def decays(spec: VariableSpec) -> bool:
+    """model-spec.ts decays: AdamW's weight decay applies to matrices and embeddings (rank 2),
+    not to biases or layer norms, as nanoGPT's configure_optimizers decides."""
+    return len(spec.shape) >= 2
 
 
 def element_count(shape: tuple[int, ...]) -> int:

@@ -11,16 +11,18 @@ import torch
 
 from .adam_bridge import adam_tensors, advance_beta_power, create_adam
 from .checkpoint import Checkpoint
-from .data_pipeline import BatchSampler, CharDataset
-from .errors import CheckpointDatasetError, DatasetError
+from .data_pipeline import BatchSampler, text_sha256
+from .errors import CheckpointDatasetError
 from .facts import BETA1_POWER_TENSOR, BETA2_POWER_TENSOR, ITER_TENSOR, MAX_METRIC_ROWS
 from .models import CharModel
+from .text_dataset import TextDataset, batch_sampler, build_text_dataset, check_batch_fits
+from .text_mode import vocab_size
 
 
 @dataclass
 class RunState:
     ckpt: Checkpoint
-    dataset: CharDataset
+    dataset: TextDataset
     model: CharModel
     adam: torch.optim.Adam
     sampler: BatchSampler
@@ -41,13 +43,7 @@ class RunState:
         """session.ts setGuard: the guard's new state, and the sampler's skip list with it."""
         self.ckpt.meta.guard = guard
         config = self.ckpt.meta.config
-        self.sampler = BatchSampler(
-            config["seed"],
-            len(self.dataset.train.targets),
-            config["batch"],
-            self.sampler.cursor,
-            guard["skips"],
-        )
+        self.sampler = batch_sampler(config, self.dataset, self.sampler.cursor, guard["skips"])
 
     def restore(self, held: Checkpoint) -> None:
         """Puts the whole state back at `held` (a rewind): the parameters in place (so a DDP
@@ -61,14 +57,7 @@ class RunState:
             for name, param in zip(self.model.names, self.model.params):
                 param.copy_(torch.from_numpy(held.tensors[f"model/{name}"].copy()))
         self.adam = create_adam(self.model, meta.optimizer, held.tensors)
-        config = meta.config
-        self.sampler = BatchSampler(
-            config["seed"],
-            len(self.dataset.train.targets),
-            config["batch"],
-            meta.cursor,
-            meta.guard["skips"],
-        )
+        self.sampler = batch_sampler(meta.config, self.dataset, meta.cursor, meta.guard["skips"])
         self.beta_powers = (
             held.tensors[BETA1_POWER_TENSOR].copy(),
             held.tensors[BETA2_POWER_TENSOR].copy(),
@@ -98,33 +87,38 @@ class RunState:
         return Checkpoint(self.ckpt.format_version, meta, dict(self.ckpt.raw_meta), tensors)
 
 
-def open_run(source: Checkpoint, dataset: CharDataset) -> RunState:
+def _dataset_refusal(info: dict, sha256: str) -> CheckpointDatasetError:
+    return CheckpointDatasetError(
+        f'This checkpoint was trained on "{info["name"]}" (SHA-256 {info["id"][:12]}…), and the '
+        f"text given (SHA-256 {sha256[:12]}…) is another. Pass the run's own text with --text."
+    )
+
+
+def load_run_text(source: Checkpoint, text: str) -> TextDataset:
+    """The run's text tokenized as its config says, once its SHA-256 is the run's (checked
+    first: another text must be refused as that, not as a text this run cannot read)."""
+    info = source.meta.dataset
+    sha256 = text_sha256(text)
+    if sha256 != info["id"]:
+        raise _dataset_refusal(info, sha256)
+    return build_text_dataset(info["name"], text, source.meta.config)
+
+
+def open_run(source: Checkpoint, dataset: TextDataset) -> RunState:
     # The run owns its metadata: training must not change the source it was opened from.
     ckpt = Checkpoint(
         source.format_version, copy.deepcopy(source.meta), dict(source.raw_meta), source.tensors
     )
     meta = ckpt.meta
     info = meta.dataset
-    if dataset.sha256 != info["id"] or "".join(dataset.vocab) != info["vocab"]:
-        raise CheckpointDatasetError(
-            f'This checkpoint was trained on "{info["name"]}" (SHA-256 {info["id"][:12]}…), and '
-            f"the text given (SHA-256 {dataset.sha256[:12]}…) is another. Pass the run's own text "
-            f"with --text."
-        )
+    alphabet = "".join(dataset.vocab)
+    if dataset.sha256 != info["id"] or alphabet != info["vocab"]:
+        raise _dataset_refusal(info, dataset.sha256)
     config = meta.config
-    if config["batch"] > len(dataset.train.targets):
-        raise DatasetError(
-            f"Batch size {config['batch']} exceeds the {len(dataset.train.targets)} training "
-            f'examples of "{info["name"]}". Lower the batch size.'
-        )
-    model = CharModel(config, len(dataset.vocab), ckpt.tensors)
+    # run-setup.ts checkBatchFits, as the browser checks a run it resumes.
+    check_batch_fits(info["name"], config, dataset)
+    model = CharModel(config, vocab_size(config, alphabet), ckpt.tensors)
     adam = create_adam(model, meta.optimizer, ckpt.tensors)
-    sampler = BatchSampler(
-        config["seed"],
-        len(dataset.train.targets),
-        config["batch"],
-        meta.cursor,
-        meta.guard["skips"],
-    )
+    sampler = batch_sampler(config, dataset, meta.cursor, meta.guard["skips"])
     betas = (ckpt.tensors[BETA1_POWER_TENSOR].copy(), ckpt.tensors[BETA2_POWER_TENSOR].copy())
     return RunState(ckpt, dataset, model, adam, sampler, betas)

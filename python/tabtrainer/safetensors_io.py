@@ -17,7 +17,6 @@ from .errors import (
     CheckpointMismatchError,
     CheckpointTruncatedError,
     format_shape,
-    js_stringify,
     quote_name,
 )
 from .facts import (
@@ -37,6 +36,7 @@ from .json_scan import (
     ScanFail,
     ScanOk,
     is_count,
+    js_stringify,
     parse_json,
     scan_object,
     skip_space,

@@ -19,14 +19,19 @@ import torch
 import torch.distributed as dist
 
 from . import PRODUCER
-from .checkpoint import Checkpoint, read_checkpoint, write_checkpoint
-from .data_pipeline import batch_number, gather_batch
+from .adam_bridge import apply_weight_decay
+from .checkpoint import Checkpoint, read_checkpoint
+from .checkpoint_write import write_checkpoint
+from .data_pipeline import batch_number
 from .divergence_guard import Spike, judge_step, rewind_target, rewinds_within
+from .dropout import dropout_tensors
 from .errors import DivergenceError
-from .facts import REWIND_LIMIT, VAL_CHUNK, VAL_EVERY, VAL_EXAMPLES
+from .evaluation import evaluate, validation_set
+from .facts import REWIND_LIMIT, VAL_EVERY
 from .lr_schedule import adam_rate, scheduled_rate
-from .models import CharModel, cross_entropy, loss_count, nll_sum
+from .models import loss_count, nll_sum
 from .run_state import RunState
+from .text_dataset import host_batch, training_examples
 
 
 @dataclass
@@ -54,29 +59,6 @@ def world() -> tuple[int, int]:
     return 0, 1
 
 
-def evaluate(model: CharModel, state: RunState) -> float:
-    """Loss on the first 512 validation examples, in chunks of 256, as session.ts evaluate()."""
-    split, config = state.dataset.val, state.ckpt.meta.config
-    count = min(VAL_EXAMPLES, len(split.targets))
-    total = 0.0
-    with torch.no_grad():
-        for start in range(0, count, VAL_CHUNK):
-            rows = min(VAL_CHUNK, count - start)
-            x, y, mask = gather_batch(
-                split,
-                np.arange(start, start + rows),
-                config["context"],
-                config["model"] == "transformer",
-            )
-            loss = cross_entropy(
-                model(torch.from_numpy(x)),
-                torch.from_numpy(y),
-                None if mask is None else torch.from_numpy(mask),
-            )
-            total += float(np.float32(loss.item())) * rows
-    return total / count
-
-
 class Trainer:
     def __init__(self, state: RunState, options: Options) -> None:
         self.state = state
@@ -86,6 +68,9 @@ class Trainer:
         # this job commits, on the current branch (a rewind drops the newer ones).
         self.line: list[tuple[int, Checkpoint]] = []
         self.last_norm = float("nan")
+        # The fixed validation chunks, built once (session.ts validationSet), and bits per byte
+        # per nat of their targets: a constant of the run, reported, not stored.
+        self.validation = validation_set(state.dataset, state.ckpt.meta.config)
         module = state.model
         self.net: torch.nn.Module = module
         if self.world > 1:
@@ -99,12 +84,14 @@ class Trainer:
         every rank stops, and holds a snapshot for the guard, after the same step."""
         state, config = self.state, self.state.ckpt.meta.config
         examples = state.sampler.next()
-        transformer = config["model"] == "transformer"
-        x, y, mask = gather_batch(state.dataset.train, examples, config["context"], transformer)
-        count = loss_count(len(examples), mask)
+        x, y, mask = host_batch(state.dataset, "train", examples, config)
+        count = loss_count(y, mask)
         share = np.array_split(np.arange(len(examples)), self.world)[self.rank]
-        xs, ys = torch.from_numpy(x[share]), torch.from_numpy(y[share])
-        ms = None if mask is None else torch.from_numpy(mask[share])
+        rows = slice(int(share[0]), int(share[-1]) + 1) if len(share) else slice(0, 0)
+        xs, ys = torch.from_numpy(x[rows]), torch.from_numpy(y[rows])
+        ms = None if mask is None else torch.from_numpy(mask[rows])
+        # gpt's masks for this batch number: the whole batch's stream, this rank's rows.
+        masks = dropout_tensors(config, state.sampler.last_batch, len(examples), rows)
         state.adam.zero_grad(set_to_none=True)
         meta = state.ckpt.meta
         # session.ts trainStep: the schedule's rate of this step times the guard's factor, which
@@ -112,7 +99,7 @@ class Trainer:
         rate = scheduled_rate(config, meta.step + 1, meta.guard["lrScale"])
         for group in state.adam.param_groups:
             group["lr"] = adam_rate(rate)
-        local = nll_sum(self.net(xs), ys, ms) / count
+        local = nll_sum(self.net(xs, masks), ys, ms) / count
         poison = self.options.poison is not None and meta.step + 1 in self.options.poison
         if poison:
             self.options.poison.discard(meta.step + 1)
@@ -136,7 +123,8 @@ class Trainer:
             for g in grads:
                 g.mul_(factor)
         # Collectives are all done before the update: a failed rank leaves the state at the step
-        # boundary.
+        # boundary. AdamW's decay comes first, from the float64 rate, as session.ts applies it.
+        apply_weight_decay(state.model, rate, config["weightDecay"])
         state.adam.step()
         state.advance_betas()
         meta.optimizer["iterations"] += 1
@@ -172,7 +160,7 @@ class Trainer:
         to_step, held = target
         self.line = [entry for entry in self.line if entry[0] <= to_step and entry[1] is not held]
         state.restore(held)
-        size = len(state.dataset.train.targets)
+        size = training_examples(state.dataset, config["context"])
         skipped = {
             "fromBatch": batch_number(held.meta.cursor, size, config["batch"]),
             "toBatch": spike_batch + 1,
@@ -279,8 +267,14 @@ class Trainer:
                         return 128 + signum
                     continue
                 if meta.step % VAL_EVERY == 0:
-                    meta.val_loss = evaluate(self.state.model, self.state)
+                    meta.val_loss = evaluate(self.state.model, self.validation)
                     self.state.record("val", meta.step, meta.val_loss)
+                    if self.rank == 0:
+                        bits = meta.val_loss * self.validation.bits_per_byte_per_nat
+                        self.opts_log(
+                            f"step {meta.step}: validation loss {meta.val_loss:.4f} "
+                            f"({bits:.4f} bits per byte)"
+                        )
                 now = time.perf_counter()
                 if self.rank == 0 and (meta.step % opts.log_every == 0 or meta.step == target_step):
                     rate = (meta.step - start_step) / max(now - started, 1e-9)

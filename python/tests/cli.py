@@ -26,9 +26,11 @@ def env() -> dict[str, str]:
     }
 
 
-def continue_args(source: Path, steps: int, out: Path, *extra: str) -> list[str]:
+def continue_args(
+    source: Path, steps: int, out: Path, *extra: str, text: str = TEXT
+) -> list[str]:
     return [
-        "continue", str(source), "--steps", str(steps), "--text", TEXT, "--out", str(out), *extra
+        "continue", str(source), "--steps", str(steps), "--text", text, "--out", str(out), *extra
     ]
 
 

@@ -12,14 +12,17 @@ from pathlib import Path
 import pytest
 
 from paths import MALFORMED
-from tabtrainer import errors, facts
-from tabtrainer.checkpoint import read_checkpoint, write_checkpoint
+from tabtrainer import errors, facts, text_errors
+from tabtrainer.checkpoint import read_checkpoint
+from tabtrainer.checkpoint_write import write_checkpoint
 from tabtrainer.errors import CheckpointFormatError, TrainerError
 
 VALID = MALFORMED / "valid-v3.safetensors"
 
 
 def _error_classes() -> list[type[TrainerError]]:
+    """Every TrainerError class defined: errors.py's and text_errors.py's (imported above)."""
+    assert text_errors.TextTooLargeError.__module__ == text_errors.__name__
     found: list[type[TrainerError]] = []
     pending: list[type[TrainerError]] = [TrainerError]
     while pending:

@@ -69,7 +69,7 @@ def test_a_config_setting_the_bridge_lacks_is_refused(
     """A run whose trajectory depends on something not implemented here must not be continued."""
     import json
 
-    from tabtrainer.checkpoint import write_checkpoint
+    from tabtrainer.checkpoint_write import write_checkpoint
 
     source = read_checkpoint(str(GOLDEN / "mlp-start.safetensors"))
     config = json.loads(source.raw_meta["config"])

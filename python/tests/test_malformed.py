@@ -82,7 +82,7 @@ def test_v2_is_migrated_to_v3_with_legacy_training_and_no_guard() -> None:
 def test_v3_guard_and_gradnorm_pass_through_exactly(tmp_path) -> None:
     """valid-v3 holds a rewind: written back, the guard, metrics and config strings are the
     browser's byte for byte, and every tensor too."""
-    from tabtrainer.checkpoint import write_checkpoint
+    from tabtrainer.checkpoint_write import write_checkpoint
 
     source = read_checkpoint(str(MALFORMED / "valid-v3.safetensors"))
     assert len(source.meta.guard["rewinds"]) == 1 and "gradNorm" in source.meta.metrics

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from paths import MALFORMED
-from tabtrainer.checkpoint import read_checkpoint, write_checkpoint
+from tabtrainer.checkpoint import read_checkpoint
+from tabtrainer.checkpoint_write import write_checkpoint
 from tabtrainer.errors import CheckpointIntegrityError
 
 

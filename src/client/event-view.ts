@@ -7,6 +7,7 @@ import type { LossChartController } from '../ui/loss-chart';
 import type { NoticeController } from '../ui/notice';
 import type { SamplesController } from '../ui/samples';
 import type { StatsController } from '../ui/stats';
+import type { StorageMeterController } from '../ui/storage-meter';
 
 export interface TrainingView {
   readonly stats: StatsController;
@@ -16,6 +17,7 @@ export interface TrainingView {
   readonly errors: ErrorAreaController;
   readonly controls: ControlsController;
   readonly form: ConfigFormController;
+  readonly storage: StorageMeterController;
 }
 
 /** Storage errors whose message already says what happened, what is kept and what to do. */
@@ -60,6 +62,7 @@ export function showEvent(view: TrainingView, event: TrainerEvent, runId: string
       view.notice.warn('');
       // The site's data was cleared and this snapshot wrote the run again.
       if (event.recovered) view.notice.info(event.recovered.message);
+      if (event.mirror !== undefined) view.storage.showSecondCopy(event.mirror);
       break;
     case 'snapshot-failed':
       // Storage faults name themselves and say what to do; others get the context.

@@ -54,6 +54,9 @@ export class PageView implements MachineView, TrainingView {
   get form() {
     return this.panels.form;
   }
+  get storage() {
+    return this.panels.storage;
+  }
   get checkpoints() {
     return this.panels.checkpoints;
   }

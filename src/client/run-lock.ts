@@ -1,7 +1,9 @@
 /**
  * One writer per run: a Web Lock named after the run. The tab that holds it trains; a tab that
  * does not waits in the lock's queue, and the browser grants it the moment the holder's tab
- * closes or crashes, which is how a second tab takes over.
+ * closes or crashes, which is how a second tab takes over. A browser without Web Locks gets a
+ * lock that is always free and never queues: every tab writes what it opens (the page says so
+ * at start, src/boot-checks.ts).
  */
 export class RunLock {
   private releaseHeld: (() => void) | null = null;
@@ -17,6 +19,10 @@ export class RunLock {
   /** Takes the run's lock if no other tab has it; keeps it until release() or the tab ends. */
   async tryAcquire(runId: string): Promise<boolean> {
     this.release();
+    if (!hasLocks()) {
+      this.held = runId;
+      return true;
+    }
     return new Promise<boolean>((resolve) => {
       void navigator.locks
         .request(lockName(runId), { ifAvailable: true }, (lock) => {
@@ -33,6 +39,7 @@ export class RunLock {
   /** Queues for the run's lock; `onGranted` runs once this tab holds it. */
   waitFor(runId: string, onGranted: () => void): void {
     this.release();
+    if (!hasLocks()) return; // nothing to queue for: no tab can tell this one the run is free
     const abort = new AbortController();
     this.waiting = abort;
     navigator.locks
@@ -61,6 +68,12 @@ export class RunLock {
     this.releaseHeld = null;
     this.held = null;
   }
+}
+
+function hasLocks(): boolean {
+  return (
+    typeof navigator !== 'undefined' && navigator.locks !== undefined && navigator.locks !== null
+  );
 }
 
 function lockName(runId: string): string {

@@ -173,6 +173,12 @@ export class RunTransitions {
     this.shown.run = report.run;
     this.presenter.resumed(report, verb);
     if (!train) return 'paused';
+    // A run stored at its step budget stays paused: starting it would only be refused.
+    const budget = report.run.config.steps;
+    if (budget > 0 && report.snapshot.step >= budget) {
+      this.presenter.budgetSpent();
+      return 'paused';
+    }
     await this.startLoop();
     return 'training';
   }

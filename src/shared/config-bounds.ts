@@ -36,7 +36,7 @@ export const CONFIG_BOUNDS: Record<
 export const CONFIG_KEYS = Object.keys(CONFIG_BOUNDS) as (keyof typeof CONFIG_BOUNDS)[];
 
 /** gpt is built for deeper and longer models than the small mlp and transformer. */
-const GPT_BOUNDS: Partial<Record<(typeof CONFIG_KEYS)[number], Bound>> = {
+export const GPT_BOUNDS: Partial<Record<(typeof CONFIG_KEYS)[number], Bound>> = {
   layers: { min: 1, max: 48, integer: true },
   context: { min: 1, max: 2048, integer: true },
 };

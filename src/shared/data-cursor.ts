@@ -26,7 +26,7 @@ export function batchNumber(cursor: DataCursor, size: number, batch: number): nu
 }
 
 export const EPOCH_STREAM = 0xe90c;
-const WINDOW_STREAM = 0x3d0f;
+export const WINDOW_STREAM = 0x3d0f;
 
 /**
  * How a batch's examples are chosen. `shuffle` (lines): each epoch is a permutation of the

@@ -10,7 +10,7 @@
  * a malformed checkpoint entry) take the message.
  */
 // The classes live by domain: the base (trainer-error.ts), runs and training (here), checkpoint
-// files, storage and jobs; every caller imports them from here.
+// files, storage, jobs, texts and the browser itself; every caller imports them from here.
 import { PAGE_STATES, type PageState } from './page-state';
 import { clockTime, type NewestSnapshot } from './storage-errors';
 import { TrainerError } from './trainer-error';
@@ -20,6 +20,7 @@ export * from './checkpoint-errors';
 export * from './storage-errors';
 export * from './job-errors';
 export * from './text-errors';
+export * from './browser-errors';
 
 export class ConfigError extends TrainerError {
   override name = 'ConfigError';

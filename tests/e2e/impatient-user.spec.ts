@@ -169,14 +169,22 @@ test('a checkpoint file dropped while the page boots is inspected once it has bo
   const bytes = readFileSync(inspected).toString('base64');
   await page.addInitScript((b64) => {
     const w = window as unknown as { droppedWhile: string };
-    document.addEventListener('DOMContentLoaded', () => {
+    // The page's panels are built once its modules have loaded (boot.ts imports main.ts): the
+    // file drops the moment the drop zone exists, while the run is still booting.
+    const drop = (zone: Element): void => {
       const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const dt = new DataTransfer();
       dt.items.add(new File([data], 'early.safetensors'));
-      const zone = document.querySelector('[data-testid="checkpoint-drop-zone"]')!;
       w.droppedWhile = document.querySelector('[data-testid="status"]')?.textContent ?? '';
       zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
+    };
+    const observer = new MutationObserver(() => {
+      const zone = document.querySelector('[data-testid="checkpoint-drop-zone"]');
+      if (zone === null || document.querySelector('[data-testid="status"]') === null) return;
+      observer.disconnect();
+      drop(zone);
     });
+    observer.observe(document, { childList: true, subtree: true });
   }, bytes);
   await page.goto(URL);
   expect(

@@ -51,7 +51,7 @@ test('WebGPU: a generation job interrupted by a reload equals an uninterrupted o
   // The same snapshot on the CPU backend: reported, not required to match.
   await page.goto(url('cpu'));
   await expect(page.getByTestId('backend')).toHaveText('cpu');
-  // The run's step budget is spent: reopened, it says so (error) and stays shown.
+  // The run's step budget is spent: reopened, it stays shown, paused at its budget.
   await expect(page.getByTestId('status')).toHaveText(/paused|error/, { timeout: 120_000 });
   const cpu = (await generated(page)).split('\n');
   const gpu = interrupted.split('\n');

@@ -133,6 +133,13 @@ test('a step budget stops the run with a snapshot; Start then says how to go on'
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByTestId('error')).toContainText('step budget of 12');
   await expect(page.getByTestId('step')).toHaveText('12');
+
+  // Reloaded, the run is shown paused at its budget, saying so, with no error.
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  await expect(page.getByTestId('step')).toHaveText('12');
+  await expect(page.getByTestId('notice')).toContainText('has trained its step budget');
+  await expect(page.getByTestId('error')).toHaveText('');
 });
 
 test('a bad URL config is named on the page', async ({ page }) => {

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   chooseBackend,
   describeChoice,
+  probesRead,
   softwareGpu,
   type BackendProbe,
+  type ProbedBackend,
 } from '../../workers/training/backend-choice';
 import type { BackendName } from '../../src/shared/config';
 
@@ -153,5 +155,42 @@ describe('forced and remembered backends', () => {
     expect(describeChoice(choice, 'cpu', null, new Map(), 'wasm')).toContain(
       'the run was trained on wasm; on cpu it continues exact up to float rounding',
     );
+  });
+
+  // A worker started with ?backend= looks only at what probesRead names (backend-probe.ts).
+  it.each([
+    ['webgpu', ['webgpu']],
+    ['webgl', ['webgpu', 'webgl']],
+    ['wasm', ['webgpu', 'webgl', 'wasm']],
+    ['cpu', ['webgpu', 'webgl', 'wasm']],
+    [null, ['webgpu', 'webgl', 'wasm']],
+  ] as const)('forced %s: only the probes its badge reads are looked at', (forced, read) => {
+    expect(probesRead(forced)).toEqual(read);
+    const unread: ProbedBackend[] = (['webgpu', 'webgl', 'wasm'] as const).filter(
+      (name) => !probesRead(forced).includes(name),
+    );
+    const gpus: Gpu[] = ['software', 'fallback', 'real', 'none'];
+    const gls: Gl[] = ['software', 'caveat', 'real', 'none'];
+    for (const gpu of gpus) {
+      for (const gl of gls) {
+        for (const previous of [null, 'webgpu', 'wasm'] as const) {
+          const full = probe(gpu, gl);
+          const partial: BackendProbe = { ...full };
+          const skipped = { kind: 'missing', reason: 'not looked at' } as const;
+          for (const name of unread) Object.assign(partial, { [name]: skipped });
+          const a = chooseBackend({ probe: full, forced, previous });
+          const b = chooseBackend({ probe: partial, forced, previous });
+          expect(b.candidates).toEqual(a.candidates);
+          const chosen = a.candidates[0]!;
+          const failed = new Map([[chosen, 'it failed to start']]);
+          expect(describeChoice(b, chosen, 'DETAIL', new Map(), previous)).toBe(
+            describeChoice(a, chosen, 'DETAIL', new Map(), previous),
+          );
+          expect(describeChoice(b, chosen, null, failed, previous)).toBe(
+            describeChoice(a, chosen, null, failed, previous),
+          );
+        }
+      }
+    }
   });
 });

@@ -12,6 +12,7 @@ const FACTS: Record<string, unknown> = {
   TextTooLargeError: { name: 't.txt', bytes: 300 * 2 ** 20, limit: 256 * 2 ** 20, mode: 'prose' },
   ContextTooLongError: { name: 't.txt', context: 256, part: 'validation', tokens: 90 },
   ModelTooLargeError: { backend: 'wasm', needBytes: 5e9, limitBytes: 2 ** 32, limit: 'memory' },
+  BrowserFeatureMissingError: [{ name: 'IndexedDB', use: 'where runs are stored' }],
 };
 
 /** Classes built from several positional facts, with sample facts for each. */

@@ -1,9 +1,13 @@
 import {
   BACKENDS,
   CONFIG_BOUNDS,
+  GPT_BOUNDS,
+  LEGACY_TEXT_MODEL,
   LEGACY_TRAINING,
   MAX_DATASET_BYTES,
+  MODELS,
   SCHEDULES,
+  TEXT_MODEL_BOUNDS,
 } from '../../src/shared/config';
 import {
   BETA1_POWER_TENSOR,
@@ -25,13 +29,35 @@ import { CHOOSE_OURS, COPY_AGAIN, EXPORT_AGAIN } from '../../src/shared/checkpoi
 import { KNOWN_DTYPES } from '../../src/shared/checkpoint/safetensors-dtype';
 import { METADATA_KEY } from '../../src/shared/checkpoint/safetensors-header';
 import { LENGTH_BYTES } from '../../src/shared/checkpoint/safetensors-read';
-import { EPOCH_STREAM } from '../../src/shared/data-cursor';
+import { EPOCH_STREAM, WINDOW_STREAM } from '../../src/shared/data-cursor';
 import * as errors from '../../src/shared/errors';
 import { NO_GUARD_STATE } from '../../src/shared/snapshot';
-import { BOUNDARY, MAX_VOCAB, SPLIT_SEED, VAL_FRACTION } from '../../workers/training/dataset';
+import {
+  MAX_LINES_BYTES,
+  MAX_PROSE_BYTES,
+  MAX_SEPARATOR_LENGTH,
+  SEPARATOR_BLANK,
+  SEPARATOR_NONE,
+  TEXT_MODES,
+  TOKENS_KINDS,
+} from '../../src/shared/text-mode';
+import {
+  BOUNDARY,
+  BYTE_BOUNDARY,
+  MAX_VOCAB,
+  SPLIT_SEED,
+  VAL_FRACTION,
+} from '../../workers/training/dataset';
+import { DROPOUT_STREAM } from '../../workers/training/dropout';
 import { REWIND_LIMIT } from '../../workers/training/divergence-guard';
 import { LN_EPSILON } from '../../workers/training/models/transformer-blocks';
-import { VAL_CHUNK, VAL_EXAMPLES } from '../../workers/training/evaluation';
+import {
+  VAL_CHUNK,
+  VAL_CHUNK_TOKENS,
+  VAL_EXAMPLES,
+  VAL_TOKENS,
+} from '../../workers/training/evaluation';
+import { MAX_CHAR_TOKENS, PROSE_VAL_FRACTION } from '../../workers/training/prose-data';
 import { MAX_METRIC_ROWS } from '../../workers/training/session';
 import { APP_LOOP } from '../../workers/training/training-loop';
 
@@ -81,15 +107,47 @@ export function pythonFacts() {
       COPY_AGAIN,
       CHOOSE_OURS,
     },
-    config: { MAX_DATASET_BYTES, SCHEDULES, BACKENDS, CONFIG_BOUNDS, LEGACY_TRAINING },
+    config: {
+      MAX_DATASET_BYTES,
+      SCHEDULES,
+      BACKENDS,
+      CONFIG_BOUNDS,
+      LEGACY_TRAINING,
+      MODELS,
+      GPT_BOUNDS,
+      TEXT_MODEL_BOUNDS,
+      LEGACY_TEXT_MODEL,
+    },
+    text: {
+      TOKENS_KINDS,
+      TEXT_MODES,
+      SEPARATOR_NONE,
+      SEPARATOR_BLANK,
+      MAX_SEPARATOR_LENGTH,
+      MAX_LINES_BYTES,
+      MAX_PROSE_BYTES,
+      PROSE_VAL_FRACTION,
+      MAX_CHAR_TOKENS,
+    },
     guard: { REWIND_LIMIT, NO_GUARD_STATE },
-    data: { BOUNDARY, MAX_VOCAB, VAL_FRACTION, SPLIT_SEED, EPOCH_STREAM },
+    data: {
+      BOUNDARY,
+      BYTE_BOUNDARY,
+      MAX_VOCAB,
+      VAL_FRACTION,
+      SPLIT_SEED,
+      EPOCH_STREAM,
+      WINDOW_STREAM,
+    },
     training: {
       MAX_METRIC_ROWS,
       VAL_EXAMPLES,
       VAL_CHUNK,
+      VAL_TOKENS,
+      VAL_CHUNK_TOKENS,
       VAL_EVERY: APP_LOOP.valEvery,
       LN_EPSILON,
+      DROPOUT_STREAM,
     },
     errors: errorParents(),
   };

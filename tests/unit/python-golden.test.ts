@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { format3Config } from '../../src/shared/checkpoint/format-choice';
 import type { RunConfig } from '../../src/shared/config';
@@ -13,41 +13,20 @@ import { loadDataset, type LoadedDataset } from '../../workers/training/run-setu
 import { TrainingSession } from '../../workers/training/session';
 import names from '../../workers/training/names.txt?raw';
 import { GOLDEN_GUARD, GOLDEN_MLP, GOLDEN_TRANSFORMER } from './golden-configs';
+import { compareOrWrite, compareOrWriteJson } from './golden-files';
 import { GuardedRun } from './guard-fixtures';
 import { sessionCheckpoint } from './session-checkpoint';
 import { useCpuBackend } from './tf-setup';
 
 /**
- * Golden vectors for the Python bridge (python/tests): what the browser's code computes, written
- * to tests/fixtures/golden and asserted there. This test recomputes them and fails when a
- * committed file differs or is missing, so a change on either side is caught. Rewriting them is
- * a deliberate act: `npm run golden` (UPDATE_GOLDEN=1), then the Python tests against them.
+ * Golden vectors for the Python bridge (python/tests) of the character-level runs, format 3:
+ * see golden-files.ts; gpt's, prose's and dropout's are python-golden-gpt.test.ts.
  */
-const GOLDEN_DIR = resolve(__dirname, '../fixtures/golden');
 const TEXT_FILE = 'tests/fixtures/text/greek-words.txt';
 const text = readFileSync(resolve(__dirname, '../..', TEXT_FILE), 'utf8');
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
-const REGENERATE =
-  'if the change is intended, rewrite the goldens with `npm run golden` and run `npm run test:python`';
-
 // python/tabtrainer reads format-3 configs: the vectors keep that key set (format-choice.ts).
 const START_STEP = 20;
 const CONTINUE_STEPS = 200;
-
-function compareOrWrite(name: string, bytes: Uint8Array): void {
-  const path = join(GOLDEN_DIR, name);
-  if (UPDATE) {
-    mkdirSync(GOLDEN_DIR, { recursive: true });
-    writeFileSync(path, bytes);
-  }
-  expect(existsSync(path), `golden ${name} is missing: ${REGENERATE}`).toBe(true);
-  const same = Buffer.from(readFileSync(path)).equals(Buffer.from(bytes));
-  expect(same, `golden ${name} differs from what the code computes: ${REGENERATE}`).toBe(true);
-}
-
-function compareOrWriteJson(name: string, value: unknown): void {
-  compareOrWrite(name, new TextEncoder().encode(`${JSON.stringify(value)}\n`));
-}
 
 let greek: LoadedDataset<LinesDataset>;
 beforeAll(async () => {

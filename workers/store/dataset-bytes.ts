@@ -1,18 +1,27 @@
 import { DatasetError } from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
+import { blobsRefused } from './blob-fallback';
 import type { DatasetRecord, DatasetText } from './store-schema';
 
-/** A text as it is written to the `datasets` store: its bytes in a Blob. */
+/**
+ * A text as it is written to the `datasets` store: its bytes in a Blob, or in an ArrayBuffer of
+ * their own where this browser's IndexedDB refuses Blobs (blob-fallback.ts).
+ */
 export function datasetRecord(text: DatasetText): DatasetRecord {
-  return { id: text.id, name: text.name, bytes: new Blob([text.bytes as BlobPart]) };
+  const bytes = blobsRefused() ? text.bytes.slice().buffer : new Blob([text.bytes as BlobPart]);
+  return { id: text.id, name: text.name, bytes };
 }
 
-/** A stored text's bytes, whichever way it was stored (a Blob, or a string before bytes). */
+/**
+ * A stored text's bytes, whichever way it was stored (a Blob, an ArrayBuffer where Blobs were
+ * refused, or a string before texts were bytes).
+ */
 export async function datasetText(record: DatasetRecord): Promise<DatasetText> {
-  const bytes =
-    'bytes' in record
+  const bytes = !('bytes' in record)
+    ? new TextEncoder().encode(record.text)
+    : record.bytes instanceof Blob
       ? new Uint8Array(await record.bytes.arrayBuffer())
-      : new TextEncoder().encode(record.text);
+      : new Uint8Array(record.bytes);
   return { id: record.id, name: record.name, bytes };
 }
 

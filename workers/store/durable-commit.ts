@@ -1,5 +1,6 @@
 import { StorageEvictedError, type NewestSnapshot } from '../../src/shared/errors';
 import type { SnapshotPayload, TensorBytes } from '../../src/shared/snapshot';
+import { blobsRefused, isBlobRefusal, noteBlobRefusal, withoutBlobs } from './blob-fallback';
 import type { EstimateStorage, PersistedStorage } from './browser-storage';
 import { commitFailure } from './commit-failure';
 import { COMMIT_RETRY, type StorageGateway } from './gateway';
@@ -43,16 +44,23 @@ export async function commitDurably(
   const { gateway } = ctx;
   const { step, runId, bytes } = payload.manifest;
   let freed: string[] | null = null;
+  // A browser whose IndexedDB refuses Blobs (blob-fallback.ts) gets the same bytes as ArrayBuffers.
+  let rows = blobsRefused() ? await withoutBlobs(payload) : payload;
   const { outcome, db } = await gateway.attempt(COMMIT_RETRY, {
     run: async (db, attempt) => {
       const mayRecreate = gateway.recreated && ctx.newest.has(runId);
       const { faults } = gateway;
       return {
-        outcome: await writeSnapshot(db, payload, keepLast, attempt, faults, write, mayRecreate),
+        outcome: await writeSnapshot(db, rows, keepLast, attempt, faults, write, mayRecreate),
         db,
       };
     },
     recover: async (err, db) => {
+      if (isBlobRefusal(err) && !blobsRefused()) {
+        noteBlobRefusal();
+        rows = await withoutBlobs(rows);
+        return true;
+      }
       if (isQuotaError(err) && freed === null) {
         freed = await pruneForSpace(db, runId);
         return true;

@@ -3,6 +3,7 @@ import type { BackoffPolicy, Clock } from './backoff';
 import { isConnectionLoss, StoreConnection, VersionTooOldError, type Live } from './connection';
 import type { FaultHooks } from './fault-hooks';
 import { DB_VERSION, type OpenOptions, type TrainerDatabase } from './store-schema';
+import { isBlobRefusal } from './blob-fallback';
 
 export interface GatewayOptions extends OpenOptions {
   /** Test hooks that make a commit fail at a chosen point; never set in production. */
@@ -87,9 +88,12 @@ async function untilLost<T>(writing: Promise<T>, live: Live): Promise<T> {
   return Promise.race([writing, lost]);
 }
 
-/** UnknownError is Chromium's word for a write the disk refused (an I/O error). */
+/**
+ * UnknownError is Chromium's word for a write the disk refused (an I/O error); WebKit's Blob
+ * refusal is one too, but no retry heals it: the commit's own recovery stores ArrayBuffers.
+ */
 const isRefusedWrite = (err: unknown): boolean =>
-  (err as { name?: unknown } | null)?.name === 'UnknownError';
+  (err as { name?: unknown } | null)?.name === 'UnknownError' && !isBlobRefusal(err);
 
 /**
  * A read's failure: its own error as it is, unless no connection could be had (then

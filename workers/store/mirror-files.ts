@@ -27,13 +27,21 @@ function isNotFound(err: unknown): boolean {
 }
 
 /**
- * Files in a directory of the origin private file system, or null where the browser has none.
+ * Files in a directory of the origin private file system, or null where the browser has none
+ * or cannot replace a file whole.
  * The directory is looked up again for every call: clearing site data deletes it under a
  * handle we would otherwise keep.
  */
 export function opfsFiles(directory = 'snapshot-mirror'): MirrorFiles | null {
   const storage = (globalThis.navigator as { storage?: StorageManager } | undefined)?.storage;
   if (typeof storage?.getDirectory !== 'function') return null;
+  // A file is replaced whole only with createWritable() and move() (Safari before 26 lacks
+  // createWritable): without them there is no second copy rather than a torn one.
+  const file = (globalThis as { FileSystemFileHandle?: { prototype: object } })
+    .FileSystemFileHandle;
+  if (file === undefined || !('createWritable' in file.prototype) || !('move' in file.prototype)) {
+    return null;
+  }
   const dir = async () =>
     await (
       await storage.getDirectory()

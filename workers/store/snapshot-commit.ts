@@ -6,6 +6,7 @@ import type {
   SnapshotPayload,
   TensorBytes,
 } from '../../src/shared/snapshot';
+import { blobsRefused } from './blob-fallback';
 import type { FaultHooks } from './fault-hooks';
 import { inTransaction, Writes } from './in-transaction';
 import { guardAnchor, selectPrunable, type PruneRule } from './retention';
@@ -124,8 +125,8 @@ export async function writeSnapshot(
     manifest.tensors.forEach((record, index) => {
       faults.beforeTensorPut?.({ ...at, name: record.name, index });
       const bytes = data[index]!;
-      const blob = bytes instanceof Blob ? bytes : new Blob([bytes]);
-      writes.add(tensors.put({ snapshotId: manifest.id, name: record.name, data: blob }));
+      const row = bytes instanceof Blob || blobsRefused() ? bytes : new Blob([bytes]);
+      writes.add(tensors.put({ snapshotId: manifest.id, name: record.name, data: row }));
     });
     faults.beforeManifestPut?.(at);
     writes.add(snapshots.put(manifest));

@@ -18,12 +18,13 @@ export interface DatasetText {
 
 /**
  * A training text as stored, kept so that a run on the user's own file resumes after a reload:
- * its bytes as a Blob (out of the JS heap; up to 256 MB of prose), or, for a run stored before
- * texts were bytes, the text as a string, whose UTF-8 encoding is what its id hashes. Both are
- * read (`dataset-bytes.ts`); only the first is written.
+ * its bytes as a Blob (out of the JS heap; up to 256 MB of prose; an ArrayBuffer where IndexedDB
+ * refuses Blobs, blob-fallback.ts), or, for a run stored before texts were bytes, the text as a
+ * string, whose UTF-8 encoding is what its id hashes. All are read (`dataset-bytes.ts`); only
+ * bytes are written.
  */
 export type DatasetRecord =
-  | { readonly id: string; readonly name: string; readonly bytes: Blob }
+  | { readonly id: string; readonly name: string; readonly bytes: Blob | ArrayBuffer }
   | { readonly id: string; readonly name: string; readonly text: string };
 
 /**

@@ -21,7 +21,13 @@ export interface BackendProbe {
       };
   readonly wasm:
     | { readonly kind: 'missing'; readonly reason: string }
-    | { readonly kind: 'ready'; readonly simd: boolean; readonly threads: boolean };
+    | {
+        readonly kind: 'ready';
+        readonly simd: boolean;
+        readonly threads: boolean;
+        /** Why the backend runs without threads; null when it runs with them. */
+        readonly noThreads?: string | null;
+      };
 }
 
 export interface BackendChoiceInput {
@@ -60,6 +66,20 @@ export function softwareGpu(text: string): string | null {
 
 /** The product's order when every backend is real: a GPU first, then the fastest CPU path. */
 const PREFERENCE: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** The backends a probe looks at (the CPU backend is always there). */
+export type ProbedBackend = keyof BackendProbe;
+
+/**
+ * The probes a choice reads: every one for the automatic choice; for a forced backend, its own
+ * and those of the backends before it in PREFERENCE, whose notes its badge gives (describeChoice
+ * stops at the chosen one). The rest need not be looked at: a worker started with
+ * ?backend=webgpu then opens no WebGL contexts and asks nothing of WebAssembly.
+ */
+export function probesRead(forced: BackendName | null): ProbedBackend[] {
+  const upTo = forced === null ? PREFERENCE.length : PREFERENCE.indexOf(forced) + 1;
+  return PREFERENCE.slice(0, upTo).filter((name): name is ProbedBackend => name !== 'cpu');
+}
 
 function softwareNote(probe: BackendProbe, name: 'webgpu' | 'webgl'): string | null {
   if (name === 'webgpu') {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { BackendProbe } from './backend-choice';
+import type { BackendName } from '../../src/shared/config';
+import { probesRead, type BackendProbe, type ProbedBackend } from './backend-choice';
 
 // WEBGL_debug_renderer_info.UNMASKED_RENDERER_WEBGL
 const UNMASKED_RENDERER = 0x9246;
@@ -67,26 +68,67 @@ function probeWebGl(): BackendProbe['webgl'] {
   return { kind: 'context', renderer, majorPerformanceCaveat: fast === null };
 }
 
+/**
+ * Why this engine must not start tfjs's threaded WASM build, or null. Firefox (ESR 153, measured
+ * here): the threaded build's start hung in 2 page loads of 6, the worker never finishing
+ * `setBackend('wasm')`, while 8 loads of 8 started on the single-threaded SIMD build. A race
+ * cannot be detected as a feature can, so the engine is named.
+ */
+function threadsUnsafe(): string | null {
+  return /\bFirefox\//.test(self.navigator.userAgent)
+    ? 'threads are off in Firefox, where tfjs’s threaded build can hang as it starts'
+    : null;
+}
+
+/** Why threads are unavailable, for a browser whose tfjs flag says so. */
+function threadsMissing(): string {
+  if (!self.crossOriginIsolated) return 'the page is not cross-origin isolated';
+  if (typeof SharedArrayBuffer === 'undefined') return 'this browser has no SharedArrayBuffer';
+  return 'this browser has no WebAssembly threads';
+}
+
 async function probeWasm(): Promise<BackendProbe['wasm']> {
   if (typeof WebAssembly === 'undefined') {
     return { kind: 'missing', reason: 'this browser has no WebAssembly' };
   }
-  // The flags tfjs-backend-wasm itself uses to pick its binary.
+  const unsafe = threadsUnsafe();
+  // tfjs-backend-wasm picks its binary by this flag: set before the backend starts.
+  if (unsafe !== null) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const [simd, threads] = await Promise.all([
     tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
     tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
   ]);
-  return { kind: 'ready', simd: simd === true, threads: threads === true };
+  const noThreads = threads === true ? null : (unsafe ?? threadsMissing());
+  return { kind: 'ready', simd: simd === true, threads: threads === true, noThreads };
 }
 
-let cached: Promise<BackendProbe> | null = null;
+const probes: { readonly [K in ProbedBackend]: () => Promise<BackendProbe[K]> } = {
+  webgpu: probeWebGpu,
+  webgl: async () => probeWebGl(),
+  wasm: probeWasm,
+};
 
-/** Looks at each backend once per worker: adapters and contexts do not change under a page. */
-export function probeBackends(): Promise<BackendProbe> {
-  cached ??= (async () => ({
-    webgpu: await probeWebGpu(),
-    webgl: probeWebGl(),
-    wasm: await probeWasm(),
-  }))();
-  return cached;
+/** Each backend is looked at once per worker: adapters and contexts do not change under a page. */
+const looked = new Map<ProbedBackend, Promise<BackendProbe[ProbedBackend]>>();
+
+function lookAt<K extends ProbedBackend>(name: K): Promise<BackendProbe[K]> {
+  if (!looked.has(name)) looked.set(name, probes[name]());
+  return looked.get(name) as Promise<BackendProbe[K]>;
+}
+
+/**
+ * What the choice needs to know about the backends (see probesRead): the rest are reported
+ * missing, unlooked at, which a forced choice never reads. The looks run together: the adapter
+ * request and the WebAssembly checks wait on other threads while the WebGL contexts are made.
+ */
+export async function probeBackends(forced: BackendName | null): Promise<BackendProbe> {
+  const read = probesRead(forced);
+  const skipped = {
+    kind: 'missing',
+    reason: `not looked at: ?backend=${forced} is forced`,
+  } as const;
+  const look = <K extends ProbedBackend>(name: K): Promise<BackendProbe[K] | typeof skipped> =>
+    read.includes(name) ? lookAt(name) : Promise.resolve(skipped);
+  const [webgpu, webgl, wasm] = await Promise.all([look('webgpu'), look('webgl'), look('wasm')]);
+  return { webgpu, webgl, wasm };
 }

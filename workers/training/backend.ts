@@ -31,7 +31,7 @@ function detailOf(name: BackendName, probe: BackendProbe): string | null {
     const threads = getThreadsCount();
     const cores = self.navigator.hardwareConcurrency;
     const why = !probe.wasm.threads
-      ? ', the page is not cross-origin isolated'
+      ? `, ${probe.wasm.noThreads ?? 'the page is not cross-origin isolated'}`
       : threads < cores
         ? ` of ${cores} logical cores: tfjs takes half`
         : '';
@@ -52,7 +52,7 @@ export async function selectBackend(
   forced: BackendName | null,
   previous: BackendName | null = null,
 ): Promise<BackendReport> {
-  const probe = await probeBackends();
+  const probe = await probeBackends(forced);
   const choice = chooseBackend({ probe, forced, previous });
   const failures = new Map<BackendName, string>();
   for (const name of choice.candidates) {

@@ -4,7 +4,7 @@ import { Prng, deriveSeed } from '../../src/shared/prng';
 import type { DropoutMasks } from './models';
 import { dropoutSites } from './models/gpt';
 
-const DROPOUT_STREAM = 0xd40b;
+export const DROPOUT_STREAM = 0xd40b;
 
 /**
  * The dropout masks of batch `number`, drawn on the host from the run's seed, so that a resumed

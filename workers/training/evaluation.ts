@@ -11,8 +11,8 @@ export const VAL_CHUNK = 256;
  * Prose: about 4,096 validation tokens (gpt-nano: 64 windows, a few percent of training's time
  * at one validation every 25 steps), in chunks of about 2,048.
  */
-const VAL_TOKENS = 4096;
-const VAL_CHUNK_TOKENS = 2048;
+export const VAL_TOKENS = 4096;
+export const VAL_CHUNK_TOKENS = 2048;
 
 /**
  * The fixed part of the validation split a run is scored on: no randomness, so every

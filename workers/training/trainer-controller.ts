@@ -27,6 +27,7 @@ import {
   reloadDataset,
   type LoadedDataset,
 } from './run-setup';
+import { markPhase } from './phase-marks';
 import { selectBackend } from './backend';
 import { checkFitsBackend } from './backend-memory';
 import { PromptSampler } from './prompt-sampler';
@@ -97,7 +98,13 @@ export class TrainerController {
 
   /** Makes a stored run active at its newest good snapshot (or the given one), paused. */
   async resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
+    markPhase('resume');
     await this.drop();
+    // The snapshot is read and verified while the run and its text are read and checked: each
+    // waits on the database, and a restart is made of such waits. Their errors come in the
+    // order they did one after the other: the run, its text, then the snapshot.
+    const loading = this.store.loadLatestGood(runId, snapshotId);
+    loading.catch(() => undefined); // observed below, unless the run or its text fails first
     const stored = await this.store.getRun(runId);
     if (stored === undefined) throw new RunNotFoundError(runId);
     // A run stored before the schedule, the guard or gpt existed trains on as it did.
@@ -105,7 +112,9 @@ export class TrainerController {
     const text = await this.store.getDataset(run.dataset.id);
     if (text === undefined) throw new RunTextMissingError(run.name);
     const dataset = await reloadDataset(run.dataset, text.bytes, run.config);
-    const { payload, skipped } = await this.store.loadLatestGood(runId, snapshotId);
+    markPhase('run-read');
+    const { payload, skipped } = await loading;
+    markPhase('snapshot-verified');
     const { manifest } = payload;
     // On the snapshot's backend when it is here (bitwise), else the best one, and say so.
     // A state computed outside the browser (the PyTorch bridge: torch-<device>) has none here.
@@ -115,7 +124,9 @@ export class TrainerController {
     const backend = await selectBackend(this.backends.forced, previous);
     this.backend = backend.backend;
     checkFitsBackend(run.config, dataset.data.tokenizer.vocabSize, this.backend);
+    markPhase('resume-backend-ready');
     const session = await restorePayload(run.config, dataset.data, payload);
+    markPhase('state-restored');
     const snapshot = summarize(manifest);
     this.activate({ run, dataset, session }, snapshot, manifest.valLoss);
     const guard = manifest.guard ?? NO_GUARD_STATE;
@@ -141,6 +152,7 @@ export class TrainerController {
     const budget = session.config.steps;
     if (budget > 0 && session.step >= budget) throw new BudgetSpentError(budget);
     const id = ++this.loopId;
+    markPhase('loop-start');
     const loop = new TrainingLoop(session, this.snapshotter, this.emit);
     this.loop = loop;
     void loop.done.then((end) => {

@@ -1,6 +1,7 @@
 import type { EventSink, LoopEnd } from '../../src/shared/api';
 import { DivergenceError, serializeError } from '../../src/shared/errors';
 import { judgeStep, REWIND_LIMIT, rewindsWithin, type Spike } from './divergence-guard';
+import { markPhase } from './phase-marks';
 import { ProgressReporter } from './progress-reporter';
 import { rewind } from './rewind';
 import type { TrainingSession } from './session';
@@ -60,6 +61,7 @@ export class TrainingLoop {
     const { session, snapshotter, options } = this;
     const progress = new ProgressReporter(session, this.emit);
     snapshotter.setTraining(true);
+    let first = true;
     try {
       while (this.running && !(options.shouldStop?.() ?? false)) {
         const budget = session.config.steps;
@@ -72,6 +74,8 @@ export class TrainingLoop {
         const began = performance.now();
         const loss = await session.trainStep();
         options.onStep?.(performance.now() - began, inFlight);
+        if (first) markPhase('first-step');
+        first = false;
         const spike = judgeStep(session.config, session.lastStep!, session.train);
         if (spike !== null) {
           progress.flush();

@@ -5,9 +5,9 @@ const TEXT_MODEL_KEYS = Object.keys(LEGACY_TEXT_MODEL) as TextModelKey[];
 /**
  * The version a run's checkpoint is written in: 3 when format 3 describes it completely (an mlp
  * or transformer on characters, one example per line, plain Adam with the old betas: every
- * key of issue 18 at its legacy value), else 4. Readers of format 3 (older builds of the app,
- * python/tabtrainer) keep reading every file that they can continue exactly, and refuse the
- * others by their version.
+ * key of issue 18 at its legacy value), else 4. Readers of format 3 (older builds of the app
+ * and of python/tabtrainer, which now writes the same choice: format_choice.py) keep reading
+ * every file that they can continue exactly, and refuse the others by their version.
  */
 export function formatVersionFor(config: RunConfig): 3 | 4 {
   const legacy = TEXT_MODEL_KEYS.every((key) => config[key] === LEGACY_TEXT_MODEL[key]);

@@ -14,8 +14,8 @@
  * the tokens of each part.
  *
  * Version 3 (written for a run it describes: model mlp or transformer, characters, one example
- * per line, plain Adam with betas 0.9 and 0.999, so that readers of version 3, such as
- * python/tabtrainer, keep reading them; read and migrated with those values). Version 2's keys, plus `guard`: the divergence guard's state, JSON
+ * per line, plain Adam with betas 0.9 and 0.999, so that readers of version 3, such as older
+ * builds of python/tabtrainer, keep reading them; read and migrated with those values). Version 2's keys, plus `guard`: the divergence guard's state, JSON
  * `{"skips": [{"fromBatch", "toBatch"}], "rewinds": [{"spikeStep", "reason", "loss", "gradNorm",
  * "mean", "toSnapshotId", "toStep", "skipped": {"fromBatch", "toBatch"}, "lrScale"}], "lrScale"}`
  * (a non-finite loss or norm is written as null); `metrics` gains `gradNorm`, [step, norm] rows of
