@@ -45,7 +45,7 @@ test('a gpt job generates across a reload, its file the same as an uninterrupted
   expect(await downloadResults(page)).toBe(interrupted);
 
   // Scoring prose lines: each line's bytes, in nats and in bits per byte.
-  const mark = readFileSync(path.join(__dirname, '../fixtures/text/mark.txt'), 'utf8');
+  const mark = readFileSync(path.join(import.meta.dirname, '../fixtures/text/mark.txt'), 'utf8');
   const lines = mark
     .split('\n')
     .filter((line) => line.trim() !== '')

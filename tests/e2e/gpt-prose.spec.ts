@@ -9,7 +9,7 @@ import { test } from './own-browser';
  * as books are: a line break every few dozen bytes, which windows of a stream cross.
  */
 function wrappedMark(): Buffer {
-  const text = readFileSync(path.join(__dirname, '../fixtures/text/mark.txt'), 'utf8');
+  const text = readFileSync(path.join(import.meta.dirname, '../fixtures/text/mark.txt'), 'utf8');
   const wrapped = text.split('\n').map((paragraph) => {
     const lines: string[] = [];
     let line = '';
