@@ -63,9 +63,21 @@ function withForm(action: (config: RunConfig) => void): void {
   action(config);
 }
 
+/** The form as it is now, or its refusal, for an action that may not need it. */
+function formAsRead(): () => RunConfig {
+  try {
+    const config = form.read();
+    return () => config;
+  } catch (err) {
+    return () => {
+      throw err;
+    };
+  }
+}
+
 const form = createConfigForm(mount('config-form'), initialConfig);
 const controls = createControls(mount('controls'), {
-  onStart: () => withForm((config) => void owner.actions.start(config)),
+  onStart: () => void owner.actions.start(formAsRead()),
   onPause: () => void owner.actions.pause(),
   onNewRun: () => withForm((config) => void owner.actions.newRun(config)),
   onSnapshotNow: () => void owner.actions.snapshotNow(),

@@ -23,8 +23,12 @@ export class RunActions {
     private readonly presenter: RunPresenter,
   ) {}
 
-  /** Trains the run this tab holds on; without one (idle, or its resume failed), a new run. */
-  start(config: RunConfig): Promise<Outcome> {
+  /**
+   * Trains the run this tab holds on; without one (idle, or its resume failed), a new run from
+   * `config`, the form as it was read at the click. Only that new run reads it: a form left
+   * invalid (a refused New run's) does not stop the held run from going on.
+   */
+  start(config: () => RunConfig): Promise<Outcome> {
     return this.dispatch({
       label: 'Start',
       origin: 'user',
@@ -32,7 +36,7 @@ export class RunActions {
       exclusive: true,
       run: async () => {
         if (this.machine.state !== 'idle' && (await this.startHeld())) return 'training';
-        return this.transitions.create(config, this.shown.dataset);
+        return this.transitions.create(config(), this.shown.dataset);
       },
     });
   }
