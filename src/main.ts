@@ -5,6 +5,7 @@ import type { DebugFault } from './shared/api';
 import { watchLifecycle } from './client/lifecycle';
 import { PageView } from './client/page-view';
 import { RunOwner } from './client/run-owner';
+import { SampleActions } from './client/sample-actions';
 import { CURRENT_FORMAT_VERSION } from './shared/checkpoint/format-version';
 import {
   configFromParams,
@@ -23,6 +24,7 @@ import { createJobForm } from './ui/job-form';
 import { createJobsList } from './ui/jobs-list';
 import { createLossChart } from './ui/loss-chart';
 import { createNotice } from './ui/notice';
+import { createPromptPanel } from './ui/prompt-panel';
 import { createRunsPanel } from './ui/runs-panel';
 import { createSamples } from './ui/samples';
 import { createSnapshotInterval } from './ui/snapshot-interval';
@@ -61,9 +63,21 @@ function withForm(action: (config: RunConfig) => void): void {
   action(config);
 }
 
+/** The form as it is now, or its refusal, for an action that may not need it. */
+function formAsRead(): () => RunConfig {
+  try {
+    const config = form.read();
+    return () => config;
+  } catch (err) {
+    return () => {
+      throw err;
+    };
+  }
+}
+
 const form = createConfigForm(mount('config-form'), initialConfig);
 const controls = createControls(mount('controls'), {
-  onStart: () => withForm((config) => void owner.actions.start(config)),
+  onStart: () => void owner.actions.start(formAsRead()),
   onPause: () => void owner.actions.pause(),
   onNewRun: () => withForm((config) => void owner.actions.newRun(config)),
   onSnapshotNow: () => void owner.actions.snapshotNow(),
@@ -96,6 +110,7 @@ const snapshots = createSnapshotsPanel(mount('snapshots-panel'), {
     }),
 });
 const storage = createStorageMeter(mount('storage-meter'), () => void files.exportCheckpoint());
+const prompt = createPromptPanel(mount('prompt-panel'), (request) => void sampler.sample(request));
 const interval = createSnapshotInterval(
   mount('snapshot-interval'),
   settings.snapshot,
@@ -143,6 +158,7 @@ const view = new PageView(
     checkpoints,
     picker,
     interval,
+    prompt,
   },
   refresh,
 );
@@ -158,6 +174,8 @@ const files = new CheckpointActions(
   },
   (source, label, summary) => checkpoints.showPending(source, label, summary),
 );
+
+const sampler = new SampleActions(owner.dispatch, owner.trainer, prompt);
 
 const jobsList = createJobsList(mount('jobs-list'), {
   onPause: (jobId) => void jobs.setState(jobId, 'paused'),

@@ -1,3 +1,4 @@
+import { releaseProxy } from 'comlink';
 import type {
   BackendReport,
   CheckpointFile,
@@ -21,6 +22,7 @@ import {
 import { BackendError, CancelledError } from '../src/shared/errors';
 import type { RunRecord, SnapshotSummary, SnapshotTrigger } from '../src/shared/snapshot';
 import type { JobRequest, JobState, JobSummary, ResultsFormat } from '../src/shared/jobs/job-types';
+import type { SampleRequest, SampleSink, SampleStarted } from '../src/shared/sampling';
 import { JobService } from './jobs/job-service';
 import { RunLibrary } from './run-library';
 import { Snapshotter } from './snapshot/snapshotter';
@@ -101,6 +103,21 @@ export class TrainerService implements TrainerApi {
   async snapshotNow(trigger: SnapshotTrigger): Promise<SnapshotSummary | null> {
     if (this.parts.controller.activeRunId === null) return null;
     return this.parts.snapshotter.request(trigger);
+  }
+
+  async sample(request: SampleRequest, onEvent: SampleSink): Promise<SampleStarted> {
+    // The page's callback arrives as a comlink proxy (a port of its own): let it go at the end.
+    const release = () =>
+      (onEvent as Partial<Record<typeof releaseProxy, () => void>>)[releaseProxy]?.();
+    try {
+      return this.parts.controller.sample(request, (event) => {
+        void onEvent(event);
+        if (event.type === 'end') release();
+      });
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
 
   async setSnapshotPolicy(policy: SnapshotPolicy): Promise<SnapshotIntervalInfo> {

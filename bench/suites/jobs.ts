@@ -126,7 +126,7 @@ async function measure(
       keepLast: 3,
       write: {
         run,
-        dataset: { id: dataset.info.id, name: dataset.info.name, text: dataset.text },
+        dataset: { id: dataset.info.id, name: dataset.info.name, bytes: dataset.bytes },
         isNew: true,
       },
     },

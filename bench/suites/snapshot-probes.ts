@@ -76,7 +76,7 @@ export async function resumeMs(dbName: string, runId: string, reps: number) {
       const run = (await store.getRun(runId))!;
       const text = (await store.getDataset(run.dataset.id))!;
       // Read as the run's config says (characters or bytes, lines or prose), as resumeRun does.
-      const dataset = await reloadDataset(run.dataset, text.text, run.config);
+      const dataset = await reloadDataset(run.dataset, text.bytes, run.config);
       const { payload } = await store.loadLatestGood(runId);
       const session = await restorePayload(run.config, dataset.data, payload);
       load.push(performance.now() - started);

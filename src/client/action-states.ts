@@ -17,6 +17,8 @@ export const ACTION_STATES = {
   pause: ['training'],
   newRun: SETTLED,
   snapshotNow: ['training', 'paused'],
+  /** A sample with a prompt: from the run this tab's worker holds. */
+  sample: ['training', 'paused'],
   snapshotPolicy: SETTLED,
   /**
    * Not dispatched: the config form's fields, which Start (without a run) and New run read.

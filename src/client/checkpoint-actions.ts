@@ -3,6 +3,7 @@ import type { RunRecord } from '../shared/snapshot';
 import type { CheckpointPanelController } from '../ui/checkpoint-panel';
 import { ACTION_STATES } from './action-states';
 import { download } from './download';
+import { sendableText } from './text-transfer';
 import type { Dispatch, Outcome } from './page-machine';
 import type { RunTransitions } from './run-transitions';
 import type { ShownRunView } from './shown-run';
@@ -64,7 +65,7 @@ export class CheckpointActions {
       exclusive: true,
       run: async (enter) => {
         const replaced = replace ? this.deps.shown.run : null;
-        const dataset = this.deps.shown.dataset;
+        const dataset = await sendableText(this.deps.shown.dataset);
         const run = await this.long('Importing…', (api, opId) =>
           api.importCheckpoint(token, dataset, opId),
         );
@@ -81,7 +82,7 @@ export class CheckpointActions {
       allowed: ACTION_STATES.importCheckpoint,
       exclusive: true,
       run: async (enter) => {
-        const dataset = this.deps.shown.dataset;
+        const dataset = await sendableText(this.deps.shown.dataset);
         const run = await this.deps.trainer.worker.call((api) =>
           api.forkRun(source, options, dataset),
         );

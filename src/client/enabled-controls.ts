@@ -16,6 +16,7 @@ const CONTROL_ACTION: Record<Control, ActionName> = {
   dataset: 'newRun', // a chosen text starts a new run on it
   config: 'editConfig',
   interval: 'snapshotPolicy',
+  sample: 'sample',
 };
 
 const CONTROLS = Object.keys(CONTROL_ACTION) as Control[];

@@ -40,8 +40,12 @@ export function showEvent(view: TrainingView, event: TrainerEvent, runId: string
       for (const [step, loss] of event.losses) view.chart.addTrain(step, loss);
       break;
     case 'val':
-      view.stats.setValLoss(event.loss);
+      view.stats.setValLoss(event.loss, event.bitsPerByte);
       view.chart.addVal(event.step, event.loss);
+      // A constant of the run (its validation text's tokens per byte): known from its first.
+      if (event.loss > 0 && Number.isFinite(event.bitsPerByte)) {
+        view.chart.setBitsPerByteFactor(event.bitsPerByte / event.loss);
+      }
       break;
     case 'rewind':
       view.stats.setRewinds(event.rewinds);

@@ -4,6 +4,7 @@ import type { SerializedError } from '../shared/errors';
 import type { RunRecord } from '../shared/snapshot';
 import type { CheckpointPanelController } from '../ui/checkpoint-panel';
 import type { DatasetPickerController } from '../ui/dataset-picker';
+import type { PromptPanelController } from '../ui/prompt-panel';
 import type { RunsPanelController } from '../ui/runs-panel';
 import type { SnapshotIntervalController } from '../ui/snapshot-interval';
 import type { SnapshotsPanelController } from '../ui/snapshots-panel';
@@ -18,6 +19,7 @@ export interface PagePanels extends TrainingView {
   readonly checkpoints: CheckpointPanelController;
   readonly picker: DatasetPickerController;
   readonly interval: SnapshotIntervalController;
+  readonly prompt: PromptPanelController;
 }
 
 /**
@@ -61,7 +63,7 @@ export class PageView implements MachineView, TrainingView {
 
   render(state: PageState, busy: boolean): void {
     const enabled = enabledControls(state, busy);
-    const { stats, controls, form, runs, snapshots, checkpoints, picker } = this.panels;
+    const { stats, controls, form, runs, snapshots, checkpoints, picker, prompt } = this.panels;
     stats.setStatus(state);
     controls.setEnabled(enabled);
     form.setEnabled(enabled.has('config'));
@@ -69,6 +71,7 @@ export class PageView implements MachineView, TrainingView {
     snapshots.setEnabled(enabled.has('snapshots'));
     checkpoints.setEnabled(enabled.has('import'));
     picker.setEnabled(enabled.has('dataset'));
+    prompt.setEnabled(enabled.has('sample'));
   }
 
   showError(error: SerializedError): void {
@@ -85,27 +88,32 @@ export class PageView implements MachineView, TrainingView {
 
   /** A run starts being shown (or none): its link, config and dataset, and empty numbers. */
   showRun(run: RunRecord | null): void {
-    const { stats, chart, samples, form, picker } = this.panels;
+    const { stats, chart, samples, form, picker, prompt } = this.panels;
     stats.reset();
     chart.reset();
+    chart.setBitsPerByteFactor(null);
     samples.clear();
+    prompt.clear();
     if (run === null) {
       stats.setLastSnapshotStep(null);
       return;
     }
     showLink(run);
     chart.setConfig(run.config);
-    form.set(run.config);
+    form.set(run.config, { config: withLegacyTraining(run.config), dataset: run.dataset });
     picker.setCurrent(run.dataset.name);
   }
 
   /** A stored run resumed at a snapshot: its curve, step and newest snapshot. */
   showResumed(report: ResumeReport): void {
-    const { run, snapshot, metrics, guard } = report;
+    const { run, snapshot, metrics, guard, bitsPerByteFactor, tokensSeen } = report;
     this.showRun(run);
     this.panels.chart.reset(metrics, guard);
+    this.panels.chart.setBitsPerByteFactor(bitsPerByteFactor);
     const { stats } = this.panels;
     stats.setRewinds(guard.rewinds.length);
+    const lastVal = metrics.val.at(-1);
+    if (lastVal !== undefined) stats.setValLoss(lastVal[1], lastVal[1] * bitsPerByteFactor);
     if (snapshot.trainLoss === null) stats.setStep(snapshot.step);
     else {
       const loss = snapshot.trainLoss;
@@ -115,6 +123,7 @@ export class PageView implements MachineView, TrainingView {
         loss,
         stepsPerSec: 0,
         tokensPerSec: 0,
+        tokensSeen,
       });
     }
     stats.setLastSnapshotStep(snapshot.step);

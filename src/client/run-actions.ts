@@ -1,5 +1,5 @@
-import type { UserDataset } from '../shared/api';
 import type { RunConfig, SnapshotPolicy } from '../shared/config';
+import type { ChosenText } from '../ui/dataset-picker';
 import { RunBusyError } from '../shared/errors';
 import { ACTION_STATES } from './action-states';
 import type { Dispatch, MachineState, Outcome } from './page-machine';
@@ -23,8 +23,12 @@ export class RunActions {
     private readonly presenter: RunPresenter,
   ) {}
 
-  /** Trains the run this tab holds on; without one (idle, or its resume failed), a new run. */
-  start(config: RunConfig): Promise<Outcome> {
+  /**
+   * Trains the run this tab holds on; without one (idle, or its resume failed), a new run from
+   * `config`, the form as it was read at the click. Only that new run reads it: a form left
+   * invalid (a refused New run's) does not stop the held run from going on.
+   */
+  start(config: () => RunConfig): Promise<Outcome> {
     return this.dispatch({
       label: 'Start',
       origin: 'user',
@@ -32,7 +36,7 @@ export class RunActions {
       exclusive: true,
       run: async () => {
         if (this.machine.state !== 'idle' && (await this.startHeld())) return 'training';
-        return this.transitions.create(config, this.shown.dataset);
+        return this.transitions.create(config(), this.shown.dataset);
       },
     });
   }
@@ -51,7 +55,7 @@ export class RunActions {
     });
   }
 
-  newRun(config: RunConfig, dataset: UserDataset | null = this.shown.dataset): Promise<Outcome> {
+  newRun(config: RunConfig, dataset: ChosenText | null = this.shown.dataset): Promise<Outcome> {
     return this.dispatch({
       label: 'New run',
       origin: 'user',

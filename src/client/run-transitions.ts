@@ -1,13 +1,15 @@
-import type { LoopEnd, UserDataset } from '../shared/api';
+import type { LoopEnd } from '../shared/api';
 import type { RunConfig } from '../shared/config';
 import { RunNotFoundError } from '../shared/errors';
 import { HOLDING, type PageState } from '../shared/page-state';
 import type { RunRecord } from '../shared/snapshot';
+import type { ChosenText } from '../ui/dataset-picker';
 import { ACTION_STATES } from './action-states';
 import type { Dispatch, MachineState, Outcome } from './page-machine';
 import type { RunLease } from './run-lease';
 import type { RunPresenter } from './run-presenter';
 import type { ShownRun } from './shown-run';
+import { sendableText } from './text-transfer';
 import type { Recovery, TrainerSupervisor } from './worker-supervisor';
 
 type Enter = (state: PageState) => void;
@@ -40,11 +42,12 @@ export class RunTransitions {
     return autostart ? this.create(config, null) : 'idle';
   }
 
-  async create(config: RunConfig, dataset: UserDataset | null): Promise<PageState> {
+  async create(config: RunConfig, dataset: ChosenText | null): Promise<PageState> {
     // The worker checks the config and the text before it stops the current run, so a refused
     // new run leaves the current one as it was (and this action fails with nothing changed).
     const { report } = this.trainer.worker;
-    const run = await this.trainer.worker.call((api) => api.newRun(config, dataset));
+    const text = await sendableText(dataset);
+    const run = await this.trainer.worker.call((api) => api.newRun(config, text));
     this.shown.dataset = dataset;
     this.shown.run = run;
     // Nobody else can know a run made a moment ago, so its lock is free.

@@ -1,4 +1,4 @@
-import type { UserDataset } from '../shared/api';
+import type { ChosenText } from '../ui/dataset-picker';
 import type { RunRecord } from '../shared/snapshot';
 
 /** The run the page shows, read-only: for the owners that act on it but never change it. */
@@ -9,11 +9,11 @@ export interface ShownRunView {
    * The user's text the newest run made in this tab trains on (null: the bundled names): a new
    * run, an import and a fork take it, as the dataset picker left it.
    */
-  readonly dataset: UserDataset | null;
+  readonly dataset: ChosenText | null;
 }
 
 /** The shown run; only the run transitions (run-transitions.ts) change it. */
 export class ShownRun implements ShownRunView {
   run: RunRecord | null = null;
-  dataset: UserDataset | null = null;
+  dataset: ChosenText | null = null;
 }

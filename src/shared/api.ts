@@ -1,6 +1,7 @@
 import type { BackendName, RunConfig, SnapshotIntervalInfo, SnapshotPolicy } from './config';
 import type { SerializedError } from './errors';
 import type { JobRequest, JobState, JobSummary, ResultsFormat } from './jobs/job-types';
+import type { SampleRequest, SampleSink, SampleStarted } from './sampling';
 import type {
   GuardState,
   Metrics,
@@ -33,9 +34,13 @@ export interface RestoredRunReport {
   readonly at: number;
 }
 
+/**
+ * A user's training file as the page sends it: its bytes, unread and undecoded (byte tokens
+ * train on invalid UTF-8 as it is), in a buffer the page transfers to the worker, never copies.
+ */
 export interface UserDataset {
   readonly name: string;
-  readonly text: string;
+  readonly bytes: ArrayBuffer;
 }
 
 /** A stored run made active at one of its snapshots: what the page needs to show it. */
@@ -50,6 +55,8 @@ export interface ResumeReport {
    * constant of the run's text and config, as each `val` event's `bitsPerByte` is.
    */
   readonly bitsPerByteFactor: number;
+  /** Tokens the run has trained on up to the snapshot (a function of its step and config). */
+  readonly tokensSeen: number;
   /** The divergence guard's state at the snapshot: its rewinds (chart markers) and skip list. */
   readonly guard: GuardState;
   /** Newer snapshots that failed verification and were skipped, with the reason. */
@@ -177,6 +184,13 @@ export interface TrainerApi {
   /** Stops the loop at a step boundary and commits a snapshot of that state if it is newer. */
   pause(): Promise<PauseReport>;
   snapshotNow(trigger: SnapshotTrigger): Promise<SnapshotSummary | null>;
+  /**
+   * A sample with a prompt from the run this worker holds, at its weights as they stand now:
+   * resolves once the request is accepted (a bad prompt or setting is refused by name and
+   * nothing starts); the text then streams to `onEvent` as it is decoded. One at a time: a new
+   * sample stops the one before. Training goes on meanwhile and its trajectory is untouched.
+   */
+  sample(request: SampleRequest, onEvent: SampleSink): Promise<SampleStarted>;
   setSnapshotPolicy(policy: SnapshotPolicy): Promise<SnapshotIntervalInfo>;
   listRuns(): Promise<RunRecord[]>;
   listSnapshots(runId: string): Promise<SnapshotSummary[]>;

@@ -118,8 +118,8 @@ export class JobStorageError extends TrainerError {
 }
 
 /**
- * Jobs read and write lines of characters; a run on byte tokens or on prose (issue 18) has
- * neither yet, so a job on it is refused rather than run on the wrong alphabet.
+ * Scoring "the run's validation lines" needs a run of one example per line: prose holds out the
+ * tail of its stream, which has no lines to score (a file of lines scores on any run).
  */
 export class JobRunKindError extends TrainerError {
   override name = 'JobRunKindError';
@@ -129,8 +129,8 @@ export class JobRunKindError extends TrainerError {
     readonly text: string,
   ) {
     super(
-      `Jobs run on models of characters, one example per line; run "${runName}" trains on ` +
-        `${tokens} tokens of ${text}. Choose such a run for this job.`,
+      `Run "${runName}" trains on ${tokens} tokens of ${text}, whose validation part is the ` +
+        `stream's tail, not lines. Score a text file of lines instead.`,
     );
   }
 }

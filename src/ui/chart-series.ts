@@ -35,3 +35,12 @@ export function learningRates(
     return step === 0 ? null : learningRateAt(config, step) * scale;
   });
 }
+
+/** Losses times `scale` (nats per token to bits per byte); all gaps while the scale is unknown. */
+export function inUnits(
+  values: readonly (number | null)[],
+  scale: number | null,
+): (number | null)[] {
+  if (scale === 1) return values.slice();
+  return values.map((v) => (v === null || scale === null ? null : v * scale));
+}

@@ -1,160 +1,225 @@
 import {
-  CONFIG_BOUNDS,
-  CONFIG_KEYS,
+  NUMERIC_KEYS,
+  boundOf,
   validateConfig,
   withLegacyTraining,
+  type ModelKind,
   type RunConfig,
 } from '../shared/config';
+import { PRESETS, PRESET_NAMES, type PresetName } from '../shared/presets';
+import { SEPARATOR_BLANK, SEPARATOR_NONE } from '../shared/text-mode';
+import { FIELDS, GPT_ONLY, type FieldGroup, type NumericKey } from './config-fields';
 import { element } from './element';
+import { matchingPreset, parameterText, type KnownText } from './param-count';
 
 export interface ConfigFormController {
   /** Reads the fields and validates them; throws ConfigError naming the bad field. */
   read(): RunConfig;
-  set(config: RunConfig): void;
+  /** Shows a config; `text`, the run's own text, lets the form count a char model's parameters. */
+  set(config: RunConfig, text?: KnownText | null): void;
   setEnabled(enabled: boolean): void;
 }
 
-type NumericKey = (typeof CONFIG_KEYS)[number];
+const CUSTOM = '';
+const LITERAL = 'literal';
 
-const LABELS: Record<NumericKey, string> = {
-  embed: 'Embedding size',
-  width: 'Width',
-  layers: 'Layers',
-  heads: 'Heads',
-  context: 'Context',
-  batch: 'Batch size',
-  lr: 'Learning rate',
-  seed: 'Seed',
-  steps: 'Step budget',
-  warmup: 'Warm-up steps',
-  decaySteps: 'Decay ends at step',
-  minLr: 'Minimum learning rate',
-  clip: 'Clip gradient norm',
-  guard: 'Divergence guard (1 on, 0 off)',
-  spikeFactor: 'Spike: loss above k × mean',
-  spikeWindow: 'Spike: mean of last n losses',
-  guardWarmup: 'Guard warm-up steps',
-  rewindMargin: 'Rewind at least n steps back',
-  rewindLrFactor: 'Learning rate × per rewind',
-  rewindWindow: '3 rewinds within n steps stop',
-};
+function select(id: string, options: readonly [string, string][]): HTMLSelectElement {
+  const choices = options.map(([value, text]) => element('option', { value }, text));
+  return element('select', { id, name: id.replace('config-', '') }, ...choices);
+}
 
-/** The schedule's, clipping's and the guard's fields, in their own foldable group. */
-const TRAINING_KEYS = new Set<NumericKey>([
-  'warmup',
-  'decaySteps',
-  'minLr',
-  'clip',
-  'guard',
-  'spikeFactor',
-  'spikeWindow',
-  'guardWarmup',
-  'rewindMargin',
-  'rewindLrFactor',
-  'rewindWindow',
-]);
-
-const HINTS: Partial<Record<NumericKey, string>> = {
-  heads: 'transformer only; must divide the embedding size',
-  steps: '0 trains until paused',
-  decaySteps: 'cosine only; 0: the step budget',
-  clip: '0 never',
-};
-
+/**
+ * The run config's form: a preset (fills its fields; any field stays editable, and the preset
+ * shows "custom" once one differs), the model and its sizes, the text's tokens, mode and
+ * separator, AdamW and dropout, and the schedule and guard in a foldable group; below them the
+ * parameter count of the config as it stands. The form only reads and shows; validateConfig
+ * judges, and a field it names is marked invalid.
+ */
 export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigFormController {
-  const model = element(
-    'select',
-    { name: 'model', id: 'config-model' },
-    element('option', { value: 'mlp' }, 'MLP'),
-    element('option', { value: 'transformer' }, 'Transformer'),
-  );
-  const schedule = element(
-    'select',
-    { name: 'schedule', id: 'config-schedule' },
-    element('option', { value: 'constant' }, 'Constant'),
-    element('option', { value: 'cosine' }, 'Cosine decay'),
-  );
+  const preset = select('config-preset', [
+    [CUSTOM, 'Custom'],
+    ...PRESET_NAMES.map((name): [string, string] => [name, name]),
+  ]);
+  const model = select('config-model', [
+    ['mlp', 'MLP'],
+    ['transformer', 'Transformer'],
+    ['gpt', 'GPT'],
+  ]);
+  const schedule = select('config-schedule', [
+    ['constant', 'Constant'],
+    ['cosine', 'Cosine decay'],
+  ]);
+  const tokens = select('config-tokens', [
+    ['char', 'Characters'],
+    ['byte', 'Bytes (UTF-8)'],
+  ]);
+  const mode = select('config-text', [
+    ['lines', 'One example per line'],
+    ['prose', 'Prose (one stream)'],
+  ]);
+  const separator = select('config-separator', [
+    [SEPARATOR_NONE, 'None'],
+    [SEPARATOR_BLANK, 'Blank line'],
+    [LITERAL, 'Literal'],
+  ]);
+  const literal = element('input', {
+    type: 'text',
+    id: 'config-separator-literal',
+    maxlength: 64,
+    placeholder: '<|endoftext|>',
+  });
+  const params = element('output', { 'data-testid': 'params', for: 'config-model' });
   const inputs = {} as Record<NumericKey, HTMLInputElement>;
-  const fieldset = element(
-    'fieldset',
-    { class: 'config-fields' },
+  const fieldset = element('fieldset', { class: 'config-fields' });
+  const groups: Record<FieldGroup, HTMLElement> = {
+    model: fieldset,
+    optimizer: element('div', { class: 'config-fields config-group' }),
+    training: element('div', { class: 'config-fields' }),
+  };
+  groups.model.append(
+    field('config-preset', 'Preset', preset, 'fills the fields below; each stays editable'),
     field('config-model', 'Model', model),
   );
-  const training = element(
-    'div',
-    { class: 'config-fields' },
-    field('config-schedule', 'Learning-rate schedule', schedule),
-  );
-  for (const key of CONFIG_KEYS) {
-    // The browser's spinners follow validateConfig's bounds; validateConfig stays the judge.
-    const { min, max, integer } = CONFIG_BOUNDS[key];
+  for (const key of NUMERIC_KEYS) {
+    const { label, group, hint } = FIELDS[key];
     const input = element('input', {
       type: 'number',
       name: key,
       id: `config-${key}`,
-      min,
-      max,
-      step: integer ? '1' : 'any',
-      inputmode: integer ? 'numeric' : 'decimal',
       required: true,
     });
     inputs[key] = input;
-    const target = TRAINING_KEYS.has(key) ? training : fieldset;
-    target.append(field(input.id, LABELS[key], input, HINTS[key]));
+    groups[group].append(field(input.id, label, input, hint));
   }
-  fieldset.append(
+  groups.training.prepend(field('config-schedule', 'Learning-rate schedule', schedule));
+  groups.model.append(
+    heading('Text and tokens'),
+    field('config-tokens', 'Tokens', tokens),
+    field('config-text', 'Text', mode),
+    field('config-separator', 'Separator', separator, 'prose: what ends a document'),
+    field(literal.id, 'Separator text', literal),
+    heading('AdamW and dropout'),
+    groups.optimizer,
     element(
       'details',
       { class: 'config-training' },
       element('summary', {}, 'Schedule, clipping and divergence guard'),
-      training,
+      groups.training,
     ),
+    element('p', { class: 'config-params' }, 'Parameters: ', params),
   );
   // Enter in a field must not submit (and reload) the page mid-run.
-  const form = element('form', { class: 'config-form', novalidate: true }, fieldset);
+  const form = element('form', { class: 'config-form', novalidate: true }, groups.model);
   form.addEventListener('submit', (event) => event.preventDefault());
-  model.addEventListener('change', syncModel);
-  for (const input of Object.values(inputs)) {
-    input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
-  }
+  form.addEventListener('input', (event) => {
+    (event.target as HTMLElement).removeAttribute('aria-invalid');
+    if (event.target === preset) fillPreset(preset.value as PresetName | typeof CUSTOM);
+    sync();
+  });
+  // Selects fire `change` (and `input`); both end in sync(), which is idempotent.
+  form.addEventListener('change', () => sync());
   root.replaceChildren(form);
+  let known: KnownText | null = null;
 
-  function syncModel(): void {
-    inputs.heads.closest('.field')?.classList.toggle('inactive', model.value !== 'transformer');
+  function fillPreset(name: PresetName | typeof CUSTOM): void {
+    if (name === CUSTOM) return;
+    const values = PRESETS[name];
+    model.value = values.model;
+    for (const [key, value] of Object.entries(values)) {
+      if (key in inputs) inputs[key as NumericKey].value = String(value);
+    }
+    tokens.value = values.tokens;
+    mode.value = values.text;
+    setSeparator(values.separator);
   }
 
-  function set(stored: RunConfig): void {
-    // A run stored before the schedule and the guard existed shows the values it trains with.
+  function setSeparator(value: string): void {
+    const word = value === SEPARATOR_NONE || value === SEPARATOR_BLANK;
+    separator.value = word ? value : LITERAL;
+    literal.value = word ? '' : value;
+  }
+
+  /** What the fields hold, before validation; fields that do not apply read as their off value. */
+  function raw(): Record<string, unknown> {
+    const kind = model.value as ModelKind;
+    const lines = mode.value === 'lines';
+    const out: Record<string, unknown> = {
+      model: kind,
+      schedule: schedule.value,
+      tokens: tokens.value,
+      text: mode.value,
+      separator: lines
+        ? SEPARATOR_NONE
+        : separator.value === LITERAL
+          ? literal.value
+          : separator.value,
+    };
+    for (const key of NUMERIC_KEYS) {
+      const value = inputs[key].value.trim();
+      out[key] = kind !== 'gpt' && GPT_ONLY.has(key) ? 0 : value === '' ? NaN : Number(value);
+    }
+    return out;
+  }
+
+  /** The fields that apply, the spinners' bounds, the preset shown and the parameter count. */
+  function sync(): void {
+    const kind = model.value as ModelKind;
+    const prose = mode.value === 'prose';
+    inactive(inputs.heads, kind === 'mlp');
+    for (const key of GPT_ONLY) inactive(inputs[key], kind !== 'gpt');
+    inactive(separator, !prose);
+    inactive(literal, !prose || separator.value !== LITERAL);
+    for (const key of NUMERIC_KEYS) {
+      // The browser's spinners follow validateConfig's bounds; validateConfig stays the judge.
+      const { min, max, integer } = boundOf(kind, key);
+      Object.assign(inputs[key], { min: String(min), max: String(max) });
+      inputs[key].step = integer ? '1' : 'any';
+      inputs[key].inputMode = integer ? 'numeric' : 'decimal';
+    }
+    const values = raw();
+    preset.value = matchingPreset(values) ?? CUSTOM;
+    let count: string | null;
+    try {
+      count = parameterText(validateConfig(values), known);
+    } catch {
+      count = null; // an invalid config has no count; Start or New run names what is wrong
+    }
+    params.value = count ?? '';
+    params.title = count === null ? 'counted once a run has read this text' : '';
+  }
+
+  function set(stored: RunConfig, runText: KnownText | null = known): void {
+    // A run stored before the schedule, the guard or gpt existed shows the values it trains with.
     const config = withLegacyTraining(stored);
+    known = runText;
     model.value = config.model;
     schedule.value = config.schedule;
-    for (const key of CONFIG_KEYS) {
+    tokens.value = config.tokens;
+    mode.value = config.text;
+    setSeparator(config.separator);
+    for (const key of NUMERIC_KEYS) {
       inputs[key].value = String(config[key]);
       inputs[key].removeAttribute('aria-invalid');
     }
-    syncModel();
+    sync();
   }
 
   function read(): RunConfig {
-    const raw: Record<string, unknown> = { model: model.value, schedule: schedule.value };
-    for (const key of CONFIG_KEYS) {
-      const text = inputs[key].value.trim();
-      raw[key] = text === '' ? NaN : Number(text);
-    }
     try {
-      const config = validateConfig(raw);
+      const config = validateConfig(raw());
       for (const input of Object.values(inputs)) input.removeAttribute('aria-invalid');
       return config;
     } catch (err) {
       const message = err instanceof Error ? err.message : '';
-      for (const key of CONFIG_KEYS) {
+      for (const key of NUMERIC_KEYS) {
         if (message.includes(`"${key}"`)) inputs[key].setAttribute('aria-invalid', 'true');
       }
+      if (message.includes('"separator"')) literal.setAttribute('aria-invalid', 'true');
       throw err;
     }
   }
 
-  set(initial);
+  set(initial, null);
   return {
     read,
     set,
@@ -162,6 +227,14 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
       fieldset.disabled = !enabled;
     },
   };
+}
+
+function inactive(control: HTMLElement, off: boolean): void {
+  control.closest('.field')?.classList.toggle('inactive', off);
+}
+
+function heading(text: string): HTMLElement {
+  return element('h3', { class: 'config-heading' }, text);
 }
 
 function field(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {

@@ -14,4 +14,5 @@ export type Control =
   | 'snapshots'
   | 'dataset'
   | 'config'
-  | 'interval';
+  | 'interval'
+  | 'sample';

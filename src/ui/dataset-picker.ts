@@ -1,7 +1,16 @@
-import type { UserDataset } from '../shared/api';
-import { MAX_DATASET_BYTES } from '../shared/config';
-import { DatasetError } from '../shared/errors';
+import { TextEmptyError, TextTooLargeError, formatBytes } from '../shared/errors';
+import { MAX_PROSE_BYTES, MAX_LINES_BYTES } from '../shared/text-mode';
 import { element } from './element';
+
+/**
+ * A training file the user chose, unread: the page reads its bytes each time it sends them to
+ * the worker (which takes them as they are: transferred, not copied), so the page never holds a
+ * copy of a text of up to 256 MB.
+ */
+export interface ChosenText {
+  readonly name: string;
+  readonly file: Blob;
+}
 
 export interface DatasetPickerController {
   setCurrent(name: string): void;
@@ -16,7 +25,7 @@ export const BUNDLED_DATASET_NAME = 'names (bundled)';
  */
 export function createDatasetPicker(
   root: HTMLElement,
-  onDataset: (dataset: UserDataset) => void,
+  onDataset: (dataset: ChosenText) => void,
   onError: (err: { readonly name: string; readonly message: string }) => void,
 ): DatasetPickerController {
   const current = element('strong', { 'data-testid': 'dataset-name' }, BUNDLED_DATASET_NAME);
@@ -31,18 +40,23 @@ export function createDatasetPicker(
     element('p', { class: 'dataset-current' }, 'Dataset: ', current),
     element('label', { for: input.id }, 'Training text file'),
     input,
-    element('p', { class: 'hint' }, 'or drop a .txt file here (up to 10 MB)'),
+    element(
+      'p',
+      { class: 'hint' },
+      `or drop a file here: up to ${formatBytes(MAX_LINES_BYTES)} as one example per line, ` +
+        `${formatBytes(MAX_PROSE_BYTES)} as prose`,
+    ),
   );
   root.replaceChildren(zone);
   let enabled = true;
   // dragenter/dragleave fire for every child crossed; a counter tells when the pointer left.
   let dragDepth = 0;
 
-  async function accept(file: File): Promise<void> {
+  function accept(file: File): void {
     try {
-      onDataset(await readDataset(file));
+      onDataset(chosenText(file));
     } catch (err) {
-      onError(err instanceof Error ? err : new DatasetError(String(err)));
+      onError(err as Error);
     }
   }
 
@@ -50,7 +64,7 @@ export function createDatasetPicker(
     const file = input.files?.[0];
     // Clearing the value lets the same file be picked again after a rejection.
     input.value = '';
-    if (file !== undefined) void accept(file);
+    if (file !== undefined) accept(file);
   });
   zone.addEventListener('dragenter', (event) => {
     if (!enabled || !hasFiles(event)) return;
@@ -71,7 +85,7 @@ export function createDatasetPicker(
     dragDepth = 0;
     zone.classList.remove('dragover');
     const file = event.dataTransfer?.files[0];
-    if (enabled && file !== undefined) void accept(file);
+    if (enabled && file !== undefined) accept(file);
   });
   // A file dropped anywhere else would make the browser open it in place of the page, ending
   // the training session; refuse such drops.
@@ -100,27 +114,20 @@ function hasFiles(event: DragEvent): boolean {
   return event.dataTransfer?.types.includes('Files') ?? false;
 }
 
-/** Reads a file as training text; throws DatasetError saying what to do instead. */
-export async function readDataset(file: File): Promise<UserDataset> {
-  if (file.size > MAX_DATASET_BYTES) {
-    const mb = (file.size / 1024 / 1024).toFixed(1);
-    throw new DatasetError(`"${file.name}" is ${mb} MB; choose a text file of at most 20 MB.`);
+/**
+ * A file as training text, refused by name only where no mode could take it: over the prose
+ * limit or empty. Its content is the worker's to judge with the run's settings (a 12 MB file is
+ * too large for one example per line, fine as prose; any bytes train as bytes).
+ */
+export function chosenText(file: File): ChosenText {
+  if (file.size > MAX_PROSE_BYTES) {
+    throw new TextTooLargeError({
+      name: file.name,
+      bytes: file.size,
+      limit: MAX_PROSE_BYTES,
+      mode: 'prose',
+    });
   }
-  if (file.size === 0) {
-    throw new DatasetError(`"${file.name}" is empty; choose a text file with some content.`);
-  }
-  let text: string;
-  try {
-    text = await file.text();
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new DatasetError(`Could not read "${file.name}" (${reason}); try choosing it again.`);
-  }
-  if (text.includes('\u0000')) {
-    throw new DatasetError(`"${file.name}" looks binary, not text; choose a plain .txt file.`);
-  }
-  if (text.trim() === '') {
-    throw new DatasetError(`"${file.name}" holds only whitespace; choose a file with some text.`);
-  }
-  return { name: file.name, text };
+  if (file.size === 0) throw new TextEmptyError(file.name, 'prose');
+  return { name: file.name, file };
 }

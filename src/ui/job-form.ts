@@ -32,6 +32,7 @@ const FIELDS = [
   ['maxLength', 'Maximum length', 'jobMaxLength', DEFAULT_GENERATE.maxLength, '1'],
   ['temperature', 'Temperature', 'jobTemperature', DEFAULT_GENERATE.temperature, 'any'],
   ['topK', 'Top-k (0: off)', 'jobTopK', DEFAULT_GENERATE.topK, '1'],
+  ['topP', 'Top-p (1: off)', 'jobTopP', DEFAULT_GENERATE.topP, 'any'],
   ['batchSize', 'Items per batch (0: by time)', 'jobBatch', DEFAULT_GENERATE.batchSize, '1'],
 ] as const;
 
@@ -40,7 +41,7 @@ type Field = (typeof FIELDS)[number][0];
 /**
  * The job form: the model (a snapshot of the shown run, the newest by default), generation
  * settings and the batch size (prefilled from `jobCount`, `jobSeed`, `jobMaxLength`,
- * `jobTemperature`, `jobTopK`, `jobBatch` in the URL), Generate, the prompts and scoring file
+ * `jobTemperature`, `jobTopK`, `jobTopP`, `jobBatch` in the URL), Generate, the prompts and scoring file
  * inputs, and Score validation lines. Values are checked by the worker, which names a bad one.
  */
 export function createJobForm(
@@ -75,6 +76,7 @@ export function createJobForm(
         maxLength: n('maxLength'),
         temperature: n('temperature'),
         topK: n('topK'),
+        topP: n('topP'),
       },
       snapshotId: model.value === '' ? null : model.value,
       batchSize: n('batchSize') === 0 ? null : n('batchSize'),

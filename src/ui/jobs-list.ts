@@ -73,11 +73,14 @@ export function createJobsList(root: HTMLElement, handlers: JobListHandlers): Jo
       element('progress', { max: job.total, value: job.done, 'aria-label': 'Job progress' }),
     ];
     if (job.meanNll !== null) {
+      const unit = job.tokens === 'byte' ? 'byte' : 'character';
+      const perplexity = Math.exp(job.meanNll).toFixed(3);
+      const bits = job.bitsPerByte === null ? '' : `; ${job.bitsPerByte.toFixed(4)} bits per byte`;
       nodes.push(
         element(
           'p',
           { 'data-testid': 'job-mean-nll' },
-          `Mean NLL ${job.meanNll.toFixed(4)} nats per character (perplexity ${Math.exp(job.meanNll).toFixed(3)})`,
+          `Mean NLL ${job.meanNll.toFixed(4)} nats per ${unit} (perplexity ${perplexity})${bits}`,
         ),
       );
     }

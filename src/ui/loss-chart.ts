@@ -2,7 +2,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { RunConfig } from '../shared/config';
 import type { GuardState, Metrics, RewindRecord } from '../shared/snapshot';
-import { learningRates, smoothed } from './chart-series';
+import { ChartRows } from './chart-rows';
+import { inUnits, learningRates, smoothed } from './chart-series';
 import { element } from './element';
 
 export interface LossChartController {
@@ -10,36 +11,39 @@ export interface LossChartController {
   addVal(step: number, loss: number): void;
   /** The shown run's config, from which the learning-rate curve is drawn. */
   setConfig(config: RunConfig): void;
+  /**
+   * Nats per token × this = bits per byte, for the shown run (its validation text's tokens per
+   * byte / ln 2); null until the run reports it.
+   */
+  setBitsPerByteFactor(factor: number | null): void;
   /** A rewind: the curve after the step rewound to goes, a marker stands at the spike. */
   rewind(record: RewindRecord): void;
   /** Clears the chart, then draws a resumed run's history and rewinds when given. */
   reset(metrics?: Metrics, guard?: GuardState): void;
 }
 
-/** Rows kept before thinning; the chart stays cheap however long the run. */
-const MAX_ROWS = 5000;
 const HEIGHT = 280;
 /** TensorBoard's default smoothing. */
 const DEFAULT_SMOOTHING = 0.6;
 
+type Units = 'nats' | 'bpb';
+const UNIT_LABELS: Record<Units, string> = { nats: 'loss (nats per token)', bpb: 'bits per byte' };
+
 /**
  * One x array of steps with a column per series: the raw training loss (faint), its smoothed
  * curve (the smoothing control sets the weight), validation points, and the learning rate on
- * its own axis. A validation point sits on its own row with a null train value (and the
- * reverse), and spanGaps draws each series through the nulls. Rewinds are dashed lines at the
- * spike's step, each also a DOM marker (`data-testid="rewind-marker"`) over the plot.
+ * its own axis; the losses in nats per token, or in bits per byte (the units control), which
+ * compares runs across tokenizers. spanGaps draws each series through the rows of the others.
+ * Rewinds are dashed lines at the spike's step, each also a DOM marker
+ * (`data-testid="rewind-marker"`) over the plot.
  */
 export function createLossChart(root: HTMLElement): LossChartController {
-  let steps: number[] = [];
-  let train: (number | null)[] = [];
-  let val: (number | null)[] = [];
+  const rows = new ChartRows();
   let rewinds: RewindRecord[] = [];
   let config: RunConfig | null = null;
   let weight = DEFAULT_SMOOTHING;
-  // Keep one train point in `stride`; stride doubles each time the rows are thinned, so old
-  // and new parts of the curve keep the same density.
-  let stride = 1;
-  let trainSeen = 0;
+  let units: Units = 'nats';
+  let factor: number | null = null;
   let frame: number | null = null;
 
   const slider = element('input', {
@@ -57,12 +61,26 @@ export function createLossChart(root: HTMLElement): LossChartController {
     shown.textContent = slider.value;
     schedule();
   });
+  const unitChoice = element(
+    'select',
+    { id: 'chart-units', 'data-testid': 'chart-units' },
+    element('option', { value: 'nats' }, 'nats per token'),
+    element('option', { value: 'bpb' }, 'bits per byte'),
+  );
+  unitChoice.addEventListener('change', () => {
+    units = unitChoice.value as Units;
+    plot.axes[1]!.label = UNIT_LABELS[units];
+    plot.redraw(false, true);
+    schedule();
+  });
   const controls = element(
     'div',
     { class: 'chart-controls' },
     element('label', { for: 'chart-smoothing' }, 'Smoothing'),
     slider,
     shown,
+    element('label', { for: 'chart-units' }, 'Loss in'),
+    unitChoice,
   );
   const mount = element('div', { class: 'loss-chart', 'data-testid': 'loss-chart' });
   const markers = element('div', { class: 'rewind-markers' });
@@ -75,7 +93,7 @@ export function createLossChart(root: HTMLElement): LossChartController {
       scales: { x: { time: false }, lr: { auto: true } },
       axes: [
         { label: 'step' },
-        { label: 'loss' },
+        { label: UNIT_LABELS.nats },
         { label: 'learning rate', scale: 'lr', side: 1, grid: { show: false }, size: 70 },
       ],
       series: [
@@ -99,7 +117,16 @@ export function createLossChart(root: HTMLElement): LossChartController {
   plot.over.append(markers);
 
   function columns(): uPlot.AlignedData {
-    return [steps, train, smoothed(train, weight), val, learningRates(steps, config, rewinds)];
+    // Bits per byte before the run has said its factor: nothing to draw yet.
+    const scale = units === 'nats' ? 1 : factor;
+    const train = inUnits(rows.train, scale);
+    return [
+      rows.steps,
+      train,
+      smoothed(train, weight),
+      inUnits(rows.val, scale),
+      learningRates(rows.steps, config, rewinds),
+    ];
   }
 
   function drawRewinds(u: uPlot): void {
@@ -145,67 +172,6 @@ export function createLossChart(root: HTMLElement): LossChartController {
     });
   }
 
-  /** Index of the row for `step`, inserting one in order when missing. */
-  function rowFor(step: number): number {
-    const last = steps.length - 1;
-    if (last < 0 || step > steps[last]) {
-      steps.push(step);
-      train.push(null);
-      val.push(null);
-      return last + 1;
-    }
-    let lo = 0;
-    let hi = last + 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (steps[mid] < step) lo = mid + 1;
-      else hi = mid;
-    }
-    if (steps[lo] !== step) {
-      steps.splice(lo, 0, step);
-      train.splice(lo, 0, null);
-      val.splice(lo, 0, null);
-    }
-    return lo;
-  }
-
-  /** Drops every other train-only row; validation rows are few and all kept. */
-  function thin(): void {
-    const next: [number[], (number | null)[], (number | null)[]] = [[], [], []];
-    let trainIndex = 0;
-    for (let i = 0; i < steps.length; i++) {
-      const keepTrain = train[i] !== null && trainIndex++ % 2 === 0;
-      if (!keepTrain && val[i] === null) continue;
-      next[0].push(steps[i]);
-      next[1].push(keepTrain ? train[i] : null);
-      next[2].push(val[i]);
-    }
-    [steps, train, val] = next;
-    stride *= 2;
-  }
-
-  // A diverged run's NaN or Infinity would wreck the y scale; the stats still show it.
-  function pushTrain(step: number, loss: number): void {
-    if (!Number.isFinite(loss)) return;
-    if (trainSeen++ % stride !== 0) return;
-    train[rowFor(step)] = loss;
-    if (steps.length > MAX_ROWS) thin();
-  }
-
-  function pushVal(step: number, loss: number): void {
-    if (!Number.isFinite(loss)) return;
-    val[rowFor(step)] = loss;
-  }
-
-  /** Forgets every row after `step`: the abandoned branch of a rewind. */
-  function truncate(step: number): void {
-    const keep = steps.findIndex((s) => s > step);
-    if (keep < 0) return;
-    steps = steps.slice(0, keep);
-    train = train.slice(0, keep);
-    val = val.slice(0, keep);
-  }
-
   const resizer = new ResizeObserver(() => {
     const width = mount.clientWidth;
     if (width > 0 && width !== plot.width) plot.setSize({ width, height: HEIGHT });
@@ -214,35 +180,35 @@ export function createLossChart(root: HTMLElement): LossChartController {
 
   return {
     addTrain(step, loss) {
-      pushTrain(step, loss);
+      rows.addTrain(step, loss);
       schedule();
     },
     addVal(step, loss) {
-      pushVal(step, loss);
+      rows.addVal(step, loss);
       schedule();
     },
     setConfig(next) {
       config = next;
       schedule();
     },
+    setBitsPerByteFactor(next) {
+      factor = next;
+      schedule();
+    },
     rewind(record) {
-      truncate(record.toStep);
+      rows.truncate(record.toStep);
       rewinds = [...rewinds, record];
       schedule();
     },
     reset(metrics, guard) {
-      steps = [];
-      train = [];
-      val = [];
+      rows.clear();
       rewinds = [...(guard?.rewinds ?? [])];
-      stride = 1;
-      trainSeen = 0;
       if (metrics !== undefined) {
         // Sorted input appends in order, so loading a long history stays linear.
         for (const [step, loss] of [...metrics.train].sort((a, b) => a[0] - b[0])) {
-          pushTrain(step, loss);
+          rows.addTrain(step, loss);
         }
-        for (const [step, loss] of metrics.val) pushVal(step, loss);
+        for (const [step, loss] of metrics.val) rows.addVal(step, loss);
       }
       schedule();
     },

@@ -8,6 +8,8 @@ export interface ProgressStats {
   readonly loss: number;
   readonly stepsPerSec: number;
   readonly tokensPerSec: number;
+  /** Tokens the run has trained on up to this step. */
+  readonly tokensSeen: number;
 }
 
 export interface StatsController {
@@ -17,7 +19,8 @@ export interface StatsController {
   setLastSnapshotStep(step: number | null): void;
   /** The step alone, e.g. where a pause stopped. */
   setStep(step: number): void;
-  setValLoss(loss: number): void;
+  /** The validation loss in nats per token, and in bits per byte of the validation text. */
+  setValLoss(loss: number, bitsPerByte: number): void;
   /** The divergence guard's rewinds in the shown run. */
   setRewinds(count: number): void;
   /** Back to the initial values (step 0, empty numbers) for a new run; keeps status and backend. */
@@ -25,15 +28,25 @@ export interface StatsController {
 }
 
 type StatId =
-  'step' | 'epoch' | 'loss' | 'val-loss' | 'steps-per-sec' | 'tokens-per-sec' | 'rewinds';
+  | 'step'
+  | 'epoch'
+  | 'loss'
+  | 'val-loss'
+  | 'bits-per-byte'
+  | 'steps-per-sec'
+  | 'tokens-per-sec'
+  | 'tokens-seen'
+  | 'rewinds';
 
 const STAT_LABELS: Record<StatId | 'last-snapshot-step', string> = {
   step: 'Step',
   epoch: 'Epoch',
   loss: 'Loss',
   'val-loss': 'Validation loss',
+  'bits-per-byte': 'Validation bits per byte',
   'steps-per-sec': 'Steps/s',
   'tokens-per-sec': 'Tokens/s',
+  'tokens-seen': 'Tokens seen',
   rewinds: 'Rewinds',
   'last-snapshot-step': 'Last snapshot at step',
 };
@@ -86,6 +99,7 @@ export function createStats(root: HTMLElement, header: HTMLElement = root): Stat
       values.loss.textContent = formatLoss(e.loss);
       values['steps-per-sec'].textContent = e.stepsPerSec.toFixed(1);
       values['tokens-per-sec'].textContent = String(Math.round(e.tokensPerSec));
+      values['tokens-seen'].textContent = String(Math.trunc(e.tokensSeen));
     },
     setStatus,
     setBackend(name, fallbackReason) {
@@ -100,8 +114,9 @@ export function createStats(root: HTMLElement, header: HTMLElement = root): Stat
     setStep(step) {
       values.step.textContent = String(Math.trunc(step));
     },
-    setValLoss(loss) {
+    setValLoss(loss, bitsPerByte) {
       values['val-loss'].textContent = formatLoss(loss);
+      values['bits-per-byte'].textContent = formatLoss(bitsPerByte);
     },
     setRewinds(count) {
       values.rewinds.textContent = String(count);

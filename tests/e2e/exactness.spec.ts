@@ -1,7 +1,7 @@
-import { expect, type Browser, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { expect, type Browser } from '@playwright/test';
 import path from 'node:path';
 import { BASE_URL } from '../../playwright.config';
+import { compare, exportAt } from './checkpoint-compare';
 import { pauseAndSnapshot, waitForStep } from './helpers';
 import { test } from './own-browser';
 
@@ -20,53 +20,6 @@ const CASES = [
   { backend: 'wasm', model: 'gpt', config: GPT, steps: 300 },
   { backend: 'webgl', model: 'mlp', config: MLP, steps: 60 },
 ] as const;
-
-/** Every tensor of a safetensors file as float32/int32 values, by name. */
-function tensorsOf(file: string): Map<string, Float32Array | Int32Array> {
-  const bytes = readFileSync(file);
-  const length = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8'));
-  const base = 8 + length;
-  const out = new Map<string, Float32Array | Int32Array>();
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const {
-      dtype,
-      data_offsets: [begin, end],
-    } = entry as { dtype: string; data_offsets: [number, number] };
-    const slice = bytes.buffer.slice(
-      bytes.byteOffset + base + begin,
-      bytes.byteOffset + base + end,
-    );
-    out.set(name, dtype === 'I32' ? new Int32Array(slice) : new Float32Array(slice));
-  }
-  return out;
-}
-
-async function exportAt(page: Page, step: number, file: string): Promise<void> {
-  await expect(page.getByTestId('last-snapshot-step')).toHaveText(String(step));
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export checkpoint' }).click();
-  await (await download).saveAs(file);
-}
-
-/** Values that differ between two files' tensors (bitwise, -0 apart from 0), and the largest gap. */
-function compare(a: string, b: string): { differing: number; largest: number } {
-  const want = tensorsOf(a);
-  const got = tensorsOf(b);
-  expect([...got.keys()]).toEqual([...want.keys()]);
-  let largest = 0;
-  let differing = 0;
-  for (const [name, values] of want) {
-    const other = got.get(name)!;
-    for (let i = 0; i < values.length; i++) {
-      const d = Math.abs(values[i]! - other[i]!);
-      if (d !== 0 || Object.is(values[i], -0) !== Object.is(other[i], -0)) differing++;
-      largest = Math.max(largest, d);
-    }
-  }
-  return { differing, largest };
-}
 
 /** Trains a fresh run to its step budget in its own profile and exports it. */
 async function straightRun(

@@ -13,7 +13,10 @@ import type { Control } from '../../src/ui/control';
 
 const STATES = Object.keys(PAGE_STATES) as PageState[];
 
-/** The enabled controls of each state as the page had them written out before (commit 0ec39e3). */
+/**
+ * The enabled controls of each state as the page had them written out before (commit 0ec39e3),
+ * with the prompt sampler (issue 18), which works where Snapshot now does: on the run held.
+ */
 const ENABLED_BEFORE: Record<PageState, readonly Control[]> = {
   booting: [],
   idle: ['start', 'newRun', 'import', 'runs', 'dataset', 'config', 'interval'],
@@ -21,6 +24,7 @@ const ENABLED_BEFORE: Record<PageState, readonly Control[]> = {
     'pause',
     'newRun',
     'snapshotNow',
+    'sample',
     'export',
     'import',
     'runs',
@@ -32,6 +36,7 @@ const ENABLED_BEFORE: Record<PageState, readonly Control[]> = {
     'start',
     'newRun',
     'snapshotNow',
+    'sample',
     'export',
     'import',
     'runs',

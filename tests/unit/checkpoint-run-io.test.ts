@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/shared/hash';
 import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
 import type { RunRecord, SnapshotPayload } from '../../src/shared/snapshot';
 import { decodeFile, exportSnapshot, writeRunFrom } from '../../workers/checkpoint/checkpoint-io';
@@ -28,7 +29,8 @@ async function setup() {
   const session = TrainingSession.create(config, dataset.data);
   for (let i = 0; i < 5; i++) await session.trainStep();
   // Stored as the app stores a run: with its first snapshot and its text, in one commit.
-  const write = { run, dataset: { id: dataset.info.id, name: 'words.txt', text }, isNew: true };
+  const bytes = dataset.bytes;
+  const write = { run, dataset: { id: dataset.info.id, name: 'words.txt', bytes }, isNew: true };
   const ctx = {
     runId: 'src',
     config,
@@ -90,10 +92,26 @@ describe('export then import', () => {
     const ok = await writeRunFrom(
       other,
       await decodeFile(file.blob),
-      { name: 'w.txt', text },
+      { name: 'w.txt', bytes: new TextEncoder().encode(text).buffer },
       null,
     );
     expect((await other.listRuns()).map((r) => r.id)).toEqual([ok.id]);
+  });
+
+  it('finds the text of a run made before texts were bytes in the same file, byte order mark and all', async () => {
+    // Older builds hashed the text File.text() decoded: without its byte order mark.
+    const file = Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
+    const { store, run, manifest } = await setup();
+    expect(manifest.dataset.id).toBe(await sha256Hex(new TextEncoder().encode(text)));
+    const exported = await exportSnapshot(store, run, manifest.id);
+    const { store: other } = await freshStore();
+    const ok = await writeRunFrom(
+      other,
+      await decodeFile(exported.blob),
+      { name: 'w.txt', bytes: file.buffer },
+      null,
+    );
+    expect((await other.getDataset(ok.dataset.id))?.bytes).toEqual(new TextEncoder().encode(text));
   });
 });
 

@@ -34,7 +34,7 @@ export interface JobWorld {
   readonly jobs: JobStore;
   readonly run: RunRecord;
   readonly session: TrainingSession;
-  readonly dataset: LoadedDataset<LinesDataset>;
+  readonly dataset: LoadedDataset;
   readonly manifest: SnapshotManifest;
   /** A snapshot of the session's current state, committed as the run's newest. */
   snapshot(): Promise<SnapshotManifest>;
@@ -48,11 +48,10 @@ let clock = 1_000;
 export async function jobWorld(
   faults: FaultHooks = {},
   config: RunConfig = JOB_CONFIG,
+  text: string = JOB_TEXT,
 ): Promise<JobWorld> {
   const { store, raw } = await freshStore(faults);
-  const loaded = await loadDataset('words.txt', JOB_TEXT, config);
-  if (loaded.data.kind !== 'lines') throw new Error('job worlds read their text as lines');
-  const dataset = loaded as LoadedDataset<LinesDataset>;
+  const dataset = await loadDataset('words.txt', text, config);
   const run: RunRecord = {
     id: 'run1',
     name: 'run one',
@@ -65,7 +64,7 @@ export async function jobWorld(
   for (let i = 0; i < 6; i++) await session.trainStep();
   let write: Parameters<typeof persistSnapshot>[2]['write'] = {
     run,
-    dataset: { id: dataset.info.id, name: 'words.txt', text: JOB_TEXT },
+    dataset: { id: dataset.info.id, name: 'words.txt', bytes: dataset.bytes },
     isNew: true,
   };
   let parentId: string | null = null;
@@ -127,4 +126,11 @@ export async function jobWorld(
 /** Every stored result row of a job, in index order, without the job id. */
 export async function storedItems(world: JobWorld, jobId: string) {
   return world.jobs.results(jobId, 0, 1_000_000);
+}
+
+/** The world's text read as lines (the app's first mode), for tests of line runs alone. */
+export function linesOf(world: JobWorld): LinesDataset {
+  const { data } = world.dataset;
+  if (data.kind !== 'lines') throw new Error('this test reads its text as lines');
+  return data;
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JOB_CONFIG, jobWorld } from './job-fixtures';
+import { JOB_CONFIG, jobWorld, storedItems } from './job-fixtures';
 import { useCpuBackend } from './tf-setup';
 
 beforeAll(useCpuBackend);
@@ -171,13 +171,22 @@ describe("a job's snapshot", () => {
   });
 });
 
-describe('a job on a run of byte tokens or prose', () => {
-  it('is refused by name before anything is written: jobs read lines of characters', async () => {
+describe('a job on a run of byte tokens, one example per line', () => {
+  it('runs: its prompts and lines are bytes, its validation lines score', async () => {
     const world = await jobWorld({}, { ...JOB_CONFIG, tokens: 'byte' });
-    await expect(world.create({})).rejects.toMatchObject({
-      name: 'JobRunKindError',
-      message: expect.stringMatching(/run "run one" trains on byte tokens of lines/),
+    const job = await world.create({ input: { kind: 'prompts', name: 'p.txt', text: 'ba\nzoë' } });
+    expect(await world.runner({ batchSize: 2 }).run(job.id)).toBe('done');
+    const scored = await world.create({
+      kind: 'score',
+      input: { kind: 'validation' },
+      params: null,
     });
-    expect(await world.jobs.list()).toEqual([]);
+    expect(await world.runner({ batchSize: 4 }).run(scored.id)).toBe('done');
+    const items = await storedItems(world, scored.id);
+    // Each line's bytes and its end of line are predicted, a byte each.
+    for (const item of items) {
+      expect(item.tokens).toBe(new TextEncoder().encode(item.input!).length + 1);
+      expect(item.bytes).toBe(item.tokens);
+    }
   });
 });

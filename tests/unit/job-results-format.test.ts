@@ -22,9 +22,9 @@ describe('the results file rows', () => {
     );
   });
 
-  it('JSON Lines for a score: NLL, tokens, per character and perplexity', () => {
+  it('JSON Lines for a score: NLL, tokens, per character, perplexity and bits per byte', () => {
     const row = JSON.parse(
-      jsonLine('score', { index: 1, input: 'ab', nll: 3, tokens: 3, error: null }),
+      jsonLine('score', { index: 1, input: 'ab', nll: 3, tokens: 3, bytes: 4, error: null }),
     );
     expect(row).toEqual({
       index: 1,
@@ -33,8 +33,24 @@ describe('the results file rows', () => {
       tokens: 3,
       nll_per_char: 1,
       perplexity: Math.E,
+      bits_per_byte: 3 / (4 * Math.LN2),
       error: null,
     });
+    expect(Object.keys(row)).toEqual([
+      'index',
+      'input',
+      'nll',
+      'tokens',
+      'nll_per_char',
+      'perplexity',
+      'bits_per_byte',
+      'error',
+    ]);
+    // An item scored before items counted their bytes has no figure rather than a wrong one.
+    const older = JSON.parse(
+      jsonLine('score', { index: 0, input: 'a', nll: 1, tokens: 2, error: null }),
+    );
+    expect(older.bits_per_byte).toBeNull();
     const failed = JSON.parse(
       jsonLine('score', { index: 2, input: 'x', tokens: 2, error: 'non-finite' }),
     );
@@ -42,6 +58,7 @@ describe('the results file rows', () => {
       nll: null,
       nll_per_char: null,
       perplexity: null,
+      bits_per_byte: null,
       error: 'non-finite',
     });
   });
@@ -60,9 +77,11 @@ describe('the results file rows', () => {
     expect(csvRow('generate', { index: 3, input: 'Zoë', output: 'ἀλφα 名前', error: null })).toBe(
       '3,Zoë,ἀλφα 名前,\r\n',
     );
-    expect(csvHeader('score')).toBe('index,input,nll,tokens,nll_per_char,perplexity,error\r\n');
-    expect(csvRow('score', { index: 4, input: 'ab', nll: 1.5, tokens: 3, error: null })).toBe(
-      `4,ab,1.5,3,0.5,${Math.exp(0.5)},\r\n`,
+    expect(csvHeader('score')).toBe(
+      'index,input,nll,tokens,nll_per_char,perplexity,bits_per_byte,error\r\n',
     );
+    expect(
+      csvRow('score', { index: 4, input: 'ab', nll: 1.5, tokens: 3, bytes: 3, error: null }),
+    ).toBe(`4,ab,1.5,3,0.5,${Math.exp(0.5)},${1.5 / (3 * Math.LN2)},\r\n`);
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validationLines } from '../../workers/training/dataset';
-import { JOB_TEXT, jobWorld, storedItems } from './job-fixtures';
+import { JOB_TEXT, jobWorld, linesOf, storedItems } from './job-fixtures';
 import { useCpuBackend } from './tf-setup';
 
 beforeAll(useCpuBackend);
@@ -9,13 +9,13 @@ describe("scoring the run's validation lines", () => {
   it("gives a mean NLL per character equal to the page's validation loss (MLP)", async () => {
     const world = await jobWorld();
     // The page's validation loss covers every validation example of this text (fewer than 512).
-    expect(world.dataset.data.val.targets.length).toBeLessThan(512);
+    expect(linesOf(world).val.targets.length).toBeLessThan(512);
     const valLoss = (await world.session.evaluate()).loss;
     const job = await world.create({ kind: 'score', input: { kind: 'validation' }, params: null });
     expect(job.manifest.itemCount).toBe(validationLines(JOB_TEXT).length);
     expect(await world.runner({ batchSize: 3 }).run(job.id)).toBe('done');
     const done = (await world.jobs.get(job.id))!;
-    expect(done.tokenSum).toBe(world.dataset.data.val.targets.length);
+    expect(done.tokenSum).toBe(linesOf(world).val.targets.length);
     const mean = done.nllSum / done.tokenSum;
     // float32 mean on the device against a float64 sum of the same float32 terms.
     expect(Math.abs(mean - valLoss)).toBeLessThan(1e-6 * valLoss);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { encodeCheckpoint } from '../../src/shared/checkpoint';
 import { sha256Hex } from '../../src/shared/hash';
 import type { RunRecord, SnapshotPayload } from '../../src/shared/snapshot';
 import type { RunWrite } from '../../workers/store';
-import { mirrorFileName } from '../../workers/store/testing';
+import { mirrorFileName, mirrorTextName } from '../../workers/store/testing';
 import { checkpointPayload, TINY_MLP } from './checkpoint-fixtures';
 import { bytesOf } from './store-fixtures';
 import { faultyStore, MemoryFiles } from './store-faults-fixtures';
@@ -32,19 +33,44 @@ async function userRun(step = 5): Promise<{ payload: SnapshotPayload; write: Run
     createdAt: 1,
     latestSnapshotId: null,
   };
-  return { payload, write: { run, dataset: { id, name: 'mine.txt', text }, isNew: true } };
+  const bytes = new TextEncoder().encode(text);
+  return { payload, write: { run, dataset: { id, name: 'mine.txt', bytes }, isNew: true } };
 }
 
 describe('the second copy in the origin private file system', () => {
-  it('a commit writes the run, its text and the snapshot under a temporary name, then renames', async () => {
+  it('a commit writes the run and the snapshot under a temporary name, then renames; its text once, as bytes', async () => {
     const files = new MemoryFiles();
     const { store } = await faultyStore({}, { mirror: files });
     const { payload, write } = await userRun();
+    const text = mirrorTextName(write.dataset!.id);
     const result = await store.commitSnapshot(payload, { keepLast: 3 }, write);
 
+    expect(files.log).toEqual([
+      `write ${text}.partial`,
+      `move ${text}`,
+      'write r1.ttmirror.partial',
+      'move r1.ttmirror',
+    ]);
+    expect([...files.files.keys()].sort()).toEqual([text, mirrorFileName('r1')].sort());
+    expect(new Uint8Array(await files.files.get(text)!.arrayBuffer())).toEqual(
+      write.dataset!.bytes,
+    );
+    const runFile = files.files.get('r1.ttmirror')!.size;
+    expect(result.mirror).toMatchObject({ bytes: runFile + write.dataset!.bytes.length });
+
+    // The next snapshot replaces the run's file alone: the text is there already.
+    files.log.length = 0;
+    const next = await userRun(6);
+    const again = await store.commitSnapshot(
+      next.payload,
+      { keepLast: 3 },
+      {
+        ...write,
+        isNew: false,
+      },
+    );
     expect(files.log).toEqual(['write r1.ttmirror.partial', 'move r1.ttmirror']);
-    expect([...files.files.keys()]).toEqual([mirrorFileName('r1')]);
-    expect(result.mirror).toMatchObject({ bytes: files.files.get('r1.ttmirror')!.size });
+    expect(again.mirror).toMatchObject({ bytes: files.files.get('r1.ttmirror')!.size });
   });
 
   it('a failed mirror write never fails the commit, and says why', async () => {
@@ -87,7 +113,12 @@ describe('the second copy in the origin private file system', () => {
     await store.commitSnapshot(payload, { keepLast: 3 }, write);
     expect((await store.restoreFromMirror()).restored).toEqual([]);
     await store.deleteRun('r1');
-    expect(files.log.at(-1)).toBe('remove r1.ttmirror');
+    // The run's copy first; its text's once no run uses it.
+    expect(files.log.slice(-2)).toEqual([
+      'remove r1.ttmirror',
+      `remove ${mirrorTextName(write.dataset!.id)}`,
+    ]);
+    expect([...files.files.keys()]).toEqual([]);
     expect((await store.restoreFromMirror()).restored).toEqual([]);
     expect(await store.getRun('r1')).toBeUndefined();
   });
@@ -120,6 +151,47 @@ describe('the second copy in the origin private file system', () => {
     const { store } = await faultyStore({}, { mirror: files });
     expect((await store.restoreFromMirror()).restored.map((r) => r.step)).toEqual([5]);
   });
+
+  it('skips a copy whose text file is missing, naming it', async () => {
+    const files = new MemoryFiles();
+    const first = await faultyStore({}, { mirror: files });
+    const { payload, write } = await userRun();
+    await first.store.commitSnapshot(payload, { keepLast: 3 }, write);
+    files.files.delete(mirrorTextName(write.dataset!.id));
+
+    const { store } = await faultyStore({}, { mirror: files });
+    const { restored, skipped } = await store.restoreFromMirror();
+    expect(restored).toEqual([]);
+    expect(skipped).toEqual([
+      { file: 'r1.ttmirror', reason: expect.stringMatching(/training text is missing/) },
+    ]);
+  });
+
+  it('restores a copy written before texts were files of their own (format 1, the text inside)', async () => {
+    const files = new MemoryFiles();
+    const { payload, write } = await userRun();
+    const text = write.dataset!.bytes;
+    const checkpoint = encodeCheckpoint(payload, write.run.name);
+    const header = new TextEncoder().encode(
+      JSON.stringify({
+        format: 1,
+        run: { ...write.run, latestSnapshotId: payload.manifest.id },
+        snapshot: { id: payload.manifest.id, trigger: payload.manifest.trigger, pinned: false },
+        dataset: { id: write.dataset!.id, name: 'mine.txt', bytes: text.length },
+        checkpointBytes: checkpoint.size,
+      }),
+    );
+    const length = new Uint8Array(4);
+    new DataView(length.buffer).setUint32(0, header.length, true);
+    files.files.set(
+      'r1.ttmirror',
+      new Blob(['TTMIRROR', length, header, text as BlobPart, checkpoint]),
+    );
+
+    const { store } = await faultyStore({}, { mirror: files });
+    expect((await store.restoreFromMirror()).restored.map((r) => r.step)).toEqual([5]);
+    expect(await store.getDataset(write.dataset!.id)).toEqual(write.dataset);
+  });
 });
 
 describe('a new run and its text', () => {
@@ -137,13 +209,17 @@ describe('a new run and its text', () => {
     expect(await raw.count('snapshots')).toBe(0);
     abort = false;
     await store.commitSnapshot(payload, { keepLast: 3 }, write);
-    expect(await raw.get('datasets', write.dataset!.id)).toEqual(write.dataset);
+    // Stored as bytes (a Blob), read back as the bytes written.
+    const stored = await raw.get('datasets', write.dataset!.id);
+    expect(stored !== undefined && 'bytes' in stored && stored.bytes instanceof Blob).toBe(true);
+    expect(await store.getDataset(write.dataset!.id)).toEqual(write.dataset);
   });
 
   it('refuses text that does not match its hash before writing anything', async () => {
     const { payload, write } = await userRun();
     const { store, raw } = await faultyStore();
-    const bad = { ...write, dataset: { ...write.dataset!, text: 'changed' } };
+    const changed = new TextEncoder().encode('changed');
+    const bad = { ...write, dataset: { ...write.dataset!, bytes: changed } };
     await expect(store.commitSnapshot(payload, { keepLast: 3 }, bad)).rejects.toMatchObject({
       name: 'DatasetError',
     });

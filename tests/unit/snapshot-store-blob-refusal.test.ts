@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bytesOf, createRun, freshStore, makePayload } from './store-fixtures';
+import {
+  bytesOf,
+  createRun,
+  DATASET,
+  DATASET_TEXT,
+  freshStore,
+  makePayload,
+} from './store-fixtures';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -17,7 +24,8 @@ function refuseBlobs(): { refused: () => number } {
     value: unknown,
     key?: IDBValidKey,
   ) {
-    if ((value as { data?: unknown } | null)?.data instanceof Blob) {
+    const row = value as { data?: unknown; bytes?: unknown } | null;
+    if (row?.data instanceof Blob || row?.bytes instanceof Blob) {
       refused++;
       throw new DOMException(
         'Error preparing Blob/File data to be stored in object store',
@@ -30,7 +38,7 @@ function refuseBlobs(): { refused: () => number } {
 }
 
 describe('an IndexedDB that refuses Blobs', () => {
-  it('gets the same bytes as ArrayBuffers: the commit succeeds and loads back bitwise', async () => {
+  it("gets the same bytes as ArrayBuffers, the run's text too: the commit succeeds and loads back bitwise", async () => {
     const webkit = refuseBlobs();
     const { store, raw } = await freshStore();
     const first = await createRun(store, 'r1', 0);
@@ -40,6 +48,11 @@ describe('an IndexedDB that refuses Blobs', () => {
     const rows = await raw.getAll('tensors');
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((row) => row.data instanceof ArrayBuffer)).toBe(true);
+    // The run's text, written with its first snapshot, is bytes in an ArrayBuffer too.
+    const [text] = await raw.getAll('datasets');
+    expect(text !== undefined && 'bytes' in text && text.bytes instanceof ArrayBuffer).toBe(true);
+    const stored = await store.getDataset(DATASET.id);
+    expect(new TextDecoder().decode(stored?.bytes)).toBe(DATASET_TEXT);
 
     // Learned once: later commits store ArrayBuffers from the start, with no refused attempt.
     const second = await makePayload('r1', 5);

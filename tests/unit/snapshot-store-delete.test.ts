@@ -14,7 +14,7 @@ import {
 async function datasetOf(text: string, name = 'mine.txt') {
   const id = await sha256Hex(new TextEncoder().encode(text));
   const info: DatasetInfo = { ...DATASET, id, name };
-  return { record: { id, name, text }, info };
+  return { record: { id, name, bytes: new TextEncoder().encode(text) }, text, info };
 }
 
 describe('SnapshotStore deleteRun', () => {
@@ -35,10 +35,10 @@ describe('SnapshotStore deleteRun', () => {
 
   it('deletes the dataset only once no run uses it', async () => {
     const { store } = await freshStore();
-    const { record, info } = await datasetOf('anna\nbob\n');
+    const { record, text, info } = await datasetOf('anna\nbob\n');
     for (const id of ['r1', 'r2']) {
       const first = await makePayload(id, 0, { dataset: info });
-      await store.commitSnapshot(first, { keepLast: 3 }, newRun(id, 1, info, record.text));
+      await store.commitSnapshot(first, { keepLast: 3 }, newRun(id, 1, info, text));
     }
     await store.deleteRun('r1');
     expect(await store.getDataset(info.id)).toEqual(record);
@@ -84,14 +84,35 @@ describe('SnapshotStore deleteSnapshot', () => {
 describe('SnapshotStore datasets', () => {
   it("stores a run's text with its first snapshot, by its content hash", async () => {
     const { store } = await freshStore();
-    const { record, info } = await datasetOf('héllo\nwörld\n');
+    const { record, text, info } = await datasetOf('héllo\nwörld\n');
     await store.commitSnapshot(
       await makePayload('r1', 0, { dataset: info }),
       { keepLast: 3 },
-      newRun('r1', 1, info, record.text),
+      newRun('r1', 1, info, text),
     );
     expect(await store.getDataset(record.id)).toEqual(record);
     expect(await store.getDataset('f'.repeat(64))).toBeUndefined();
+  });
+
+  it('reads a text stored as a string, before texts were bytes, as its UTF-8 bytes', async () => {
+    const { store, raw } = await freshStore();
+    const { record, text } = await datasetOf('zoë\nanna\n');
+    await raw.put('datasets', { id: record.id, name: record.name, text });
+    expect(await store.getDataset(record.id)).toEqual(record);
+  });
+
+  it('keeps bytes that are not UTF-8 as they are', async () => {
+    const { store } = await freshStore();
+    const bytes = Uint8Array.from([0x61, 0xff, 0x0a, 0xc3, 0x62, 0x00, 0x0a]);
+    const id = await sha256Hex(bytes);
+    const info: DatasetInfo = { ...DATASET, id, name: 'raw.bin' };
+    const write = { ...newRun('r1', 1, info), dataset: { id, name: 'raw.bin', bytes } };
+    await store.commitSnapshot(
+      await makePayload('r1', 0, { dataset: info }),
+      { keepLast: 3 },
+      write,
+    );
+    expect((await store.getDataset(id))?.bytes).toEqual(bytes);
   });
 
   it('rejects a dataset whose id is not the hash of its text, on write and on read', async () => {
@@ -102,7 +123,7 @@ describe('SnapshotStore datasets', () => {
       store.commitSnapshot(await makePayload('r1', 0, { dataset: info }), { keepLast: 3 }, wrong),
     ).rejects.toMatchObject({ name: 'DatasetError' });
     expect(await store.getRun('r1')).toBeUndefined();
-    await raw.put('datasets', { ...record, text: 'abd' });
+    await raw.put('datasets', { id: record.id, name: record.name, text: 'abd' });
     await expect(store.getDataset(record.id)).rejects.toThrow(/Load the file again/);
   });
 });

@@ -299,7 +299,7 @@ describe('eviction: the database emptied under a training tab', () => {
     const id = await (
       await import('../../src/shared/hash')
     ).sha256Hex(new TextEncoder().encode(text));
-    const dataset = { id, name: 'mine.txt', text };
+    const dataset = { id, name: 'mine.txt', bytes: new TextEncoder().encode(text) };
     const payload = await makePayload('r1', 2);
     const withText = {
       ...payload,

@@ -51,7 +51,7 @@ export function newRun(
 ): RunWrite {
   return {
     run: makeRun(id, createdAt, dataset),
-    dataset: { id: dataset.id, name: dataset.name, text },
+    dataset: { id: dataset.id, name: dataset.name, bytes: new TextEncoder().encode(text) },
     isNew: true,
   };
 }

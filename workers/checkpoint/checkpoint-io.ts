@@ -57,14 +57,19 @@ async function findText(
   store: SnapshotStore,
   info: DatasetInfo,
   offered: UserDataset | null,
-): Promise<string> {
+): Promise<Uint8Array> {
   const bundled = await bundledDataset();
-  if (bundled.info.id === info.id) return bundled.text;
+  if (bundled.info.id === info.id) return bundled.bytes;
   const stored = await store.getDataset(info.id);
-  if (stored !== undefined) return stored.text;
+  if (stored !== undefined) return stored.bytes;
   // Only the hash matters here: the run's own settings tokenize the text when it resumes.
-  if (offered !== null && (await sha256Hex(new TextEncoder().encode(offered.text))) === info.id) {
-    return offered.text;
+  if (offered !== null) {
+    const bytes = new Uint8Array(offered.bytes);
+    if ((await sha256Hex(bytes)) === info.id) return bytes;
+    // Before texts crossed as bytes, a run's id hashed the text File.text() decoded (a byte
+    // order mark dropped, invalid UTF-8 read as U+FFFD): the same file still finds such a run.
+    const decoded = new TextEncoder().encode(new TextDecoder().decode(bytes));
+    if ((await sha256Hex(decoded)) === info.id) return decoded;
   }
   throw new CheckpointDatasetError(info.name, info.id);
 }
@@ -95,7 +100,7 @@ export async function writeRunFrom(
   signal?: AbortSignal,
 ): Promise<RunRecord> {
   const { manifest, data } = source.payload;
-  const text = await findText(store, manifest.dataset, offered);
+  const bytes = await findText(store, manifest.dataset, offered);
   const config = validateConfig({
     ...manifest.config,
     ...(changes?.lr !== undefined ? { lr: changes.lr } : {}),
@@ -141,7 +146,7 @@ export async function writeRunFrom(
   };
   // The last moment a cancel can stop it: the commit below is one transaction, all or nothing.
   signal?.throwIfAborted();
-  const dataset = { id: manifest.dataset.id, name: manifest.dataset.name, text };
+  const dataset = { id: manifest.dataset.id, name: manifest.dataset.name, bytes };
   await store.commitSnapshot(payload, DEFAULT_RETENTION, { run, dataset, isNew: true });
   return { ...run, latestSnapshotId: payload.manifest.id };
 }

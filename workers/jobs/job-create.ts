@@ -1,6 +1,7 @@
 import { withLegacyKeys } from '../../src/shared/config';
 import {
   JobRunKindError,
+  JobVocabularyError,
   NoSnapshotYetError,
   RunNotFoundError,
   RunTextMissingError,
@@ -16,6 +17,7 @@ import type { JobManifest, JobRecord, JobRequest } from '../../src/shared/jobs/j
 import type { SnapshotManifest } from '../../src/shared/snapshot';
 import type { JobStore, SnapshotStore } from '../store';
 import { validationLines } from '../training/dataset';
+import { textCodec, type TextCodec } from '../training/text-codec';
 
 /** The model tensors a job reads, by checkpoint name, with their SHA-256. */
 export function modelHashes(manifest: SnapshotManifest): Record<string, string> {
@@ -26,8 +28,9 @@ export function modelHashes(manifest: SnapshotManifest): Record<string, string> 
 
 /**
  * Checks a job request completely (the snapshot, every parameter, every input line against
- * the model's vocabulary) and only then writes the job, its manifest and its input in one
- * transaction: a refused request writes nothing.
+ * what the run's tokenizer reads) and only then writes the job, its manifest and its input in
+ * one transaction: a refused request writes nothing. Any run takes jobs: lines of characters or
+ * bytes, and prose (its prompts and scored lines are text, one item a line).
  */
 export async function createJob(
   snapshots: SnapshotStore,
@@ -41,25 +44,27 @@ export async function createJob(
   if (snapshotId === null) throw new NoSnapshotYetError(run.name);
   // Verified on the way: a job never starts from a damaged snapshot.
   const { manifest } = await snapshots.loadSnapshot(snapshotId);
-  const { tokens, text: mode } = withLegacyKeys(manifest.config);
-  if (tokens !== 'char' || mode !== 'lines') throw new JobRunKindError(run.name, tokens, mode);
+  const config = withLegacyKeys(manifest.config);
   const vocab = manifest.dataset.vocab;
+  const codec = textCodec(config, [...vocab]);
   const { input } = request;
   if (request.kind === 'generate') {
     if (request.params === null) throw new Error('a generation job needs its parameters');
-    checkGenerateParams(request.params, vocab.length);
+    checkGenerateParams(request.params, codec.tokenizer.vocabSize);
   }
   checkSampleCount(input);
   checkBatchSize(request.batchSize);
   let lines: string[] | null = null;
   let inputName = 'samples';
   if (input.kind === 'prompts' || input.kind === 'text') {
-    lines = checkedLines(input.name, input.text, vocab);
+    lines = readableLines(input.name, checkedLines(input.name, input.text), codec);
     inputName = input.name;
   } else if (input.kind === 'validation') {
+    // Prose holds out the stream's tail, not lines: there is no line to score.
+    if (config.text === 'prose') throw new JobRunKindError(run.name, config.tokens, config.text);
     const text = await snapshots.getDataset(manifest.dataset.id);
     if (text === undefined) throw new RunTextMissingError(run.name);
-    lines = validationLines(text.text);
+    lines = validationLines(new TextDecoder().decode(text.bytes));
     inputName = `validation lines of ${manifest.dataset.name}`;
   }
   const kindFits =
@@ -74,6 +79,7 @@ export async function createJob(
     snapshotStep: manifest.step,
     tensorSha256: modelHashes(manifest),
     vocab,
+    tokens: config.tokens,
     params: request.kind === 'generate' ? request.params : null,
     inputKind: input.kind,
     inputName,
@@ -91,11 +97,20 @@ export async function createJob(
     error: null,
     nllSum: 0,
     tokenSum: 0,
+    byteSum: 0,
     createdAt: now,
     updatedAt: now,
   };
   await jobs.insert(record, lines);
   return record;
+}
+
+/** Every line, if the run reads each of its characters; else the first it cannot, named. */
+function readableLines(name: string, lines: string[], codec: TextCodec): string[] {
+  lines.forEach((line, i) =>
+    codec.encode(line, (char) => new JobVocabularyError(name, i + 1, char)),
+  );
+  return lines;
 }
 
 export function linesHash(lines: readonly string[]): Promise<string> {

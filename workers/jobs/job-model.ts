@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { withLegacyKeys } from '../../src/shared/config';
 import { JobModelMismatchError } from '../../src/shared/errors';
+import { vocabSize } from '../../src/shared/text-mode';
 import type { JobRecord } from '../../src/shared/jobs/job-types';
 import type { SnapshotStore } from '../store';
 import { createModel, type CharModel } from '../training/models';
@@ -31,7 +33,8 @@ export async function loadJobModel(store: SnapshotStore, job: JobRecord): Promis
     }
   }
   if (manifest.dataset.vocab !== jobManifest.vocab) throw refuse('the vocabulary differs');
-  const model = createModel(manifest.config, jobManifest.vocab.length, null);
+  const config = withLegacyKeys(manifest.config);
+  const model = createModel(config, vocabSize(config, jobManifest.vocab), null);
   try {
     for (const { name, variable } of model.variables) {
       const found = stored.get(`model/${name}`);

@@ -10,7 +10,9 @@ import {
 import { JOB_LIMITS } from '../../src/shared/jobs/job-limits';
 import type { JobItem, JobRecord, JobState } from '../../src/shared/jobs/job-types';
 import type { JobStore, SnapshotStore } from '../store';
+import { withLegacyKeys } from '../../src/shared/config';
 import type { CharModel } from '../training/models';
+import { textCodec, type TextCodec } from '../training/text-codec';
 import { yieldToEventLoop } from '../training/yield';
 import { linesHash } from './job-create';
 import { loadJobModel } from './job-model';
@@ -179,7 +181,7 @@ export class JobRunner {
     live: Live,
   ): Promise<JobState> {
     const { manifest } = start;
-    const vocab = [...manifest.vocab];
+    const codec = textCodec(withLegacyKeys(model.config), [...manifest.vocab]);
     let cursor = start.cursor;
     // Fixed for the job's life (see JobRecord.batchSize); a timed job ramps up, then fixes it
     // with a commit, so after any interruption the batches fall on the same item boundaries.
@@ -192,7 +194,7 @@ export class JobRunner {
       const items = await this.compute(
         manifest.kind,
         model,
-        vocab,
+        codec,
         manifest.params,
         indices,
         lines,
@@ -222,20 +224,21 @@ export class JobRunner {
   private compute(
     kind: JobRecord['manifest']['kind'],
     model: CharModel,
-    vocab: string[],
+    codec: TextCodec,
     params: JobRecord['manifest']['params'],
     indices: number[],
     lines: readonly string[] | null,
   ): Promise<JobItem[]> {
-    if (kind === 'score')
+    if (kind === 'score') {
       return scoreLines(
         model,
-        vocab,
+        codec,
         indices,
         indices.map((i) => lines![i]!),
       );
+    }
     const prompts = indices.map((i) => (lines === null ? null : lines[i]!));
-    return generateItems(model, vocab, params!, indices, prompts);
+    return generateItems(model, codec, params!, indices, prompts);
   }
 
   /** Commits a batch; a refused write (full disk) waits and tries again until stopped. */

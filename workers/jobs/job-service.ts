@@ -81,6 +81,9 @@ export class JobService {
       warning,
       createdAt: job.createdAt,
       meanNll: job.tokenSum > 0 ? job.nllSum / job.tokenSum : null,
+      // Jobs scored before items counted their bytes have none: no figure rather than a wrong one.
+      bitsPerByte: (job.byteSum ?? 0) > 0 ? job.nllSum / (job.byteSum! * Math.LN2) : null,
+      tokens: manifest.tokens ?? 'char',
     };
   }
 }

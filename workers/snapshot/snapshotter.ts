@@ -236,7 +236,7 @@ export class Snapshotter implements RunSnapshots {
         // memory if the site's storage was cleared under it.
         write: {
           run,
-          dataset: { id: dataset.info.id, name: dataset.info.name, text: dataset.text },
+          dataset: { id: dataset.info.id, name: dataset.info.name, bytes: dataset.bytes },
           isNew: job.isNew,
         },
       });

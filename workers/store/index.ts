@@ -10,4 +10,4 @@ export { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 export { lineOf, rewindTarget } from './lineage';
 export type { RunWrite } from './snapshot-commit';
 export type { LatestGood } from './load';
-export { DEFAULT_DB_NAME, type DatasetRecord } from './store-schema';
+export { DEFAULT_DB_NAME, type DatasetRecord, type DatasetText } from './store-schema';

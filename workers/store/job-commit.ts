@@ -49,9 +49,12 @@ export async function commitBatch(
     // Added item by item in index order: the same sums whatever the batches were.
     let nllSum = job.nllSum;
     let tokenSum = job.tokenSum;
+    // A job made before items counted their bytes has no byteSum, and never gets one.
+    let byteSum = job.byteSum;
     items.forEach((item, offset) => {
       nllSum += item.nll ?? 0;
       tokenSum += item.nll === undefined ? 0 : (item.tokens ?? 0);
+      if (byteSum !== undefined && item.nll !== undefined) byteSum += item.bytes ?? 0;
       if (item.index !== from + offset) throw new Error(`item ${item.index} out of order`);
     });
     faults.beforeResultsPut?.(point);
@@ -66,6 +69,7 @@ export async function commitBatch(
       batchSize: job.batchSize ?? batchSize,
       nllSum,
       tokenSum,
+      ...(byteSum === undefined ? {} : { byteSum }),
       state: cursor === total ? 'done' : 'running',
       updatedAt: now,
     };

@@ -1,23 +1,27 @@
 import { decodeCheckpoint, encodeCheckpoint, toSnapshotPayload } from '../../src/shared/checkpoint';
 import { SnapshotCorruptError } from '../../src/shared/errors';
 import type { RunRecord, SnapshotPayload, TensorBytes } from '../../src/shared/snapshot';
-import type { DatasetRecord } from './store-schema';
+import type { DatasetText } from './store-schema';
 
 /**
- * One run's newest good snapshot as a single file: a small header, the training text (for a
- * user's file; null for the bundled one the app always has) and the app's own safetensors
- * checkpoint, which carries every tensor with its hash and everything needed to resume.
+ * One run's newest good snapshot as a single file: a small header and the app's own
+ * safetensors checkpoint, which carries every tensor with its hash and everything needed to
+ * resume. The training text is a file of its own (`<dataset id>.tttext`, its bytes as they are),
+ * written once however many snapshots follow: a prose text is up to 256 MB, and the run's file
+ * is replaced after every commit.
  *
- *   "TTMIRROR" | u32 LE header length | header JSON | text (UTF-8) | checkpoint
+ *   format 2: "TTMIRROR" | u32 LE header length | header JSON | checkpoint
+ *   format 1 (read only): … | header JSON | text (UTF-8) | checkpoint
  */
 export interface MirrorRecord {
   readonly run: RunRecord;
-  readonly dataset: DatasetRecord | null;
+  readonly dataset: DatasetText | null;
   readonly payload: SnapshotPayload<TensorBytes>;
 }
 
 const MAGIC = 'TTMIRROR';
-const FORMAT = 1;
+const FORMAT = 2;
+const EMBEDDED_TEXT_FORMAT = 1;
 
 interface Header {
   readonly format: number;
@@ -31,15 +35,30 @@ export function mirrorFileName(runId: string): string {
   return `${runId}.ttmirror`;
 }
 
+/** The file holding a training text's bytes, named by its SHA-256. */
+export function mirrorTextName(datasetId: string): string {
+  return `${datasetId}.tttext`;
+}
+
 export function runIdOfMirror(name: string): string | null {
   const match = /^([0-9A-Za-z-]+)\.ttmirror$/.exec(name);
   return match ? match[1]! : null;
 }
 
-export function encodeMirror(record: MirrorRecord): Blob {
-  const { run, dataset, payload } = record;
+/** What a run's file says of its text, which is a file of its own. */
+export interface MirrorText {
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+}
+
+/** The run's file; its text goes to `mirrorTextName` separately (SnapshotMirror.write). */
+export function encodeMirror(
+  record: Omit<MirrorRecord, 'dataset'>,
+  dataset: MirrorText | null,
+): Blob {
+  const { run, payload } = record;
   const checkpoint = encodeCheckpoint(payload, run.name);
-  const text = dataset === null ? new Uint8Array() : new TextEncoder().encode(dataset.text);
   const header: Header = {
     format: FORMAT,
     run: { ...run, latestSnapshotId: payload.manifest.id },
@@ -48,45 +67,59 @@ export function encodeMirror(record: MirrorRecord): Blob {
       trigger: payload.manifest.trigger,
       pinned: payload.manifest.pinned,
     },
-    dataset: dataset === null ? null : { id: dataset.id, name: dataset.name, bytes: text.length },
+    dataset: dataset === null ? null : { id: dataset.id, name: dataset.name, bytes: dataset.size },
     checkpointBytes: checkpoint.size,
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const length = new Uint8Array(4);
   new DataView(length.buffer).setUint32(0, json.length, true);
-  return new Blob([MAGIC, length, json, text, checkpoint]);
+  return new Blob([MAGIC, length, json, checkpoint]);
 }
 
-function corrupt(why: string): SnapshotCorruptError {
+export function corruptMirror(why: string): SnapshotCorruptError {
   return new SnapshotCorruptError(
     `The second copy of a run is unreadable (${why}); it is ignored.`,
   );
 }
 
+/** Reads the text of a format-2 run file from its own file (null: that file is missing). */
+export type ReadText = (name: string) => Promise<Blob | null>;
+
 /**
- * Reads a mirror file back; every tensor is checked against its hash by the checkpoint reader.
- * Must throw, never return, for a file that is short, foreign or damaged.
+ * Reads a mirror file back; every tensor is checked against its hash by the checkpoint reader
+ * (the text's hash is the store's to check). Must throw, never return, for a file that is
+ * short, foreign or damaged, or whose text file is missing or of the wrong length.
  */
-export async function decodeMirror(file: Blob): Promise<MirrorRecord> {
-  if (file.size < 12) throw corrupt('too short');
+export async function decodeMirror(file: Blob, readText: ReadText): Promise<MirrorRecord> {
+  if (file.size < 12) throw corruptMirror('too short');
   const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
-  if (new TextDecoder().decode(head.subarray(0, 8)) !== MAGIC) throw corrupt('not a mirror file');
+  if (new TextDecoder().decode(head.subarray(0, 8)) !== MAGIC) {
+    throw corruptMirror('not a mirror file');
+  }
   const jsonLength = new DataView(head.buffer).getUint32(8, true);
-  if (12 + jsonLength > file.size) throw corrupt('truncated header');
+  if (12 + jsonLength > file.size) throw corruptMirror('truncated header');
   let header: Header;
   try {
     header = JSON.parse(await file.slice(12, 12 + jsonLength).text()) as Header;
   } catch {
-    throw corrupt('bad header');
+    throw corruptMirror('bad header');
   }
-  if (header.format !== FORMAT) throw corrupt(`format ${String(header.format)}`);
+  if (header.format !== FORMAT && header.format !== EMBEDDED_TEXT_FORMAT) {
+    throw corruptMirror(`format ${String(header.format)}`);
+  }
   const textStart = 12 + jsonLength;
-  const textBytes = header.dataset?.bytes ?? 0;
-  const checkpointStart = textStart + textBytes;
-  if (checkpointStart + header.checkpointBytes !== file.size) throw corrupt('wrong length');
-  const text = new TextDecoder('utf-8', { fatal: true }).decode(
-    await file.slice(textStart, checkpointStart).arrayBuffer(),
-  );
+  const embedded = header.format === EMBEDDED_TEXT_FORMAT ? (header.dataset?.bytes ?? 0) : 0;
+  const checkpointStart = textStart + embedded;
+  if (checkpointStart + header.checkpointBytes !== file.size) throw corruptMirror('wrong length');
+  let text: Blob | null = null;
+  if (header.dataset !== null) {
+    text =
+      header.format === EMBEDDED_TEXT_FORMAT
+        ? file.slice(textStart, checkpointStart)
+        : await readText(mirrorTextName(header.dataset.id));
+    if (text === null) throw corruptMirror('its training text is missing');
+    if (text.size !== header.dataset.bytes) throw corruptMirror('its training text is cut short');
+  }
   const decoded = await decodeCheckpoint(file.slice(checkpointStart));
   const payload = toSnapshotPayload(decoded, {
     id: header.snapshot.id,
@@ -95,6 +128,12 @@ export async function decodeMirror(file: Blob): Promise<MirrorRecord> {
     pinned: header.snapshot.pinned,
   });
   const dataset =
-    header.dataset === null ? null : { id: header.dataset.id, name: header.dataset.name, text };
+    header.dataset === null || text === null
+      ? null
+      : {
+          id: header.dataset.id,
+          name: header.dataset.name,
+          bytes: new Uint8Array(await text.arrayBuffer()),
+        };
   return { run: header.run, dataset, payload };
 }

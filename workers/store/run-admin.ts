@@ -1,40 +1,23 @@
 import {
-  DatasetError,
   RunNotFoundError,
   SnapshotInUseError,
   SnapshotNotFoundError,
 } from '../../src/shared/errors';
-import { sha256Hex } from '../../src/shared/hash';
 import { inTransaction, Writes } from './in-transaction';
 import { newestFirst } from '../../src/shared/newest-first';
-import {
-  jobResultsOf,
-  tensorRowsOf,
-  type DatasetRecord,
-  type TrainerDatabase,
-} from './store-schema';
-
-/** Must reject a dataset whose id is not the SHA-256 of its UTF-8 text. */
-export async function checkDataset(record: DatasetRecord): Promise<void> {
-  const hash = await sha256Hex(new TextEncoder().encode(record.text));
-  if (hash !== record.id) {
-    throw new DatasetError(
-      `The stored text of dataset "${record.name}" does not match its id (SHA-256 ${hash.slice(0, 12)}…, expected ${record.id.slice(0, 12)}…). Load the file again.`,
-    );
-  }
-}
+import { jobResultsOf, tensorRowsOf, type TrainerDatabase } from './store-schema';
 
 /**
  * Deletes a run, all its snapshots and their tensor rows, its jobs with their inputs and
  * results, and its dataset when no other run uses it, in one transaction: a run is never left
- * half deleted.
+ * half deleted. Resolves with the id of the dataset deleted with it, or null.
  */
-export async function removeRun(db: TrainerDatabase, runId: string): Promise<void> {
+export async function removeRun(db: TrainerDatabase, runId: string): Promise<string | null> {
   const tx = db.transaction(
     ['runs', 'snapshots', 'tensors', 'datasets', 'jobs', 'jobInputs', 'jobResults'],
     'readwrite',
   );
-  await inTransaction(tx, async () => {
+  return inTransaction(tx, async () => {
     const runs = tx.objectStore('runs');
     const run = await runs.get(runId);
     if (run === undefined) throw new RunNotFoundError(runId);
@@ -52,9 +35,9 @@ export async function removeRun(db: TrainerDatabase, runId: string): Promise<voi
     writes.add(runs.delete(runId));
     await writes.all();
     // Requests run in order, so the count no longer sees the deleted run.
-    if ((await runs.index('by-dataset').count(run.dataset.id)) === 0) {
-      await tx.objectStore('datasets').delete(run.dataset.id);
-    }
+    if ((await runs.index('by-dataset').count(run.dataset.id)) > 0) return null;
+    await tx.objectStore('datasets').delete(run.dataset.id);
+    return run.dataset.id;
   });
 }
 

@@ -10,7 +10,8 @@ import { blobsRefused } from './blob-fallback';
 import type { FaultHooks } from './fault-hooks';
 import { inTransaction, Writes } from './in-transaction';
 import { guardAnchor, selectPrunable, type PruneRule } from './retention';
-import { tensorRowsOf, type DatasetRecord, type TrainerDatabase } from './store-schema';
+import { datasetRecord } from './dataset-bytes';
+import { tensorRowsOf, type DatasetText, type TrainerDatabase } from './store-schema';
 
 /**
  * The run a snapshot belongs to, written in the snapshot's own transaction where needed: a new
@@ -20,7 +21,7 @@ import { tensorRowsOf, type DatasetRecord, type TrainerDatabase } from './store-
 export interface RunWrite {
   readonly run: RunRecord;
   /** The run's training text; written in the same transaction when the store lacks it. */
-  readonly dataset: DatasetRecord | null;
+  readonly dataset: DatasetText | null;
   /** A brand-new run, which must not exist yet; else an existing one, recreated if lost. */
   readonly isNew: boolean;
 }
@@ -116,7 +117,7 @@ export async function writeSnapshot(
       const dataset = write.dataset;
       writes.add(
         datasets.getKey(dataset.id).then((key) => {
-          if (key === undefined) return datasets.put(dataset);
+          if (key === undefined) return datasets.put(datasetRecord(dataset));
           return undefined;
         }),
       );

@@ -5,9 +5,12 @@ import {
   decodeMirror,
   encodeMirror,
   mirrorFileName,
+  mirrorTextName,
   runIdOfMirror,
   type MirrorRecord,
+  type MirrorText,
 } from './mirror-record';
+import type { DatasetText } from './store-schema';
 
 /** What one mirror write cost. */
 export interface MirrorCost {
@@ -40,15 +43,38 @@ export class SnapshotMirror {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  async write(record: MirrorRecord): Promise<MirrorCost> {
+  /**
+   * The run's file, after its text's file when that is not there yet: a text is written once,
+   * not with every snapshot. `text` gives the bytes only when they are needed.
+   */
+  async write(
+    record: Omit<MirrorRecord, 'dataset'>,
+    dataset: MirrorText | null,
+    text: () => Promise<DatasetText | null>,
+  ): Promise<MirrorCost> {
     const started = this.now();
-    const blob = encodeMirror(record);
+    let bytes = 0;
+    if (dataset !== null) {
+      const name = mirrorTextName(dataset.id);
+      if ((await this.files.read(name))?.size !== dataset.size) {
+        const full = await text();
+        if (full === null) throw new Error(`the text of ${dataset.name} is not stored`);
+        await this.files.writeAtomic(name, new Blob([full.bytes as BlobPart]));
+        bytes += full.bytes.byteLength;
+      }
+    }
+    const blob = encodeMirror(record, dataset);
     await this.files.writeAtomic(mirrorFileName(record.run.id), blob);
-    return { ms: this.now() - started, bytes: blob.size };
+    return { ms: this.now() - started, bytes: bytes + blob.size };
   }
 
   remove(run: Pick<RunRecord, 'id'>): Promise<void> {
     return this.files.remove(mirrorFileName(run.id));
+  }
+
+  /** A text no run uses any more. */
+  removeText(datasetId: string): Promise<void> {
+    return this.files.remove(mirrorTextName(datasetId));
   }
 
   /**
@@ -75,6 +101,6 @@ export class SnapshotMirror {
   async read(file: string): Promise<MirrorRecord | null> {
     const blob = await this.files.read(file);
     if (blob === null || blob.size === 0) return null;
-    return decodeMirror(blob);
+    return decodeMirror(blob, (name) => this.files.read(name));
   }
 }

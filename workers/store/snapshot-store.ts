@@ -23,7 +23,8 @@ import {
 } from './load';
 import { opfsFiles, type MirrorFiles } from './mirror-files';
 import { checkPolicy, DEFAULT_RETENTION, type RetentionPolicy } from './retention';
-import { checkDataset, removeRun, removeSnapshot, setPinned } from './run-admin';
+import { checkDataset, datasetText } from './dataset-bytes';
+import { removeRun, removeSnapshot, setPinned } from './run-admin';
 import { Serial } from './serial';
 import {
   SnapshotMirror,
@@ -32,7 +33,7 @@ import {
   type RestoredRun,
 } from './snapshot-mirror';
 import { checkRunWrite, type RunWrite } from './snapshot-commit';
-import type { DatasetRecord, TrainerDatabase } from './store-schema';
+import type { DatasetText, TrainerDatabase } from './store-schema';
 import { validatePayload } from './verify';
 
 export interface StoreOptions extends GatewayOptions {
@@ -62,8 +63,8 @@ export class SnapshotStore {
   private readonly commits = new Serial();
   /** The newest committed snapshot per run, known even while the database is unreachable. */
   private readonly newest = new Map<string, NewestSnapshot>();
-  /** Dataset texts already checked against their hash, by id. */
-  private readonly verifiedText = new Map<string, string>();
+  /** Dataset texts already checked against their hash, by id: the very bytes checked. */
+  private readonly verifiedText = new Map<string, Uint8Array>();
 
   private readonly durable: DurableContext;
 
@@ -93,11 +94,16 @@ export class SnapshotStore {
     this.gateway.close();
   }
 
-  /** Must not return text that no longer matches its hash. */
-  async getDataset(id: string): Promise<DatasetRecord | undefined> {
+  /**
+   * A stored training text's bytes (a run stored before texts were bytes gives its string's
+   * UTF-8). Must not return a text that no longer matches its hash.
+   */
+  async getDataset(id: string): Promise<DatasetText | undefined> {
     const record = await this.gateway.use((db) => db.get('datasets', id));
-    if (record !== undefined) await checkDataset(record);
-    return record;
+    if (record === undefined) return undefined;
+    const text = await datasetText(record);
+    await checkDataset(text);
+    return text;
   }
 
   getRun(id: string): Promise<RunRecord | undefined> {
@@ -110,12 +116,16 @@ export class SnapshotStore {
     return runs.sort(newestFirst);
   }
 
-  /** The second copy goes first: a run deleted on purpose must never come back from it. */
+  /**
+   * The second copy goes first: a run deleted on purpose must never come back from it. Its
+   * text's copy goes after the rows, once no run uses the text (a text alone restores nothing).
+   */
   deleteRun(id: string): Promise<void> {
     return this.commits.run(async () => {
       await this.mirror?.remove({ id });
-      await this.gateway.use((db) => removeRun(db, id));
+      const deletedText = await this.gateway.use((db) => removeRun(db, id));
       this.newest.delete(id);
+      if (deletedText !== null) await this.mirror?.removeText(deletedText).catch(() => undefined);
     });
   }
 
@@ -173,9 +183,14 @@ export class SnapshotStore {
   ): Promise<CommitResult['mirror']> {
     if (this.mirror === null) return null;
     try {
-      const dataset =
-        write?.dataset ?? (await db.get('datasets', payload.manifest.dataset.id)) ?? null;
-      return await this.mirror.write({ run, dataset, payload });
+      const stored = async () => {
+        const record = await db.get('datasets', payload.manifest.dataset.id);
+        return record === undefined ? null : datasetText(record);
+      };
+      const text = write?.dataset ?? (await stored());
+      const about =
+        text === null ? null : { id: text.id, name: text.name, size: text.bytes.length };
+      return await this.mirror.write({ run, payload }, about, async () => text);
     } catch (err) {
       return { error: errorText(err) };
     }
@@ -242,9 +257,9 @@ export class SnapshotStore {
     return latest;
   }
 
-  private async checkText(record: DatasetRecord): Promise<void> {
-    if (this.verifiedText.get(record.id) === record.text) return;
-    await checkDataset(record);
-    this.verifiedText.set(record.id, record.text);
+  private async checkText(text: DatasetText): Promise<void> {
+    if (this.verifiedText.get(text.id) === text.bytes) return;
+    await checkDataset(text);
+    this.verifiedText.set(text.id, text.bytes);
   }
 }

@@ -6,13 +6,26 @@ export const DEFAULT_DB_NAME = 'tab-trainer';
 /** 1: runs, snapshots, tensors, datasets. 2: adds jobs, jobInputs, jobResults. */
 export const DB_VERSION = 2;
 
-/** A user's training text, kept so that a run on their own file resumes after a reload. */
-export interface DatasetRecord {
-  /** SHA-256 (hex) of the UTF-8 text. */
+/**
+ * A user's training text as the store takes and hands it out: the file's bytes (invalid UTF-8
+ * included, for byte tokens), whose SHA-256 (hex) is its id.
+ */
+export interface DatasetText {
   readonly id: string;
   readonly name: string;
-  readonly text: string;
+  readonly bytes: Uint8Array;
 }
+
+/**
+ * A training text as stored, kept so that a run on the user's own file resumes after a reload:
+ * its bytes as a Blob (out of the JS heap; up to 256 MB of prose; an ArrayBuffer where IndexedDB
+ * refuses Blobs, blob-fallback.ts), or, for a run stored before texts were bytes, the text as a
+ * string, whose UTF-8 encoding is what its id hashes. All are read (`dataset-bytes.ts`); only
+ * bytes are written.
+ */
+export type DatasetRecord =
+  | { readonly id: string; readonly name: string; readonly bytes: Blob | ArrayBuffer }
+  | { readonly id: string; readonly name: string; readonly text: string };
 
 /**
  * One tensor's bytes; its shape, dtype and hash live in the snapshot's manifest. Written as a

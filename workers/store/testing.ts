@@ -7,7 +7,7 @@
 export type { FaultHooks, CommitPoint, SnapshotPoint, BatchPoint } from './fault-hooks';
 export { Backoff, DEFAULT_BACKOFF, type BackoffPolicy, type Clock } from './backoff';
 export type { MirrorFiles } from './mirror-files';
-export { mirrorFileName } from './mirror-record';
+export { mirrorFileName, mirrorTextName } from './mirror-record';
 export type { EstimateStorage, PersistedStorage } from './browser-storage';
 export { isQuotaError } from './quota';
 export { bestByValLoss, guardAnchor, selectPrunable } from './retention';

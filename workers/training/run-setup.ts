@@ -17,43 +17,63 @@ export const BUNDLED_NAME = 'names (bundled)';
 
 export interface LoadedDataset<D extends TextDataset = TextDataset> {
   readonly info: DatasetInfo;
-  readonly text: string;
+  /**
+   * The file's bytes, as stored and hashed. No copy of them is kept as a string: a prose text
+   * of up to 256 MB is held once (with byte tokens and no separator the stream is this array).
+   */
+  readonly bytes: Uint8Array;
   readonly data: D;
 }
 
+const utf8 = new TextEncoder();
+
+/** A text as the bytes it is stored as: a string (the bundled names, older runs) in UTF-8. */
+export function textBytes(source: string | Uint8Array): Uint8Array {
+  return typeof source === 'string' ? utf8.encode(source) : source;
+}
+
 /** A text tokenized as the run's settings say (characters, one example per line by default). */
-export async function loadDataset(name: string, text: string): Promise<LoadedDataset<LinesDataset>>;
 export async function loadDataset(
   name: string,
-  text: string,
+  text: string | Uint8Array,
+): Promise<LoadedDataset<LinesDataset>>;
+export async function loadDataset(
+  name: string,
+  text: string | Uint8Array,
   settings: TextSettings,
 ): Promise<LoadedDataset>;
 export async function loadDataset(
   name: string,
-  text: string,
+  text: string | Uint8Array,
   settings: TextSettings = LINES_OF_CHARS,
 ): Promise<LoadedDataset> {
-  const data = buildTextDataset(name, text, settings);
-  const id = await sha256Hex(new TextEncoder().encode(text));
+  const bytes = textBytes(text);
+  // Lines of characters read the decoded text, as the page's File.text() gave it before bytes
+  // crossed: a byte order mark is dropped and invalid UTF-8 reads as U+FFFD there.
+  const data = buildTextDataset(name, bytes, settings);
+  const id = await sha256Hex(bytes);
   const [trainExamples, valExamples] =
     data.kind === 'lines'
       ? [data.train.targets.length, data.val.targets.length]
       : [data.train.length, data.val.length];
   return {
     info: { id, name, vocab: data.vocab.join(''), trainExamples, valExamples },
-    text,
+    bytes,
     data,
   };
 }
 
+let bundledBytes: Uint8Array | null = null;
+
 export function bundledDataset(settings: TextSettings = LINES_OF_CHARS): Promise<LoadedDataset> {
-  return loadDataset(BUNDLED_NAME, bundledNames, settings);
+  bundledBytes ??= textBytes(bundledNames);
+  return loadDataset(BUNDLED_NAME, bundledBytes, settings);
 }
 
 /** A stored run's text must hash to the id it was saved with, or the trajectory would differ. */
 export async function reloadDataset(
   info: DatasetInfo,
-  text: string,
+  text: string | Uint8Array,
   settings: TextSettings = LINES_OF_CHARS,
 ): Promise<LoadedDataset> {
   const loaded = await loadDataset(info.name, text, settings);

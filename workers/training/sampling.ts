@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Prng } from '../../src/shared/prng';
 import type { CharModel } from './models';
+import { proseStart } from './text-codec';
 import type { TextDataset } from './text-dataset';
 
 const MAX_SAMPLE_CHARS = 32;
 const PROSE_SAMPLE_TOKENS = 64;
-const NEWLINE = '\n';
 
 /**
  * Generates `count` samples at once, each next token drawn from the given PRNG (one draw per
@@ -23,7 +23,7 @@ export async function generateSamples(
 ): Promise<string[]> {
   const context = model.config.context;
   const lines = data.kind === 'lines';
-  const start = lines ? data.train.boundary : proseStart(data);
+  const start = lines ? data.train.boundary : proseStart(data.tokenizer, data.vocab);
   const growing = !lines && model.config.model !== 'mlp';
   const rows: number[][] = Array.from({ length: count }, () =>
     growing ? [start] : new Array<number>(context).fill(start),
@@ -54,14 +54,6 @@ export async function generateSamples(
     const decoder = data.tokenizer.decoder();
     return decoder.push(ids) + decoder.end();
   });
-}
-
-/** Prose samples begin where a document begins: after a separator, or a line break. */
-function proseStart(data: Extract<TextDataset, { kind: 'prose' }>): number {
-  const { tokenizer, vocab } = data;
-  if (tokenizer.separatorId !== null) return tokenizer.separatorId;
-  if (tokenizer.kind === 'byte') return NEWLINE.charCodeAt(0);
-  return Math.max(0, vocab.indexOf(NEWLINE));
 }
 
 function draw(probs: ArrayLike<number>, offset: number, size: number, u: number): number {

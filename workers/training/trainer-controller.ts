@@ -1,4 +1,5 @@
 import type { EventSink, PauseReport, ResumeReport, UserDataset } from '../../src/shared/api';
+import type { SampleRequest, SampleSink, SampleStarted } from '../../src/shared/sampling';
 import {
   validateConfig,
   withLegacyKeys,
@@ -31,6 +32,7 @@ import { selectBackend } from './backend';
 import { kernelChangeNote } from './backend-choice';
 import { checkFitsBackend } from './backend-memory';
 import { kernelStack } from './ops/kernel-set';
+import { PromptSampler } from './prompt-sampler';
 import { TrainingSession } from './session';
 import type { RunSnapshots } from './snapshot-port';
 import { restorePayload } from './state-capture';
@@ -51,6 +53,7 @@ export class TrainerController {
   private active: ActiveRun | null = null;
   private loop: TrainingLoop | null = null;
   private loopId = 0;
+  private readonly sampler = new PromptSampler();
   /** The backend in use: init's choice, or a resumed run's own. */
   private backend: BackendName;
 
@@ -72,7 +75,7 @@ export class TrainerController {
   async newRun(config: RunConfig, userData: UserDataset | null): Promise<RunRecord> {
     const clean = validateConfig(config);
     const dataset = userData
-      ? await loadDataset(userData.name, userData.text, clean)
+      ? await loadDataset(userData.name, new Uint8Array(userData.bytes), clean)
       : await bundledDataset(clean);
     checkBatchFits(clean, dataset);
     // A new run trains on init's choice (see below): refused here if it cannot fit there.
@@ -110,7 +113,7 @@ export class TrainerController {
     const run = { ...stored, config: withLegacyKeys(stored.config) };
     const text = await this.store.getDataset(run.dataset.id);
     if (text === undefined) throw new RunTextMissingError(run.name);
-    const dataset = await reloadDataset(run.dataset, text.text, run.config);
+    const dataset = await reloadDataset(run.dataset, text.bytes, run.config);
     markPhase('run-read');
     const { payload, skipped } = await loading;
     markPhase('snapshot-verified');
@@ -135,8 +138,9 @@ export class TrainerController {
     const snapshot = summarize(manifest);
     this.activate({ run, dataset, session }, snapshot, manifest.valLoss);
     const guard = manifest.guard ?? NO_GUARD_STATE;
-    const { bitsPerByteFactor } = session;
-    return { run, snapshot, metrics: manifest.metrics, bitsPerByteFactor, guard, skipped, backend };
+    const { bitsPerByteFactor, tokensSeen } = session;
+    const { metrics } = manifest;
+    return { run, snapshot, metrics, bitsPerByteFactor, tokensSeen, guard, skipped, backend };
   }
 
   private activate(
@@ -174,6 +178,12 @@ export class TrainerController {
     return { step: this.active.session.step, snapshot };
   }
 
+  /** A sample with a prompt from the active run, beside its training (prompt-sampler.ts). */
+  sample(request: SampleRequest, sink: SampleSink): SampleStarted {
+    if (this.active === null) throw new NoActiveRunError();
+    return this.sampler.start(this.active.session, request, sink);
+  }
+
   /** The next step's loss and gradients become NaN, as a poisoned batch's would (debug). */
   poisonNextStep(): void {
     if (this.active === null) throw new NoActiveRunError();
@@ -193,6 +203,7 @@ export class TrainerController {
 
   /** Stops training and forgets the active run; its snapshot in flight still commits. */
   private async drop(): Promise<void> {
+    this.sampler.stop();
     await this.halt();
     await this.snapshotter.detach();
     this.active?.session.dispose();

@@ -1,9 +1,5 @@
-import {
-  JobInputEmptyError,
-  JobInputTooLargeError,
-  JobParamError,
-  JobVocabularyError,
-} from '../errors';
+import { JobInputEmptyError, JobInputTooLargeError, JobParamError } from '../errors';
+import { checkSampling } from '../sampling';
 import { JOB_LIMITS } from './job-limits';
 import type { GenerateParams, JobInputSpec } from './job-types';
 
@@ -19,10 +15,10 @@ export function fileLines(text: string): string[] {
 }
 
 /**
- * A file's lines, refused with a named error when the file is empty or over a limit, or when a
- * line holds a character outside `vocab` (index 0, the boundary, is never a character).
+ * A file's lines, refused with a named error when the file is empty or over a limit. (Whether
+ * the run can read each line is the worker's to check, with the run's tokenizer.)
  */
-export function checkedLines(name: string, text: string, vocab: string): string[] {
+export function checkedLines(name: string, text: string): string[] {
   if (text.length > JOB_LIMITS.maxFileChars) {
     throw new JobInputTooLargeError(`"${name}" (characters)`, text.length, JOB_LIMITS.maxFileChars);
   }
@@ -31,17 +27,15 @@ export function checkedLines(name: string, text: string, vocab: string): string[
   if (lines.length > JOB_LIMITS.maxItems) {
     throw new JobInputTooLargeError(`"${name}" (lines)`, lines.length, JOB_LIMITS.maxItems);
   }
-  const known = new Set([...vocab].slice(1));
   lines.forEach((line, i) => {
-    const chars = [...line];
-    if (chars.length > JOB_LIMITS.maxLineChars) {
+    const chars = [...line].length;
+    if (chars > JOB_LIMITS.maxLineChars) {
       throw new JobInputTooLargeError(
         `Line ${i + 1} of "${name}" (characters)`,
-        chars.length,
+        chars,
         JOB_LIMITS.maxLineChars,
       );
     }
-    for (const ch of chars) if (!known.has(ch)) throw new JobVocabularyError(name, i + 1, ch);
   });
   return lines;
 }
@@ -53,8 +47,9 @@ function checkRange(field: string, value: number, min: number, max: number, whol
 
 /** Must refuse every value a job could not run with, naming the field. */
 export function checkGenerateParams(params: GenerateParams, vocabSize: number): void {
-  checkRange('Temperature', params.temperature, 0.01, JOB_LIMITS.maxTemperature, false);
-  checkRange('Top-k', params.topK, 0, vocabSize, true);
+  const fail = (field: string, value: number, min: number, max: number) =>
+    new JobParamError(field, value, min, max);
+  checkSampling({ ...params, topP: params.topP ?? 1 }, vocabSize, fail);
   checkRange('Maximum length', params.maxLength, 1, JOB_LIMITS.maxLength, true);
   checkRange('Job seed', params.seed, 0, JOB_LIMITS.maxSeed, true);
 }

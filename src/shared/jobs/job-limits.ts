@@ -5,7 +5,6 @@ export const JOB_LIMITS = {
   maxFileChars: 10 * 1024 * 1024,
   maxLineChars: 10_000,
   maxLength: 1_000,
-  maxTemperature: 10,
   maxSeed: 0xffffffff,
   /** Items per batch (one commit each). */
   maxBatch: 1024,
@@ -17,6 +16,8 @@ export const DEFAULT_GENERATE = {
   maxLength: 32,
   temperature: 1,
   topK: 0,
+  /** 1: off. */
+  topP: 1,
   /** 0: sized by time from the first batch. */
   batchSize: 0,
 } as const;

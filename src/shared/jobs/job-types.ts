@@ -1,4 +1,5 @@
 import type { SerializedError } from '../errors';
+import type { TokensKind } from '../text-mode';
 
 /** What a job's items are: generated text, or the scores of given lines. */
 export type JobKind = 'generate' | 'score';
@@ -17,9 +18,14 @@ export type JobInputSpec =
 /** Sampling settings of a generation job; a scoring job has none. */
 export interface GenerateParams {
   readonly temperature: number;
-  /** 0: no top-k cut; else only the k most likely characters are drawn. */
+  /** 0: no top-k cut; else only the k most likely tokens are drawn. */
   readonly topK: number;
-  /** Characters generated per item at most (the end of a document ends it earlier). */
+  /**
+   * 1 (or absent, in jobs made before it existed): no nucleus cut; else the fewest likeliest
+   * tokens whose probability reaches it are drawn.
+   */
+  readonly topP?: number;
+  /** Tokens generated per item at most (a line model's end of line ends it earlier). */
   readonly maxLength: number;
   /** uint32; each item's stream is derived from (seed, item index). */
   readonly seed: number;
@@ -52,6 +58,8 @@ export interface JobManifest {
   /** `model/<var>` → SHA-256 hex, of exactly the tensors the job reads. */
   readonly tensorSha256: Readonly<Record<string, string>>;
   readonly vocab: string;
+  /** What a token of the run is (absent in jobs made before byte tokens: characters). */
+  readonly tokens?: TokensKind;
   readonly params: GenerateParams | null;
   readonly inputKind: JobInputSpec['kind'];
   /** The input file's name, or a description of the input. */
@@ -83,6 +91,8 @@ export interface JobRecord {
   /** Score jobs: the NLL and prediction count summed over items [0, cursor), in index order. */
   readonly nllSum: number;
   readonly tokenSum: number;
+  /** Score jobs: the bytes of text those predictions stand for (absent in older jobs). */
+  readonly byteSum?: number;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -94,9 +104,14 @@ export interface JobItem {
   readonly input: string | null;
   /** Generated text (generate). */
   readonly output?: string;
-  /** Scores (score): total NLL in nats over `tokens` characters (the end of line counts). */
+  /**
+   * Scores (score): total NLL in nats over `tokens` predictions (each character or byte, and a
+   * line model's end of line), which stand for `bytes` bytes of UTF-8 text.
+   */
   readonly nll?: number;
   readonly tokens?: number;
+  /** Absent in items scored before bits per byte existed. */
+  readonly bytes?: number;
   readonly error: string | null;
 }
 
@@ -114,8 +129,12 @@ export interface JobSummary {
   /** Set by the tab running it: why it waits (a full disk), shown as a warning. */
   readonly warning: SerializedError | null;
   readonly createdAt: number;
-  /** Mean NLL per character over the committed items (score jobs). */
+  /** Mean NLL per token over the committed items (score jobs). */
   readonly meanNll: number | null;
+  /** The same in bits per byte of the scored text, where the items say their bytes. */
+  readonly bitsPerByte: number | null;
+  /** What a token is: the mean NLL is per character, or per byte. */
+  readonly tokens: TokensKind;
 }
 
 export type ResultsFormat = 'jsonl' | 'csv';

@@ -26,7 +26,7 @@ export function csvRow(kind: JobKind, item: JobItem): string {
 function csvColumns(kind: JobKind): string[] {
   return kind === 'generate'
     ? ['index', 'input', 'output', 'error']
-    : ['index', 'input', 'nll', 'tokens', 'nll_per_char', 'perplexity', 'error'];
+    : ['index', 'input', 'nll', 'tokens', 'nll_per_char', 'perplexity', 'bits_per_byte', 'error'];
 }
 
 function rowObject(kind: JobKind, item: JobItem): Record<string, string | number | null> {
@@ -44,6 +44,10 @@ function rowObject(kind: JobKind, item: JobItem): Record<string, string | number
     tokens: item.tokens ?? null,
     nll_per_char: perChar,
     perplexity: perChar === null ? null : Math.exp(perChar),
+    bits_per_byte:
+      item.nll !== undefined && item.bytes !== undefined && item.bytes > 0
+        ? item.nll / (item.bytes * Math.LN2)
+        : null,
     error: item.error,
   };
 }
