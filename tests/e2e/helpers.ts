@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 
 export async function stepOf(page: Page): Promise<number> {
   return Number(await page.getByTestId('step').textContent());
@@ -28,4 +29,11 @@ export async function pauseAndSnapshot(page: Page): Promise<number> {
   const step = await stepOf(page);
   await expect(page.getByTestId('last-snapshot-step')).toHaveText(String(step));
   return step;
+}
+
+/** The `__metadata__` of an exported checkpoint (a safetensors file): its string values by key. */
+export function checkpointMetadata(file: string): Record<string, string> {
+  const bytes = readFileSync(file);
+  const length = Number(bytes.readBigUInt64LE(0));
+  return JSON.parse(bytes.subarray(8, 8 + length).toString('utf8')).__metadata__;
 }

@@ -3,7 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
 import { batchLoss, hostBatch } from '../../workers/training/batches';
 import { buildDataset } from '../../workers/training/dataset';
-import { clipByGlobalNorm, globalNorm } from '../../workers/training/gradients';
+import {
+  ADD_N_MAX_INPUTS,
+  addMany,
+  clipByGlobalNorm,
+  globalNorm,
+} from '../../workers/training/gradients';
 import { TrainingSession } from '../../workers/training/session';
 import names from '../../workers/training/names.txt?raw';
 import { useCpuBackend } from './tf-setup';
@@ -103,4 +108,24 @@ describe('a step', () => {
     expect(rates).toEqual([0.003 / 4, 0.003 / 2, (0.003 * 3) / 4, 0.003, 0.003]);
     warm.dispose();
   });
+});
+
+describe('adding many tensors', () => {
+  // Large and small values in turn: a different grouping or order would round differently.
+  const terms = (n: number) =>
+    Array.from({ length: n }, (_, i) => tf.tensor1d([(i % 3 === 0 ? 1e8 : 1) * (i + 0.1), -i / 7]));
+
+  it.each([1, 2, 7, 8, 13, 14, 40])(
+    'sums %i tensors to addN’s bits in addN calls of at most ADD_N_MAX_INPUTS inputs',
+    async (n) => {
+      const ts = terms(n);
+      const once = n === 1 ? ts[0]! : tf.addN(ts);
+      const profile = await tf.profile(() => addMany(ts));
+      const inputs = profile.kernels
+        .filter((k) => k.name === 'AddN')
+        .map((k) => k.inputShapes.length);
+      expect(Math.max(0, ...inputs)).toBeLessThanOrEqual(ADD_N_MAX_INPUTS);
+      expect(await tf.tidy(() => addMany(ts)).data()).toEqual(await once.data());
+    },
+  );
 });
