@@ -13,11 +13,12 @@ import { test } from './own-browser';
  * A gpt on byte-level prose (the bundled names read as one stream), dropout on, at a size
  * SwiftShader trains in minutes. Budgets leave steps to redo after the kill on each backend:
  * the CPU backend trains this model at dozens of steps a second, so at 60 steps it reached its
- * budget before the kill (and the relaunch found nothing to redo).
+ * budget before the kill (and the relaunch found nothing to redo); WASM on the trainer's kernels
+ * (issue 19) did the same at 200.
  */
 const GPT =
   'model=gpt&embed=16&width=32&layers=1&heads=2&context=8&batch=4&dropout=0.1&seed=3&warmup=5';
-const BUDGET = { cpu: 600, wasm: 200, webgpu: 30 } as const;
+const BUDGET = { cpu: 600, wasm: 600, webgpu: 30 } as const;
 
 async function lastCommitted(page: Page): Promise<number> {
   const text = await page.getByTestId('last-snapshot-step').textContent();
