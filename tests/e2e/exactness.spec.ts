@@ -9,15 +9,13 @@ const MLP = `model=mlp&batch=16&width=32&embed=8&context=3&seed=5`;
 // Every trainer kernel on WASM (attention, GELU, layer norm, embedding, dense, loss, Adam), with
 // XNNPACK on every core.
 const TRANSFORMER = `model=transformer&batch=16&width=64&embed=32&layers=2&heads=2&context=8&seed=5`;
-// gpt (issue 18) on the same kernels: tied head (TpDense with the kernel transposed), AdamW's
-// decay inside TpAdam, and dropout's host masks multiplied around the ops.
-const GPT = `preset=gpt-nano&batch=8&width=128&embed=32&layers=2&heads=2&context=16&dropout=0.1&seed=5`;
+// gpt on the same kernels (tied head, AdamW's decay inside TpAdam, dropout's host masks around
+// the ops) is interrupted by a browser SIGKILL in gpt-exactness.spec.ts, on CPU, WASM and WebGPU.
 // WASM trains tens of steps a second: its budget leaves room for the interruption to land early.
 const CASES = [
   { backend: 'webgpu', model: 'mlp', config: MLP, steps: 60 },
   { backend: 'wasm', model: 'mlp', config: MLP, steps: 600 },
   { backend: 'wasm', model: 'transformer', config: TRANSFORMER, steps: 300 },
-  { backend: 'wasm', model: 'gpt', config: GPT, steps: 300 },
   { backend: 'webgl', model: 'mlp', config: MLP, steps: 60 },
 ] as const;
 
