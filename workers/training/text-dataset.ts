@@ -8,7 +8,7 @@ import { buildProse, windowStarts, type ProseDataset } from './prose-data';
 export type TextDataset = LinesDataset | ProseDataset;
 
 /** The config's keys that decide how a text is read. */
-export type TextSettings = Pick<RunConfig, 'tokens' | 'text' | 'separator'>;
+export type TextSettings = Pick<RunConfig, 'tokens' | 'text' | 'separator' | 'vocabSize'>;
 
 /** How the app has always read a text: characters, one example per line. */
 export const LINES_OF_CHARS: TextSettings = { tokens: 'char', text: 'lines', separator: 'none' };
@@ -29,7 +29,8 @@ export function buildTextDataset(
     throw new TextTooLargeError({ name, bytes: bytes.length, limit, mode: settings.text });
   }
   if (settings.text === 'prose') {
-    const prose = buildProse(name, bytes, settings.tokens, parseSeparator(settings.separator));
+    const separator = parseSeparator(settings.separator);
+    const prose = buildProse(name, bytes, settings.tokens, separator, settings.vocabSize);
     if (prose.train.length + prose.val.length === 0) throw new TextEmptyError(name, 'prose');
     return prose;
   }
