@@ -40,12 +40,13 @@ export function buildProse(
   bytes: Uint8Array,
   tokens: TokensKind,
   separator: Separator,
-  /** tokens=bpe: the config's vocabSize. */
+  /** tokens=bpe: the config's vocabSize, and the run's BPE if it has one (else learned). */
   bpeVocab?: number,
+  bpe: BpeModel | null = null,
 ): ProseDataset {
   const encoded =
     tokens === 'bpe'
-      ? encodeBpe(bytes, separator, bpeVocab)
+      ? encodeBpe(bytes, separator, bpeVocab, bpe)
       : tokens === 'byte'
         ? encodeBytes(bytes, separator)
         : encodeChars(bytes, separator);
@@ -73,16 +74,17 @@ interface Encoded {
   readonly bpe?: BpeModel;
 }
 
-/** A BPE learned on the text (bpe-prose.ts), then each document encoded with it. */
+/** A BPE learned on the text (bpe-prose.ts) or given, then each document encoded with it. */
 function encodeBpe(
   bytes: Uint8Array,
   separator: Separator,
   vocabSize: number | undefined,
+  given: BpeModel | null,
 ): Encoded {
   if (vocabSize === undefined)
     throw new Error('tokens=bpe without a vocabSize: validate the config');
   const documents = documentSpans(bytes.length, separatorSpans(bytes, separator));
-  const bpe = learnProseBpe(bytes, documents, vocabSize);
+  const bpe = given ?? learnProseBpe(bytes, documents, vocabSize);
   const tokenizer = bpeTokenizer(
     bpe,
     separator.kind === 'none' ? null : separatorDisplay(separator),

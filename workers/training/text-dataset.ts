@@ -2,6 +2,7 @@ import type { RunConfig } from '../../src/shared/config';
 import { ContextTooLongError, TextEmptyError, TextTooLargeError } from '../../src/shared/errors';
 import { maxTextBytes, parseSeparator } from '../../src/shared/text-mode';
 import { buildByteLines, buildDataset, splitDocuments, type LinesDataset } from './dataset';
+import type { BpeModel } from './bpe/bpe-model';
 import { buildProse, windowStarts, type ProseDataset } from './prose-data';
 
 /** A run's text, tokenized once: lines (examples) or prose (one stream of windows). */
@@ -22,6 +23,8 @@ export function buildTextDataset(
   name: string,
   source: string | Uint8Array,
   settings: TextSettings,
+  /** tokens=bpe: the run's stored BPE; null learns one on the text. */
+  bpe: BpeModel | null = null,
 ): TextDataset {
   const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
   const limit = maxTextBytes(settings.text);
@@ -30,7 +33,7 @@ export function buildTextDataset(
   }
   if (settings.text === 'prose') {
     const separator = parseSeparator(settings.separator);
-    const prose = buildProse(name, bytes, settings.tokens, separator, settings.vocabSize);
+    const prose = buildProse(name, bytes, settings.tokens, separator, settings.vocabSize, bpe);
     if (prose.train.length + prose.val.length === 0) throw new TextEmptyError(name, 'prose');
     return prose;
   }
