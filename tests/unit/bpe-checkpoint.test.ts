@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeCheckpoint } from '../../src/shared/checkpoint';
 import { validateConfig, type RunConfig } from '../../src/shared/config';
-import type { RunRecord, SnapshotPayload } from '../../src/shared/snapshot';
+import type { DatasetInfo, RunRecord } from '../../src/shared/snapshot';
 import { decodeFile, exportSnapshot, writeRunFrom } from '../../workers/checkpoint/checkpoint-io';
 import { persistSnapshot } from '../../workers/snapshot/persist-snapshot';
 import { importTokenizerJson } from '../../workers/training/bpe/tokenizer-json-import';
@@ -64,9 +64,10 @@ async function setup() {
 async function withTokenizer(tokenizer: string | undefined): Promise<Blob> {
   const { store, manifest } = await setup();
   const payload = await store.loadSnapshotBlobs(manifest.id);
-  const { tokenizer: _, ...rest } = payload.manifest.dataset;
-  const dataset = tokenizer === undefined ? rest : { ...rest, tokenizer };
-  const changed: SnapshotPayload = { ...payload, manifest: { ...payload.manifest, dataset } };
+  const dataset: DatasetInfo = { ...payload.manifest.dataset };
+  if (tokenizer === undefined) delete (dataset as { tokenizer?: string }).tokenizer;
+  else Object.assign(dataset, { tokenizer });
+  const changed = { ...payload, manifest: { ...payload.manifest, dataset } };
   return encodeCheckpoint(changed, 'bpe run');
 }
 
