@@ -4,12 +4,13 @@ own and the documents joined by the separator token."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 
 from .bpe import BpeTokenizer
 from .bpe_train import sample_ranges, train_bpe
+from .errors import TokenizerJsonMalformedError
 
 
 def document_spans(length: int, separators: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -47,3 +48,20 @@ def encode_bpe_documents(
             ids.append(separator_id)  # type: ignore[arg-type]
         ids.extend(bpe.encode(data[start:end]))
     return np.array(ids, dtype=np.uint16)
+
+
+def run_bpe(config: Mapping[str, Any], info: Mapping[str, Any]) -> BpeTokenizer | None:
+    """run-tokenizer.ts runBpe: a tokens=bpe run's BPE read from its dataset's tokenizer.json
+    (refused by name if missing, malformed, foreign or not of the config's vocabSize); None for
+    other tokens."""
+    if config["tokens"] != "bpe":
+        return None
+    if "tokenizer" not in info:
+        raise TokenizerJsonMalformedError(f"the run's dataset \"{info['name']}\" carries none")
+    bpe = BpeTokenizer.from_json(info["tokenizer"])
+    if bpe.vocab_size != config["vocabSize"]:
+        raise TokenizerJsonMalformedError(
+            f"its vocabulary has {bpe.vocab_size} tokens, but the run's config says "
+            f"vocabSize={config['vocabSize']}"
+        )
+    return bpe
