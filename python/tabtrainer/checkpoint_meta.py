@@ -19,7 +19,8 @@ from .run_config import NUMERIC_KEYS, WORD_KEYS, validate_config
 
 _MISSING = object()
 
-KNOWN_CONFIG_KEYS = {*WORD_KEYS, *NUMERIC_KEYS}
+# vocabSize: tokens=bpe only (issue 20), where bpe_prose.py reads its tokenizer.json.
+KNOWN_CONFIG_KEYS = {*WORD_KEYS, *NUMERIC_KEYS, "vocabSize"}
 
 # A file this package wrote says so in `backend`: torch and the device it trained on.
 PRODUCER_BACKEND = re.compile(r"^torch-[a-z0-9]+$")
@@ -122,11 +123,15 @@ def _dataset(meta: Mapping[str, str], min_vocab: int) -> dict[str, Any]:
         and (min_vocab > 0 or v["vocab"] == "")
         and is_count(v.get("trainExamples"))
         and is_count(v.get("valExamples"))
+        and isinstance(v.get("tokenizer", ""), str)
     ):
         raise bad_field(
-            "dataset", "must describe the dataset (id, name, vocab, trainExamples, valExamples)"
+            "dataset",
+            "must describe the dataset (id, name, vocab, trainExamples, valExamples, "
+            "tokenizer if any)",
         )
-    return {k: v[k] for k in ("id", "name", "vocab", "trainExamples", "valExamples")}
+    keys = ("id", "name", "vocab", "trainExamples", "valExamples", "tokenizer")
+    return {k: v[k] for k in keys if k in v}
 
 
 def _sha256(meta: Mapping[str, str]) -> dict[str, str]:
@@ -181,8 +186,13 @@ def decode_meta(meta: Mapping[str, str]) -> CheckpointMeta:
         raise bad_field("val_loss", "must be a number or null")
     optimizer = _optimizer(meta)
     _check_optimizer(config, optimizer)
-    min_vocab = 0 if config["tokens"] == "byte" else 2 if config["text"] == "lines" else 1
+    # Byte and BPE tokens have no alphabet; a BPE's tokenizer.json travels in the dataset info.
+    min_vocab = 0 if config["tokens"] != "char" else 2 if config["text"] == "lines" else 1
     dataset = _dataset(meta, min_vocab)
+    if (config["tokens"] == "bpe") != ("tokenizer" in dataset):
+        raise bad_field(
+            "dataset", "must carry a tokenizer.json exactly when the run config says tokens=bpe"
+        )
     tokenizer = describe_tokenizer(config, dataset["vocab"])
     if meta_text(meta, "tokenizer") != tokenizer:
         raise bad_field(

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .bpe import BpeTokenizer
+from .bpe_prose import document_spans, encode_bpe_documents, learn_prose_bpe
 from .errors import DatasetError
 from .facts import MAX_CHAR_TOKENS, PROSE_VAL_FRACTION
 from .text_errors import SeparatorNotFoundError
@@ -29,11 +31,13 @@ class ProseDataset:
     val: np.ndarray  # its tail
     documents: int
     sha256: str
-    tokens: str  # 'char' or 'byte'
+    tokens: str  # 'char', 'byte' or 'bpe'
     # The separator token's id and the text it stands for, or None.
     separator_id: int | None
     separator_text: str | None
     kind: str = "prose"
+    # tokens=bpe: the run's BPE (ids 0 to vocab_size - 1; the separator is the id after).
+    bpe: BpeTokenizer | None = None
 
 
 def separator_spans(data: bytes, separator: Separator) -> list[tuple[int, int]]:
@@ -100,11 +104,27 @@ def _encode_chars(
 
 
 def build_prose(
-    name: str, data: bytes, tokens: str, separator: Separator, sha256: str
+    name: str,
+    data: bytes,
+    tokens: str,
+    separator: Separator,
+    sha256: str,
+    bpe_vocab: int | None = None,
+    bpe: BpeTokenizer | None = None,
 ) -> ProseDataset:
-    if tokens == "byte":
-        stream, documents, separator_id = _encode_bytes(data, separator)
+    """`bpe_vocab`, `bpe`: tokens=bpe, the config's vocabSize and the run's BPE if it has one
+    (a checkpoint's tokenizer.json), else one is learned on the text as the browser does."""
+    if tokens == "bpe":
+        assert bpe_vocab is not None, "tokens=bpe without a vocabSize: validate the config"
+        spans = document_spans(len(data), separator_spans(data, separator))
+        bpe = bpe or learn_prose_bpe(data, spans, bpe_vocab)
+        separator_id = None if separator.kind == "none" else bpe.vocab_size
+        stream = encode_bpe_documents(bpe, data, spans, separator_id)
+        documents = len(spans)
         vocab: list[str] = []
+    elif tokens == "byte":
+        stream, documents, separator_id = _encode_bytes(data, separator)
+        vocab = []
     else:
         stream, documents, separator_id, vocab = _encode_chars(data, separator)
     if separator.kind != "none" and documents == 1:
@@ -113,7 +133,7 @@ def build_prose(
     cut = len(stream) - math.ceil(len(stream) * PROSE_VAL_FRACTION)
     shown = None if separator_id is None else separator_display(separator)
     return ProseDataset(
-        vocab, stream[:cut], stream[cut:], documents, sha256, tokens, separator_id, shown
+        vocab, stream[:cut], stream[cut:], documents, sha256, tokens, separator_id, shown, bpe=bpe
     )
 
 

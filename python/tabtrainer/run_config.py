@@ -8,13 +8,15 @@ import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .errors import ConfigError
+from .errors import BpeVocabSizeError, ConfigError
 from .facts import (
     CONFIG_BOUNDS,
     GPT_BOUNDS,
     LEGACY_TEXT_MODEL,
     LEGACY_TRAINING,
+    MAX_BPE_VOCAB,
     MAX_SEPARATOR_LENGTH,
+    MIN_BPE_VOCAB,
     MODELS,
     SCHEDULES,
     SEPARATOR_NONE,
@@ -108,9 +110,32 @@ def validate_config(raw: Any) -> dict[str, Any]:
                 f"got {js_number(value)}."
             )
         out[key] = int(value) if integer else value
+    bpe_vocab = _bpe_vocab_size(out["tokens"], out["text"], raw.get("vocabSize", _MISSING))
+    if bpe_vocab is not None:
+        out["vocabSize"] = bpe_vocab
     _check_shape(out)
     _check_schedule(out)
     return out
+
+
+def _bpe_vocab_size(tokens: str, text: str, value: Any) -> int | None:
+    """config.ts bpeVocabSize: tokens=bpe needs prose and a vocabSize in range; other tokens
+    take none (written only for bpe, so other configs are as before)."""
+    if tokens != "bpe":
+        if value is _MISSING:
+            return None
+        raise ConfigError(
+            f'Config "vocabSize" sizes a learned BPE (tokens=bpe); with tokens={tokens} the '
+            "vocabulary follows the text. Remove vocabSize or set tokens=bpe."
+        )
+    if text != "prose":
+        raise ConfigError(
+            "A BPE (tokens=bpe) is learned on prose: set text=prose, or choose char or byte tokens."
+        )
+    whole = is_number(value) and float(value).is_integer()
+    if not whole or not MIN_BPE_VOCAB <= value <= MAX_BPE_VOCAB:
+        raise BpeVocabSizeError(value if is_number(value) else math.nan)
+    return int(value)
 
 
 def _check_shape(config: dict[str, Any]) -> None:

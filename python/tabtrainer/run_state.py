@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from .adam_bridge import adam_tensors, advance_beta_power, create_adam
+from .bpe_prose import run_bpe
 from .checkpoint import Checkpoint
 from .data_pipeline import BatchSampler, text_sha256
 from .errors import CheckpointDatasetError
@@ -101,7 +102,10 @@ def load_run_text(source: Checkpoint, text: str) -> TextDataset:
     sha256 = text_sha256(text)
     if sha256 != info["id"]:
         raise _dataset_refusal(info, sha256)
-    return build_text_dataset(info["name"], text, source.meta.config)
+    config = source.meta.config
+    # A BPE run tokenizes with the tokenizer.json its file carries, as the browser did.
+    bpe = run_bpe(config, info)
+    return build_text_dataset(info["name"], text, config, bpe)
 
 
 def open_run(source: Checkpoint, dataset: TextDataset) -> RunState:

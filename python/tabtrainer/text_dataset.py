@@ -17,6 +17,7 @@ from .data_pipeline import (
     split_documents,
     text_sha256,
 )
+from .bpe import BpeTokenizer
 from .errors import DatasetError
 from .prose_data import ProseDataset, build_prose, gather_windows, window_starts
 from .text_errors import ContextTooLongError, TextEmptyError, TextTooLargeError
@@ -25,9 +26,12 @@ from .text_mode import BYTE_VALUES, max_text_bytes, parse_separator
 TextDataset = Union[LinesDataset, ProseDataset]
 
 
-def build_text_dataset(name: str, text: str, settings: Mapping[str, Any]) -> TextDataset:
+def build_text_dataset(
+    name: str, text: str, settings: Mapping[str, Any], bpe: BpeTokenizer | None = None
+) -> TextDataset:
     """Refuses, by name, a text over its mode's limit or with nothing to train on. Byte tokens
-    are the text's UTF-8 bytes, as the page encodes the text it read."""
+    are the text's UTF-8 bytes, as the page encodes the text it read. `bpe`: tokens=bpe, the
+    run's BPE (its checkpoint's tokenizer.json); None learns one on the text."""
     data = text.encode("utf-8")
     mode = settings["text"]
     limit = max_text_bytes(mode)
@@ -35,7 +39,8 @@ def build_text_dataset(name: str, text: str, settings: Mapping[str, Any]) -> Tex
         raise TextTooLargeError(name, len(data), limit, mode)
     if mode == "prose":
         separator = parse_separator(settings["separator"])
-        prose = build_prose(name, data, settings["tokens"], separator, text_sha256(text))
+        tokens, sha = settings["tokens"], text_sha256(text)
+        prose = build_prose(name, data, tokens, separator, sha, settings.get("vocabSize"), bpe)
         if len(prose.train) + len(prose.val) == 0:
             raise TextEmptyError(name, "prose")
         return prose
@@ -102,6 +107,8 @@ def token_byte_lengths(data: TextDataset) -> np.ndarray:
     separator its own text's (for bits per byte)."""
     if data.tokens == "byte":
         lengths = [1] * BYTE_VALUES
+    elif isinstance(data, ProseDataset) and data.bpe is not None:
+        lengths = [len(token) for token in data.bpe.tokens]
     else:
         lengths = [len(ch.encode("utf-8")) for ch in data.vocab]
     text = data.separator_text if isinstance(data, ProseDataset) else None

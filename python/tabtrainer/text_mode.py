@@ -44,5 +44,12 @@ def has_separator_token(settings: Mapping[str, Any]) -> bool:
 def vocab_size(settings: Mapping[str, Any], char_vocab: str) -> int:
     """text-mode.ts vocabSize: 256 byte ids or the alphabet's code points (not its UTF-16 units,
     so an emoji is one token), plus the separator token of prose that has one."""
-    base = BYTE_VALUES if settings["tokens"] == "byte" else len(char_vocab)
+    tokens = settings["tokens"]
+    base = (
+        BYTE_VALUES
+        if tokens == "byte"
+        else settings["vocabSize"]
+        if tokens == "bpe"
+        else len(char_vocab)
+    )
     return base + (1 if has_separator_token(settings) else 0)

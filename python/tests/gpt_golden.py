@@ -13,7 +13,7 @@ import numpy as np
 from paths import GOLDEN, REPO
 from tabtrainer.safetensors_io import read_layout, read_tensor_bytes, to_array
 
-RUNS = ("gpt", "gpt-char")
+RUNS = ("gpt", "gpt-char", "gpt-bpe")
 TEXT = str(REPO / "tests/fixtures/text/mark.txt")
 
 

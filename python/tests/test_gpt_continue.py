@@ -19,10 +19,12 @@ from tabtrainer.run_state import load_run_text
 # name: (steps, max |Δloss| over all steps, |Δ mean of the last 50| relative,
 #        max |Δ gradient norm| relative, max |Δ validation loss|, max |Δw| / max |w|).
 # Measured here (torch 1.13, one thread): gpt 1.3e-5, 2.5e-7, 1.4e-4, 2.4e-6, 4e-5;
-# gpt-char 2.4e-7, 2e-8, 1.3e-6, 2.4e-7, 5.7e-6. The bounds are about 5 times those.
+# gpt-char 2.4e-7, 2e-8, 1.3e-6, 2.4e-7, 5.7e-6; gpt-bpe (30 steps, so its "last 50" is all
+# 30) 9.5e-7, 5.4e-9, 4.3e-7, 1.8e-7, 6.8e-6. The bounds are about 5 times those.
 BOUNDS = {
     "gpt": (200, 6e-5, 1.5e-6, 7e-4, 1.2e-5, 2e-4),
     "gpt-char": (50, 1.2e-6, 1e-7, 7e-6, 1.2e-6, 3e-5),
+    "gpt-bpe": (30, 5e-6, 3e-8, 2.2e-6, 1e-6, 3.5e-5),
 }
 
 

@@ -8,3 +8,5 @@ export const BPE_BASE_TOKENS = 256;
 /** The vocabulary sizes a user may ask for (base tokens included). */
 export const MIN_BPE_VOCAB = 512;
 export const MAX_BPE_VOCAB = 32_768;
+/** The size a URL with tokens=bpe and no vocabSize gets (the form's starting value). */
+export const DEFAULT_BPE_VOCAB = 1024;

@@ -1,5 +1,13 @@
-import { ConfigError } from './errors';
-import { MAX_SEPARATOR_LENGTH, SEPARATOR_NONE, TEXT_MODES, TOKENS_KINDS } from './text-mode';
+import { BpeVocabSizeError, ConfigError } from './errors';
+import { DEFAULT_BPE_VOCAB, MAX_BPE_VOCAB, MIN_BPE_VOCAB } from './bpe-settings';
+import {
+  MAX_SEPARATOR_LENGTH,
+  SEPARATOR_NONE,
+  TEXT_MODES,
+  TOKENS_KINDS,
+  type TextMode,
+  type TokensKind,
+} from './text-mode';
 import { DEFAULT_GPT_PRESET, PRESETS, PRESET_NAMES, type PresetName } from './presets';
 import { NUMERIC_KEYS, WORD_KEYS, boundOf } from './config-bounds';
 import {
@@ -88,10 +96,36 @@ export function validateConfig(input: unknown): RunConfig {
     }
     out[key] = value;
   }
+  const bpeVocab = bpeVocabSize(tokens, text, raw['vocabSize']);
+  if (bpeVocab !== null) out['vocabSize'] = bpeVocab;
   const config = out as unknown as RunConfig;
   checkShape(config);
   checkSchedule(config);
   return config;
+}
+
+/**
+ * tokens=bpe needs prose and a vocabSize in range; other tokens take none (their vocabulary
+ * follows the text), so a stray vocabSize is refused rather than silently ignored.
+ */
+function bpeVocabSize(tokens: TokensKind, text: TextMode, value: unknown): number | null {
+  if (tokens !== 'bpe') {
+    if (value === undefined) return null;
+    throw new ConfigError(
+      `Config "vocabSize" sizes a learned BPE (tokens=bpe); with tokens=${tokens} the ` +
+        `vocabulary follows the text. Remove vocabSize or set tokens=bpe.`,
+    );
+  }
+  if (text !== 'prose') {
+    throw new ConfigError(
+      'A BPE (tokens=bpe) is learned on prose: set text=prose, or choose char or byte tokens.',
+    );
+  }
+  const size = typeof value === 'number' ? value : NaN;
+  if (!Number.isInteger(size) || size < MIN_BPE_VOCAB || size > MAX_BPE_VOCAB) {
+    throw new BpeVocabSizeError(size);
+  }
+  return size;
 }
 
 function checkShape(config: RunConfig): void {
@@ -162,6 +196,9 @@ export function configFromParams(params: URLSearchParams): {
     const text = params.get(key);
     if (text !== null) merged[key] = text.trim() === '' ? NaN : Number(text);
   }
+  const vocab = params.get('vocabSize');
+  if (vocab !== null) merged['vocabSize'] = vocab.trim() === '' ? NaN : Number(vocab);
+  else if (merged['tokens'] === 'bpe') merged['vocabSize'] = DEFAULT_BPE_VOCAB;
   if (merged['model'] === 'gpt' && params.get('width') === null && params.get('embed') !== null) {
     merged['width'] = 4 * Number(merged['embed']);
   }
@@ -188,6 +225,7 @@ export function configToParams(config: RunConfig): URLSearchParams {
   const params = new URLSearchParams();
   for (const key of WORD_KEYS) params.set(key, config[key]);
   for (const key of NUMERIC_KEYS) params.set(key, String(config[key]));
+  if (config.vocabSize !== undefined) params.set('vocabSize', String(config.vocabSize));
   return params;
 }
 

@@ -51,7 +51,7 @@ export interface RunConfig {
   readonly rewindLrFactor: number;
   /** Three rewinds whose spikes lie within this many steps pause the run. */
   readonly rewindWindow: number;
-  /** One token per character or per UTF-8 byte. */
+  /** One token per character or per UTF-8 byte, or a byte-level BPE learned on the text. */
   readonly tokens: TokensKind;
   /** One example per line, or the text as one stream of windows. */
   readonly text: TextMode;
@@ -65,6 +65,11 @@ export interface RunConfig {
   readonly tie: number;
   readonly beta1: number;
   readonly beta2: number;
+  /**
+   * tokens=bpe only (issue 20): the BPE's vocabulary, its 256 bytes and merges (a separator
+   * token comes on top). Absent for other tokens, so their configs are written as before.
+   */
+  readonly vocabSize?: number;
 }
 
 /** The keys a config gained with the divergence guard (issue 11). */

@@ -25,6 +25,11 @@ export interface DatasetInfo {
   /** Lines: training and validation examples (targets). Prose: tokens in each part. */
   readonly trainExamples: number;
   readonly valExamples: number;
+  /**
+   * tokens=bpe only: the tokenizer.json the run learned on this text (issue 20). A resume, a
+   * job and an imported file read it back instead of learning again; absent for other tokens.
+   */
+  readonly tokenizer?: string;
 }
 
 export interface TensorRecord {

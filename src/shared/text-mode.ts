@@ -4,9 +4,12 @@
  * the page (URL, form, limits) and the worker (encoding), and spelled here once.
  */
 
-/** `char`: one token per character of the text's own alphabet; `byte`: one per UTF-8 byte. */
-export type TokensKind = 'char' | 'byte';
-export const TOKENS_KINDS: readonly TokensKind[] = ['char', 'byte'];
+/**
+ * `char`: one token per character of the text's own alphabet; `byte`: one per UTF-8 byte;
+ * `bpe`: a byte-level BPE learned on the run's text (prose only; its size is `vocabSize`).
+ */
+export type TokensKind = 'char' | 'byte' | 'bpe';
+export const TOKENS_KINDS: readonly TokensKind[] = ['char', 'byte', 'bpe'];
 
 /** `lines`: each non-empty line is an example; `prose`: the file is one token stream. */
 export type TextMode = 'lines' | 'prose';
@@ -51,15 +54,31 @@ export function maxTextBytes(mode: TextMode): number {
 
 /**
  * The vocabulary size of a run's tokenizer. `charVocab` is the dataset's stored alphabet (for
- * lines, the boundary `\n` first); byte tokens have none. A separator token is added at the end
- * of prose vocabularies whose text has one. Characters are counted by code point: an emoji is
- * one token.
+ * lines, the boundary `\n` first); byte and BPE tokens have none (a BPE's size is the config's
+ * `vocabSize`). A separator token is added at the end of prose vocabularies whose text has one.
+ * Characters are counted by code point: an emoji is one token.
  */
 export function vocabSize(
-  settings: { readonly tokens: TokensKind; readonly text: TextMode; readonly separator: string },
+  settings: {
+    readonly tokens: TokensKind;
+    readonly text: TextMode;
+    readonly separator: string;
+    readonly vocabSize?: number;
+  },
   charVocab: string,
 ): number {
   const separatorToken = settings.text === 'prose' && settings.separator !== SEPARATOR_NONE;
-  const base = settings.tokens === 'byte' ? 256 : [...charVocab].length;
+  const base =
+    settings.tokens === 'byte'
+      ? 256
+      : settings.tokens === 'bpe'
+        ? bpeVocab(settings.vocabSize)
+        : [...charVocab].length;
   return base + (separatorToken ? 1 : 0);
+}
+
+/** A bpe config's vocabSize; validateConfig guarantees it, so its absence is a bug. */
+function bpeVocab(size: number | undefined): number {
+  if (size === undefined) throw new Error('tokens=bpe without a vocabSize: validate the config');
+  return size;
 }

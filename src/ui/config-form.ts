@@ -8,6 +8,7 @@ import {
 } from '../shared/config';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../shared/presets';
 import { SEPARATOR_BLANK, SEPARATOR_NONE } from '../shared/text-mode';
+import { DEFAULT_BPE_VOCAB, MAX_BPE_VOCAB, MIN_BPE_VOCAB } from '../shared/bpe-settings';
 import { FIELDS, GPT_ONLY, type FieldGroup, type NumericKey } from './config-fields';
 import { element } from './element';
 import { matchingPreset, parameterText, type KnownText } from './param-count';
@@ -52,7 +53,18 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
   const tokens = select('config-tokens', [
     ['char', 'Characters'],
     ['byte', 'Bytes (UTF-8)'],
+    ['bpe', 'BPE learned on the text'],
   ]);
+  // tokens=bpe only: the BPE's vocabulary (not a NUMERIC_KEY: other configs have none).
+  const vocab = element('input', {
+    type: 'number',
+    name: 'vocabSize',
+    id: 'config-vocabSize',
+    min: String(MIN_BPE_VOCAB),
+    max: String(MAX_BPE_VOCAB),
+    step: '1',
+    inputmode: 'numeric',
+  });
   const mode = select('config-text', [
     ['lines', 'One example per line'],
     ['prose', 'Prose (one stream)'],
@@ -95,6 +107,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
   groups.model.append(
     heading('Text and tokens'),
     field('config-tokens', 'Tokens', tokens),
+    field(vocab.id, 'BPE vocabulary', vocab, 'tokens=bpe: bytes and merges, 512 to 32,768'),
     field('config-text', 'Text', mode),
     field('config-separator', 'Separator', separator, 'prose: what ends a document'),
     field(literal.id, 'Separator text', literal),
@@ -158,6 +171,9 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
       const value = inputs[key].value.trim();
       out[key] = kind !== 'gpt' && GPT_ONLY.has(key) ? 0 : value === '' ? NaN : Number(value);
     }
+    if (tokens.value === 'bpe') {
+      out['vocabSize'] = vocab.value.trim() === '' ? NaN : Number(vocab.value);
+    }
     return out;
   }
 
@@ -168,6 +184,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     inactive(inputs.heads, kind === 'mlp');
     for (const key of GPT_ONLY) inactive(inputs[key], kind !== 'gpt');
     inactive(separator, !prose);
+    inactive(vocab, tokens.value !== 'bpe');
     inactive(literal, !prose || separator.value !== LITERAL);
     for (const key of NUMERIC_KEYS) {
       // The browser's spinners follow validateConfig's bounds; validateConfig stays the judge.
@@ -195,6 +212,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     model.value = config.model;
     schedule.value = config.schedule;
     tokens.value = config.tokens;
+    vocab.value = String(config.vocabSize ?? DEFAULT_BPE_VOCAB);
     mode.value = config.text;
     setSeparator(config.separator);
     for (const key of NUMERIC_KEYS) {
@@ -207,7 +225,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
   function read(): RunConfig {
     try {
       const config = validateConfig(raw());
-      for (const input of Object.values(inputs)) input.removeAttribute('aria-invalid');
+      for (const input of [...Object.values(inputs), vocab]) input.removeAttribute('aria-invalid');
       return config;
     } catch (err) {
       const message = err instanceof Error ? err.message : '';
@@ -215,6 +233,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
         if (message.includes(`"${key}"`)) inputs[key].setAttribute('aria-invalid', 'true');
       }
       if (message.includes('"separator"')) literal.setAttribute('aria-invalid', 'true');
+      if (message.includes('vocabSize')) vocab.setAttribute('aria-invalid', 'true');
       throw err;
     }
   }

@@ -73,7 +73,7 @@ export function createJobsList(root: HTMLElement, handlers: JobListHandlers): Jo
       element('progress', { max: job.total, value: job.done, 'aria-label': 'Job progress' }),
     ];
     if (job.meanNll !== null) {
-      const unit = job.tokens === 'byte' ? 'byte' : 'character';
+      const unit = job.tokens === 'byte' ? 'byte' : job.tokens === 'bpe' ? 'token' : 'character';
       const perplexity = Math.exp(job.meanNll).toFixed(3);
       const bits = job.bitsPerByte === null ? '' : `; ${job.bitsPerByte.toFixed(4)} bits per byte`;
       nodes.push(

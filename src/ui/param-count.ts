@@ -11,12 +11,13 @@ export interface KnownText {
 }
 
 /**
- * A config's vocabulary: 256 bytes (and the separator token), or, for character tokens, the
- * alphabet of the shown run's text when that run reads it the same way (the same text mode and
- * separator); null where the alphabet is one the page has not seen.
+ * A config's vocabulary: 256 bytes or a BPE's vocabSize (and the separator token), or, for
+ * character tokens, the alphabet of the shown run's text when that run reads it the same way
+ * (the same text mode and separator); null where the alphabet is one the page has not seen.
  */
 export function knownVocabSize(config: RunConfig, known: KnownText | null): number | null {
-  if (config.tokens === 'byte') return vocabSize(config, '');
+  // Byte and BPE vocabularies follow from the config alone.
+  if (config.tokens !== 'char') return vocabSize(config, '');
   if (known === null) return null;
   const read = known.config;
   const same =

@@ -96,3 +96,10 @@ export const GOLDEN_GPT_CHAR: RunConfig = validateConfig({
   minLr: 1e-4,
   seed: 8,
 });
+
+/** `GOLDEN_GPT` on a byte-level BPE of 600 tokens learned on the text (issue 20). */
+export const GOLDEN_GPT_BPE: RunConfig = validateConfig({
+  ...GOLDEN_GPT,
+  tokens: 'bpe',
+  vocabSize: 600,
+});

@@ -34,16 +34,21 @@ export function proseOf(config: RunConfig, text = MARK_TEXT): TextDataset {
 /**
  * Trains `config` 5 steps, snapshots, trains 7 more; a session restored from the snapshot
  * trains the same 7 steps to the same losses and the same bytes of every tensor, host state
- * included (wall-clock time aside).
+ * included (wall-clock time aside). `resumedData` is the text as the resumed process tokenizes
+ * it again (by default the same object).
  */
-export async function expectExactResume(config: RunConfig, data: TextDataset): Promise<void> {
+export async function expectExactResume(
+  config: RunConfig,
+  data: TextDataset,
+  resumedData: TextDataset = data,
+): Promise<void> {
   const straight = TrainingSession.create(config, data);
   await train(straight, 5);
   const saved = await snapshotOf(straight);
   const straightLosses = await train(straight, 7);
   const expected = await snapshotOf(straight);
 
-  const resumed = await restoreSession(config, data, saved.host, saved.tensors);
+  const resumed = await restoreSession(config, resumedData, saved.host, saved.tensors);
   const resumedLosses = await train(resumed, 7);
   const actual = await snapshotOf(resumed);
   expect(resumedLosses).toEqual(straightLosses);

@@ -94,7 +94,7 @@ describe('the URL keys of issue 18', () => {
     expect(() => params('preset=gpt-huge')).toThrow(
       /Unknown preset "gpt-huge": choose gpt-nano, gpt-micro or gpt-mini/,
     );
-    expect(() => params('tokens=word')).toThrow(/Unknown tokens "word": choose char or byte/);
+    expect(() => params('tokens=word')).toThrow(/Unknown tokens "word": choose char, byte or bpe/);
     expect(() => params('text=poem')).toThrow(/Unknown text "poem": choose lines or prose/);
     expect(() => params('model=transformer&dropout=0.1')).toThrow(/"dropout" applies to gpt only/);
     expect(() => params('tie=1')).toThrow(/"tie" ties gpt's output layer/);

@@ -9,17 +9,17 @@ import { dropoutTensors } from '../../workers/training/dropout';
 import { evaluate, validationSet } from '../../workers/training/evaluation';
 import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
-import { GOLDEN_GPT, GOLDEN_GPT_CHAR } from './golden-configs';
+import { GOLDEN_GPT, GOLDEN_GPT_BPE, GOLDEN_GPT_CHAR } from './golden-configs';
 import { compareOrWrite, compareOrWriteJson } from './golden-files';
 import { sessionCheckpoint } from './session-checkpoint';
 import { useCpuBackend } from './tf-setup';
 
 /**
- * Golden vectors of two gpt runs on the Gospel of Mark for python/tests (see golden-files.ts):
+ * Golden vectors of three gpt runs on the Gospel of Mark for python/tests (see golden-files.ts):
  * a format-4 checkpoint at step 20; the next batch's logits and gradients with its dropout
  * masks (`<name>-math.safetensors`: `logits` and `grad/<variable>`, F32); and steps on from the
  * checkpoint as the app's loop takes them (validation every 25 steps), with the end state: 200
- * for `gpt`, the issue's comparison; 50 for `gpt-char` (the CPU backend takes about 0.1 s a step
+ * for `gpt`, the issue's comparison; 50 for `gpt-char` and 30 for `gpt-bpe` (the CPU backend takes about 0.1 s a step
  * here and a validation as long as 20 steps, so the suite stays short).
  */
 const TEXT_FILE = 'tests/fixtures/text/mark.txt';
@@ -71,6 +71,7 @@ describe('golden vectors of gpt runs for python/tests', () => {
   for (const [name, config, steps] of [
     ['gpt', GOLDEN_GPT, 200],
     ['gpt-char', GOLDEN_GPT_CHAR, 50],
+    ['gpt-bpe', GOLDEN_GPT_BPE, 30],
   ] as const) {
     it(`${name}: a checkpoint, its next batch's math, and ${steps} steps on`, async () => {
       const data = await loadDataset('mark.txt', TEXT, config);

@@ -32,7 +32,7 @@ const SMALL =
 interface ProseCase {
   readonly file?: string;
   readonly text?: string;
-  readonly settings: Pick<RunConfig, 'tokens' | 'text' | 'separator'>;
+  readonly settings: Pick<RunConfig, 'tokens' | 'text' | 'separator' | 'vocabSize'>;
 }
 
 const byte = (text: 'prose' | 'lines', separator = 'none') =>
@@ -50,6 +50,15 @@ const CASES: readonly ProseCase[] = [
   { text: SMALL, settings: byte('prose', 'blank') },
   { text: SMALL, settings: char('<|endoftext|>') },
   { text: SMALL, settings: char('blank') },
+];
+
+/** tokens=bpe (issue 20): a BPE learned on Mark, by separator and vocabulary size. */
+const bpe = (separator: string, vocabSize: number) =>
+  ({ tokens: 'bpe', text: 'prose', separator, vocabSize }) as const;
+const BPE_CASES: readonly ProseCase[] = [
+  { file: MARK_FILE, settings: bpe('blank', 600) },
+  { file: MARK_FILE, settings: bpe('none', 512) },
+  { file: MARK_FILE, settings: bpe('Jesus', 1024) },
 ];
 
 const ints = (a: ArrayLike<number>) => Array.from(a);
@@ -196,6 +205,12 @@ describe('golden vectors of prose and dropout for python/tests', () => {
     const cases = [];
     for (const c of CASES) cases.push(await proseCase(c));
     compareOrWriteJson('prose.json', { cases, refusals: await refusals() });
+  });
+
+  it('BPE prose: the learned tokenizer.json, streams, windows and validation sets', async () => {
+    const cases = [];
+    for (const c of BPE_CASES) cases.push(await proseCase(c));
+    compareOrWriteJson('bpe-prose.json', { cases });
   });
 
   it('dropout masks, one stream per batch number', async () => {

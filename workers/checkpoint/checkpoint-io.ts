@@ -16,6 +16,7 @@ import type {
 import { DEFAULT_RETENTION, tensorRecord, type SnapshotStore } from '../store';
 import { sha256Hex } from '../../src/shared/hash';
 import { bundledDataset } from '../training/run-setup';
+import { runBpe } from '../training/bpe/run-tokenizer';
 
 /** A stored snapshot as a safetensors file; its hashes were verified on load. */
 export async function exportSnapshot(
@@ -41,6 +42,9 @@ export interface DecodedFile {
 
 export async function decodeFile(file: Blob, signal?: AbortSignal): Promise<DecodedFile> {
   const decoded = await decodeCheckpoint(file, signal ? { signal } : {});
+  // A BPE run's tokenizer.json is read now, so a malformed or foreign one is refused by name
+  // before anything is stored.
+  runBpe(decoded.manifest.config, decoded.manifest.dataset);
   const ids = { id: 'pending', runId: 'pending', trigger: 'import', pinned: false } as const;
   return {
     payload: toSnapshotPayload(decoded, ids),

@@ -18,6 +18,7 @@ import type { SnapshotManifest } from '../../src/shared/snapshot';
 import type { JobStore, SnapshotStore } from '../store';
 import { validationLines } from '../training/dataset';
 import { textCodec, type TextCodec } from '../training/text-codec';
+import { runBpe } from '../training/bpe/run-tokenizer';
 
 /** The model tensors a job reads, by checkpoint name, with their SHA-256. */
 export function modelHashes(manifest: SnapshotManifest): Record<string, string> {
@@ -46,7 +47,8 @@ export async function createJob(
   const { manifest } = await snapshots.loadSnapshot(snapshotId);
   const config = withLegacyKeys(manifest.config);
   const vocab = manifest.dataset.vocab;
-  const codec = textCodec(config, [...vocab]);
+  const { tokenizer } = manifest.dataset;
+  const codec = textCodec(config, [...vocab], runBpe(config, manifest.dataset));
   const { input } = request;
   if (request.kind === 'generate') {
     if (request.params === null) throw new Error('a generation job needs its parameters');
@@ -80,6 +82,7 @@ export async function createJob(
     tensorSha256: modelHashes(manifest),
     vocab,
     tokens: config.tokens,
+    ...(tokenizer !== undefined ? { tokenizer } : {}),
     params: request.kind === 'generate' ? request.params : null,
     inputKind: input.kind,
     inputName,

@@ -13,6 +13,7 @@ import type { JobStore, SnapshotStore } from '../store';
 import { withLegacyKeys } from '../../src/shared/config';
 import type { CharModel } from '../training/models';
 import { textCodec, type TextCodec } from '../training/text-codec';
+import { runBpe } from '../training/bpe/run-tokenizer';
 import { yieldToEventLoop } from '../training/yield';
 import { linesHash } from './job-create';
 import { loadJobModel } from './job-model';
@@ -181,7 +182,9 @@ export class JobRunner {
     live: Live,
   ): Promise<JobState> {
     const { manifest } = start;
-    const codec = textCodec(withLegacyKeys(model.config), [...manifest.vocab]);
+    const config = withLegacyKeys(model.config);
+    const bpe = runBpe(config, { name: manifest.inputName, tokenizer: manifest.tokenizer });
+    const codec = textCodec(config, [...manifest.vocab], bpe);
     let cursor = start.cursor;
     // Fixed for the job's life (see JobRecord.batchSize); a timed job ramps up, then fixes it
     // with a commit, so after any interruption the batches fall on the same item boundaries.

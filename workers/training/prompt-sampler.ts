@@ -34,7 +34,8 @@ export class PromptSampler {
   /** Checks the request (a refusal is named and starts nothing), then samples in the background. */
   start(session: TrainingSession, request: SampleRequest, sink: SampleSink): SampleStarted {
     const { config, model } = session;
-    const codec = textCodec(config, session.dataset.vocab);
+    const { dataset } = session;
+    const codec = textCodec(config, dataset.vocab, dataset.kind === 'prose' ? dataset.bpe : null);
     const prompt = checkedPrompt(request, codec, model.vocabSize);
     this.stop();
     const run = { stop: false };

@@ -2,8 +2,11 @@ import { DatasetError, SeparatorNotFoundError } from '../../src/shared/errors';
 import { separatorDisplay, type Separator } from '../../src/shared/text-mode';
 import type { TokensKind } from '../../src/shared/text-mode';
 import { byteTokenizer, charTokenizer, type Tokenizer } from './tokenizer';
+import { bpeTokenizer } from './bpe/bpe-tokenizer';
+import type { BpeModel } from './bpe/bpe-model';
+import { documentSpans, encodeBpeDocuments, learnProseBpe } from './bpe-prose';
 
-/** A token stream: bytes fit a Uint8Array; a separator token (256) needs 16 bits. */
+/** A token stream: bytes fit a Uint8Array; a separator token (256) or BPE ids need 16 bits. */
 export type TokenArray = Uint8Array | Uint16Array;
 
 /**
@@ -23,6 +26,8 @@ export interface ProseDataset {
   readonly val: TokenArray;
   /** Documents in the text: separators + 1. */
   readonly documents: number;
+  /** BPE tokens: the BPE learned on this text (the codec of prompts needs it); else null. */
+  readonly bpe: BpeModel | null;
 }
 
 /** The share of the stream held out, from its end. */
@@ -35,8 +40,16 @@ export function buildProse(
   bytes: Uint8Array,
   tokens: TokensKind,
   separator: Separator,
+  /** tokens=bpe: the config's vocabSize, and the run's BPE if it has one (else learned). */
+  bpeVocab?: number,
+  bpe: BpeModel | null = null,
 ): ProseDataset {
-  const encoded = tokens === 'byte' ? encodeBytes(bytes, separator) : encodeChars(bytes, separator);
+  const encoded =
+    tokens === 'bpe'
+      ? encodeBpe(bytes, separator, bpeVocab, bpe)
+      : tokens === 'byte'
+        ? encodeBytes(bytes, separator)
+        : encodeChars(bytes, separator);
   if (separator.kind !== 'none' && encoded.documents === 1) {
     throw new SeparatorNotFoundError(name, separator.kind === 'literal' ? separator.text : 'blank');
   }
@@ -49,6 +62,7 @@ export function buildProse(
     train: stream.subarray(0, cut),
     val: stream.subarray(cut),
     documents: encoded.documents,
+    bpe: encoded.bpe ?? null,
   };
 }
 
@@ -57,6 +71,26 @@ interface Encoded {
   readonly tokenizer: Tokenizer;
   readonly vocab: readonly string[];
   readonly documents: number;
+  readonly bpe?: BpeModel;
+}
+
+/** A BPE learned on the text (bpe-prose.ts) or given, then each document encoded with it. */
+function encodeBpe(
+  bytes: Uint8Array,
+  separator: Separator,
+  vocabSize: number | undefined,
+  given: BpeModel | null,
+): Encoded {
+  if (vocabSize === undefined)
+    throw new Error('tokens=bpe without a vocabSize: validate the config');
+  const documents = documentSpans(bytes.length, separatorSpans(bytes, separator));
+  const bpe = given ?? learnProseBpe(bytes, documents, vocabSize);
+  const tokenizer = bpeTokenizer(
+    bpe,
+    separator.kind === 'none' ? null : separatorDisplay(separator),
+  );
+  const stream = encodeBpeDocuments(bpe, bytes, documents, tokenizer.separatorId);
+  return { stream, tokenizer, vocab: [], documents: documents.length / 2, bpe };
 }
 
 /** [start, end) byte spans of every separator, in order. */

@@ -3,6 +3,9 @@ import { DatasetError } from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
 import type { DatasetInfo, RunRecord } from '../../src/shared/snapshot';
 import type { LinesDataset } from './dataset';
+import type { BpeModel } from './bpe/bpe-model';
+import { runBpe } from './bpe/run-tokenizer';
+import { exportTokenizerJson } from './bpe/tokenizer-json';
 import bundledNames from './names.txt?raw';
 import {
   LINES_OF_CHARS,
@@ -41,23 +44,34 @@ export async function loadDataset(
   name: string,
   text: string | Uint8Array,
   settings: TextSettings,
+  bpe?: BpeModel | null,
 ): Promise<LoadedDataset>;
+/** `bpe`: tokens=bpe, the run's BPE as stored (a resume); null learns one on the text. */
 export async function loadDataset(
   name: string,
   text: string | Uint8Array,
   settings: TextSettings = LINES_OF_CHARS,
+  bpe: BpeModel | null = null,
 ): Promise<LoadedDataset> {
   const bytes = textBytes(text);
   // Lines of characters read the decoded text, as the page's File.text() gave it before bytes
   // crossed: a byte order mark is dropped and invalid UTF-8 reads as U+FFFD there.
-  const data = buildTextDataset(name, bytes, settings);
+  const data = buildTextDataset(name, bytes, settings, bpe);
   const id = await sha256Hex(bytes);
   const [trainExamples, valExamples] =
     data.kind === 'lines'
       ? [data.train.targets.length, data.val.targets.length]
       : [data.train.length, data.val.length];
+  const learned = data.kind === 'prose' ? data.bpe : null;
   return {
-    info: { id, name, vocab: data.vocab.join(''), trainExamples, valExamples },
+    info: {
+      id,
+      name,
+      vocab: data.vocab.join(''),
+      trainExamples,
+      valExamples,
+      ...(learned !== null ? { tokenizer: exportTokenizerJson(learned) } : {}),
+    },
     bytes,
     data,
   };
@@ -76,7 +90,9 @@ export async function reloadDataset(
   text: string | Uint8Array,
   settings: TextSettings = LINES_OF_CHARS,
 ): Promise<LoadedDataset> {
-  const loaded = await loadDataset(info.name, text, settings);
+  // A BPE run reads its stored tokenizer.json, not learning it again: its ids are the ones
+  // the weights learned, whatever the sample rule of this build.
+  const loaded = await loadDataset(info.name, text, settings, runBpe(settings, info));
   if (loaded.info.id !== info.id || loaded.info.vocab !== info.vocab) {
     throw new DatasetError(
       `The stored text of "${info.name}" no longer matches the run (hash ${info.id.slice(0, 12)}). Start a new run.`,

@@ -2,6 +2,9 @@ import type { RunConfig } from '../../src/shared/config';
 import { parseSeparator, separatorDisplay } from '../../src/shared/text-mode';
 import { BOUNDARY, BYTE_BOUNDARY } from './dataset';
 import { byteTokenizer, charTokenizer, type Tokenizer } from './tokenizer';
+import { encodeBpe } from './bpe/bpe-encoder';
+import type { BpeModel } from './bpe/bpe-model';
+import { bpeTokenizer } from './bpe/bpe-tokenizer';
 
 const NEWLINE = '\n';
 const utf8 = new TextEncoder();
@@ -33,12 +36,28 @@ export interface TextCodec {
   encode(text: string, refuse: Unreadable): number[];
 }
 
-export function textCodec(config: RunConfig, alphabet: readonly string[]): TextCodec {
+/**
+ * `bpe`: the BPE a tokens=bpe run learned on its text (prose-data.ts keeps it); any text
+ * encodes with it, as every byte is a token.
+ */
+export function textCodec(
+  config: RunConfig,
+  alphabet: readonly string[],
+  bpe: BpeModel | null = null,
+): TextCodec {
   const separator = parseSeparator(config.separator);
   const prose = config.text === 'prose';
   const shown = prose && separator.kind !== 'none' ? separatorDisplay(separator) : null;
   const bytes = config.tokens === 'byte';
-  const tokenizer = bytes ? byteTokenizer(shown) : charTokenizer(alphabet, shown);
+  if (config.tokens === 'bpe' && bpe === null) {
+    throw new Error('textCodec: a tokens=bpe run needs its learned BPE');
+  }
+  const tokenizer =
+    bpe !== null
+      ? bpeTokenizer(bpe, shown)
+      : bytes
+        ? byteTokenizer(shown)
+        : charTokenizer(alphabet, shown);
   const ids = new Map(alphabet.map((ch, i) => [ch, i]));
   const readChars = (text: string, refuse: Unreadable): number[] =>
     [...text].map((ch) => {
@@ -49,9 +68,10 @@ export function textCodec(config: RunConfig, alphabet: readonly string[]): TextC
     });
   const read = (text: string, refuse: Unreadable): number[] => {
     if (!prose && text.includes(NEWLINE)) throw refuse(NEWLINE, true);
+    if (bpe !== null) return Array.from(encodeBpe(bpe, utf8.encode(text)));
     return bytes ? Array.from(utf8.encode(text)) : readChars(text, refuse);
   };
-  const boundary = bytes ? BYTE_BOUNDARY : BOUNDARY;
+  const boundary = config.tokens === 'char' ? BOUNDARY : BYTE_BOUNDARY;
   return {
     tokenizer,
     start: prose ? proseStart(tokenizer, alphabet) : boundary,
@@ -73,6 +93,7 @@ export function textCodec(config: RunConfig, alphabet: readonly string[]): TextC
 /** Prose begins where a document begins: after a separator, or a line break. */
 export function proseStart(tokenizer: Tokenizer, alphabet: readonly string[]): number {
   if (tokenizer.separatorId !== null) return tokenizer.separatorId;
-  if (tokenizer.kind === 'byte') return BYTE_BOUNDARY;
+  // Byte and BPE ids 0–255 are the bytes: the line feed is id 10 in both.
+  if (tokenizer.kind !== 'char') return BYTE_BOUNDARY;
   return Math.max(0, alphabet.indexOf(NEWLINE));
 }

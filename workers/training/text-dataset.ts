@@ -2,13 +2,14 @@ import type { RunConfig } from '../../src/shared/config';
 import { ContextTooLongError, TextEmptyError, TextTooLargeError } from '../../src/shared/errors';
 import { maxTextBytes, parseSeparator } from '../../src/shared/text-mode';
 import { buildByteLines, buildDataset, splitDocuments, type LinesDataset } from './dataset';
+import type { BpeModel } from './bpe/bpe-model';
 import { buildProse, windowStarts, type ProseDataset } from './prose-data';
 
 /** A run's text, tokenized once: lines (examples) or prose (one stream of windows). */
 export type TextDataset = LinesDataset | ProseDataset;
 
 /** The config's keys that decide how a text is read. */
-export type TextSettings = Pick<RunConfig, 'tokens' | 'text' | 'separator'>;
+export type TextSettings = Pick<RunConfig, 'tokens' | 'text' | 'separator' | 'vocabSize'>;
 
 /** How the app has always read a text: characters, one example per line. */
 export const LINES_OF_CHARS: TextSettings = { tokens: 'char', text: 'lines', separator: 'none' };
@@ -22,6 +23,8 @@ export function buildTextDataset(
   name: string,
   source: string | Uint8Array,
   settings: TextSettings,
+  /** tokens=bpe: the run's stored BPE; null learns one on the text. */
+  bpe: BpeModel | null = null,
 ): TextDataset {
   const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
   const limit = maxTextBytes(settings.text);
@@ -29,7 +32,8 @@ export function buildTextDataset(
     throw new TextTooLargeError({ name, bytes: bytes.length, limit, mode: settings.text });
   }
   if (settings.text === 'prose') {
-    const prose = buildProse(name, bytes, settings.tokens, parseSeparator(settings.separator));
+    const separator = parseSeparator(settings.separator);
+    const prose = buildProse(name, bytes, settings.tokens, separator, settings.vocabSize, bpe);
     if (prose.train.length + prose.val.length === 0) throw new TextEmptyError(name, 'prose');
     return prose;
   }

@@ -137,8 +137,15 @@ export function decodeCheckpointMetadata(meta: Metadata): CheckpointMetadata {
   }
   const optimizer = metaOptimizer(meta, 'optimizer');
   checkOptimizer(config, optimizer);
-  const minVocab = config.tokens === 'byte' ? 0 : config.text === 'lines' ? 2 : 1;
+  // Byte and BPE tokens have no alphabet; a BPE's tokenizer.json travels in the dataset info.
+  const minVocab = config.tokens !== 'char' ? 0 : config.text === 'lines' ? 2 : 1;
   const dataset = metaDataset(meta, 'dataset', minVocab);
+  if ((config.tokens === 'bpe') !== (dataset.tokenizer !== undefined)) {
+    throw badField(
+      'dataset',
+      'must carry a tokenizer.json exactly when the run config says tokens=bpe',
+    );
+  }
   if (metaText(meta, 'tokenizer') !== describeTokenizer(config, dataset.vocab)) {
     throw badField(
       'tokenizer',

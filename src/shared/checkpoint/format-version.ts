@@ -3,15 +3,17 @@
  * holds `tab-trainer/<version>`; a file without it, or with another name, is not ours.
  *
  * Version 4 (written for every run that version 3 cannot describe: see `formatVersionFor`).
- * Version 3's keys, plus `tokenizer`: JSON `{"kind": "char" | "byte", "vocabSize", "text":
+ * Version 3's keys, plus `tokenizer`: JSON `{"kind": "char" | "byte" | "bpe", "vocabSize", "text":
  * "lines" | "prose", "boundary": id | null, "separator": {"id", "text"} | null}`, derived from
  * the config and the dataset's alphabet and checked against them on import (it lets another
  * program read the ids: byte ids 0–255 are bytes, char ids index `dataset.vocab` by code point,
  * `separator.id` stands for `separator.text`, `boundary` ends a line). `config` gains model
  * `gpt` and the keys tokens, text, separator, weightDecay, dropout, tie, beta1, beta2;
  * `optimizer` is `{"className": "AdamW", "config": {..., "weightDecay"}}` when the run decays;
- * `dataset.vocab` is empty for byte tokens, and for prose `trainExamples` / `valExamples` count
- * the tokens of each part.
+ * `dataset.vocab` is empty for byte and BPE tokens, and for prose `trainExamples` / `valExamples`
+ * count the tokens of each part. A tokens=bpe run (issue 20; `config.vocabSize`) carries the
+ * Hugging Face tokenizer.json it learned as the string `dataset.tokenizer` (BPE ids are that
+ * file's ids; the separator, if any, is the id after them).
  *
  * Version 3 (written for a run it describes: model mlp or transformer, characters, one example
  * per line, plain Adam with betas 0.9 and 0.999, so that readers of version 3, such as older

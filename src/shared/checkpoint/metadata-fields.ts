@@ -207,9 +207,13 @@ export function metaDataset(meta: Metadata, key: string, minVocab = 2): DatasetI
     v['vocab'].length < minVocab ||
     (minVocab === 0 && v['vocab'] !== '') ||
     !isCount(v['trainExamples']) ||
-    !isCount(v['valExamples'])
+    !isCount(v['valExamples']) ||
+    !(v['tokenizer'] === undefined || typeof v['tokenizer'] === 'string')
   ) {
-    throw badField(key, 'must describe the dataset (id, name, vocab, trainExamples, valExamples)');
+    throw badField(
+      key,
+      'must describe the dataset (id, name, vocab, trainExamples, valExamples, tokenizer if any)',
+    );
   }
   return {
     id: v['id'],
@@ -217,6 +221,7 @@ export function metaDataset(meta: Metadata, key: string, minVocab = 2): DatasetI
     vocab: v['vocab'],
     trainExamples: v['trainExamples'],
     valExamples: v['valExamples'],
+    ...(typeof v['tokenizer'] === 'string' ? { tokenizer: v['tokenizer'] } : {}),
   };
 }
 

@@ -60,6 +60,8 @@ export interface JobManifest {
   readonly vocab: string;
   /** What a token of the run is (absent in jobs made before byte tokens: characters). */
   readonly tokens?: TokensKind;
+  /** tokens=bpe: the run's tokenizer.json, so the job reads and shows text as the run did. */
+  readonly tokenizer?: string;
   readonly params: GenerateParams | null;
   readonly inputKind: JobInputSpec['kind'];
   /** The input file's name, or a description of the input. */
