@@ -17,8 +17,12 @@ const button = (page: Page, name: string) => page.getByRole('button', { name, ex
  */
 async function expectTruthful(page: Page): Promise<void> {
   const status = page.getByTestId('status');
-  await expect(status).toHaveText(/^(idle|training|paused|watching|error)$/);
-  const shown = await status.textContent();
+  // The settled status is read in the same look that finds it settled: a status read after the
+  // check could already be the next transition's (resuming) and judge the page by it.
+  let shown = '';
+  await expect
+    .poll(async () => (shown = (await status.textContent()) ?? ''))
+    .toMatch(/^(idle|training|paused|watching|error)$/);
   if (shown === 'training') {
     await expect(button(page, 'Pause')).toBeEnabled();
     await expect(button(page, 'Start')).toBeDisabled();
@@ -220,7 +224,10 @@ test('a reload in the middle of an import leaves whole runs only', async ({ page
   for (let i = 0; i < runs; i++) {
     const open = page.getByRole('button', { name: /^Open run / });
     if ((await open.count()) === 0) break;
+    // The notice already says "Resuming" for the run shown: wait for the opened run's own.
+    const shownBefore = await page.getByTestId('notice').textContent();
     await open.first().click();
+    await expect(page.getByTestId('notice')).not.toHaveText(shownBefore ?? '');
     await expect(page.getByTestId('notice')).toContainText('Resuming');
     await expect(page.getByTestId('status')).toHaveText('training');
   }
