@@ -191,9 +191,10 @@ test('a checkpoint file dropped while the page boots is inspected once it has bo
     observer.observe(document, { childList: true, subtree: true });
   }, bytes);
   await page.goto(URL);
-  expect(
-    await page.evaluate(() => (window as unknown as { droppedWhile: string }).droppedWhile),
-  ).toBe('booting');
+  // The page's modules may finish loading after the load event: wait for the drop to happen.
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { droppedWhile?: string }).droppedWhile))
+    .toBe('booting');
   await expect(page.getByTestId('checkpoint-summary')).toContainText('early.safetensors');
   await expect(page.getByTestId('status')).toHaveText('training');
   expect(await runCount(page)).toBe(1);
