@@ -14,7 +14,10 @@ test('storage the browser may evict: the page says what that risks and offers an
   await expect(risk).toBeVisible();
   await expect(risk).toContainText('may delete this page’s runs and snapshots');
   await expect(risk).toContainText('Safari deletes a site’s storage after 7 days without a visit');
-  // The second copy of the newest commit, in the origin private file system.
+  // The second copy of the newest commit, in the origin private file system: a commit asked
+  // for now rather than left to the timer (its first interval is 30 s, longer on a slow machine).
+  await page.getByRole('button', { name: 'Snapshot now' }).click();
+  await expect(page.getByTestId('last-snapshot-step')).toHaveText(/^\d+$/);
   await expect(page.getByTestId('second-copy')).toContainText(
     'Second copy: the newest snapshot of each run is also in the origin private file system',
   );
