@@ -36,7 +36,9 @@ test('a browser without Web Locks trains, and is told to keep one tab per run', 
   await expect(page.getByTestId('warning')).toContainText('open each run in one tab only');
   await expect(page.getByTestId('status')).toHaveText('training');
   await expect(page.getByTestId('error')).toHaveText('');
-  // A reload resumes the run it trained, as with locks.
+  // A reload resumes the run it trained, as with locks (a commit asked for, not left to the
+  // 30 s timer).
+  await page.getByRole('button', { name: 'Snapshot now' }).click();
   await expect(page.getByTestId('last-snapshot-step')).not.toHaveText(/^(—|)$/);
   await page.reload();
   await expect(page.getByTestId('status')).toHaveText('training');
