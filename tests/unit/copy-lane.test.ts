@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serveHashing, type HashPort } from '../../workers/snapshot/blob-hasher';
 import { HasherLostError } from '../../src/shared/errors';
-import { HasherLane, inlineLane } from '../../workers/snapshot/copy-lane';
+import { BATCH_BYTES, HasherLane, inlineLane } from '../../workers/snapshot/copy-lane';
 import type { Copied } from '../../workers/snapshot/copy-out';
 import { stageOnHost } from '../../workers/snapshot/host-staging';
 
@@ -27,12 +27,17 @@ function hasherLane(): { lane: HasherLane; hasher: MessagePort } {
 }
 
 async function expectBytes(copied: Copied, want: Uint8Array) {
-  expect(new Uint8Array(await copied.blob.arrayBuffer())).toEqual(want);
+  const got = new Uint8Array(await copied.blob.arrayBuffer());
+  // Compared as buffers: toEqual walks megabytes element by element.
+  expect(got.length).toBe(want.length);
+  expect(Buffer.compare(got, want)).toBe(0);
   expect(await copied.sha256).toBe(sha(want));
 }
 
 function pattern(length: number, seed: number): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = (i * 31 + seed) & 0xff;
+  return bytes;
 }
 
 describe('the hasher lane', () => {
@@ -49,7 +54,26 @@ describe('the hasher lane', () => {
     }
   });
 
-  it('lends ONE buffer at a time: a fill waits until the last one came back', async () => {
+  it('sends copies asked for together as one batch: one buffer, one copied and one hashed reply', async () => {
+    const { lane, hasher } = hasherLane();
+    const replies: string[] = [];
+    const post = hasher.postMessage.bind(hasher) as (m: unknown, t: Transferable[]) => void;
+    hasher.postMessage = ((message: { kind: string }, transfer: Transferable[]) => {
+      replies.push(message.kind);
+      post(message, transfer);
+    }) as MessagePort['postMessage'];
+    const sizes = [100, 50, 200, 10, 200, 0];
+    const copies = sizes.map((length, i) =>
+      lane.copy(length, (into) => into.set(pattern(length, i))),
+    );
+    const done = await Promise.all(copies);
+    for (const [i, copied] of done.entries()) await expectBytes(copied, pattern(sizes[i]!, i));
+    expect(lane.batchesSent).toBe(1);
+    expect(lane.buffersMade).toBe(1);
+    expect(replies).toEqual(['copied', 'hashed']);
+  });
+
+  it('lends ONE buffer at a time: a batch past BATCH_BYTES waits until the buffer came back', async () => {
     const { lane, hasher } = hasherLane();
     // What the hasher has sent back so far, counted where it posts.
     let returned = 0;
@@ -58,7 +82,8 @@ describe('the hasher lane', () => {
       if (message.kind === 'copied') returned++;
       post(message, transfer);
     }) as MessagePort['postMessage'];
-    const sizes = [100, 50, 200, 10, 200];
+    const big = (BATCH_BYTES * 3) / 4;
+    const sizes = [big, big, 10, BATCH_BYTES + 1];
     const returnedAtFill: number[] = [];
     const copies = sizes.map((length, i) =>
       lane.copy(length, (into) => {
@@ -67,11 +92,13 @@ describe('the hasher lane', () => {
       }),
     );
     const done = await Promise.all(copies);
-    expect(returnedAtFill).toEqual([0, 1, 2, 3, 4]);
+    // The first big one alone; the second with the small one; the one past the limit alone.
+    expect(returnedAtFill).toEqual([0, 1, 1, 2]);
     for (const [i, copied] of done.entries()) await expectBytes(copied, pattern(sizes[i]!, i));
-    // Made for 100 bytes, then once more for 200; reused for the rest (a fill that did not
-    // wait would have found the buffer away and made one of its own).
-    expect(lane.buffersMade).toBe(2);
+    expect(lane.batchesSent).toBe(3);
+    // One buffer at a time, grown only when a batch needs more: for the first, for the second
+    // (10 bytes more) and for the one past the limit.
+    expect(lane.buffersMade).toBe(3);
   });
 
   it('reads spans of shared memory itself', async () => {
@@ -85,10 +112,11 @@ describe('the hasher lane', () => {
       [60000, 5536],
       [100, 0],
     ] as const;
-    for (const [offset, length] of spans) {
-      const copied = await lane.copyShared(memory, offset, length);
-      await expectBytes(copied, view.slice(offset, offset + length));
+    const copies = spans.map(([offset, length]) => lane.copyShared(memory, offset, length));
+    for (const [i, [offset, length]] of spans.entries()) {
+      await expectBytes(await copies[i]!, view.slice(offset, offset + length));
     }
+    expect(lane.batchesSent).toBe(1);
     expect(lane.buffersMade).toBe(0);
   });
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { encodeCheckpoint } from '../../src/shared/checkpoint';
 import { sha256Hex } from '../../src/shared/hash';
 import type { RunRecord, SnapshotPayload } from '../../src/shared/snapshot';
-import type { RunWrite } from '../../workers/store';
+import { SnapshotStore, type RunWrite } from '../../workers/store';
 import { mirrorFileName, mirrorTextName } from '../../workers/store/testing';
 import { checkpointPayload, TINY_MLP } from './checkpoint-fixtures';
 import { bytesOf } from './store-fixtures';
-import { faultyStore, MemoryFiles } from './store-faults-fixtures';
+import { fakeClock, faultyStore, MemoryFiles } from './store-faults-fixtures';
 
 /** A real model's snapshot (the checkpoint reader checks it) of run r1 on a user's text. */
 async function userRun(step = 5): Promise<{ payload: SnapshotPayload; write: RunWrite }> {
@@ -71,6 +71,49 @@ describe('the second copy in the origin private file system', () => {
     );
     expect(files.log).toEqual(['write r1.ttmirror.partial', 'move r1.ttmirror']);
     expect(again.mirror).toMatchObject({ bytes: files.files.get('r1.ttmirror')!.size });
+  });
+
+  it('a commit without the text in hand reads it from IndexedDB once per store, not at every commit', async () => {
+    const files = new MemoryFiles();
+    const { store, raw, factory } = await faultyStore({}, { mirror: files });
+    const first = await userRun();
+    await store.commitSnapshot(first.payload, { keepLast: 3 }, first.write);
+    // Reads of the datasets store, counted where fake-indexeddb serves them.
+    const proto = Object.getPrototypeOf(raw.transaction('datasets').objectStore('datasets')) as {
+      get: (...args: unknown[]) => unknown;
+    };
+    const get = proto.get;
+    let datasetReads = 0;
+    proto.get = function (this: { name: string }, ...args: unknown[]) {
+      if (this.name === 'datasets') datasetReads++;
+      return get.apply(this, args);
+    };
+    try {
+      for (const step of [6, 7]) {
+        const { payload } = await userRun(step);
+        const result = await store.commitSnapshot(payload, { keepLast: 3 }, null);
+        expect(result.mirror).toMatchObject({ bytes: files.files.get('r1.ttmirror')!.size });
+      }
+      // The text's size was known from the first commit's write: never read.
+      expect(datasetReads).toBe(0);
+      // A store opened anew (a reload) reads it once, for the first commit only.
+      const again = await SnapshotStore.open({
+        factory,
+        name: 'test',
+        clock: fakeClock(),
+        mirror: files,
+        estimate: async () => null,
+        persisted: async () => false,
+      });
+      for (const step of [8, 9]) {
+        const { payload } = await userRun(step);
+        await again.commitSnapshot(payload, { keepLast: 3 }, null);
+      }
+      expect(datasetReads).toBe(1);
+      expect(files.log.filter((l) => l.startsWith('write r1.ttmirror'))).toHaveLength(5);
+    } finally {
+      proto.get = get;
+    }
   });
 
   it('a failed mirror write never fails the commit, and says why', async () => {

@@ -1,5 +1,5 @@
 import { HasherLostError } from '../../src/shared/errors';
-import type { HashPort, HashReply, HashRequest } from './blob-hasher';
+import type { HashPort, HashReply, HashRequest, Segment } from './blob-hasher';
 import { copyOut, stagingBuffer, type Copied } from './copy-out';
 
 /** Writes one tensor's bytes into `into` (exactly its length), synchronously. */
@@ -34,21 +34,38 @@ interface Pending {
   fail(err: Error): void;
 }
 
+/** A copy asked for and not yet sent: bytes to fill, or a span of shared memory. */
+type Queued = { readonly length: number; readonly settle: Pending } & (
+  | { readonly kind: 'bytes'; readonly fill: Fill }
+  | { readonly kind: 'shared'; readonly memory: SharedArrayBuffer; readonly offset: number }
+);
+
 /**
- * The training thread's end of the hasher (blob-hasher.ts). One transfer buffer, sized for the
- * largest tensor asked for, goes to the hasher with each `copy` and comes back with its reply:
- * a `fill` waits until it is back, so a snapshot's bytes are in at most one buffer at a time.
- * Between snapshots it is held weakly, and a collection may free it.
+ * How many bytes one batch of `copy`s may fill into the transfer buffer (a single larger tensor
+ * goes alone): the training thread's memcpy per batch stays around a millisecond.
+ */
+export const BATCH_BYTES = 4 << 20;
+
+/**
+ * The training thread's end of the hasher (blob-hasher.ts). Copies asked for together (in one
+ * task, as a snapshot asks for its tensors) travel as one batch and come back as one `copied`
+ * and one `hashed` reply. One transfer buffer, sized for the batch, goes to the hasher with each
+ * batch of `copy`s and comes back with its reply: the next batch's fills wait until it is back,
+ * so a snapshot's bytes are in at most one buffer at a time. Between snapshots it is held
+ * weakly, and a collection may free it.
  */
 export class HasherLane implements CopyLane {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private readonly queue: Queued[] = [];
   private kept: WeakRef<ArrayBuffer> | null = null;
   private lent = false;
-  private readonly waiting: (() => void)[] = [];
+  private flushQueued = false;
   private lost: HasherLostError | null = null;
   /** How many transfer buffers this lane has made (for tests: one per growth, not per copy). */
   buffersMade = 0;
+  /** How many batches went to the hasher (for tests). */
+  batchesSent = 0;
 
   constructor(private readonly port: HashPort) {
     port.addEventListener('message', (event) => this.receive(event.data as HashReply));
@@ -58,43 +75,25 @@ export class HasherLane implements CopyLane {
     return this.lost !== null;
   }
 
-  async copy(length: number, fill: Fill): Promise<Copied> {
-    await this.borrow();
-    let buffer: ArrayBuffer | null = null;
-    try {
-      this.check();
-      buffer = this.bufferOf(length);
-      fill(new Uint8Array(buffer, 0, length));
-    } catch (err) {
-      this.giveBack(buffer);
-      throw err;
-    }
-    return this.send({ id: this.nextId++, kind: 'bytes', buffer, length }, [buffer]);
+  copy(length: number, fill: Fill): Promise<Copied> {
+    return this.enqueue((settle) => ({ kind: 'bytes', length, fill, settle }));
   }
 
   copyShared(memory: SharedArrayBuffer, offset: number, length: number): Promise<Copied> {
-    try {
-      this.check();
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
-    return this.send({ id: this.nextId++, kind: 'shared', memory, offset, length }, []);
+    return this.enqueue((settle) => ({ kind: 'shared', memory, offset, length, settle }));
   }
 
   /** The hasher is gone: every copy it held fails, and so does every later one. */
   fail(reason: string): void {
     this.lost ??= new HasherLostError(reason);
     for (const p of this.pending.values()) p.fail(this.lost);
+    for (const q of this.queue.splice(0)) q.settle.fail(this.lost);
     this.pending.clear();
     this.lent = false;
-    for (const wake of this.waiting.splice(0)) wake();
   }
 
-  private check(): void {
-    if (this.lost !== null) throw this.lost;
-  }
-
-  private send(request: HashRequest, transfer: Transferable[]): Promise<Copied> {
+  private enqueue(make: (settle: Pending) => Queued): Promise<Copied> {
+    if (this.lost !== null) return Promise.reject(this.lost);
     return new Promise<Copied>((resolve, reject) => {
       let settled = false;
       let hashed!: (hex: string) => void;
@@ -104,45 +103,110 @@ export class HasherLane implements CopyLane {
         unhashed = rej;
       });
       sha256.catch(() => undefined);
-      this.pending.set(request.id, {
-        blob: (blob) => {
-          settled = true;
-          resolve({ blob, sha256 });
-        },
-        sha256: hashed,
-        fail: (err) => {
-          if (!settled) reject(err);
-          unhashed(err);
-        },
-      });
-      this.port.postMessage(request, transfer);
+      this.queue.push(
+        make({
+          blob: (blob) => {
+            settled = true;
+            resolve({ blob, sha256 });
+          },
+          sha256: hashed,
+          fail: (err) => {
+            if (!settled) reject(err);
+            unhashed(err);
+          },
+        }),
+      );
+      this.scheduleFlush();
     });
   }
 
-  private receive(reply: HashReply): void {
-    if (reply.kind !== 'hashed' && reply.buffer !== null) this.giveBack(reply.buffer);
-    const pending = this.pending.get(reply.id);
-    if (pending === undefined) return;
-    if (reply.kind === 'copied') pending.blob(reply.blob);
-    if (reply.kind === 'hashed') {
-      this.pending.delete(reply.id);
-      pending.sha256(reply.sha256);
-    }
-    if (reply.kind === 'failed') {
-      this.pending.delete(reply.id);
-      pending.fail(new Error(`The snapshot hasher could not copy a tensor: ${reply.message}`));
-    }
+  /** After this task's other copies have been asked for: they go in the same batch. */
+  private scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
   }
 
-  private async borrow(): Promise<void> {
-    while (this.lent) await new Promise<void>((wake) => this.waiting.push(wake));
+  private flush(): void {
+    const shared = this.queue.filter((q) => q.kind === 'shared');
+    const bytes = this.queue.filter((q) => q.kind === 'bytes');
+    this.queue.splice(0, this.queue.length, ...bytes);
+    for (const memory of new Set(shared.map((q) => q.memory))) {
+      const spans = shared.filter((q) => q.memory === memory);
+      const segments = spans.map((q) => ({
+        ...this.register(q.settle),
+        offset: q.offset,
+        length: q.length,
+      }));
+      this.post({ kind: 'shared', memory, segments }, []);
+    }
+    if (!this.lent && this.queue.length > 0) this.sendBytes();
+  }
+
+  /** Fills as many queued copies as the batch holds into the transfer buffer, and sends it. */
+  private sendBytes(): void {
+    const batch = [this.queue.shift() as Queued & { kind: 'bytes' }];
+    let total = batch[0]!.length;
+    const limit = Math.max(BATCH_BYTES, total);
+    while (this.queue.length > 0 && total + this.queue[0]!.length <= limit) {
+      const next = this.queue.shift() as Queued & { kind: 'bytes' };
+      total += next.length;
+      batch.push(next);
+    }
+    const buffer = this.bufferOf(total);
     this.lent = true;
+    const segments: Segment[] = [];
+    let offset = 0;
+    for (const q of batch) {
+      try {
+        q.fill(new Uint8Array(buffer, offset, q.length));
+      } catch (err) {
+        q.settle.fail(err as Error);
+        continue;
+      }
+      segments.push({ ...this.register(q.settle), offset, length: q.length });
+      offset += q.length;
+    }
+    if (segments.length === 0) this.giveBack(buffer);
+    else this.post({ kind: 'bytes', buffer, segments }, [buffer]);
   }
 
-  private giveBack(buffer: ArrayBuffer | null): void {
-    if (buffer !== null) this.kept = new WeakRef(buffer);
+  private register(settle: Pending): { id: number } {
+    const id = this.nextId++;
+    this.pending.set(id, settle);
+    return { id };
+  }
+
+  private post(request: HashRequest, transfer: Transferable[]): void {
+    this.batchesSent++;
+    this.port.postMessage(request, transfer);
+  }
+
+  private receive(reply: HashReply): void {
+    if (reply.kind === 'copied') {
+      if (reply.buffer !== null) this.giveBack(reply.buffer);
+      for (const { id, blob } of reply.blobs) this.pending.get(id)?.blob(blob);
+    } else if (reply.kind === 'hashed') {
+      for (const { id, sha256 } of reply.digests) {
+        this.pending.get(id)?.sha256(sha256);
+        this.pending.delete(id);
+      }
+    } else {
+      const err = new Error(`The snapshot hasher could not copy a tensor: ${reply.message}`);
+      for (const id of reply.ids) {
+        this.pending.get(id)?.fail(err);
+        this.pending.delete(id);
+      }
+    }
+  }
+
+  private giveBack(buffer: ArrayBuffer): void {
+    this.kept = new WeakRef(buffer);
     this.lent = false;
-    this.waiting.shift()?.();
+    if (this.queue.length > 0) this.scheduleFlush();
   }
 
   private bufferOf(length: number): ArrayBuffer {

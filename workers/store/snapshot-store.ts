@@ -34,6 +34,7 @@ import {
 } from './snapshot-mirror';
 import { checkRunWrite, type RunWrite } from './snapshot-commit';
 import type { DatasetText, TrainerDatabase } from './store-schema';
+import type { MirrorText } from './mirror-record';
 import { validatePayload } from './verify';
 
 export interface StoreOptions extends GatewayOptions {
@@ -65,6 +66,12 @@ export class SnapshotStore {
   private readonly newest = new Map<string, NewestSnapshot>();
   /** Dataset texts already checked against their hash, by id: the very bytes checked. */
   private readonly verifiedText = new Map<string, Uint8Array>();
+  /**
+   * Texts' names and sizes in bytes, by dataset id (content-addressed: a size never changes): a
+   * commit's second copy needs them to see whether its text's file is there, and reading the
+   * text out of IndexedDB for them at every commit read the whole corpus each time.
+   */
+  private readonly textsAbout = new Map<string, MirrorText>();
 
   private readonly durable: DurableContext;
 
@@ -183,14 +190,19 @@ export class SnapshotStore {
   ): Promise<CommitResult['mirror']> {
     if (this.mirror === null) return null;
     try {
+      const { id } = payload.manifest.dataset;
       const stored = async () => {
-        const record = await db.get('datasets', payload.manifest.dataset.id);
+        const record = await db.get('datasets', id);
         return record === undefined ? null : datasetText(record);
       };
-      const text = write?.dataset ?? (await stored());
-      const about =
-        text === null ? null : { id: text.id, name: text.name, size: text.bytes.length };
-      return await this.mirror.write({ run, payload }, about, async () => text);
+      let text = write?.dataset ?? null;
+      if (text === null && !this.textsAbout.has(id)) text = await stored();
+      if (text !== null) {
+        this.textsAbout.set(text.id, { id: text.id, name: text.name, size: text.bytes.length });
+      }
+      const about = this.textsAbout.get(id) ?? null;
+      const known = text;
+      return await this.mirror.write({ run, payload }, about, async () => known ?? stored());
     } catch (err) {
       return { error: errorText(err) };
     }
