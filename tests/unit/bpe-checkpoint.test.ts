@@ -1,15 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeCheckpoint } from '../../src/shared/checkpoint';
 import { validateConfig, type RunConfig } from '../../src/shared/config';
-import type { DatasetInfo, RunRecord } from '../../src/shared/snapshot';
+import type { DatasetInfo } from '../../src/shared/snapshot';
 import { decodeFile, exportSnapshot, writeRunFrom } from '../../workers/checkpoint/checkpoint-io';
-import { persistSnapshot } from '../../workers/snapshot/persist-snapshot';
 import { importTokenizerJson } from '../../workers/training/bpe/tokenizer-json-import';
 import { loadDataset, reloadDataset } from '../../workers/training/run-setup';
-import { TrainingSession } from '../../workers/training/session';
-import { captureState, restorePayload } from '../../workers/training/state-capture';
+import { restorePayload } from '../../workers/training/state-capture';
 import { MARK_TEXT, TINY_GPT } from './gpt-fixtures';
 import { freshStore } from './store-fixtures';
+import { expectTrainsOnAlike, storedRun } from './stored-run-fixtures';
 import { useCpuBackend } from './tf-setup';
 
 beforeAll(useCpuBackend);
@@ -26,39 +25,8 @@ const config: RunConfig = validateConfig({
 });
 
 /** A BPE gpt run stored as the app stores one (run, text, first snapshot), 5 steps in. */
-async function setup() {
-  const { store } = await freshStore();
-  const dataset = await loadDataset('mark.txt', MARK_TEXT, config);
-  const run: RunRecord = {
-    id: 'src',
-    name: 'bpe run',
-    config,
-    dataset: dataset.info,
-    createdAt: 1,
-    latestSnapshotId: null,
-  };
-  const session = TrainingSession.create(config, dataset.data);
-  for (let i = 0; i < 5; i++) await session.trainStep();
-  const write = {
-    run,
-    dataset: { id: dataset.info.id, name: 'mark.txt', bytes: dataset.bytes },
-    isNew: true,
-  };
-  const ctx = { runId: 'src', config, dataset: dataset.info, backend: 'cpu' as const, keepLast: 3 };
-  const { manifest } = await persistSnapshot(
-    store,
-    {
-      state: captureState(session),
-      trigger: 'manual',
-      capturedAt: 0,
-      stallMs: 0,
-      valLoss: null,
-      parentId: null,
-    },
-    { ...ctx, write },
-  );
-  return { store, dataset, run, session, manifest };
-}
+const setup = () =>
+  storedRun({ config, fileName: 'mark.txt', text: MARK_TEXT, runName: 'bpe run', steps: 5 });
 
 /** The exported file of the stored snapshot, its dataset's tokenizer replaced. */
 async function withTokenizer(tokenizer: string | undefined): Promise<Blob> {
@@ -90,15 +58,7 @@ describe('a BPE run through store, export and import', () => {
     expect(reloaded.info).toEqual(dataset.info);
     const { payload } = await other.loadLatestGood(imported.id);
     const resumed = await restorePayload(imported.config, reloaded.data, payload);
-    const a: number[] = [];
-    const b: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      a.push(await session.trainStep());
-      b.push(await resumed.trainStep());
-    }
-    expect(b).toEqual(a);
-    session.dispose();
-    resumed.dispose();
+    await expectTrainsOnAlike(session, resumed, 3);
   }, 120_000);
 
   it('resumes with the stored tokenizer, not one learned again', async () => {

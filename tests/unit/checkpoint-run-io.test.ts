@@ -1,13 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/shared/hash';
 import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
-import type { RunRecord, SnapshotPayload } from '../../src/shared/snapshot';
+import type { SnapshotPayload } from '../../src/shared/snapshot';
 import { decodeFile, exportSnapshot, writeRunFrom } from '../../workers/checkpoint/checkpoint-io';
-import { persistSnapshot } from '../../workers/snapshot/persist-snapshot';
-import { loadDataset } from '../../workers/training/run-setup';
-import { TrainingSession } from '../../workers/training/session';
-import { captureState, restorePayload } from '../../workers/training/state-capture';
+import { restorePayload } from '../../workers/training/state-capture';
 import { freshStore } from './store-fixtures';
+import { expectTrainsOnAlike, storedRun } from './stored-run-fixtures';
 import { useCpuBackend } from './tf-setup';
 
 beforeAll(useCpuBackend);
@@ -15,38 +13,8 @@ beforeAll(useCpuBackend);
 const config: RunConfig = { ...DEFAULT_CONFIG, embed: 8, width: 24, batch: 8, context: 3 };
 const text = Array.from({ length: 60 }, (_, i) => `word${'abcdef'[i % 6]}${i % 7}`).join('\n');
 
-async function setup() {
-  const { store } = await freshStore();
-  const dataset = await loadDataset('words.txt', text);
-  const run: RunRecord = {
-    id: 'src',
-    name: 'source run',
-    config,
-    dataset: dataset.info,
-    createdAt: 1,
-    latestSnapshotId: null,
-  };
-  const session = TrainingSession.create(config, dataset.data);
-  for (let i = 0; i < 5; i++) await session.trainStep();
-  // Stored as the app stores a run: with its first snapshot and its text, in one commit.
-  const bytes = dataset.bytes;
-  const write = { run, dataset: { id: dataset.info.id, name: 'words.txt', bytes }, isNew: true };
-  const ctx = {
-    runId: 'src',
-    config,
-    dataset: dataset.info,
-    backend: 'cpu' as const,
-    keepLast: 3,
-    write,
-  };
-  const state = captureState(session);
-  const { manifest } = await persistSnapshot(
-    store,
-    { state, trigger: 'manual', capturedAt: 0, stallMs: 0, valLoss: null, parentId: null },
-    ctx,
-  );
-  return { store, dataset, run, session, manifest };
-}
+const setup = () =>
+  storedRun({ config, fileName: 'words.txt', text, runName: 'source run', steps: 5 });
 
 describe('export then import', () => {
   it('stores a run whose state is bitwise the exported one, and it trains on identically', async () => {
@@ -67,15 +35,7 @@ describe('export then import', () => {
     }
 
     const resumed = await restorePayload(config, dataset.data, payload);
-    const a: number[] = [];
-    const b: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      a.push(await session.trainStep());
-      b.push(await resumed.trainStep());
-    }
-    expect(b).toEqual(a);
-    session.dispose();
-    resumed.dispose();
+    await expectTrainsOnAlike(session, resumed, 4);
   });
 
   it('refuses a file whose text this browser lacks, writing nothing', async () => {
