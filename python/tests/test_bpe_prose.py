@@ -9,13 +9,12 @@ import pytest
 
 from paths import GOLDEN
 from tabtrainer.bpe import BpeTokenizer
-from tabtrainer.evaluation import validation_set
 from tabtrainer.format_choice import describe_tokenizer
 from tabtrainer.prose_data import ProseDataset
 from tabtrainer.run_config import validate_config
-from tabtrainer.text_dataset import batch_sampler, build_text_dataset, host_batch
+from tabtrainer.text_dataset import build_text_dataset
 from tabtrainer.text_mode import vocab_size
-from test_prose_data import case_id, stream_sha, text_of
+from prose_golden import assert_browser_draws, case_id, stream_sha, text_of
 
 CASES = json.loads((GOLDEN / "bpe-prose.json").read_text())["cases"]
 
@@ -56,15 +55,4 @@ def test_a_given_tokenizer_json_tokenizes_as_the_run_did(case: dict) -> None:
 def test_bpe_batches_and_validation_are_the_browsers(case: dict) -> None:
     config = validate_config(case["config"])
     data = _learned(case)
-    draws = case["draws"]
-    start = (draws["start"]["epoch"], draws["start"]["index"])
-    sampler = batch_sampler(config, data, start, draws["skips"])
-    for want in draws["steps"]:
-        examples = sampler.next()
-        x, y, mask = host_batch(data, "train", examples, config)
-        assert examples.tolist() == want["examples"]
-        assert (x.reshape(-1).tolist(), y.reshape(-1).tolist()) == (want["x"], want["y"])
-        assert sampler.cursor == (want["cursor"]["epoch"], want["cursor"]["index"])
-    validation = validation_set(data, config)
-    want = case["validation"]
-    assert (validation.tokens, validation.bytes) == (want["tokens"], want["bytes"])
+    assert_browser_draws(config, data, case)

@@ -3,39 +3,23 @@ and separator, byte lines, windows drawn per batch number across an epoch and a 
 validation set and its bits per byte, and the refusals, word for word (golden vectors written by
 tests/unit/python-golden-prose.test.ts)."""
 
-import hashlib
 import json
 
-import numpy as np
 import pytest
 
-from paths import GOLDEN, REPO
-from tabtrainer.data_pipeline import read_text
+from paths import GOLDEN
+from prose_golden import assert_browser_draws, case_id, stream_sha, text_of
 from tabtrainer.errors import ConfigError, TrainerError
-from tabtrainer.evaluation import validation_set
 from tabtrainer.facts import MAX_LINES_BYTES
 from tabtrainer.format_choice import describe_tokenizer
 from tabtrainer.prose_data import ProseDataset
 from tabtrainer.run_config import validate_config
-from tabtrainer.text_dataset import batch_sampler, build_text_dataset, check_batch_fits, host_batch
+from tabtrainer.text_dataset import build_text_dataset, check_batch_fits
 from tabtrainer.text_errors import TextTooLargeError
 from tabtrainer.text_mode import vocab_size
 
 PROSE = json.loads((GOLDEN / "prose.json").read_text())
 CASES = PROSE["cases"]
-
-
-def case_id(case: dict) -> str:
-    c = case["config"]
-    return f"{case['name']}-{c['tokens']}-{c['text']}-{c['separator']!r}"
-
-
-def text_of(case: dict) -> str:
-    return case["text"] if case["file"] is None else read_text(str(REPO / case["file"]))
-
-
-def stream_sha(stream: np.ndarray) -> str:
-    return hashlib.sha256(stream.astype("<i4").tobytes()).hexdigest()
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
@@ -74,22 +58,7 @@ def test_the_text_is_the_browsers_token_stream(case: dict) -> None:
 def test_batches_and_validation_are_the_browsers(case: dict) -> None:
     config = validate_config(case["config"])
     data = build_text_dataset(case["name"], text_of(case), config)
-    draws = case["draws"]
-    start = (draws["start"]["epoch"], draws["start"]["index"])
-    sampler = batch_sampler(config, data, start, draws["skips"])
-    for want in draws["steps"]:
-        examples = sampler.next()
-        x, y, mask = host_batch(data, "train", examples, config)
-        assert examples.tolist() == want["examples"]
-        assert sampler.last_batch == want["batch"]
-        assert (x.reshape(-1).tolist(), y.reshape(-1).tolist()) == (want["x"], want["y"])
-        assert (None if mask is None else mask.reshape(-1).tolist()) == want["mask"]
-        assert sampler.cursor == (want["cursor"]["epoch"], want["cursor"]["index"])
-    validation = validation_set(data, config)
-    want = case["validation"]
-    assert (validation.tokens, validation.bytes) == (want["tokens"], want["bytes"])
-    assert [len(c.x) for c in validation.chunks] == want["rows"]
-    assert [c.weight for c in validation.chunks] == want["weights"]
+    assert_browser_draws(config, data, case)
 
 
 @pytest.mark.parametrize("refusal", PROSE["refusals"]["texts"], ids=lambda r: r["message"][:40])
