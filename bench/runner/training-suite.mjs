@@ -1,6 +1,7 @@
 // Node side of the training suite: which cases to run and how to show their rows. The browser
 // side, which measures, is bench/suites/training.ts.
 import process from 'node:process';
+import { pytorchStep } from './pytorch-step.mjs';
 
 // `auto` is the trainer's own choice (no ?backend=), measured beside the backends it chose among.
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'auto'];
@@ -110,6 +111,28 @@ function withRatios(measured) {
   });
 }
 
+/**
+ * The issue's browser ÷ PyTorch: the same gpt-nano (the row's own config) trained by the
+ * project's PyTorch port on one torch thread, right after the browser's cases, against the WASM
+ * 1-thread row (BENCH_PYTORCH=0 leaves it out).
+ */
+function againstPytorch(row) {
+  if (row === undefined || process.env['BENCH_PYTORCH'] === '0') return [];
+  const torch = pytorchStep(row.config, { threads: 1 });
+  if (torch.error !== undefined) return [`  PyTorch port, 1 thread: not measured (${torch.error})`];
+  if (torch.params !== row.params) {
+    return [
+      `  PyTorch port: ${torch.params} parameters, not the browser's ${row.params}: no ratio`,
+    ];
+  }
+  return [
+    `  PyTorch port (python/, torch ${torch.torch}, 1 thread, same model, AdamW and clipping): ` +
+      `${fixed(0)(torch.tokens_per_s)} tokens/s (${fixed(1)(torch.step_ms_median)} ms a step wall, ` +
+      `${fixed(1)(torch.step_cpu_ms_median)} ms CPU)`,
+    `  browser ÷ PyTorch (WASM, 1 thread): ${fixed(2)(row.tokens_per_s / torch.tokens_per_s)}`,
+  ];
+}
+
 export const trainingSuite = {
   name: 'training',
 
@@ -205,6 +228,7 @@ export const trainingSuite = {
           `(${fixed(1)(row.step_ms_median)} ms a step; target ≥ ${target.tokensPerS}: ${met})`,
       );
     }
+    lines.push(...againstPytorch(nano.find((r) => r.threads === 1)));
     for (const row of nano) {
       lines.push(
         '',
