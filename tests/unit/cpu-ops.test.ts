@@ -7,6 +7,7 @@ import {
   installCpuKernels,
   removeCpuKernels,
 } from '../../workers/training/kernels/cpu/install-cpu-kernels';
+import { expInPlace } from '../../workers/training/kernels/cpu/cpu-exp';
 import type { NamedVariable } from '../../workers/training/models';
 import {
   adamStep,
@@ -161,6 +162,20 @@ describe('layer norm (TpLayerNorm on cpu)', () => {
     await expectClose(withGrads(f as (...xs: tf.Tensor[]) => tf.Tensor, [x, gamma, beta], w), 1e-4);
     await expectClose(() => [f(x, gamma, beta)], 2e-5);
     tf.dispose([x, gamma, beta, w]);
+  });
+});
+
+describe('the CPU kernels’ exp', () => {
+  it('is within 1e-11 of Math.exp (relative) over softmax’s and GELU’s range, and exact at the ends', () => {
+    const xs = Array.from({ length: 20001 }, (_, i) => -100 + i / 100);
+    const values = Float64Array.from(xs);
+    expInPlace(values, values.length);
+    for (const [i, x] of xs.entries()) {
+      expect(Math.abs(values[i]! - Math.exp(x)) / Math.exp(x), `exp(${x})`).toBeLessThan(1e-11);
+    }
+    const ends = Float64Array.of(0, -Infinity, -800, 800, NaN);
+    expInPlace(ends, ends.length);
+    expect([...ends]).toEqual([1, 0, 0, Infinity, NaN]);
   });
 });
 

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { TP } from '../../ops/kernel-names';
 import { badTarget, crossEntropyDims, requireDtype } from '../kernel-checks';
+import { expInPlace } from './cpu-exp';
 import { cpuCall, type KernelArgs } from './cpu-kernel-args';
 
 // Softmax cross-entropy in one pass a row: each row's Σ exp in a double, index order; the loss
@@ -20,6 +21,7 @@ function crossEntropyForward(args: KernelArgs): tf.TensorInfo[] {
   const targets = call.ints(inputs.targets);
   const weights = call.floats(inputs.weights);
   const lse = new Float32Array(rows);
+  const shifted = new Float64Array(vocab);
   let loss = 0;
   let weightSum = 0;
   for (let r = 0; r < rows; r++) {
@@ -28,8 +30,10 @@ function crossEntropyForward(args: KernelArgs): tf.TensorInfo[] {
     const o = r * vocab;
     let max = -Infinity;
     for (let j = 0; j < vocab; j++) if (x[o + j]! > max) max = x[o + j]!;
+    for (let j = 0; j < vocab; j++) shifted[j] = x[o + j]! - max;
+    expInPlace(shifted, vocab);
     let sum = 0;
-    for (let j = 0; j < vocab; j++) sum += Math.exp(x[o + j]! - max);
+    for (let j = 0; j < vocab; j++) sum += shifted[j]!;
     const rowLse = max + Math.log(sum);
     lse[r] = rowLse;
     loss += weights[r]! * (rowLse - x[o + target]!);
@@ -52,12 +56,15 @@ function crossEntropyBackward(args: KernelArgs): tf.TensorInfo {
   for (let r = 0; r < rows; r++) weightSum += weights[r]!;
   const factor = call.floats(inputs.dloss)[0]! / Math.max(weightSum, 1);
   const dx = new Float32Array(rows * vocab);
+  const shifted = new Float64Array(vocab);
   for (let r = 0; r < rows; r++) {
     const o = r * vocab;
     const w = weights[r]! * factor;
     const rowLse = lse[r]!;
-    for (let j = 0; j < vocab; j++) dx[o + j] = Math.exp(x[o + j]! - rowLse) * w;
-    dx[o + targets[r]!] = (Math.exp(x[o + targets[r]!]! - rowLse) - 1) * w;
+    for (let j = 0; j < vocab; j++) shifted[j] = x[o + j]! - rowLse;
+    expInPlace(shifted, vocab);
+    for (let j = 0; j < vocab; j++) dx[o + j] = shifted[j]! * w;
+    dx[o + targets[r]!] = (shifted[targets[r]!]! - 1) * w;
   }
   return call.output(inputs.logits.shape, dx);
 }
