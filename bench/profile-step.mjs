@@ -1,13 +1,13 @@
 // `npm run profile`: a per-kernel profile of one training step of the gpt-nano preset (issue
 // 19), in Node on tfjs's WASM backend (SIMD, one thread, as in tests/unit) and its
-// CPU backend. Prints each backend's tables; PROFILE_OUT=path also writes them to a file.
+// CPU backend, each on tfjs's own kernels and then on the trainer's. Prints each backend's tables; PROFILE_OUT=path also writes them to a file.
 // Times are the process's CPU time unless PROFILE_CLOCK=wall (see below).
 //
 //   PROFILE_BACKENDS=wasm,cpu   which backends, in order (default: both)
 //   PROFILE_WARMUP=3 PROFILE_TIMED=10 PROFILE_PROFILED=3   steps of each kind (CPU: 1, 2, 1)
 //   PROFILE_OVERHEAD_CALLS=20000   calls of each op-overhead probe
 //   PROFILE_JSON=path   also writes every backend's whole result (all rows) as JSON
-//   PROFILE_TFJS=0      on wasm, only the trainer's kernels (not tfjs-wasm's own first)
+//   PROFILE_TFJS=0      only the trainer's kernels (not tfjs's own first)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, URL } from 'node:url';
@@ -57,8 +57,8 @@ const results = [];
 for (const backend of backends) {
   if (!(await tf.setBackend(backend))) throw new Error(`The ${backend} backend did not start.`);
   await tf.ready();
-  // PROFILE_TFJS=0 skips the step on tfjs-wasm's own kernels (a quicker run of ours alone).
-  const baseline = backend !== 'wasm' || env('PROFILE_TFJS', '1') !== '0';
+  // PROFILE_TFJS=0 skips the step on tfjs's own kernels (a quicker run of ours alone).
+  const baseline = env('PROFILE_TFJS', '1') !== '0';
   const result = baseline ? await runner.profileGptNano(options(backend)) : null;
   if (result !== null) results.push(result);
   let text = result === null ? '' : runner.formatBackendProfile(result);
@@ -84,6 +84,15 @@ for (const backend of backends) {
     text += `\n\n${runner.formatLayerNormRows(rows)}`;
     runner.removeWasmKernels();
     text += `\n\n${runner.formatMatMulRows(runner.compareMatMuls(Number(env('PROFILE_MM_REPS', 20))))}`;
+  }
+  if (backend === 'cpu') {
+    // The trainer's JavaScript kernels, which the app installs on 'cpu'.
+    runner.installCpuKernels();
+    const after = await runner.profileGptNano(options(backend));
+    results.push({ ...after, kernels: 'trainer kernels (installCpuKernels)' });
+    text += `\n\nwith the trainer's kernels (installCpuKernels: Tp kernels in TypeScript):\n`;
+    text += runner.formatBackendProfile(after);
+    runner.removeCpuKernels();
   }
   console.log(`${text}\n`);
   reports.push(text);

@@ -42,6 +42,7 @@ export { resultsFile } from './jobs/results-file';
 export { default as bundledNames } from './training/names.txt?raw';
 export { loadBundledKernels } from './training/kernels/bundled-kernels';
 export { installWasmKernels, removeWasmKernels } from './training/kernels/install';
+export { installCpuKernels, removeCpuKernels } from './training/kernels/cpu/install-cpu-kernels';
 export { LN_EPSILON, layerNorm } from './training/ops';
 export { layerNormComposite } from './training/ops/layer-norm';
 export { now, useClock } from './training/profile/clock';

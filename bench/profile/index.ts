@@ -3,9 +3,11 @@
 export { formatBackendProfile, profileGptNano } from './gpt-nano-profile';
 export { compareLayerNorm, formatLayerNormRows } from './layer-norm-compare';
 export {
+  installCpuKernels,
   installWasmKernels,
   GPT_NANO,
   useClock,
+  removeCpuKernels,
   removeWasmKernels,
 } from '../../workers/bench-surface';
 export { compareMatMuls, formatMatMulRows } from './matmul-compare';

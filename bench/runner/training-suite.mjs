@@ -1,6 +1,7 @@
 // Node side of the training suite: which cases to run and how to show their rows. The browser
 // side, which measures, is bench/suites/training.ts.
 import process from 'node:process';
+import { pytorchStep } from './pytorch-step.mjs';
 
 // `auto` is the trainer's own choice (no ?backend=), measured beside the backends it chose among.
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'auto'];
@@ -57,6 +58,10 @@ function lossAtStep(r) {
   return r.last_loss === null ? '-' : `${fixed(3)(r.last_loss)}@${r.warmup_steps + r.steps}`;
 }
 
+/** The cases BENCH_BASELINE=1 pairs with the same case on tfjs's own kernels. */
+const pairedWithBaseline = (c) =>
+  (c.backend === 'wasm' && c.threads === undefined) || c.backend === 'cpu';
+
 const sameCase = (a, b) => a.model === b.model && a.size === b.size && a.kernels !== 'tfjs';
 
 /** One row per (model, size, backend): the round with the median steps/s, with every round's. */
@@ -98,7 +103,11 @@ function withRatios(measured) {
     // The trainer's kernels against tfjs-wasm's own (BENCH_BASELINE=1), same model and size.
     const before = rows.find(
       (r) =>
-        r.model === row.model && r.size === row.size && r.kernels === 'tfjs' && r.status === 'ok',
+        r.model === row.model &&
+        r.size === row.size &&
+        r.backend === row.backend &&
+        r.kernels === 'tfjs' &&
+        r.status === 'ok',
     );
     if (row.kernels === 'trainer' && row.steps_per_s !== null && before !== undefined) {
       return { ...row, over_tfjs_kernels: row.steps_per_s / before.steps_per_s };
@@ -108,6 +117,48 @@ function withRatios(measured) {
     }
     return row;
   });
+}
+
+/**
+ * The issue's browser ÷ PyTorch: the same gpt-nano (the row's own config) trained by the
+ * project's PyTorch port on one torch thread, right after the browser's cases, against the WASM
+ * 1-thread row (BENCH_PYTORCH=0 leaves it out).
+ */
+function againstPytorch(row) {
+  if (row === undefined || process.env['BENCH_PYTORCH'] === '0') return [];
+  const torch = pytorchStep(row.config, { threads: 1 });
+  if (torch.error !== undefined) return [`  PyTorch port, 1 thread: not measured (${torch.error})`];
+  if (torch.params !== row.params) {
+    return [
+      `  PyTorch port: ${torch.params} parameters, not the browser's ${row.params}: no ratio`,
+    ];
+  }
+  return [
+    `  PyTorch port (python/, torch ${torch.torch}, 1 thread, same model, AdamW and clipping): ` +
+      `${fixed(0)(torch.tokens_per_s)} tokens/s (${fixed(1)(torch.step_ms_median)} ms a step wall, ` +
+      `${fixed(1)(torch.step_cpu_ms_median)} ms CPU)`,
+    `  browser ÷ PyTorch (WASM, 1 thread): ${fixed(2)(row.tokens_per_s / torch.tokens_per_s)}`,
+  ];
+}
+
+/** gpt-nano on the CPU backend against the issue's ×10, when the bench measured it there. */
+function gptNanoOnCpu(rows) {
+  const ok = rows.filter(
+    (r) => r.size === GPT_NANO.size && r.backend === 'cpu' && r.status === 'ok',
+  );
+  const ours = ok.find((r) => r.kernels === 'trainer');
+  if (ours === undefined) return [];
+  const before = ok.find((r) => r.kernels === 'tfjs');
+  const ratio =
+    before === undefined
+      ? 'no baseline in this run (BENCH_BASELINE=1)'
+      : `${fixed(2)(ours.tokens_per_s / before.tokens_per_s)}× tfjs-cpu's kernels' ` +
+        `${fixed(0)(before.tokens_per_s)} tokens/s (target ≥ 10×: ` +
+        `${ours.tokens_per_s >= 10 * before.tokens_per_s ? 'met' : 'not met'})`;
+  return [
+    `  CPU backend, trainer kernels: ${fixed(0)(ours.tokens_per_s)} tokens/s ` +
+      `(${fixed(1)(ours.step_ms_median)} ms a step); ${ratio}`,
+  ];
 }
 
 export const trainingSuite = {
@@ -148,31 +199,45 @@ export const trainingSuite = {
         ),
       ),
     );
-    const nano =
-      process.env['BENCH_GPT_NANO'] === '0' ||
-      !backends.includes('wasm') ||
-      (onlySizes !== undefined && !onlySizes.includes(GPT_NANO.size))
-        ? []
-        : rounds.flatMap((round) =>
-            GPT_NANO_TARGETS.map(({ threads }) => ({
-              suite: 'training',
-              size: GPT_NANO.size,
-              backend: 'wasm',
-              round,
-              config: GPT_NANO.config,
-              gptNano: true,
-              ...(threads === 'all' ? {} : { threads }),
-              profile: true,
-              ...timing,
-            })),
-          );
-    // BENCH_BASELINE=1: beside each WASM case, the same on tfjs-wasm's own kernels and 1 thread
-    // (the trainer before issue 19), interleaved round by round: a paired before/after.
+    const nanoWanted =
+      process.env['BENCH_GPT_NANO'] !== '0' &&
+      (onlySizes === undefined || onlySizes.includes(GPT_NANO.size));
+    const nanoCase = (round, backend, extra) => ({
+      suite: 'training',
+      size: GPT_NANO.size,
+      backend,
+      round,
+      config: GPT_NANO.config,
+      gptNano: true,
+      ...extra,
+      ...timing,
+    });
+    // WASM at each target's threads with its profile; the CPU backend (issue 19's ×10 there)
+    // when BENCH_BACKENDS names it.
+    const nano = !nanoWanted
+      ? []
+      : rounds.flatMap((round) => [
+          ...(backends.includes('wasm')
+            ? GPT_NANO_TARGETS.map(({ threads }) =>
+                nanoCase(round, 'wasm', {
+                  ...(threads === 'all' ? {} : { threads }),
+                  profile: true,
+                }),
+              )
+            : []),
+          ...(backends.includes('cpu') ? [nanoCase(round, 'cpu', { profile: false })] : []),
+        ]);
+    // BENCH_BASELINE=1: beside each WASM case, the same on tfjs-wasm's own kernels and 1 thread,
+    // and beside each CPU case the same on tfjs-cpu's own kernels (the trainer before issue 19),
+    // interleaved round by round: a paired before/after.
     const baseline =
       process.env['BENCH_BASELINE'] === '1'
-        ? [...sized, ...nano]
-            .filter((c) => c.backend === 'wasm' && c.threads === undefined)
-            .map((c) => ({ ...c, threads: 1, tfjsKernels: true, profile: false }))
+        ? [...sized, ...nano].filter(pairedWithBaseline).map((c) => ({
+            ...c,
+            ...(c.backend === 'wasm' ? { threads: 1 } : {}),
+            tfjsKernels: true,
+            profile: false,
+          }))
         : [];
     const cases = [...sized, ...nano];
     return cases.flatMap((c) => [
@@ -182,18 +247,23 @@ export const trainingSuite = {
           b.size === c.size &&
           b.config.model === c.config.model &&
           b.round === c.round &&
-          c.backend === 'wasm' &&
-          c.threads === undefined,
+          b.backend === c.backend &&
+          pairedWithBaseline(c),
       ),
     ]);
   },
 
   /** gpt-nano's tokens/s beside the issue's targets, and each gpt-nano row's step profile. */
   report(rows) {
+    const cpu = gptNanoOnCpu(rows);
     const nano = rows.filter(
-      (r) => r.size === GPT_NANO.size && r.status === 'ok' && r.kernels === 'trainer',
+      (r) =>
+        r.size === GPT_NANO.size &&
+        r.backend === 'wasm' &&
+        r.status === 'ok' &&
+        r.kernels === 'trainer',
     );
-    if (nano.length === 0) return '';
+    if (nano.length === 0) return cpu.join('\n');
     const lines = [
       "gpt-nano on WASM (the preset: TinyGPT's small model, 366,432 parameters) against issue 19's targets:",
     ];
@@ -205,6 +275,8 @@ export const trainingSuite = {
           `(${fixed(1)(row.step_ms_median)} ms a step; target ≥ ${target.tokensPerS}: ${met})`,
       );
     }
+    lines.push(...againstPytorch(nano.find((r) => r.threads === 1)));
+    lines.push(...cpu);
     for (const row of nano) {
       lines.push(
         '',

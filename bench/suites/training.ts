@@ -10,6 +10,7 @@ import {
   GPT_NANO,
   gptNanoDataset,
   profileTrainingSteps,
+  removeCpuKernels,
   removeWasmKernels,
   selectBackend,
 } from '../../workers/bench-surface';
@@ -103,14 +104,23 @@ export async function runTrainingCase(spec: TrainingCase): Promise<TrainingRow> 
       choice: report.fallbackReason,
       adapter: await deviceName(report.backend),
       threads: report.backend === 'wasm' ? getThreadsCount() : null,
-      kernels: report.backend === 'wasm' ? (spec.tfjsKernels === true ? 'tfjs' : 'trainer') : null,
+      kernels: OWN_KERNELS.includes(report.backend)
+        ? spec.tfjsKernels
+          ? 'tfjs'
+          : 'trainer'
+        : null,
     };
+    // The trainer before issue 19: the op layer's composites on tfjs's own kernels.
     if (report.backend === 'wasm' && spec.tfjsKernels === true) removeWasmKernels();
+    if (report.backend === 'cpu' && spec.tfjsKernels === true) removeCpuKernels();
     return { ...row, ...(await measure(spec, TrainingSession.create(config, data))) };
   } catch (err) {
     return { ...row, status: 'error', reason: messageOf(err) };
   }
 }
+
+/** The backends the trainer has kernels of its own for. */
+const OWN_KERNELS: readonly string[] = ['wasm', 'cpu'];
 
 async function measure(
   spec: TrainingCase,

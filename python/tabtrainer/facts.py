@@ -141,6 +141,7 @@ VAL_TOKENS = _int("training", "VAL_TOKENS")
 VAL_CHUNK_TOKENS = _int("training", "VAL_CHUNK_TOKENS")
 VAL_EVERY = _int("training", "VAL_EVERY")
 LN_EPSILON = _number("training", "LN_EPSILON")
+ADAM_EPSILON = _number("training", "ADAM_EPSILON")
 DROPOUT_STREAM = _int("training", "DROPOUT_STREAM")
 
 # src/shared/bpe-settings.ts and workers/training/bpe/: the byte-level BPE's pre-tokenizer,

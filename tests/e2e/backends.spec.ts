@@ -22,6 +22,18 @@ test('the automatic choice passes over the software GPU and says why', async ({ 
   await expect(page.getByTestId('error')).toHaveText('');
 });
 
+test('a forced cpu backend trains on the trainer’s JavaScript kernels and says so', async ({
+  page,
+}) => {
+  await page.goto(`/?backend=cpu&${TINY}`);
+  await expect(page.getByTestId('backend')).toHaveText('cpu');
+  const reason = page.getByTestId('backend-reason');
+  await expect(reason).toContainText('trainer kernels cpu.1 — ');
+  await expect(reason).toContainText('forced by ?backend=cpu');
+  await waitForStep(page, 5);
+  await expect(page.getByTestId('error')).toHaveText('');
+});
+
 test('a forced wasm backend trains and the loss falls', async ({ page }) => {
   await page.goto(`/?backend=wasm&${TINY}`);
   await expect(page.getByTestId('backend')).toHaveText('wasm');

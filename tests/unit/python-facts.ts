@@ -64,6 +64,7 @@ import {
 } from '../../workers/training/dataset';
 import { DROPOUT_STREAM } from '../../workers/training/dropout';
 import { REWIND_LIMIT } from '../../workers/training/divergence-guard';
+import { ADAM_EPSILON } from '../../workers/training/adam-state';
 import { LN_EPSILON } from '../../workers/training/ops';
 import {
   VAL_CHUNK,
@@ -161,6 +162,7 @@ export function pythonFacts() {
       VAL_CHUNK_TOKENS,
       VAL_EVERY: APP_LOOP.valEvery,
       LN_EPSILON,
+      ADAM_EPSILON,
       DROPOUT_STREAM,
     },
     bpe: {

@@ -7,6 +7,7 @@ import { BackendError } from '../../src/shared/errors';
 import { chooseBackend, describeChoice, type BackendProbe } from './backend-choice';
 import { probeBackends } from './backend-probe';
 import { loadBundledKernels } from './kernels/bundled-kernels';
+import { CPU_KERNEL_SET, installCpuKernels } from './kernels/cpu/install-cpu-kernels';
 import { installWasmKernels, WASM_KERNEL_SET } from './kernels/install';
 import { useBundledWasm } from './wasm-files';
 import { wantedWasmThreads, withWasmThreads } from './wasm-threads';
@@ -38,7 +39,11 @@ async function tryBackend(
       const threads = probe.wasm.kind === 'ready' && probe.wasm.threads;
       started = await withWasmThreads(options.wasmThreads ?? wantedWasmThreads(threads), start);
       if (started) wasmKernels = await installKernels();
-    } else started = await start();
+    } else {
+      started = await start();
+      // Plain JavaScript, nothing to load: the CPU backend always runs the trainer's kernels.
+      if (started && name === 'cpu') installCpuKernels();
+    }
     return started ? null : `the ${name} backend failed to start`;
   } catch (err) {
     return `the ${name} backend failed to start: ${String(err)}`;
@@ -71,6 +76,7 @@ function detailOf(name: BackendName, probe: BackendProbe): string | null {
       : `tfjs kernels only (${wasmKernels.reason})`;
     return `${probe.wasm.simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}, ${kernels}`;
   }
+  if (name === 'cpu') return `trainer kernels ${CPU_KERNEL_SET}`;
   if (name === 'webgpu' && probe.webgpu.kind === 'adapter') return probe.webgpu.info || null;
   if (name === 'webgl' && probe.webgl.kind === 'context') return probe.webgl.renderer;
   return null;

@@ -1,22 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
-import { KernelInputError } from '../../../src/shared/kernel-errors';
 import { TP } from '../ops/kernel-names';
+import { attentionDims } from './kernel-checks';
 import { requireDtype, wasmCall, type KernelArgs } from './wasm-kernel-args';
 
 interface AttentionAttrs {
   readonly heads: number;
   readonly scale: number;
-}
-
-/** batch, t, heads, head size of a qkv [batch, t, 3·d] whose d the heads divide. */
-function dimsOf(qkv: tf.TensorInfo, heads: number) {
-  const [batch, t, width3] = qkv.shape as [number, number, number];
-  if (qkv.shape.length !== 3 || width3 % (3 * heads) !== 0) {
-    throw new KernelInputError(
-      `${TP.causalAttention}: qkv [${qkv.shape.join(', ')}] must be [batch, t, 3·d] with d a multiple of the ${heads} heads. Pass the qkv projection's output.`,
-    );
-  }
-  return { batch, t, heads, hd: width3 / 3 / heads };
 }
 
 /** Outputs: y [batch, t, d] (heads merged) and the probabilities [batch, heads, t, t]. */
@@ -25,7 +14,7 @@ function attentionForward(args: KernelArgs): tf.TensorInfo[] {
   const { qkv } = args.inputs as { qkv: tf.TensorInfo };
   const { heads, scale } = args.attrs as unknown as AttentionAttrs;
   requireDtype(TP.causalAttention, 'qkv', qkv, 'float32');
-  const { batch, t, hd } = dimsOf(qkv, heads);
+  const { batch, t, hd } = attentionDims(qkv, heads);
   const y = call.output([batch, t, heads * hd]);
   const probs = call.output([batch, heads, t, t]);
   call.kernels.attentionForward(
@@ -46,7 +35,7 @@ function attentionBackward(args: KernelArgs): tf.TensorInfo {
   const call = wasmCall(args);
   const { dy, qkv, probs } = args.inputs as Record<'dy' | 'qkv' | 'probs', tf.TensorInfo>;
   const { heads, scale } = args.attrs as unknown as AttentionAttrs;
-  const { batch, t, hd } = dimsOf(qkv, heads);
+  const { batch, t, hd } = attentionDims(qkv, heads);
   const dqkv = call.output(qkv.shape);
   const scratch = call.output([t]);
   const { at } = call;

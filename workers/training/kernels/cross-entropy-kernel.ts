@@ -1,21 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
-import { KernelInputError } from '../../../src/shared/kernel-errors';
+import { badTarget, crossEntropyDims } from './kernel-checks';
 import { TP } from '../ops/kernel-names';
-import { requireDtype, sizeOf, wasmCall, type KernelArgs } from './wasm-kernel-args';
+import { requireDtype, wasmCall, type KernelArgs } from './wasm-kernel-args';
 
 type Inputs = Record<'logits' | 'targets' | 'weights', tf.TensorInfo>;
-
-/** rows × vocab of the logits, with one target and one weight per row. */
-function rowsOf({ logits, targets, weights }: Inputs): { rows: number; vocab: number } {
-  const vocab = logits.shape.at(-1) ?? 1;
-  const rows = sizeOf(logits.shape) / vocab;
-  if (sizeOf(targets.shape) !== rows || sizeOf(weights.shape) !== rows) {
-    throw new KernelInputError(
-      `${TP.softmaxCrossEntropy}: logits [${logits.shape.join(', ')}] have ${rows} rows, but targets [${targets.shape.join(', ')}] and weights [${weights.shape.join(', ')}] must have one value per row. Pass one target and one weight for each row of logits.`,
-    );
-  }
-  return { rows, vocab };
-}
 
 /** Outputs: the loss (a scalar) and each row's log-sum-exp [rows], which the gradient reuses. */
 function crossEntropyForward(args: KernelArgs): tf.TensorInfo[] {
@@ -24,7 +12,7 @@ function crossEntropyForward(args: KernelArgs): tf.TensorInfo[] {
   requireDtype(TP.softmaxCrossEntropy, 'logits', inputs.logits, 'float32');
   requireDtype(TP.softmaxCrossEntropy, 'targets', inputs.targets, 'int32');
   requireDtype(TP.softmaxCrossEntropy, 'weights', inputs.weights, 'float32');
-  const { rows, vocab } = rowsOf(inputs);
+  const { rows, vocab } = crossEntropyDims(inputs);
   const [loss, lse] = [call.output([]), call.output([rows])];
   const { at } = call;
   const { logits, targets, weights } = inputs;
@@ -40,9 +28,7 @@ function crossEntropyForward(args: KernelArgs): tf.TensorInfo[] {
   if (bad !== 0) {
     call.free(loss);
     call.free(lse);
-    throw new KernelInputError(
-      `${TP.softmaxCrossEntropy}: the target of row ${bad - 1} is outside the vocabulary [0, ${vocab}). Pass targets that index the logits' last axis.`,
-    );
+    throw badTarget(bad - 1, vocab);
   }
   return [loss, lse];
 }
@@ -51,7 +37,7 @@ function crossEntropyForward(args: KernelArgs): tf.TensorInfo[] {
 function crossEntropyBackward(args: KernelArgs): tf.TensorInfo {
   const call = wasmCall(args);
   const inputs = args.inputs as Inputs & Record<'dloss' | 'lse', tf.TensorInfo>;
-  const { rows, vocab } = rowsOf(inputs);
+  const { rows, vocab } = crossEntropyDims(inputs);
   const dlogits = call.output(inputs.logits.shape);
   const { at } = call;
   call.kernels.crossEntropyBackward(

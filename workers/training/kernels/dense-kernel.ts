@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { KernelInputError } from '../../../src/shared/kernel-errors';
 import type { DenseAttrs } from '../ops/dense';
 import { TP } from '../ops/kernel-names';
-import { requireDtype, sizeOf, wasmCall, type KernelArgs, type WasmCall } from './wasm-kernel-args';
+import { denseDims, requireDenseBias } from './kernel-checks';
+import { requireDtype, wasmCall, type KernelArgs, type WasmCall } from './wasm-kernel-args';
 import { tfjsWasmKernel } from './wasm-overrides';
 
 // Every product here goes to tfjs-wasm's BatchMatMul or _FusedMatMul without a transpose flag
@@ -38,18 +38,6 @@ function product(call: WasmCall, a: Info, b: Info, bias: Info | null): Info {
   return view(out, [m, n]);
 }
 
-/** in and out of a kernel [in, out] (or [out, in] transposed) that fits x's last axis. */
-function dimsOf(x: Info, kernel: Info, transposeKernel: boolean) {
-  const [k0, k1] = kernel.shape as [number, number];
-  const [inDim, outDim] = transposeKernel ? [k1, k0] : [k0, k1];
-  if (kernel.shape.length !== 2 || x.shape.at(-1) !== inDim) {
-    throw new KernelInputError(
-      `${TP.dense}: a kernel of shape [${kernel.shape.join(', ')}]${transposeKernel ? ' (transposed)' : ''} does not fit x [${x.shape.join(', ')}]. Pass a 2-D kernel whose input size is x's last axis.`,
-    );
-  }
-  return { inDim, outDim, rows: sizeOf(x.shape) / inDim };
-}
-
 /** Output: y [...x's shape without its last axis, out]. */
 function denseForward(args: KernelArgs): Info {
   const call = wasmCall(args);
@@ -57,12 +45,8 @@ function denseForward(args: KernelArgs): Info {
   const { transposeKernel } = args.attrs as unknown as DenseAttrs;
   requireDtype(TP.dense, 'x', x, 'float32');
   requireDtype(TP.dense, 'kernel', kernel, 'float32');
-  const { inDim, outDim, rows } = dimsOf(x, kernel, transposeKernel);
-  if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== outDim)) {
-    throw new KernelInputError(
-      `${TP.dense}: a bias of shape [${bias.shape.join(', ')}] does not fit the ${outDim} outputs. Pass a bias of shape [${outDim}].`,
-    );
-  }
+  const { inDim, outDim, rows } = denseDims(x, kernel, transposeKernel);
+  if (bias !== undefined) requireDenseBias(bias, outDim);
   const b = transposeKernel
     ? transposed(call, kernel, outDim, inDim)
     : view(kernel, [inDim, outDim]);
@@ -76,7 +60,7 @@ function denseBackward(args: KernelArgs): Info[] {
   const call = wasmCall(args);
   const { dy, x, kernel } = args.inputs as Record<'dy' | 'x' | 'kernel', Info>;
   const { transposeKernel, hasBias } = args.attrs as unknown as DenseAttrs;
-  const { inDim, outDim, rows } = dimsOf(x, kernel, transposeKernel);
+  const { inDim, outDim, rows } = denseDims(x, kernel, transposeKernel);
   const g = view(dy, [rows, outDim]);
   const xs = view(x, [rows, inDim]);
   let dx: Info;

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { KernelInputError } from '../../../src/shared/kernel-errors';
 import { TP } from '../ops/kernel-names';
+import { badEmbeddingId } from './kernel-checks';
 import { requireDtype, requireShape, sizeOf, wasmCall, type KernelArgs } from './wasm-kernel-args';
 
 /** Output: [...ids' shape, d]. `period` is the positions' row count (0: no positions). */
@@ -32,9 +32,7 @@ function embeddingForward(args: KernelArgs): tf.TensorInfo {
   );
   if (bad !== 0) {
     call.free(out);
-    throw new KernelInputError(
-      `${TP.embedding}: the id at position ${bad - 1} is outside the table's ${vocab} rows. Pass ids in [0, ${vocab}).`,
-    );
+    throw badEmbeddingId(bad - 1, vocab);
   }
   return out;
 }

@@ -1,20 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { KernelInputError } from '../../../src/shared/kernel-errors';
 import { TP } from '../ops/kernel-names';
-import { requireDtype, sizeOf, wasmCall, type KernelArgs } from './wasm-kernel-args';
-
-/** rows × d of x; gamma (and beta, when given) must be [d]. */
-function rowsOf(x: tf.TensorInfo, ...params: tf.TensorInfo[]): { rows: number; d: number } {
-  const d = x.shape.at(-1) ?? 1;
-  for (const p of params) {
-    if (p.shape.length !== 1 || p.shape[0] !== d) {
-      throw new KernelInputError(
-        `${TP.layerNorm}: a scale or offset of shape [${p.shape.join(', ')}] does not fit the last axis (${d}) of x [${x.shape.join(', ')}]. Pass vectors of length ${d}.`,
-      );
-    }
-  }
-  return { rows: d === 0 ? 0 : sizeOf(x.shape) / d, d };
-}
+import { layerNormDims } from './kernel-checks';
+import { requireDtype, wasmCall, type KernelArgs } from './wasm-kernel-args';
 
 /** Outputs: y (x's shape), then each row's mean and 1/sqrt(var + eps), which the gradient reuses. */
 function layerNormForward(args: KernelArgs): tf.TensorInfo[] {
@@ -23,7 +10,7 @@ function layerNormForward(args: KernelArgs): tf.TensorInfo[] {
   for (const [name, t] of Object.entries({ x, gamma, beta })) {
     requireDtype(TP.layerNorm, name, t, 'float32');
   }
-  const { rows, d } = rowsOf(x, gamma, beta);
+  const { rows, d } = layerNormDims(x, gamma, beta);
   const [y, mean, rstd] = [call.output(x.shape), call.output([rows]), call.output([rows])];
   const epsilon = (args.attrs as { epsilon: number }).epsilon;
   const { at } = call;
@@ -48,7 +35,7 @@ function layerNormBackward(args: KernelArgs): tf.TensorInfo[] {
     'dy' | 'x' | 'gamma' | 'mean' | 'rstd',
     tf.TensorInfo
   >;
-  const { rows, d } = rowsOf(x, gamma);
+  const { rows, d } = layerNormDims(x, gamma);
   const [dx, dgamma, dbeta] = [call.output(x.shape), call.output([d]), call.output([d])];
   const { at } = call;
   call.kernels.layerNormBackward(

@@ -1,7 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { KernelInputError } from '../../../src/shared/kernel-errors';
-import type { TpKernelName } from '../ops/kernel-names';
 import { kernelsOf, offsetOf, type KernelExports } from './wasm-kernel-module';
 
 export type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -29,30 +27,4 @@ export function wasmCall(args: KernelArgs): WasmCall {
   };
 }
 
-export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-/** Refuses a tensor of another dtype, naming the kernel, the input and what it takes. */
-export function requireDtype(
-  kernel: TpKernelName,
-  name: string,
-  t: tf.TensorInfo,
-  dtype: 'float32' | 'int32',
-): void {
-  if (t.dtype !== dtype) {
-    throw new KernelInputError(`${kernel}: ${name} is ${t.dtype}; it takes ${dtype} only.`);
-  }
-}
-
-/** Refuses a shape that is not what the kernel needs, with both shapes in the message. */
-export function requireShape(
-  kernel: TpKernelName,
-  name: string,
-  t: tf.TensorInfo,
-  expected: readonly number[],
-): void {
-  if (t.shape.length !== expected.length || t.shape.some((s, i) => s !== expected[i])) {
-    throw new KernelInputError(
-      `${kernel}: ${name} has shape [${t.shape.join(', ')}]; it must be [${expected.join(', ')}]. Pass tensors of the shapes the op documents.`,
-    );
-  }
-}
+export { requireDtype, requireShape, sizeOf } from './kernel-checks';

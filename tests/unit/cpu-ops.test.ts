@@ -1,0 +1,247 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prng } from '../../src/shared/prng';
+import {
+  CPU_KERNEL_SET,
+  installCpuKernels,
+  removeCpuKernels,
+} from '../../workers/training/kernels/cpu/install-cpu-kernels';
+import { expInPlace } from '../../workers/training/kernels/cpu/cpu-exp';
+import {
+  causalSelfAttention,
+  dense,
+  embedTokens,
+  gelu,
+  layerNorm,
+  softmaxCrossEntropy,
+} from '../../workers/training/ops';
+import { hasKernel } from '../../workers/training/ops/kernel-dispatch';
+import { TP } from '../../workers/training/ops/kernel-names';
+import { kernelStack } from '../../workers/training/ops/kernel-set';
+import { useCpuBackend } from './tf-setup';
+import { bytesOfAll, random, randomIds, relDiff } from './wasm-op-fixtures';
+
+// Each op's CPU kernel against the same op's composite of tfjs-cpu's kernels, forward and
+// gradients (of Σ out·w for a random w), at odd sizes and at gpt-nano's. Dense and embeddings
+// keep the composite's order of operations: the same bits, asserted bitwise (the global norm
+// and Adam: cpu-adam.test.ts). Layer norm, GELU, attention and the loss sum in doubles in their own order: within
+// docs/KERNELS.md's tolerance, relative to each tensor's scale.
+beforeAll(async () => {
+  await useCpuBackend();
+  installCpuKernels();
+});
+afterAll(removeCpuKernels);
+
+const seedOf = (shape: readonly number[]) => shape.reduce((a, b) => a * 131 + b, 23);
+
+/** `run` with the CPU kernels, then with them removed (the composite): both results. */
+function kernelAndComposite(run: () => tf.Tensor[]) {
+  installCpuKernels();
+  const kernel = tf.tidy(run);
+  removeCpuKernels();
+  try {
+    return { kernel, composite: tf.tidy(run) };
+  } finally {
+    installCpuKernels();
+  }
+}
+
+/** Forward and gradients of `f` with respect to `inputs`, through Σ f(...)·w. */
+function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], w: tf.Tensor) {
+  return () => [f(...inputs), ...tf.grads((...xs) => tf.sum(tf.mul(f(...xs), w)))(inputs)];
+}
+
+async function expectSameBits(f: () => tf.Tensor[]): Promise<void> {
+  const { kernel, composite } = kernelAndComposite(f);
+  expect(kernel.length).toBe(composite.length);
+  const [ours, theirs] = [await bytesOfAll(kernel), await bytesOfAll(composite)];
+  for (const [i, bytes] of theirs.entries()) expect(ours[i], `output ${i}`).toEqual(bytes);
+  tf.dispose([...kernel, ...composite]);
+}
+
+async function expectClose(f: () => tf.Tensor[], tolerance: number): Promise<void> {
+  const { kernel, composite } = kernelAndComposite(f);
+  expect(kernel.length).toBe(composite.length);
+  for (const [i, t] of kernel.entries()) {
+    expect(await relDiff(t, composite[i]!), `output ${i}`).toBeLessThan(tolerance);
+  }
+  tf.dispose([...kernel, ...composite]);
+}
+
+describe('the op layer on cpu uses the trainer kernels', () => {
+  it('registers every Tp kernel for cpu and records its kernel set', () => {
+    for (const name of Object.values(TP)) expect(hasKernel(name), name).toBe(true);
+    expect(kernelStack()).toBe(`${tf.version.tfjs}+tp-${CPU_KERNEL_SET}`);
+    removeCpuKernels();
+    expect(kernelStack()).toBe(tf.version.tfjs);
+    installCpuKernels();
+  });
+});
+
+describe('dense (TpDense on cpu): the bits of matMul and add', () => {
+  // [rows, in, out]; rows a multiple of 7 give x of rank 3. 97 and 50 cross tfjs-cpu's blocks
+  // of 48 along k with a partial block; 1024 × 96 × 288 is gpt-nano's qkv projection.
+  const SHAPES = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [17, 97, 9],
+    [2 * 7, 13, 50],
+    [6, 50, 97],
+    [1024, 96, 288],
+  ];
+  // At gpt-nano's size (tfjs-cpu's composite takes seconds there) two cases: a projection with
+  // a bias, and a transposed kernel without one (as the tied head).
+  const CASES = SHAPES.flatMap((s) =>
+    s[0] === 1024
+      ? [
+          [s, false, true],
+          [s, true, false],
+        ]
+      : [false, true].flatMap((t) => [true, false].map((b) => [s, t, b])),
+  );
+  it.each(CASES)(
+    'at %j (kernel transposed: %s, bias: %s)',
+    async (shape, transposeKernel, withBias) => {
+      const [rows, inDim, outDim] = shape as [number, number, number];
+      const prng = Prng.fromSeed(seedOf(shape as number[]));
+      const x = random(rows % 7 === 0 ? [rows / 7, 7, inDim] : [rows, inDim], prng);
+      const kernel = random(transposeKernel ? [outDim, inDim] : [inDim, outDim], prng, 0.3);
+      const bias = random([outDim], prng);
+      const w = random([...x.shape.slice(0, -1), outDim], prng);
+      const inputs = withBias ? [x, kernel, bias] : [x, kernel];
+      const f = (a: tf.Tensor, k: tf.Tensor, b?: tf.Tensor) =>
+        dense(a, k, b ?? null, transposeKernel as boolean);
+      await expectSameBits(withGrads(f as (...xs: tf.Tensor[]) => tf.Tensor, inputs, w));
+      tf.dispose([x, kernel, bias, w]);
+    },
+  );
+});
+
+describe('token and position embeddings (TpEmbedding on cpu): the one-hot matmul’s bits', () => {
+  // [batch, t, vocab, d, positions' rows]; 16 × 64 rows cross the blocks of 48 rows.
+  const SHAPES = [
+    [1, 1, 2, 1, 1],
+    [3, 5, 7, 3, 5],
+    [4, 6, 11, 9, 8],
+    [16, 64, 256, 96, 64],
+  ];
+  it.each(SHAPES.flatMap((s) => [true, false].map((p) => [s, p])))(
+    'at %j (positions: %s)',
+    async (shape, withPositions) => {
+      const [batch, t, vocab, d, period] = shape as [number, number, number, number, number];
+      const prng = Prng.fromSeed(seedOf(shape as number[]));
+      const ids = randomIds([batch, t], vocab, prng);
+      const table = random([vocab, d], prng);
+      const positions = random([period, d], prng);
+      const w = random([batch, t, d], prng);
+      const f = withPositions
+        ? (tb: tf.Tensor, p: tf.Tensor) => embedTokens(ids, tb as tf.Tensor2D, p as tf.Tensor2D)
+        : (tb: tf.Tensor) => embedTokens(ids, tb as tf.Tensor2D);
+      const inputs = withPositions ? [table, positions] : [table];
+      await expectSameBits(withGrads(f as (...xs: tf.Tensor[]) => tf.Tensor, inputs, w));
+      tf.dispose([ids, table, positions, w]);
+    },
+  );
+
+  it('refuses an id outside the table, naming its position', () => {
+    const table = tf.zeros([4, 2]) as tf.Tensor2D;
+    const ids = tf.tensor([[0, 3, 4]], [1, 3], 'int32');
+    expect(() => embedTokens(ids, table)).toThrow(
+      expect.objectContaining({
+        name: 'KernelInputError',
+        message: expect.stringContaining("the id at position 2 is outside the table's 4 rows"),
+      }),
+    );
+    tf.dispose([table, ids]);
+  });
+});
+
+describe('layer norm (TpLayerNorm on cpu)', () => {
+  it.each([[[1, 1]], [[3, 5]], [[2, 3, 97]], [[16, 64, 96]]])('at %j', async (shape) => {
+    const prng = Prng.fromSeed(seedOf(shape));
+    const d = shape.at(-1)!;
+    const x = random(shape, prng, 2, 0.5);
+    const gamma = random([d], prng, 0.5, 1);
+    const beta = random([d], prng, 0.5);
+    const w = random(shape, prng);
+    const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => layerNorm(a, g, b);
+    await expectClose(withGrads(f as (...xs: tf.Tensor[]) => tf.Tensor, [x, gamma, beta], w), 1e-4);
+    await expectClose(() => [f(x, gamma, beta)], 2e-5);
+    tf.dispose([x, gamma, beta, w]);
+  });
+});
+
+describe('the CPU kernels’ exp', () => {
+  it('is within 1e-11 of Math.exp (relative) over softmax’s and GELU’s range, and exact at the ends', () => {
+    const xs = Array.from({ length: 20001 }, (_, i) => -100 + i / 100);
+    const values = Float64Array.from(xs);
+    expInPlace(values, values.length);
+    for (const [i, x] of xs.entries()) {
+      expect(Math.abs(values[i]! - Math.exp(x)) / Math.exp(x), `exp(${x})`).toBeLessThan(1e-11);
+    }
+    const ends = Float64Array.of(0, -Infinity, -800, 800, NaN);
+    expInPlace(ends, ends.length);
+    expect([...ends]).toEqual([1, 0, 0, Infinity, NaN]);
+  });
+});
+
+describe('gelu (TpGelu on cpu)', () => {
+  it.each([[[1]], [[7, 5]], [[16, 64, 384]]])('at %j', async (shape) => {
+    const prng = Prng.fromSeed(seedOf(shape));
+    const x = random(shape, prng, 3);
+    const w = random(shape, prng);
+    await expectClose(withGrads(gelu, [x], w), 2e-6);
+    tf.dispose([x, w]);
+  });
+});
+
+describe('causal self-attention (TpCausalAttention on cpu)', () => {
+  // [batch, t, heads, head size]
+  it.each([[[1, 1, 1, 1]], [[2, 5, 3, 3]], [[3, 7, 2, 5]], [[16, 64, 3, 32]]])(
+    'at %j',
+    async (shape) => {
+      const [batch, t, heads, hd] = shape as [number, number, number, number];
+      const prng = Prng.fromSeed(seedOf(shape));
+      const qkv = random([batch, t, 3 * heads * hd], prng);
+      const w = random([batch, t, heads * hd], prng);
+      await expectClose(
+        withGrads((x) => causalSelfAttention(x, heads), [qkv], w),
+        2e-5,
+      );
+      tf.dispose([qkv, w]);
+    },
+  );
+});
+
+describe('softmax cross-entropy (TpSoftmaxCrossEntropy on cpu)', () => {
+  it.each(
+    [
+      [1, 2],
+      [7, 13],
+      [1024, 256],
+    ].flatMap((s) => [true, false].map((m) => [s, m])),
+  )('at %j (mask: %s)', async (shape, masked) => {
+    const [rows, vocab] = shape as [number, number];
+    const prng = Prng.fromSeed(seedOf(shape as number[]));
+    const logits = random([rows, vocab], prng, 3);
+    const targets = randomIds([rows], vocab, prng);
+    const mask = masked
+      ? tf.tensor(Float32Array.from({ length: rows }, (_, i) => (i % 3 === 1 ? 0 : 1)))
+      : null;
+    const f = (x: tf.Tensor) => softmaxCrossEntropy(x, targets, mask);
+    await expectClose(() => [f(logits), tf.grad(f)(logits)], 2e-6);
+    tf.dispose([logits, targets, ...(mask === null ? [] : [mask])]);
+  });
+
+  it('refuses a target outside the vocabulary, naming its row', () => {
+    const logits = tf.zeros([3, 4]);
+    const targets = tf.tensor([0, 4, 1], [3], 'int32');
+    expect(() => softmaxCrossEntropy(logits, targets, null)).toThrow(
+      expect.objectContaining({
+        name: 'KernelInputError',
+        message: expect.stringContaining('row 1 is outside the vocabulary [0, 4)'),
+      }),
+    );
+    tf.dispose([logits, targets]);
+  });
+});

@@ -1,0 +1,144 @@
+// Matrix products over Float32Array that give exactly the bits of tfjs-cpu's BatchMatMul: it sums
+// each output's k in blocks of K_BLOCK, each block's products in a double (ascending k), and adds
+// every block's sum into the float32 result in block order. Each output here sees the same
+// additions in the same order; only the loop nest differs: 4 × 4 outputs at a time, their
+// sixteen sums in locals (registers) over a block, each operand read in place through its
+// strides, so a transposed operand needs no transposed copy. The golden vectors and the Python
+// bridge are computed on that tfjs kernel, which is why these keep its order rather than a
+// faster one.
+
+/** tfjs-cpu's `blockSize` (backend_cpu.js), which its BatchMatMul blocks k by. */
+export const K_BLOCK = 48;
+
+/**
+ * c [m, n] = A · B with A(i, k) = a[i·ai + k·ak] and B(k, j) = b[k·bk + j·bj]: every layout of
+ * a 2-D operand, transposed or not, is a pair of strides.
+ */
+function product(
+  a: Float32Array,
+  ai: number,
+  ak: number,
+  b: Float32Array,
+  bk: number,
+  bj: number,
+  m: number,
+  k: number,
+  n: number,
+): Float32Array {
+  const c = new Float32Array(m * n);
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = i * ai;
+    const a1 = a0 + ai;
+    const a2 = a1 + ai;
+    const a3 = a2 + ai;
+    for (let j = 0; j < n4; j += 4) {
+      const b0 = j * bj;
+      const b1 = b0 + bj;
+      const b2 = b1 + bj;
+      const b3 = b2 + bj;
+      const c0 = i * n + j;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
+      for (let k0 = 0; k0 < k; k0 += K_BLOCK) {
+        const kEnd = Math.min(k0 + K_BLOCK, k);
+        let s00 = 0,
+          s01 = 0,
+          s02 = 0,
+          s03 = 0,
+          s10 = 0,
+          s11 = 0,
+          s12 = 0,
+          s13 = 0;
+        let s20 = 0,
+          s21 = 0,
+          s22 = 0,
+          s23 = 0,
+          s30 = 0,
+          s31 = 0,
+          s32 = 0,
+          s33 = 0;
+        for (let kk = k0; kk < kEnd; kk++) {
+          const ao = kk * ak;
+          const bo = kk * bk;
+          const v0 = b[bo + b0]!,
+            v1 = b[bo + b1]!,
+            v2 = b[bo + b2]!,
+            v3 = b[bo + b3]!;
+          const x0 = a[a0 + ao]!,
+            x1 = a[a1 + ao]!,
+            x2 = a[a2 + ao]!,
+            x3 = a[a3 + ao]!;
+          s00 += x0 * v0;
+          s01 += x0 * v1;
+          s02 += x0 * v2;
+          s03 += x0 * v3;
+          s10 += x1 * v0;
+          s11 += x1 * v1;
+          s12 += x1 * v2;
+          s13 += x1 * v3;
+          s20 += x2 * v0;
+          s21 += x2 * v1;
+          s22 += x2 * v2;
+          s23 += x2 * v3;
+          s30 += x3 * v0;
+          s31 += x3 * v1;
+          s32 += x3 * v2;
+          s33 += x3 * v3;
+        }
+        c[c0] += s00;
+        c[c0 + 1] += s01;
+        c[c0 + 2] += s02;
+        c[c0 + 3] += s03;
+        c[c1] += s10;
+        c[c1 + 1] += s11;
+        c[c1 + 2] += s12;
+        c[c1 + 3] += s13;
+        c[c2] += s20;
+        c[c2 + 1] += s21;
+        c[c2 + 2] += s22;
+        c[c2 + 3] += s23;
+        c[c3] += s30;
+        c[c3 + 1] += s31;
+        c[c3 + 2] += s32;
+        c[c3 + 3] += s33;
+      }
+    }
+  }
+  // The edges (rows past m4, columns past n4), one output at a time in the same order.
+  for (let i = 0; i < m; i++) {
+    for (let j = i < m4 ? n4 : 0; j < n; j++) {
+      for (let k0 = 0; k0 < k; k0 += K_BLOCK) {
+        const kEnd = Math.min(k0 + K_BLOCK, k);
+        let s = 0;
+        for (let kk = k0; kk < kEnd; kk++) s += a[i * ai + kk * ak]! * b[kk * bk + j * bj]!;
+        c[i * n + j] += s;
+      }
+    }
+  }
+  return c;
+}
+
+/** c [m, n] = a [m, k] · b [k, n]. */
+export const matMulNN = (a: Float32Array, b: Float32Array, m: number, k: number, n: number) =>
+  product(a, k, 1, b, n, 1, m, k, n);
+
+/** c [m, n] = a [m, k] · bᵀ, b stored [n, k]. */
+export const matMulNT = (a: Float32Array, b: Float32Array, m: number, k: number, n: number) =>
+  product(a, k, 1, b, 1, k, m, k, n);
+
+/** c [m, n] = aᵀ · b, a stored [k, m], b [k, n]. */
+export const matMulTN = (a: Float32Array, b: Float32Array, m: number, k: number, n: number) =>
+  product(a, 1, m, b, n, 1, m, k, n);
+
+/** out [n] = Σ_rows x [rows, n], each column in a double in row order (tfjs-cpu's Sum). */
+export function columnSums(x: Float32Array, rows: number, n: number): Float32Array {
+  const acc = new Float64Array(n);
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    for (let j = 0; j < n; j++) acc[j] += x[o + j]!;
+  }
+  return Float32Array.from(acc);
+}
