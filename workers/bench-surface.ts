@@ -55,3 +55,7 @@ export { BpeModel } from './training/bpe/bpe-model';
 export { encodeBpe } from './training/bpe/bpe-encoder';
 export { lastSafeCut } from './training/bpe/pre-tokenizer';
 export { timeBpeEncoding, timeBpeTraining, timeByteTokens } from './training/bpe/bpe-bench';
+// Corpora streamed to token shards: tokenization MB/s, batches from shards vs memory
+// (npm run bench:corpus).
+export { timeCorpusTokenization, timeShardWindows } from './corpus/corpus-bench';
+export { presetConfig } from '../src/shared/config';

@@ -3,7 +3,7 @@
  * gigabytes must never be whole in memory, so its content address is hashed as it streams.
  * FIPS 180-4, checked against WebCrypto (tests/unit/sha256-stream.test.ts).
  */
-const K = new Uint32Array([
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -20,7 +20,7 @@ export class Sha256Stream {
   private readonly h = new Uint32Array([
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ]);
-  private readonly w = new Uint32Array(64);
+  private readonly w = new Int32Array(64);
   private readonly pending = new Uint8Array(BLOCK);
   private pendingLength = 0;
   private total = 0;
@@ -60,10 +60,11 @@ export class Sha256Stream {
     return Array.from(this.h, (x) => x.toString(16).padStart(8, '0')).join('');
   }
 
+  // Plain locals and 32-bit integer arithmetic throughout: V8 keeps them in registers (a
+  // destructured array per block ran at a tenth of the speed).
   private block(b: Uint8Array, at: number): void {
     const w = this.w;
-    for (let t = 0; t < 16; t++) {
-      const o = at + 4 * t;
+    for (let t = 0, o = at; t < 16; t++, o += 4) {
       w[t] = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
     }
     for (let t = 16; t < 64; t++) {
@@ -74,14 +75,20 @@ export class Sha256Stream {
       w[t] = (w[t - 16]! + s0 + w[t - 7]! + s1) | 0;
     }
     const h = this.h;
-    let [a, bb, c, d, e, f, g, hh] = [h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!];
+    let a = h[0]! | 0;
+    let bb = h[1]! | 0;
+    let c = h[2]! | 0;
+    let d = h[3]! | 0;
+    let e = h[4]! | 0;
+    let f = h[5]! | 0;
+    let g = h[6]! | 0;
+    let hh = h[7]! | 0;
     for (let t = 0; t < 64; t++) {
       const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
       const ch = (e & f) ^ (~e & g);
       const t1 = (hh + s1 + ch + K[t]! + w[t]!) | 0;
       const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
       const maj = (a & bb) ^ (a & c) ^ (bb & c);
-      const t2 = (s0 + maj) | 0;
       hh = g;
       g = f;
       f = e;
@@ -89,15 +96,15 @@ export class Sha256Stream {
       d = c;
       c = bb;
       bb = a;
-      a = (t1 + t2) | 0;
+      a = (t1 + s0 + maj) | 0;
     }
-    h[0] = (h[0]! + a) | 0;
-    h[1] = (h[1]! + bb) | 0;
-    h[2] = (h[2]! + c) | 0;
-    h[3] = (h[3]! + d) | 0;
-    h[4] = (h[4]! + e) | 0;
-    h[5] = (h[5]! + f) | 0;
-    h[6] = (h[6]! + g) | 0;
-    h[7] = (h[7]! + hh) | 0;
+    h[0] = h[0]! + a;
+    h[1] = h[1]! + bb;
+    h[2] = h[2]! + c;
+    h[3] = h[3]! + d;
+    h[4] = h[4]! + e;
+    h[5] = h[5]! + f;
+    h[6] = h[6]! + g;
+    h[7] = h[7]! + hh;
   }
 }
