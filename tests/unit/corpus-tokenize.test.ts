@@ -136,6 +136,38 @@ describe('a tokenization killed half-way goes on from its last committed shard',
   });
 });
 
+describe('a stopped tokenization whose shards were lost starts over', () => {
+  it("a committed shard missing or cut short: the files still equal an uninterrupted run's", async () => {
+    const spec = SPECS['bytes, blank lines']!;
+    const clean = new MemoryCorpusRoot();
+    const done = await new CorpusStore(clean).open('c.txt', blob(), spec, SMALL);
+    for (const damage of ['missing', 'short'] as const) {
+      const root = new MemoryCorpusRoot();
+      const cancel = new AbortController();
+      await expect(
+        new CorpusStore(root).open('c.txt', blob(), spec, {
+          ...SMALL,
+          signal: cancel.signal,
+          onProgress: (p) => {
+            if (p.phase === 'tokenizing' && p.shards === 4) cancel.abort();
+          },
+        }),
+      ).rejects.toThrow();
+      const files = root.files(done.address);
+      if (damage === 'missing') files.delete(shardName(1));
+      else files.set(shardName(1), files.get(shardName(1))!.subarray(0, 100));
+      const resumed = root.events.length;
+      await new CorpusStore(root).open('c.txt', blob(), spec, SMALL);
+      expect(filesOf(root, done.address)).toEqual(filesOf(clean, done.address));
+      // Started over: every shard written again.
+      const rewritten = root.events
+        .slice(resumed)
+        .filter((e) => e.op === 'move' && e.to.startsWith('shard-')).length;
+      expect(rewritten, damage).toBe(done.shards);
+    }
+  });
+});
+
 describe('each shard is committed whole: written under a temporary name, then moved', () => {
   it('every file appears only by a rename of its complete temporary file', async () => {
     const root = new MemoryCorpusRoot();

@@ -65,7 +65,8 @@ export async function tokenizeCorpus(job: TokenizeJob): Promise<CorpusManifest> 
   const separator = parseSeparator(spec.separator);
   const sepId = tokenizer.separatorId;
   const progress = await readJson<CorpusProgress>(files, PROGRESS_FILE);
-  const start = progress?.address === job.address ? progress : null;
+  const usable = progress?.address === job.address && (await shardsIntact(files, progress));
+  const start = usable ? progress : null;
   await dropUncommitted(files, start?.shards ?? 0);
 
   const shardSha256 = [...(start?.shardSha256 ?? [])];
@@ -162,6 +163,20 @@ export async function tokenizeCorpus(job: TokenizeJob): Promise<CorpusManifest> 
   await files.remove(PROGRESS_FILE);
   report();
   return manifest;
+}
+
+/**
+ * The committed shards progress.json names are all there, whole (a browser may evict or a user
+ * delete files one by one); otherwise tokenizing starts over rather than leave a gap.
+ */
+async function shardsIntact(files: CorpusFiles, progress: CorpusProgress): Promise<boolean> {
+  let size: number | null = null;
+  for (let i = 0; i < progress.shards; i++) {
+    const shard = await files.read(shardName(i));
+    if (shard === null || (size !== null && shard.size !== size)) return false;
+    size = shard.size;
+  }
+  return true;
 }
 
 /** Temporary files, and shards past the progress (a kill before progress.json): made again. */
