@@ -4,6 +4,7 @@ import type { CorpusSpec } from '../../workers/corpus/corpus-address';
 import { MANIFEST_FILE, shardName } from '../../workers/corpus/corpus-manifest';
 import { CorpusStore, type OpenCorpusOptions } from '../../workers/corpus/corpus-store';
 import { TEMP_SUFFIX } from '../../workers/corpus/corpus-files';
+import { inProcessLocks } from '../../workers/corpus/corpus-lock';
 import { MemoryCorpusRoot } from '../../workers/corpus/memory-corpus-files';
 import { buildProse } from '../../workers/training/prose-data';
 import { INVALID_UTF8, mark, markModel, trickyBytes } from './bpe-fixtures';
@@ -222,6 +223,20 @@ describe('a corpus is content-addressed: the text, the tokenizer and the text mo
     expect(second.address).toBe(first.address);
     expect(root.events.length).toBe(writes);
     expect(await root.addresses()).toEqual([first.address]);
+  });
+
+  it('two opens of one corpus at once tokenize it once: the second waits, then reads it', async () => {
+    const root = new MemoryCorpusRoot();
+    const spec = SPECS['BPE 600, blank lines']!;
+    // Two stores on the same files, as two tabs' workers are.
+    const locks = inProcessLocks();
+    const [a, b] = await Promise.all([
+      new CorpusStore(root, locks).open('a.txt', blob(), spec, SMALL),
+      new CorpusStore(root, locks).open('b.txt', blob(), spec, SMALL),
+    ]);
+    expect(b).toEqual(a);
+    const shardMoves = root.events.filter((e) => e.op === 'move' && e.to.startsWith('shard-'));
+    expect(shardMoves.length).toBe(a.shards);
   });
 
   it('another text, tokenizer or separator is another corpus', async () => {

@@ -2,11 +2,13 @@ import { CorpusDamagedError } from '../../src/shared/errors';
 import { blobSha256, corpusAddress, corpusIdentity, type CorpusSpec } from './corpus-address';
 import { checkCorpusFile } from './corpus-checks';
 import type { CorpusRoot } from './corpus-files';
+import { corpusLocks, type CorpusLocks } from './corpus-lock';
 import {
   CORPUS_FORMAT,
   MANIFEST_FILE,
   SHARD_TOKENS,
   readJson,
+  type CorpusIdentity,
   type CorpusManifest,
 } from './corpus-manifest';
 import { tokenizeCorpus, type TokenizeProgress } from './tokenize-corpus';
@@ -36,7 +38,10 @@ export interface StoredCorpus {
  * tokenization goes on where it stopped.
  */
 export class CorpusStore {
-  constructor(private readonly root: CorpusRoot) {}
+  constructor(
+    private readonly root: CorpusRoot,
+    private readonly locks: CorpusLocks = corpusLocks(),
+  ) {}
 
   /** The corpus of this file and spec, tokenizing (or finishing) it first where needed. */
   async open(
@@ -52,6 +57,20 @@ export class CorpusStore {
     );
     const identity = await corpusIdentity(textSha256, spec);
     const address = await corpusAddress(identity);
+    return await this.locks.exclusive(address, () =>
+      this.finish(name, source, spec, identity, address, options),
+    );
+  }
+
+  /** Under the corpus's lock: its manifest, or a tokenization started or gone on with. */
+  private async finish(
+    name: string,
+    source: Blob,
+    spec: CorpusSpec,
+    identity: CorpusIdentity,
+    address: string,
+    { shardTokens, chunkBytes, signal, onProgress }: OpenCorpusOptions,
+  ): Promise<CorpusManifest> {
     const files = this.root.folder(address);
     const done = await readJson<CorpusManifest>(files, MANIFEST_FILE);
     if (done !== null) return checked(done, address);
@@ -63,8 +82,8 @@ export class CorpusStore {
         identity,
         address,
         files,
-        shardTokens: options.shardTokens ?? SHARD_TOKENS,
-        chunkBytes: options.chunkBytes,
+        shardTokens: shardTokens ?? SHARD_TOKENS,
+        chunkBytes,
         signal,
         onProgress: (p) => onProgress?.({ phase: 'tokenizing', ...p }),
       });
@@ -98,8 +117,9 @@ export class CorpusStore {
     return out;
   }
 
+  /** Waits for a tokenization of it to stop (it keeps the lock until then). */
   async delete(address: string): Promise<void> {
-    await this.root.removeFolder(address);
+    await this.locks.exclusive(address, () => this.root.removeFolder(address));
   }
 }
 
