@@ -4,7 +4,8 @@ import { separatorSpans } from '../training/prose-data';
 /** Where the splitter hands what it decided: document bytes, and each separator found. */
 export interface DocumentSink {
   content(bytes: Uint8Array): void;
-  separator(): void;
+  /** A separator of `bytes` bytes of the text. */
+  separator(bytes: number): void;
 }
 
 const LF = 10;
@@ -52,7 +53,7 @@ export class DocumentSplitter {
     let from = 0;
     for (let s = 0; s < spans.length; s += 2) {
       sink.content(decided.subarray(from, spans[s]));
-      sink.separator();
+      sink.separator(spans[s + 1]! - spans[s]!);
       from = spans[s + 1]!;
     }
     sink.content(decided.subarray(from));
