@@ -45,8 +45,11 @@ for (const vocabSize of vocabs) {
 }
 const rows = [];
 for (const { case: name, spec, config } of specs) {
-  const t = await bench.timeCorpusTokenization(text, spec, cpu);
+  const root = new bench.MemoryCorpusRoot();
+  const t = await bench.timeCorpusTokenization(text, spec, cpu, root);
   const w = await bench.timeShardWindows(
+    root,
+    t.manifest,
     text,
     spec,
     config ?? { ...nano, separator: 'blank' },

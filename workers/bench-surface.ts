@@ -58,4 +58,7 @@ export { timeBpeEncoding, timeBpeTraining, timeByteTokens } from './training/bpe
 // Corpora streamed to token shards: tokenization MB/s, batches from shards vs memory
 // (npm run bench:corpus).
 export { timeCorpusTokenization, timeShardWindows } from './corpus/corpus-bench';
+export { MemoryCorpusRoot } from './corpus/memory-corpus-files';
+export { opfsCorpusRoot } from './corpus/opfs-corpus-files';
+export { learnCorpusBpe } from './corpus/corpus-bpe';
 export { presetConfig } from '../src/shared/config';

@@ -1,6 +1,7 @@
 // What `npm run bench:corpus` (bench/corpus-bench.mjs) loads through one module runner.
 export {
   BpeModel,
+  MemoryCorpusRoot,
   presetConfig,
   timeBpeTraining,
   timeCorpusTokenization,

@@ -13,6 +13,16 @@ interface MovableFileHandle extends FileSystemFileHandle {
   move(newName: string): Promise<void>;
 }
 
+/** What a file handle offers for reads; sync access handles exist in dedicated workers only. */
+interface ReadableHandle {
+  createSyncAccessHandle?(): Promise<{
+    read(buffer: Uint8Array, options: { at: number }): number;
+    getSize(): number;
+    close(): void;
+  }>;
+  getFile(): Promise<File>;
+}
+
 function isNotFound(err: unknown): boolean {
   return (err as { name?: unknown } | null)?.name === 'NotFoundError';
 }
@@ -92,9 +102,9 @@ function opfsFolder(dir: () => Promise<FileSystemDirectoryHandle>): CorpusFiles 
       }
     },
     async openReader(name) {
-      const handle = await (await dir()).getFileHandle(name);
+      const handle = (await (await dir()).getFileHandle(name)) as unknown as ReadableHandle;
       // Dedicated workers have sync access handles; elsewhere (a page, a test) they are absent.
-      if (typeof handle.createSyncAccessHandle === 'function') {
+      if (handle.createSyncAccessHandle !== undefined) {
         const access = await handle.createSyncAccessHandle();
         return {
           size: access.getSize(),
