@@ -236,9 +236,38 @@ export interface JobsRow {
   readonly heap_samples: number | null;
 }
 
-export type BenchSpec = TrainingCase | SnapshotsCase | JobsCase | GptTrainingCase | GptSnapshotCase;
-export type BenchRow = TrainingRow | SnapshotsRow | JobsRow | GptTrainingRow | GptSnapshotRow;
+export type BenchSpec =
+  TrainingCase | SnapshotsCase | JobsCase | GptTrainingCase | GptSnapshotCase | CorpusCase;
+export type BenchRow =
+  TrainingRow | SnapshotsRow | JobsRow | GptTrainingRow | GptSnapshotRow | CorpusRow;
 
 export interface BenchApi {
   run(spec: BenchSpec): Promise<BenchRow>;
+}
+
+/** Tokenize a generated corpus into OPFS shards in the worker, then gather batches from them. */
+export interface CorpusCase {
+  readonly suite: 'corpus';
+  readonly sizeMB: number;
+  /** null: byte tokens; else a BPE of this size, learned on the corpus first. */
+  readonly vocab: number | null;
+  readonly batches: number;
+}
+
+export interface CorpusRow {
+  readonly suite: 'corpus';
+  readonly size_mb: number;
+  readonly vocab: number | null;
+  readonly status: RowStatus;
+  readonly reason: string | null;
+  readonly tokens: number | null;
+  readonly shards: number | null;
+  /** learnCorpusBpe on the Blob (one pass and the merges); null for byte tokens. */
+  readonly bpe_train_ms: number | null;
+  /** Hashing (the content address) and tokenizing into OPFS shards, wall time. */
+  readonly tokenize_ms: number | null;
+  readonly tokenize_mb_per_s: number | null;
+  readonly batches: number;
+  readonly batches_memory_ms: number | null;
+  readonly batches_shards_ms: number | null;
 }

@@ -1,5 +1,6 @@
 import { expose } from 'comlink';
 import type { BenchApi, BenchRow, BenchSpec } from './bench-api';
+import { runCorpusCase } from './suites/corpus';
 import { runGptSnapshotCase } from './suites/gpt-snapshot';
 import { runGptTrainingCase } from './suites/gpt-training';
 import { runJobsCase } from './suites/jobs';
@@ -21,6 +22,8 @@ const api: BenchApi = {
         return runGptTrainingCase(spec);
       case 'gpt-snapshot':
         return runGptSnapshotCase(spec);
+      case 'corpus':
+        return runCorpusCase(spec);
     }
   },
 };

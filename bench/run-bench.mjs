@@ -3,7 +3,7 @@
 // bench/results.json. Not a test: nothing here asserts on time.
 //
 //   BENCH_QUICK=1        small sizes and a few steps, a smoke run of a few minutes
-//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs, recovery, bpe, gpt);
+//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs, recovery, bpe, gpt, corpus);
 //                        the file keeps the others'
 //   BENCH_OUT=path       write elsewhere than bench/results.json
 //   BENCH_VERBOSE=1      print each case's progress lines
@@ -22,6 +22,7 @@ import { serveStatic } from './runner/static-server.mjs';
 import { snapshotsSuite } from './runner/snapshots-suite.mjs';
 import { jobsSuite } from './runner/jobs-suite.mjs';
 import { bpeSuite } from './runner/bpe-suite.mjs';
+import { corpusSuite } from './runner/corpus-suite.mjs';
 import { recoverySuite } from './runner/recovery-suite.mjs';
 import { formatTable } from './runner/table.mjs';
 import { gptSuite } from './runner/gpt-suite.mjs';
@@ -35,7 +36,15 @@ import { trainingSuite } from './runner/training-suite.mjs';
  * page; resolves as runInFreshPage does), inNode (runCase needs no browser: none is started),
  * finish(rows) (figures across rows), report(rows) (text printed after the tables) and close().
  */
-const SUITES = [trainingSuite, snapshotsSuite, jobsSuite, recoverySuite, bpeSuite, gptSuite];
+const SUITES = [
+  trainingSuite,
+  snapshotsSuite,
+  jobsSuite,
+  recoverySuite,
+  bpeSuite,
+  gptSuite,
+  corpusSuite,
+];
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const quick = process.env['BENCH_QUICK'] === '1';

@@ -60,6 +60,12 @@ const WORKER_FOLDERS = {
     may: ['training', 'store'],
     why: 'inference jobs run trained models over stored snapshots',
   },
+  corpus: {
+    may: ['training', 'store'],
+    why:
+      'corpora are texts tokenized with the training tokenizers into OPFS shards; training ' +
+      'reads them only through its own TokenSource interface',
+  },
 };
 
 /** The worker's top-level files (the entry, the service, the run library, the bench surface). */

@@ -56,3 +56,10 @@ export { BpeModel } from './training/bpe/bpe-model';
 export { encodeBpe } from './training/bpe/bpe-encoder';
 export { lastSafeCut } from './training/bpe/pre-tokenizer';
 export { timeBpeEncoding, timeBpeTraining, timeByteTokens } from './training/bpe/bpe-bench';
+// Corpora streamed to token shards: tokenization MB/s, batches from shards vs memory
+// (npm run bench:corpus).
+export { timeCorpusTokenization, timeShardWindows } from './corpus/corpus-bench';
+export { MemoryCorpusRoot } from './corpus/memory-corpus-files';
+export { opfsCorpusRoot } from './corpus/opfs-corpus-files';
+export { learnCorpusBpe } from './corpus/corpus-bpe';
+export { presetConfig } from '../src/shared/config';

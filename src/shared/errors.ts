@@ -21,6 +21,7 @@ export * from './storage-errors';
 export * from './job-errors';
 export * from './text-errors';
 export * from './tokenizer-errors';
+export * from './corpus-errors';
 export * from './browser-errors';
 
 export class ConfigError extends TrainerError {

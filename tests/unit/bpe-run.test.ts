@@ -10,7 +10,7 @@ import { DEFAULT_BPE_VOCAB } from '../../src/shared/bpe-settings';
 import { BpeVocabSizeError, BpeVocabTooLargeError, ConfigError } from '../../src/shared/errors';
 import { vocabSize } from '../../src/shared/text-mode';
 import { validationSet } from '../../workers/training/evaluation';
-import type { ProseDataset } from '../../workers/training/prose-data';
+import type { ProseDataset, TokenArray } from '../../workers/training/prose-data';
 import { textCodec } from '../../workers/training/text-codec';
 import { buildTextDataset } from '../../workers/training/text-dataset';
 import { decodeAll } from '../../workers/training/tokenizer';
@@ -24,12 +24,12 @@ const BPE_GPT: RunConfig = validateConfig({
 });
 const utf8 = new TextEncoder();
 
-function bpeProse(config: RunConfig, text = MARK_TEXT): ProseDataset {
+function bpeProse(config: RunConfig, text = MARK_TEXT): ProseDataset<TokenArray> {
   const data = buildTextDataset('mark.txt', text, config);
   if (data.kind !== 'prose' || data.bpe === null) throw new Error('not bpe prose');
   return data;
 }
-const whole = (data: ProseDataset) => [...data.train, ...data.val];
+const whole = (data: ProseDataset<TokenArray>) => [...data.train, ...data.val];
 
 describe('config: tokens=bpe and vocabSize', () => {
   it('reads tokens=bpe&vocabSize=N from the URL and writes it back', () => {

@@ -10,7 +10,11 @@ import { batchSampler, hostBatch } from '../../workers/training/batches';
 import { dropoutMasks } from '../../workers/training/dropout';
 import { validationSet } from '../../workers/training/evaluation';
 import { checkBatchFits, loadDataset } from '../../workers/training/run-setup';
-import { trainingExamples, type TextDataset } from '../../workers/training/text-dataset';
+import {
+  trainingExamples,
+  type MemoryTextDataset,
+  type TextDataset,
+} from '../../workers/training/text-dataset';
 import { GOLDEN_GPT } from './golden-configs';
 import { compareOrWriteJson } from './golden-files';
 
@@ -64,7 +68,7 @@ const BPE_CASES: readonly ProseCase[] = [
 const ints = (a: ArrayLike<number>) => Array.from(a);
 const streamSha = (a: ArrayLike<number>) => sha256Hex(Int32Array.from(a));
 
-async function streams(data: TextDataset) {
+async function streams(data: MemoryTextDataset) {
   if (data.kind === 'lines') {
     const { train, val } = data;
     return {

@@ -10,4 +10,5 @@ export { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 export { lineOf, rewindTarget } from './lineage';
 export type { RunWrite } from './snapshot-commit';
 export type { LatestGood } from './load';
+export { isQuotaError } from './quota';
 export { DEFAULT_DB_NAME, type DatasetRecord, type DatasetText } from './store-schema';

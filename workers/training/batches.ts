@@ -4,8 +4,9 @@ import { BatchSampler, type DataCursor, type SkipWindow } from '../../src/shared
 import { gatherBatch } from './dataset';
 import { crossEntropy } from './loss';
 import type { CharModel, DropoutMasks } from './models';
-import { gatherWindows, type TokenArray } from './prose-data';
+import { gatherWindows } from './prose-data';
 import { trainingExamples, type TextDataset } from './text-dataset';
+import { gatherSourceWindows, isTokenArray } from './token-source';
 
 /** One batch on the host: windows [rows, context], targets, and which targets count. */
 export interface HostBatch {
@@ -33,12 +34,11 @@ export function hostBatch(
   if (data.kind === 'lines') {
     return { rows: examples.length, ...gatherBatch(data[part], examples, config.context, all) };
   }
-  const stream: TokenArray = data[part];
-  return {
-    rows: examples.length,
-    ...gatherWindows(stream, examples, config.context, all),
-    mask: null,
-  };
+  const stream = data[part];
+  const windows = isTokenArray(stream)
+    ? gatherWindows(stream, examples, config.context, all)
+    : gatherSourceWindows(stream, examples, config.context, all);
+  return { rows: examples.length, ...windows, mask: null };
 }
 
 /** The batch's mean cross-entropy over the targets that count, as one scalar on the device. */

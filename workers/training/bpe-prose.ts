@@ -2,6 +2,12 @@ import type { BpeModel } from './bpe/bpe-model';
 import { BpeEncoder } from './bpe/bpe-encoder';
 import { trainBpe } from './bpe/bpe-trainer';
 import { sampleRanges } from './bpe/corpus-sample';
+
+/** How much of a text a BPE trains on, and in chunks of what size (corpus-sample.ts). */
+export interface SampleBounds {
+  readonly maxBytes?: number;
+  readonly chunkBytes?: number;
+}
 import { WordCounts } from './bpe/word-counts';
 
 /**
@@ -26,10 +32,12 @@ export function learnProseBpe(
   bytes: Uint8Array,
   documents: readonly number[],
   vocabSize: number,
+  /** The sample's bounds (tests make them small); the trainer's own by default. */
+  sample: SampleBounds = {},
 ): BpeModel {
   const counts = new WordCounts();
   let d = 0;
-  for (const range of sampleRanges(bytes.length)) {
+  for (const range of sampleRanges(bytes.length, sample.maxBytes, undefined, sample.chunkBytes)) {
     // Ranges and documents are both in file order: skip the documents that end before.
     while (d + 2 < documents.length && documents[d + 1]! <= range.start) d += 2;
     for (let k = d; k < documents.length && documents[k]! < range.end; k += 2) {

@@ -5,6 +5,7 @@ import { byteTokenizer, charTokenizer, type Tokenizer } from './tokenizer';
 import { bpeTokenizer } from './bpe/bpe-tokenizer';
 import type { BpeModel } from './bpe/bpe-model';
 import { documentSpans, encodeBpeDocuments, learnProseBpe } from './bpe-prose';
+import type { TokenStream } from './token-source';
 
 /** A token stream: bytes fit a Uint8Array; a separator token (256) or BPE ids need 16 bits. */
 export type TokenArray = Uint8Array | Uint16Array;
@@ -17,13 +18,14 @@ export type TokenArray = Uint8Array | Uint16Array;
  * needs no seed and no copy (both parts are views of one array, whatever the text's size), is
  * the same for every run of a text, and works for one document (separator none) as for many.
  */
-export interface ProseDataset {
+export interface ProseDataset<S extends TokenStream = TokenStream> {
   readonly kind: 'prose';
   readonly tokenizer: Tokenizer;
   /** The character alphabet (char tokens), by code point; empty for byte tokens. */
   readonly vocab: readonly string[];
-  readonly train: TokenArray;
-  readonly val: TokenArray;
+  /** In memory, or (a corpus streamed to shards, workers/corpus/) read from disk by windows. */
+  readonly train: S;
+  readonly val: S;
   /** Documents in the text: separators + 1. */
   readonly documents: number;
   /** BPE tokens: the BPE learned on this text (the codec of prompts needs it); else null. */
@@ -43,7 +45,7 @@ export function buildProse(
   /** tokens=bpe: the config's vocabSize, and the run's BPE if it has one (else learned). */
   bpeVocab?: number,
   bpe: BpeModel | null = null,
-): ProseDataset {
+): ProseDataset<TokenArray> {
   const encoded =
     tokens === 'bpe'
       ? encodeBpe(bytes, separator, bpeVocab, bpe)

@@ -12,6 +12,7 @@ import {
   buildTextDataset,
   checkContextFits,
   trainingExamples,
+  type MemoryTextDataset,
   type TextDataset,
   type TextSettings,
 } from './text-dataset';
@@ -45,14 +46,14 @@ export async function loadDataset(
   text: string | Uint8Array,
   settings: TextSettings,
   bpe?: BpeModel | null,
-): Promise<LoadedDataset>;
+): Promise<LoadedDataset<MemoryTextDataset>>;
 /** `bpe`: tokens=bpe, the run's BPE as stored (a resume); null learns one on the text. */
 export async function loadDataset(
   name: string,
   text: string | Uint8Array,
   settings: TextSettings = LINES_OF_CHARS,
   bpe: BpeModel | null = null,
-): Promise<LoadedDataset> {
+): Promise<LoadedDataset<MemoryTextDataset>> {
   const bytes = textBytes(text);
   // Lines of characters read the decoded text, as the page's File.text() gave it before bytes
   // crossed: a byte order mark is dropped and invalid UTF-8 reads as U+FFFD there.

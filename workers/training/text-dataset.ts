@@ -3,10 +3,12 @@ import { ContextTooLongError, TextEmptyError, TextTooLargeError } from '../../sr
 import { maxTextBytes, parseSeparator } from '../../src/shared/text-mode';
 import { buildByteLines, buildDataset, splitDocuments, type LinesDataset } from './dataset';
 import type { BpeModel } from './bpe/bpe-model';
-import { buildProse, windowStarts, type ProseDataset } from './prose-data';
+import { buildProse, windowStarts, type ProseDataset, type TokenArray } from './prose-data';
 
 /** A run's text, tokenized once: lines (examples) or prose (one stream of windows). */
 export type TextDataset = LinesDataset | ProseDataset;
+/** A text tokenized in memory: prose's streams are arrays. */
+export type MemoryTextDataset = LinesDataset | ProseDataset<TokenArray>;
 
 /** The config's keys that decide how a text is read. */
 export type TextSettings = Pick<RunConfig, 'tokens' | 'text' | 'separator' | 'vocabSize'>;
@@ -25,7 +27,7 @@ export function buildTextDataset(
   settings: TextSettings,
   /** tokens=bpe: the run's stored BPE; null learns one on the text. */
   bpe: BpeModel | null = null,
-): TextDataset {
+): MemoryTextDataset {
   const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
   const limit = maxTextBytes(settings.text);
   if (bytes.length > limit) {

@@ -1,0 +1,10 @@
+// What `npm run bench:corpus` (bench/corpus-bench.mjs) loads through one module runner.
+export {
+  BpeModel,
+  MemoryCorpusRoot,
+  presetConfig,
+  timeBpeTraining,
+  timeCorpusTokenization,
+  timeShardWindows,
+} from '../../workers/bench-surface';
+export { benchCorpus } from '../bpe/bench-corpus';

@@ -1,0 +1,55 @@
+// The corpus suite (issue 20): a generated corpus tokenized into OPFS shards in the bench page's
+// worker (byte tokens, and BPE learned on it first), then gpt-nano batches gathered from the
+// shards and from memory. The browser side is bench/suites/corpus.ts; `npm run bench:corpus` is
+// the same in Node on in-memory files.
+const FULL = { sizeMB: 200, vocabs: [null, 8192], batches: 2000 };
+const QUICK = { sizeMB: 32, vocabs: [null, 8192], batches: 500 };
+
+const fixed = (digits) => (v) => (v === null || v === undefined ? '-' : Number(v).toFixed(digits));
+const status = (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason}`);
+
+export const corpusSuite = {
+  name: 'corpus',
+  /** OPFS on disk, as a user's browser writes it. */
+  persistentProfile: true,
+  caseTimeoutMs: (quick) => (quick ? 300_000 : 900_000),
+
+  cases(quick) {
+    const { sizeMB, vocabs, batches } = quick ? QUICK : FULL;
+    return vocabs.map((vocab) => ({ suite: 'corpus', sizeMB, vocab, batches }));
+  },
+
+  failedRow(spec, reason) {
+    return { suite: 'corpus', size_mb: spec.sizeMB, vocab: spec.vocab, status: 'error', reason };
+  },
+
+  label: (spec) =>
+    `${spec.sizeMB} MB, ${spec.vocab === null ? 'byte tokens' : `BPE ${spec.vocab}`}`,
+
+  tables: [
+    {
+      title: 'corpus: tokenizing into OPFS shards (wall MB/s), batches from shards vs memory',
+      columns: [
+        { title: 'MB', value: (r) => r.size_mb, right: true },
+        { title: 'tokens', value: (r) => (r.vocab === null ? 'byte' : `BPE ${r.vocab}`) },
+        { title: 'count', value: (r) => r.tokens ?? '-', right: true },
+        { title: 'shards', value: (r) => r.shards ?? '-', right: true },
+        {
+          title: 'BPE train s',
+          value: (r) => (r.bpe_train_ms == null ? '-' : fixed(1)(r.bpe_train_ms / 1000)),
+          right: true,
+        },
+        {
+          title: 'tokenize s',
+          value: (r) => (r.tokenize_ms == null ? '-' : fixed(1)(r.tokenize_ms / 1000)),
+          right: true,
+        },
+        { title: 'MB/s', value: (r) => fixed(1)(r.tokenize_mb_per_s), right: true },
+        { title: 'batches', value: (r) => r.batches ?? '-', right: true },
+        { title: 'memory ms', value: (r) => fixed(0)(r.batches_memory_ms), right: true },
+        { title: 'shards ms', value: (r) => fixed(0)(r.batches_shards_ms), right: true },
+        { title: 'status', value: status },
+      ],
+    },
+  ],
+};

@@ -1,0 +1,64 @@
+/** Refusals of a corpus streamed to token shards (issue 20), each saying what to do. */
+import { formatBytes } from './text-errors';
+import { TrainerError } from './trainer-error';
+
+/** The largest corpus: a window start is drawn with one 32-bit draw, so tokens stay below 2^32. */
+export const MAX_CORPUS_BYTES = 4 * 1024 * 1024 * 1024 - 1;
+
+/** The corpus file is over MAX_CORPUS_BYTES. */
+export class CorpusTooLargeError extends TrainerError {
+  override name = 'CorpusTooLargeError';
+  constructor(
+    readonly corpusName: string,
+    readonly bytes: number,
+  ) {
+    super(
+      `"${corpusName}" is ${formatBytes(bytes)}; a corpus takes at most ` +
+        `${formatBytes(MAX_CORPUS_BYTES)}. Split it and train on a part.`,
+    );
+  }
+}
+
+/** The corpus starts like a binary file (an archive, an image, a PDF…), not text. */
+export class CorpusNotTextError extends TrainerError {
+  override name = 'CorpusNotTextError';
+  constructor(
+    readonly corpusName: string,
+    /** What its first bytes look like, e.g. "a gzip archive". */
+    readonly found: string,
+  ) {
+    super(
+      `"${corpusName}" is not text: its first bytes are those of ${found}. Unpack or convert ` +
+        `it to a plain text file and choose that.`,
+    );
+  }
+}
+
+/** The disk (or the browser's quota) ran out while a shard was written; nothing half-written stays. */
+export class CorpusDiskFullError extends TrainerError {
+  override name = 'CorpusDiskFullError';
+  constructor(
+    readonly shard: number,
+    readonly committedShards: number,
+  ) {
+    super(
+      `The disk is full: token shard ${shard} could not be written and was dropped. The ` +
+        `${committedShards} shards before it are kept; free some space (or delete another ` +
+        `corpus or run) and tokenizing goes on from there.`,
+    );
+  }
+}
+
+/** A corpus's stored files do not say what its address promises (damaged, or another version). */
+export class CorpusDamagedError extends TrainerError {
+  override name = 'CorpusDamagedError';
+  constructor(
+    readonly address: string,
+    readonly detail: string,
+  ) {
+    super(
+      `The stored corpus ${address.slice(0, 12)}… is damaged (${detail}). Delete it and ` +
+        `choose its file again; it is tokenized anew.`,
+    );
+  }
+}
