@@ -45,6 +45,7 @@ export { installWasmKernels, removeWasmKernels } from './training/kernels/instal
 export { LN_EPSILON, layerNorm } from './training/ops';
 export { layerNormComposite } from './training/ops/layer-norm';
 export { now, useClock } from './training/profile/clock';
+export { countGpuWork, type GpuCounts } from './training/profile/gpu-work-counter';
 export { GPT_NANO, gptNanoDataset } from './training/profile/gpt-nano';
 export { profileKernels, type KernelProfile } from './training/profile/kernel-profile';
 export { measureOpOverhead, type OverheadRow } from './training/profile/op-overhead';

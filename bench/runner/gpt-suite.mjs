@@ -15,6 +15,12 @@ import { runInFreshPage } from './browser-case.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const PRESETS = ['gpt-nano', 'gpt-micro', 'gpt-mini'];
+
+/**
+ * Issue 19's WebGPU target: a third of the dispatches a gpt-nano step made on tfjs's own WebGPU
+ * kernels, as this suite counted them (SwiftShader, commit 5b0da1c; 84 submits a step then).
+ */
+const WEBGPU_NANO_DISPATCHES_BEFORE = 1250;
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 const list = (name) => process.env[name]?.split(',').map((s) => s.trim());
@@ -89,6 +95,26 @@ export const gptSuite = {
     return result;
   },
 
+  /** gpt-nano's GPU work on WebGPU beside issue 19's target. */
+  report(rows) {
+    const nano = rows.filter(
+      (r) => r.kind === 'training' && r.preset === 'gpt-nano' && r.backend === 'webgpu',
+    );
+    const counted = nano.filter((r) => r.dispatches_per_step !== null);
+    if (counted.length === 0) return '';
+    const target = Math.floor(WEBGPU_NANO_DISPATCHES_BEFORE / 3);
+    return counted
+      .map((r) => {
+        const met = r.dispatches_per_step <= target ? 'met' : 'not met';
+        return (
+          `gpt-nano on WebGPU (${r.adapter ?? 'unknown adapter'}): ${r.dispatches_per_step} ` +
+          `dispatches and ${r.submits_per_step} queue submits a step (before the trainer's WGSL ` +
+          `kernels: ${WEBGPU_NANO_DISPATCHES_BEFORE}); target ≤ ${target}: ${met}`
+        );
+      })
+      .join('\n');
+  },
+
   async close() {
     if (server !== null) await (await server).close();
     server = null;
@@ -118,6 +144,8 @@ export const gptSuite = {
         { title: 'min ms', value: (r) => fixed(0)(r.step_ms_min), right: true },
         { title: 'max ms', value: (r) => fixed(0)(r.step_ms_max), right: true },
         { title: 'tokens/s', value: (r) => fixed(0)(r.tokens_per_s), right: true },
+        { title: 'dispatches/step', value: (r) => fixed(0)(r.dispatches_per_step), right: true },
+        { title: 'submits/step', value: (r) => fixed(1)(r.submits_per_step), right: true },
         { title: 'first loss', value: (r) => fixed(3)(r.first_loss), right: true },
         { title: 'last loss', value: (r) => fixed(3)(r.last_loss), right: true },
         { title: 'status', value: status },

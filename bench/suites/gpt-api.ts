@@ -58,6 +58,9 @@ export interface GptTrainingRow {
   readonly step_ms_min: number | null;
   readonly step_ms_max: number | null;
   readonly tokens_per_s: number | null;
+  /** WebGPU only (null elsewhere): compute dispatches and queue submits per timed step. */
+  readonly dispatches_per_step: number | null;
+  readonly submits_per_step: number | null;
   /** Losses (nats per token) of the first warm-up step and the last step. */
   readonly first_loss: number | null;
   readonly last_loss: number | null;
