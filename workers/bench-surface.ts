@@ -42,7 +42,18 @@ export { resultsFile } from './jobs/results-file';
 export { default as bundledNames } from './training/names.txt?raw';
 export { loadBundledKernels } from './training/kernels/bundled-kernels';
 export { installWasmKernels, removeWasmKernels } from './training/kernels/install';
-export { LN_EPSILON, layerNorm } from './training/ops';
+export {
+  LN_EPSILON,
+  adamStep,
+  causalSelfAttention,
+  embedTokens,
+  gelu,
+  globalNorm,
+  layerNorm,
+  softmaxCrossEntropy,
+} from './training/ops';
+export { hasKernel } from './training/ops/kernel-dispatch';
+export { TP } from './training/ops/kernel-names';
 export { layerNormComposite } from './training/ops/layer-norm';
 export { now, useClock } from './training/profile/clock';
 export { countGpuWork, type GpuCounts } from './training/profile/gpu-work-counter';

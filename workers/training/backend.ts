@@ -8,6 +8,7 @@ import { chooseBackend, describeChoice, type BackendProbe } from './backend-choi
 import { probeBackends } from './backend-probe';
 import { loadBundledKernels } from './kernels/bundled-kernels';
 import { installWasmKernels, WASM_KERNEL_SET } from './kernels/install';
+import { installWebGpuKernels, WEBGPU_KERNEL_SET } from './kernels/webgpu/install-webgpu';
 import { useBundledWasm } from './wasm-files';
 import { wantedWasmThreads, withWasmThreads } from './wasm-threads';
 
@@ -38,7 +39,11 @@ async function tryBackend(
       const threads = probe.wasm.kind === 'ready' && probe.wasm.threads;
       started = await withWasmThreads(options.wasmThreads ?? wantedWasmThreads(threads), start);
       if (started) wasmKernels = await installKernels();
-    } else started = await start();
+    } else {
+      started = await start();
+      // WGSL run by tfjs-webgpu itself: nothing to fetch or attach, so nothing that can fail here.
+      if (started && name === 'webgpu') installWebGpuKernels();
+    }
     return started ? null : `the ${name} backend failed to start`;
   } catch (err) {
     return `the ${name} backend failed to start: ${String(err)}`;
@@ -71,7 +76,9 @@ function detailOf(name: BackendName, probe: BackendProbe): string | null {
       : `tfjs kernels only (${wasmKernels.reason})`;
     return `${probe.wasm.simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}, ${kernels}`;
   }
-  if (name === 'webgpu' && probe.webgpu.kind === 'adapter') return probe.webgpu.info || null;
+  if (name === 'webgpu' && probe.webgpu.kind === 'adapter') {
+    return `${probe.webgpu.info ? `${probe.webgpu.info}, ` : ''}trainer kernels ${WEBGPU_KERNEL_SET}`;
+  }
   if (name === 'webgl' && probe.webgl.kind === 'context') return probe.webgl.renderer;
   return null;
 }
