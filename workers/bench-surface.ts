@@ -42,6 +42,7 @@ export { resultsFile } from './jobs/results-file';
 export { default as bundledNames } from './training/names.txt?raw';
 export { loadBundledKernels } from './training/kernels/bundled-kernels';
 export { installWasmKernels, removeWasmKernels } from './training/kernels/install';
+export { removeWebGpuKernels } from './training/kernels/webgpu/install-webgpu';
 export {
   LN_EPSILON,
   adamStep,

@@ -10,6 +10,9 @@
 //                                          and gpt-mini; quick: gpt-nano; `none`: none)
 //   BENCH_GPT_SNAPSHOT_BACKEND=wasm        the backend the snapshot cases train on (default wasm,
 //                                          the trainer's own choice on this machine)
+//   BENCH_BASELINE=1                       beside each WASM and WebGPU training case, the same on
+//                                          tfjs's own kernels (before issue 19), case after case:
+//                                          a paired before/after under the same load
 import process from 'node:process';
 import { runInFreshPage } from './browser-case.mjs';
 import { serveStatic } from './static-server.mjs';
@@ -74,11 +77,14 @@ export const gptSuite = {
     );
     const backends = BACKENDS.filter((b) => onlyBackends === undefined || onlyBackends.includes(b));
     // Smaller presets first: each one's rate on a backend estimates the next one's step there.
+    const baseline = process.env['BENCH_BASELINE'] === '1';
     const training = presets.flatMap((preset) =>
-      backends.map((backend) => {
+      backends.flatMap((backend) => {
         const timing = quick ? QUICK : TIMING[preset];
         const budgetMs = budgetS === null ? timing.budgetMs : budgetS * 1000;
-        return { suite: 'gpt-training', preset, backend, ...timing, budgetMs, rate: null };
+        const spec = { suite: 'gpt-training', preset, backend, ...timing, budgetMs, rate: null };
+        const paired = baseline && (backend === 'wasm' || backend === 'webgpu');
+        return paired ? [{ ...spec, tfjsKernels: true }, spec] : [spec];
       }),
     );
     const snapshotted = (snapshotPresets ?? (quick ? ['gpt-nano'] : ['gpt-nano', 'gpt-mini']))
@@ -88,10 +94,13 @@ export const gptSuite = {
   },
 
   async runCase(opener, dist, spec, timeoutMs) {
+    // A baseline case is not paced by, nor paces, the trainer's own kernels.
     const paced =
-      spec.suite === 'gpt-training' ? { ...spec, rate: rates.get(spec.backend) ?? null } : spec;
+      spec.suite === 'gpt-training' && spec.tfjsKernels !== true
+        ? { ...spec, rate: rates.get(spec.backend) ?? null }
+        : spec;
     const result = await runInFreshPage(opener, await pageUrl(dist), paced, timeoutMs);
-    if (result.row !== undefined) recordRate(result.row);
+    if (result.row !== undefined && spec.tfjsKernels !== true) recordRate(result.row);
     return result;
   },
 
@@ -106,10 +115,12 @@ export const gptSuite = {
     return counted
       .map((r) => {
         const met = r.dispatches_per_step <= target ? 'met' : 'not met';
+        const whose = r.kernels === 'tfjs' ? "tfjs's kernels alone" : "the trainer's kernels";
         return (
-          `gpt-nano on WebGPU (${r.adapter ?? 'unknown adapter'}): ${r.dispatches_per_step} ` +
-          `dispatches and ${r.submits_per_step} queue submits a step (before the trainer's WGSL ` +
-          `kernels: ${WEBGPU_NANO_DISPATCHES_BEFORE}); target ≤ ${target}: ${met}`
+          `gpt-nano on WebGPU (${r.adapter ?? 'unknown adapter'}), ${whose}: ` +
+          `${r.dispatches_per_step} dispatches and ${r.submits_per_step} queue submits a step, ` +
+          `median ${fixed(0)(r.step_ms_median)} ms (before the trainer's WGSL kernels: ` +
+          `${WEBGPU_NANO_DISPATCHES_BEFORE} dispatches); target ≤ ${target}: ${met}`
         );
       })
       .join('\n');
@@ -126,7 +137,8 @@ export const gptSuite = {
   },
 
   label: (spec) =>
-    `${spec.suite === 'gpt-training' ? 'training' : 'snapshot'} ${spec.preset} on ${spec.backend}`,
+    `${spec.suite === 'gpt-training' ? 'training' : 'snapshot'} ${spec.preset} on ${spec.backend}` +
+    (spec.tfjsKernels === true ? " (tfjs's kernels)" : ''),
 
   tables: [
     {
@@ -135,6 +147,7 @@ export const gptSuite = {
       columns: [
         { title: 'preset', value: (r) => r.preset },
         { title: 'backend', value: (r) => r.backend },
+        { title: 'kernels', value: (r) => r.kernels ?? '-' },
         { title: 'params', value: (r) => r.params ?? '-', right: true },
         { title: 'tokens/step', value: (r) => r.tokens_per_step ?? '-', right: true },
         { title: 'first ms', value: (r) => fixed(0)(r.first_step_ms), right: true },

@@ -6,6 +6,8 @@ import {
   checkBatchFits,
   checkFitsBackend,
   countGpuWork,
+  removeWasmKernels,
+  removeWebGpuKernels,
   selectBackend,
   type GpuCounts,
 } from '../../workers/bench-surface';
@@ -28,6 +30,7 @@ function emptyRow(spec: GptTrainingCase): GptTrainingRow {
     reason: null,
     config: null,
     adapter: null,
+    kernels: null,
     params: null,
     state_bytes: null,
     step_memory_bytes: null,
@@ -92,7 +95,15 @@ export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrai
     } catch (err) {
       return { ...row, status: 'unavailable', reason: messageOf(err) };
     }
-    row = { ...row, adapter: await deviceName(spec.backend) };
+    const ownKernels = spec.backend === 'wasm' || spec.backend === 'webgpu';
+    row = {
+      ...row,
+      adapter: await deviceName(spec.backend),
+      kernels: ownKernels ? (spec.tfjsKernels === true ? 'tfjs' : 'trainer') : null,
+    };
+    // The baseline: the op layer's composites on tfjs's own kernels, as before issue 19.
+    if (spec.tfjsKernels === true && spec.backend === 'wasm') removeWasmKernels();
+    if (spec.tfjsKernels === true && spec.backend === 'webgpu') removeWebGpuKernels();
     try {
       checkFitsBackend(config, vocab, spec.backend);
     } catch (err) {
