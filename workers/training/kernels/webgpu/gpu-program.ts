@@ -70,7 +70,7 @@ const MAX_WORKGROUPS_X = 65535;
 
 /**
  * Workgroups to cover `count` items at `perGroup` a workgroup: along x, then y where x would pass
- * WebGPU's limit. A shader finds its item as `flatIndex(gid, nwg)` (FLAT_INDEX_WGSL).
+ * WebGPU's limit. A shader finds its item as `flatIndex(gid, nwg)` (flatIndexWgsl).
  */
 export function flatWorkgroups(count: number, perGroup: number): [number, number, number] {
   const groups = Math.max(1, Math.ceil(count / perGroup));
@@ -165,7 +165,8 @@ const binding = (gpu: WebGpuInternals, info: tf.TensorInfo) => {
  * Records one dispatch into tfjs's current compute pass exactly as runWebGPUProgram does (the
  * same pass, the same submit batching, and the buffers it uses marked as the queue's, so tfjs
  * defers freeing them until the submit). Every binding must be used by the shader: the layout
- * is WebGPU's 'auto', which leaves unused ones out.
+ * is WebGPU's 'auto', which leaves unused ones out. tfjs's profiler (tf.profile on webgpu, which
+ * ends a pass per program to time it) times its own programs only, not these.
  */
 export function dispatch(gpu: WebGpuInternals, d: GpuDispatch): void {
   const pipeline = pipelineFor(gpu, d);
