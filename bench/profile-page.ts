@@ -1,14 +1,27 @@
 import { wrap } from 'comlink';
 import type { ProfileCase } from './profile/profile-case';
+import type { KernelCheckRow } from './profile/rel-diff';
+
+type KernelCheck = { registered: Record<string, boolean>; rows: KernelCheckRow[] };
 
 declare global {
   interface Window {
     /** Runs one profile case in a fresh worker; resolves to its text report. */
     runProfile(spec: ProfileCase): Promise<string>;
+    /** Checks the WebGPU kernels against the CPU composites in a fresh worker. */
+    checkWebGpuKernels(): Promise<KernelCheck>;
   }
 }
 
-window.runProfile = async (spec) => {
+interface ProfileWorker {
+  run(s: ProfileCase): Promise<string>;
+  checkWebGpuKernels(): Promise<KernelCheck>;
+}
+
+window.runProfile = (spec) => inFreshWorker((api) => api.run(spec));
+window.checkWebGpuKernels = () => inFreshWorker((api) => api.checkWebGpuKernels());
+
+async function inFreshWorker<T>(call: (api: ProfileWorker) => Promise<T>): Promise<T> {
   const worker = new Worker(new URL('./profile.worker.ts', import.meta.url), {
     type: 'module',
     name: 'profile',
@@ -20,11 +33,8 @@ window.runProfile = async (spec) => {
     );
   });
   try {
-    return await Promise.race([
-      wrap<{ run(s: ProfileCase): Promise<string> }>(worker).run(spec),
-      crashed,
-    ]);
+    return await Promise.race([call(wrap<ProfileWorker>(worker)), crashed]);
   } finally {
     worker.terminate();
   }
-};
+}

@@ -43,9 +43,22 @@ export { default as bundledNames } from './training/names.txt?raw';
 export { loadBundledKernels } from './training/kernels/bundled-kernels';
 export { installWasmKernels, removeWasmKernels } from './training/kernels/install';
 export { installCpuKernels, removeCpuKernels } from './training/kernels/cpu/install-cpu-kernels';
-export { LN_EPSILON, layerNorm } from './training/ops';
+export { removeWebGpuKernels } from './training/kernels/webgpu/install-webgpu';
+export {
+  LN_EPSILON,
+  adamStep,
+  causalSelfAttention,
+  embedTokens,
+  gelu,
+  globalNorm,
+  layerNorm,
+  softmaxCrossEntropy,
+} from './training/ops';
+export { hasKernel } from './training/ops/kernel-dispatch';
+export { TP } from './training/ops/kernel-names';
 export { layerNormComposite } from './training/ops/layer-norm';
 export { now, useClock } from './training/profile/clock';
+export { countGpuWork, type GpuCounts } from './training/profile/gpu-work-counter';
 export { GPT_NANO, gptNanoDataset } from './training/profile/gpt-nano';
 export { profileKernels, type KernelProfile } from './training/profile/kernel-profile';
 export { measureOpOverhead, type OverheadRow } from './training/profile/op-overhead';

@@ -10,8 +10,9 @@ import {
   timeSteps,
   bundledNames,
   TrainingSession,
+  countGpuWork,
+  type GpuCounts,
 } from '../../workers/bench-surface';
-import { countGpuWork, type GpuCounts } from './gpu-dispatch-counter';
 import { formatBackendProfile, profileGptNano } from './gpt-nano-profile';
 import { compareLayerNorm, formatLayerNormRows } from './layer-norm-compare';
 import { compareMatMuls, formatMatMulRows } from './matmul-compare';

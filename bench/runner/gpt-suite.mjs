@@ -10,11 +10,20 @@
 //                                          and gpt-mini; quick: gpt-nano; `none`: none)
 //   BENCH_GPT_SNAPSHOT_BACKEND=wasm        the backend the snapshot cases train on (default wasm,
 //                                          the trainer's own choice on this machine)
+//   BENCH_BASELINE=1                       beside each WASM and WebGPU training case, the same on
+//                                          tfjs's own kernels (before issue 19), case after case:
+//                                          a paired before/after under the same load
 import process from 'node:process';
 import { runInFreshPage } from './browser-case.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const PRESETS = ['gpt-nano', 'gpt-micro', 'gpt-mini'];
+
+/**
+ * Issue 19's WebGPU target: a third of the dispatches a gpt-nano step made on tfjs's own WebGPU
+ * kernels, as this suite counted them (SwiftShader, commit 5b0da1c; 84 submits a step then).
+ */
+const WEBGPU_NANO_DISPATCHES_BEFORE = 1250;
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 const list = (name) => process.env[name]?.split(',').map((s) => s.trim());
@@ -68,11 +77,14 @@ export const gptSuite = {
     );
     const backends = BACKENDS.filter((b) => onlyBackends === undefined || onlyBackends.includes(b));
     // Smaller presets first: each one's rate on a backend estimates the next one's step there.
+    const baseline = process.env['BENCH_BASELINE'] === '1';
     const training = presets.flatMap((preset) =>
-      backends.map((backend) => {
+      backends.flatMap((backend) => {
         const timing = quick ? QUICK : TIMING[preset];
         const budgetMs = budgetS === null ? timing.budgetMs : budgetS * 1000;
-        return { suite: 'gpt-training', preset, backend, ...timing, budgetMs, rate: null };
+        const spec = { suite: 'gpt-training', preset, backend, ...timing, budgetMs, rate: null };
+        const paired = baseline && (backend === 'wasm' || backend === 'webgpu');
+        return paired ? [{ ...spec, tfjsKernels: true }, spec] : [spec];
       }),
     );
     const snapshotted = (snapshotPresets ?? (quick ? ['gpt-nano'] : ['gpt-nano', 'gpt-mini']))
@@ -82,11 +94,36 @@ export const gptSuite = {
   },
 
   async runCase(opener, dist, spec, timeoutMs) {
+    // A baseline case is not paced by, nor paces, the trainer's own kernels.
     const paced =
-      spec.suite === 'gpt-training' ? { ...spec, rate: rates.get(spec.backend) ?? null } : spec;
+      spec.suite === 'gpt-training' && spec.tfjsKernels !== true
+        ? { ...spec, rate: rates.get(spec.backend) ?? null }
+        : spec;
     const result = await runInFreshPage(opener, await pageUrl(dist), paced, timeoutMs);
-    if (result.row !== undefined) recordRate(result.row);
+    if (result.row !== undefined && spec.tfjsKernels !== true) recordRate(result.row);
     return result;
+  },
+
+  /** gpt-nano's GPU work on WebGPU beside issue 19's target. */
+  report(rows) {
+    const nano = rows.filter(
+      (r) => r.kind === 'training' && r.preset === 'gpt-nano' && r.backend === 'webgpu',
+    );
+    const counted = nano.filter((r) => r.dispatches_per_step !== null);
+    if (counted.length === 0) return '';
+    const target = Math.floor(WEBGPU_NANO_DISPATCHES_BEFORE / 3);
+    return counted
+      .map((r) => {
+        const met = r.dispatches_per_step <= target ? 'met' : 'not met';
+        const whose = r.kernels === 'tfjs' ? "tfjs's kernels alone" : "the trainer's kernels";
+        return (
+          `gpt-nano on WebGPU (${r.adapter ?? 'unknown adapter'}), ${whose}: ` +
+          `${r.dispatches_per_step} dispatches and ${r.submits_per_step} queue submits a step, ` +
+          `median ${fixed(0)(r.step_ms_median)} ms (before the trainer's WGSL kernels: ` +
+          `${WEBGPU_NANO_DISPATCHES_BEFORE} dispatches); target ≤ ${target}: ${met}`
+        );
+      })
+      .join('\n');
   },
 
   async close() {
@@ -100,7 +137,8 @@ export const gptSuite = {
   },
 
   label: (spec) =>
-    `${spec.suite === 'gpt-training' ? 'training' : 'snapshot'} ${spec.preset} on ${spec.backend}`,
+    `${spec.suite === 'gpt-training' ? 'training' : 'snapshot'} ${spec.preset} on ${spec.backend}` +
+    (spec.tfjsKernels === true ? " (tfjs's kernels)" : ''),
 
   tables: [
     {
@@ -109,6 +147,7 @@ export const gptSuite = {
       columns: [
         { title: 'preset', value: (r) => r.preset },
         { title: 'backend', value: (r) => r.backend },
+        { title: 'kernels', value: (r) => r.kernels ?? '-' },
         { title: 'params', value: (r) => r.params ?? '-', right: true },
         { title: 'tokens/step', value: (r) => r.tokens_per_step ?? '-', right: true },
         { title: 'first ms', value: (r) => fixed(0)(r.first_step_ms), right: true },
@@ -118,6 +157,8 @@ export const gptSuite = {
         { title: 'min ms', value: (r) => fixed(0)(r.step_ms_min), right: true },
         { title: 'max ms', value: (r) => fixed(0)(r.step_ms_max), right: true },
         { title: 'tokens/s', value: (r) => fixed(0)(r.tokens_per_s), right: true },
+        { title: 'dispatches/step', value: (r) => fixed(0)(r.dispatches_per_step), right: true },
+        { title: 'submits/step', value: (r) => fixed(1)(r.submits_per_step), right: true },
         { title: 'first loss', value: (r) => fixed(3)(r.first_loss), right: true },
         { title: 'last loss', value: (r) => fixed(3)(r.last_loss), right: true },
         { title: 'status', value: status },

@@ -22,6 +22,8 @@ export interface GptTrainingCase {
   readonly budgetMs: number;
   /** The pace a smaller preset trained at on this backend (runner-side), or null. */
   readonly rate: StepRate | null;
+  /** WASM and WebGPU: tfjs's own kernels (the op layer's composites), as before issue 19. */
+  readonly tfjsKernels?: boolean;
 }
 
 export interface StepRate {
@@ -39,6 +41,8 @@ export interface GptTrainingRow {
   readonly reason: string | null;
   readonly config: RunConfig | null;
   readonly adapter: string | null;
+  /** WASM and WebGPU: whose kernels ran, the trainer's (issue 19) or tfjs's alone. */
+  readonly kernels: 'trainer' | 'tfjs' | null;
   readonly params: number | null;
   /** Weights and AdamW's two slots, float32. */
   readonly state_bytes: number | null;
@@ -58,6 +62,9 @@ export interface GptTrainingRow {
   readonly step_ms_min: number | null;
   readonly step_ms_max: number | null;
   readonly tokens_per_s: number | null;
+  /** WebGPU only (null elsewhere): compute dispatches and queue submits per timed step. */
+  readonly dispatches_per_step: number | null;
+  readonly submits_per_step: number | null;
   /** Losses (nats per token) of the first warm-up step and the last step. */
   readonly first_loss: number | null;
   readonly last_loss: number | null;

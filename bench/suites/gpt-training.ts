@@ -5,7 +5,11 @@ import {
   TrainingSession,
   checkBatchFits,
   checkFitsBackend,
+  countGpuWork,
+  removeWasmKernels,
+  removeWebGpuKernels,
   selectBackend,
+  type GpuCounts,
 } from '../../workers/bench-surface';
 import type { GptTrainingCase, GptTrainingRow } from './gpt-api';
 import { benchProse } from './gpt-text';
@@ -26,6 +30,7 @@ function emptyRow(spec: GptTrainingCase): GptTrainingRow {
     reason: null,
     config: null,
     adapter: null,
+    kernels: null,
     params: null,
     state_bytes: null,
     step_memory_bytes: null,
@@ -40,6 +45,8 @@ function emptyRow(spec: GptTrainingCase): GptTrainingRow {
     step_ms_min: null,
     step_ms_max: null,
     tokens_per_s: null,
+    dispatches_per_step: null,
+    submits_per_step: null,
     first_loss: null,
     last_loss: null,
     nonfinite_losses: 0,
@@ -81,12 +88,22 @@ export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrai
       step_memory_bytes: trainingMemory(config, vocab).totalBytes,
       tokens_per_step: config.batch * config.context,
     };
+    // Wrapped before the backend makes its device, so every dispatch of that device counts.
+    const gpu = spec.backend === 'webgpu' ? countGpuWork() : null;
     try {
       await selectBackend(spec.backend);
     } catch (err) {
       return { ...row, status: 'unavailable', reason: messageOf(err) };
     }
-    row = { ...row, adapter: await deviceName(spec.backend) };
+    const ownKernels = spec.backend === 'wasm' || spec.backend === 'webgpu';
+    row = {
+      ...row,
+      adapter: await deviceName(spec.backend),
+      kernels: ownKernels ? (spec.tfjsKernels === true ? 'tfjs' : 'trainer') : null,
+    };
+    // The baseline: the op layer's composites on tfjs's own kernels, as before issue 19.
+    if (spec.tfjsKernels === true && spec.backend === 'wasm') removeWasmKernels();
+    if (spec.tfjsKernels === true && spec.backend === 'webgpu') removeWebGpuKernels();
     try {
       checkFitsBackend(config, vocab, spec.backend);
     } catch (err) {
@@ -102,7 +119,8 @@ export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrai
         seconds(spec.budgetMs);
       return { ...row, status: 'skipped', reason: why };
     }
-    return { ...row, ...(await measure(spec, TrainingSession.create(config, dataset.data))) };
+    const session = TrainingSession.create(config, dataset.data);
+    return { ...row, ...(await measure(spec, session, gpu)) };
   } catch (err) {
     return { ...row, status: 'error', reason: messageOf(err) };
   }
@@ -126,8 +144,12 @@ function overrun(spec: GptTrainingCase, elapsedMs: number, stepMs: readonly numb
 async function measure(
   spec: GptTrainingCase,
   session: TrainingSession,
+  gpu: GpuCounts | null,
 ): Promise<Partial<GptTrainingRow>> {
   const losses: number[] = [];
+  // The counts when the first timed step starts: the warm-up's (shader compilation, first
+  // uploads) stay out of the per-step figures.
+  let atTimed: GpuCounts | null = null;
   // Every step, warm-up ones first; trainStep awaits the loss readback, so a step's GPU work is
   // inside its timing.
   const stepMs: number[] = [];
@@ -139,6 +161,7 @@ async function measure(
       if (timed >= spec.minSteps && elapsed >= spec.budgetMs) break;
       const why = overrun(spec, elapsed, stepMs);
       if (why !== null) return { ...partial(spec, stepMs, losses), status: 'skipped', reason: why };
+      if (stepMs.length === spec.warmupSteps && gpu !== null) atTimed = { ...gpu };
       const started = performance.now();
       losses.push(await session.trainStep());
       stepMs.push(performance.now() - started);
@@ -155,10 +178,20 @@ async function measure(
       step_ms_min: round(Math.min(...timed)),
       step_ms_max: round(Math.max(...timed)),
       tokens_per_s: round((1000 / stepMsMedian) * session.tokensPerStep),
+      ...perStep(gpu, atTimed, timed.length),
     };
   } finally {
     session.dispose();
   }
+}
+
+/** The GPU work of the timed steps, per step (steps run alone: nothing else uses the device). */
+function perStep(gpu: GpuCounts | null, atTimed: GpuCounts | null, steps: number) {
+  if (gpu === null || atTimed === null || steps === 0) return {};
+  return {
+    dispatches_per_step: round((gpu.dispatches - atTimed.dispatches) / steps),
+    submits_per_step: round((gpu.submits - atTimed.submits) / steps),
+  };
 }
 
 /** What the steps so far show, whether or not the case goes on to time any. */

@@ -9,6 +9,7 @@ import { probeBackends } from './backend-probe';
 import { loadBundledKernels } from './kernels/bundled-kernels';
 import { CPU_KERNEL_SET, installCpuKernels } from './kernels/cpu/install-cpu-kernels';
 import { installWasmKernels, WASM_KERNEL_SET } from './kernels/install';
+import { installWebGpuKernels, WEBGPU_KERNEL_SET } from './kernels/webgpu/install-webgpu';
 import { useBundledWasm } from './wasm-files';
 import { wantedWasmThreads, withWasmThreads } from './wasm-threads';
 
@@ -43,6 +44,8 @@ async function tryBackend(
       started = await start();
       // Plain JavaScript, nothing to load: the CPU backend always runs the trainer's kernels.
       if (started && name === 'cpu') installCpuKernels();
+      // WGSL run by tfjs-webgpu itself: nothing to fetch or attach, so nothing that can fail here.
+      if (started && name === 'webgpu') installWebGpuKernels();
     }
     return started ? null : `the ${name} backend failed to start`;
   } catch (err) {
@@ -77,7 +80,9 @@ function detailOf(name: BackendName, probe: BackendProbe): string | null {
     return `${probe.wasm.simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}, ${kernels}`;
   }
   if (name === 'cpu') return `trainer kernels ${CPU_KERNEL_SET}`;
-  if (name === 'webgpu' && probe.webgpu.kind === 'adapter') return probe.webgpu.info || null;
+  if (name === 'webgpu' && probe.webgpu.kind === 'adapter') {
+    return `${probe.webgpu.info ? `${probe.webgpu.info}, ` : ''}trainer kernels ${WEBGPU_KERNEL_SET}`;
+  }
   if (name === 'webgl' && probe.webgl.kind === 'context') return probe.webgl.renderer;
   return null;
 }

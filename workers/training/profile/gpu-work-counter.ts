@@ -1,4 +1,8 @@
-/** Compute dispatches, compute passes and queue submissions the WebGPU backend has made. */
+/**
+ * Compute dispatches, compute passes and queue submissions the WebGPU backend has made: what a
+ * training step asks of the GPU, counted by the bench and the profile only (never by the app,
+ * whose prototypes stay as the browser made them).
+ */
 export interface GpuCounts {
   dispatches: number;
   passes: number;
@@ -11,14 +15,19 @@ interface Prototypes {
   GPUQueue?: { prototype: { submit(...args: unknown[]): void } };
 }
 
+let counting: GpuCounts | null = null;
+
 /**
  * Counts by wrapping the WebGPU prototypes of this worker, so every device tfjs creates here is
- * counted. Call before the backend starts; null where the worker has no WebGPU.
+ * counted, and returns the running counts (the same object on a second call: the prototypes are
+ * wrapped once). Call before the backend starts; null where the worker has no WebGPU.
  */
 export function countGpuWork(): GpuCounts | null {
+  if (counting !== null) return counting;
   const api = self as unknown as Prototypes;
   if (!api.GPUComputePassEncoder || !api.GPUCommandEncoder || !api.GPUQueue) return null;
   const counts: GpuCounts = { dispatches: 0, passes: 0, submits: 0 };
+  counting = counts;
   const wrap = <T extends object, K extends keyof T & string>(
     proto: T,
     key: K,
