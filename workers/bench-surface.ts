@@ -68,4 +68,5 @@ export {
 } from './corpus/corpus-files';
 export { opfsCorpusRoot } from './corpus/opfs-corpus-files';
 export { learnCorpusBpe } from './corpus/corpus-bpe';
+export { blobChunks, blobSha256 } from './corpus/corpus-address';
 export { presetConfig } from '../src/shared/config';
