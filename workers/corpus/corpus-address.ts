@@ -23,9 +23,10 @@ export const READ_CHUNK_BYTES = 1 << 20;
  *
  * Read as a stream: in a Chromium worker that measured 160 MB/s against 35 MB/s for 1 MiB
  * slices read one by one (each slice is a round trip to the blob registry). Read with a BYOB
- * reader into that one buffer, filled whole: a fresh ArrayBuffer per stream chunk cost 19 to 41
- * ms per MB in Chromium on this loaded machine, the BYOB reads 1 to 8 (bench/corpus-probe), and
- * Node's file-backed Blobs stream in 64 KiB chunks that each cost a round of the tokenize loop.
+ * reader into that one buffer, filled whole: a fresh ArrayBuffer per stream chunk cost 8 to 15
+ * ms per MB in Chromium on this loaded machine, the BYOB reads under 1 (bench/corpus-probe.mjs,
+ * docs/PERFORMANCE.md), and Node's file-backed Blobs stream in 64 KiB chunks that each cost a
+ * round of the tokenize loop.
  * Streams without BYOB reads are read chunk by chunk, re-cut to `chunkBytes`.
  */
 export async function* blobChunks(
