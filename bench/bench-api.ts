@@ -267,6 +267,8 @@ export interface CorpusRow {
   /** Hashing (the content address) and tokenizing into OPFS shards, wall time. */
   readonly tokenize_ms: number | null;
   readonly tokenize_mb_per_s: number | null;
+  /** Of tokenize_ms: the first pass, the text's SHA-256 (its content address). */
+  readonly hash_ms: number | null;
   readonly batches: number;
   readonly batches_memory_ms: number | null;
   readonly batches_shards_ms: number | null;

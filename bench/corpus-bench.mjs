@@ -6,9 +6,16 @@
 //   CORPUS_BENCH_MB=64          corpus size (MB of permuted World English Bible)
 //   CORPUS_BENCH_VOCABS=8192    BPE vocabulary sizes ('' leaves BPE out)
 //   CORPUS_BENCH_BATCHES=2000   gpt-nano batches gathered from each
+//   CORPUS_BENCH_LARGE=1        as a user's File of any size: the text written to a temporary
+//                               file and read back through fs.openAsBlob (streamed in 64 KiB
+//                               pieces), the shards kept as sizes only, no batches; for 256 MB
+//                               to 1 GB and more
 //
-// Times are the process's CPU time (this machine is shared; see bpe-bench.mjs).
-import { readFileSync } from 'node:fs';
+// Times are the process's CPU time (this machine is shared; see bpe-bench.mjs). peak MB is the
+// most V8 heap plus ArrayBuffers seen at any chunk while tokenizing.
+import { mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -28,11 +35,22 @@ const vocabs = env('CORPUS_BENCH_VOCABS', '8192')
   .split(',')
   .filter((v) => v.trim() !== '')
   .map(Number);
-const batches = Number(env('CORPUS_BENCH_BATCHES', '2000'));
+const large = env('CORPUS_BENCH_LARGE', '') === '1';
+const batches = large ? 0 : Number(env('CORPUS_BENCH_BATCHES', '2000'));
 const source = gunzipSync(
   readFileSync(fileURLToPath(new URL('../tests/fixtures/text/web.txt.gz', import.meta.url))),
 );
-const text = new Uint8Array(bench.benchCorpus(new Uint8Array(source), size));
+let text = new Uint8Array(bench.benchCorpus(new Uint8Array(source), size));
+let input = text;
+const folder = large ? mkdtempSync(join(tmpdir(), 'corpus-bench-')) : null;
+if (folder !== null) {
+  writeFileSync(join(folder, 'corpus.txt'), text);
+  input = await openAsBlob(join(folder, 'corpus.txt'));
+}
+const memory = () => {
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+};
 const nano = bench.presetConfig('gpt-nano');
 const specs = [{ case: 'byte tokens', spec: { tokens: 'byte', separator: 'blank', bpe: null } }];
 for (const vocabSize of vocabs) {
@@ -44,18 +62,22 @@ for (const vocabSize of vocabs) {
   });
 }
 const rows = [];
+// The text in memory is only needed again for the batches.
+if (large) text = null;
 for (const { case: name, spec, config } of specs) {
-  const root = new bench.MemoryCorpusRoot();
-  const t = await bench.timeCorpusTokenization(text, spec, cpu, root);
-  const w = await bench.timeShardWindows(
-    root,
-    t.manifest,
-    text,
-    spec,
-    config ?? { ...nano, separator: 'blank' },
-    batches,
-    cpu,
-  );
+  const root = large ? new bench.SizesOnlyCorpusRoot() : new bench.MemoryCorpusRoot();
+  const t = await bench.timeCorpusTokenization(input, spec, cpu, root, memory);
+  const w = large
+    ? { memoryMs: NaN, shardMs: NaN }
+    : await bench.timeShardWindows(
+        root,
+        t.manifest,
+        text,
+        spec,
+        config ?? { ...nano, separator: 'blank' },
+        batches,
+        cpu,
+      );
   rows.push({
     case: name,
     MB: +(t.bytes / MB).toFixed(1),
@@ -63,11 +85,13 @@ for (const { case: name, spec, config } of specs) {
     shards: t.shards,
     s: +(t.ms / 1000).toFixed(2),
     'MB/s': +t.mbPerS.toFixed(1),
+    'hash s': +(t.hashMs / 1000).toFixed(2),
     [`${batches} batches, memory ms`]: +w.memoryMs.toFixed(0),
     [`${batches} batches, shards ms`]: +w.shardMs.toFixed(0),
-    heapMB: +(process.memoryUsage().heapUsed / MB).toFixed(0),
+    'peak MB': +(t.peakHeapBytes / MB).toFixed(0),
   });
 }
 console.table(rows);
+if (folder !== null) rmSync(folder, { recursive: true });
 // Vite's module runner keeps handles open after runnerImport.
 process.exit(0);

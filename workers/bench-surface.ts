@@ -73,6 +73,13 @@ export { timeBpeEncoding, timeBpeTraining, timeByteTokens } from './training/bpe
 // (npm run bench:corpus).
 export { timeCorpusTokenization, timeShardWindows } from './corpus/corpus-bench';
 export { MemoryCorpusRoot } from './corpus/memory-corpus-files';
+export {
+  TEMP_SUFFIX,
+  type CorpusFiles,
+  type CorpusRoot,
+  type SyncFileReader,
+} from './corpus/corpus-files';
 export { opfsCorpusRoot } from './corpus/opfs-corpus-files';
 export { learnCorpusBpe } from './corpus/corpus-bpe';
+export { blobChunks, blobSha256 } from './corpus/corpus-address';
 export { presetConfig } from '../src/shared/config';

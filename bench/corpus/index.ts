@@ -8,3 +8,4 @@ export {
   timeShardWindows,
 } from '../../workers/bench-surface';
 export { benchCorpus } from '../bpe/bench-corpus';
+export { SizesOnlyCorpusRoot } from './sizes-only-corpus-root';

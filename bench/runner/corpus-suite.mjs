@@ -2,8 +2,19 @@
 // worker (byte tokens, and BPE learned on it first), then gpt-nano batches gathered from the
 // shards and from memory. The browser side is bench/suites/corpus.ts; `npm run bench:corpus` is
 // the same in Node on in-memory files.
+//
+//   BENCH_CORPUS_MB=512        corpus size instead of the default's
+//   BENCH_CORPUS_VOCABS=8192   BPE sizes; 'byte' for byte tokens ('byte' alone: no BPE)
+import process from 'node:process';
+
 const FULL = { sizeMB: 200, vocabs: [null, 8192], batches: 2000 };
 const QUICK = { sizeMB: 32, vocabs: [null, 8192], batches: 500 };
+const sizeOverride = process.env['BENCH_CORPUS_MB'];
+const vocabsOverride = process.env['BENCH_CORPUS_VOCABS']
+  ?.split(',')
+  .map((v) => v.trim())
+  .filter((v) => v !== '')
+  .map((v) => (v === 'byte' ? null : Number(v)));
 
 const fixed = (digits) => (v) => (v === null || v === undefined ? '-' : Number(v).toFixed(digits));
 const status = (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason}`);
@@ -15,7 +26,10 @@ export const corpusSuite = {
   caseTimeoutMs: (quick) => (quick ? 300_000 : 900_000),
 
   cases(quick) {
-    const { sizeMB, vocabs, batches } = quick ? QUICK : FULL;
+    const preset = quick ? QUICK : FULL;
+    const sizeMB = sizeOverride === undefined ? preset.sizeMB : Number(sizeOverride);
+    const vocabs = vocabsOverride ?? preset.vocabs;
+    const { batches } = preset;
     return vocabs.map((vocab) => ({ suite: 'corpus', sizeMB, vocab, batches }));
   },
 
@@ -45,6 +59,11 @@ export const corpusSuite = {
           right: true,
         },
         { title: 'MB/s', value: (r) => fixed(1)(r.tokenize_mb_per_s), right: true },
+        {
+          title: 'of which hash s',
+          value: (r) => (r.hash_ms == null ? '-' : fixed(1)(r.hash_ms / 1000)),
+          right: true,
+        },
         { title: 'batches', value: (r) => r.batches ?? '-', right: true },
         { title: 'memory ms', value: (r) => fixed(0)(r.batches_memory_ms), right: true },
         { title: 'shards ms', value: (r) => fixed(0)(r.batches_shards_ms), right: true },

@@ -64,6 +64,7 @@ export async function runCorpusCase(spec: CorpusCase): Promise<CorpusRow> {
     bpe_train_ms: bpeTrainMs,
     tokenize_ms: t.ms,
     tokenize_mb_per_s: t.mbPerS,
+    hash_ms: t.hashMs,
     batches_memory_ms: w.memoryMs,
     batches_shards_ms: w.shardMs,
   };
@@ -75,6 +76,7 @@ const EMPTY = {
   bpe_train_ms: null,
   tokenize_ms: null,
   tokenize_mb_per_s: null,
+  hash_ms: null,
   batches_memory_ms: null,
   batches_shards_ms: null,
 };

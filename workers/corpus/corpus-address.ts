@@ -12,13 +12,22 @@ export interface CorpusSpec {
   readonly bpe: BpeModel | null;
 }
 
-/** The most bytes handed on at a time (the stream's own chunks are smaller in Chromium). */
+/** The most bytes handed on at a time, and the size of the one buffer they are read into. */
 export const READ_CHUNK_BYTES = 1 << 20;
 
 /**
- * A Blob's bytes from `from` on, in order, in pieces of at most `chunkBytes`, never holding the
- * whole of it. Read as a stream: in a Chromium worker that measured 160 MB/s against 35 MB/s
- * for 1 MiB slices read one by one (each slice is a round trip to the blob registry).
+ * A Blob's bytes from `from` on, in order, in pieces of `chunkBytes` (the last may be shorter),
+ * never holding the whole of it. Each piece is a view of one reused buffer, valid only until
+ * the next piece is asked for (then detached: length 0): a consumer copies what it keeps (the
+ * splitter, the BPE encoder and the hashes all do).
+ *
+ * Read as a stream: in a Chromium worker that measured 160 MB/s against 35 MB/s for 1 MiB
+ * slices read one by one (each slice is a round trip to the blob registry). Read with a BYOB
+ * reader into that one buffer, filled whole: a fresh ArrayBuffer per stream chunk cost 8 to 15
+ * ms per MB in Chromium on this loaded machine, the BYOB reads under 1 (bench/corpus-probe.mjs,
+ * docs/PERFORMANCE.md), and Node's file-backed Blobs stream in 64 KiB chunks that each cost a
+ * round of the tokenize loop.
+ * Streams without BYOB reads are read chunk by chunk, re-cut to `chunkBytes`.
  */
 export async function* blobChunks(
   blob: Blob,
@@ -26,7 +35,47 @@ export async function* blobChunks(
   signal?: AbortSignal,
   chunkBytes = READ_CHUNK_BYTES,
 ): AsyncGenerator<Uint8Array> {
-  const reader = blob.slice(from).stream().getReader();
+  const stream = blob.slice(from).stream();
+  const reader = byobReader(stream);
+  if (reader === null) {
+    yield* defaultReaderChunks(stream.getReader(), signal, chunkBytes);
+    return;
+  }
+  let buffer = new ArrayBuffer(chunkBytes);
+  try {
+    for (let done = false; !done;) {
+      signal?.throwIfAborted();
+      let filled = 0;
+      while (filled < chunkBytes) {
+        const read = await reader.read(new Uint8Array(buffer, filled, chunkBytes - filled));
+        // Each read transfers the buffer; the result's view is the way back to its memory.
+        if (read.value !== undefined) buffer = read.value.buffer;
+        if (read.done) {
+          done = true;
+          break;
+        }
+        filled += read.value.length;
+      }
+      if (filled > 0) yield new Uint8Array(buffer, 0, filled);
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+function byobReader(stream: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | null {
+  try {
+    return stream.getReader({ mode: 'byob' });
+  } catch {
+    return null; // not a byte stream in this engine
+  }
+}
+
+async function* defaultReaderChunks(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  signal: AbortSignal | undefined,
+  chunkBytes: number,
+): AsyncGenerator<Uint8Array> {
   try {
     for (;;) {
       const { done, value } = await reader.read();

@@ -18,29 +18,46 @@ export interface CorpusTokenizeTime {
   /** Hashing the text (its content address), then tokenizing it into shards. */
   readonly ms: number;
   readonly mbPerS: number;
+  /** Of `ms`: the first pass, hashing the text for its content address. */
+  readonly hashMs: number;
+  /** The most `heapBytes` read at any progress event (null without a probe). */
+  readonly peakHeapBytes: number | null;
   readonly manifest: CorpusManifest;
 }
 
 /**
  * A corpus opened as the worker opens one (checks, streamed SHA-256, splitter, encoder, shards
  * with their hashes), on the given files: OPFS in a browser, in memory in Node (the disk's own
- * cost left out).
+ * cost left out). `text` may be a file-backed Blob (Node's fs.openAsBlob), as a user's File is.
+ * `heapBytes`, when given, is read at every progress event (each chunk) for the peak.
  */
 export async function timeCorpusTokenization(
-  text: Uint8Array<ArrayBuffer>,
+  text: Uint8Array<ArrayBuffer> | Blob,
   spec: CorpusSpec,
   clock: BenchClock,
   root: CorpusRoot = new MemoryCorpusRoot(),
+  heapBytes?: () => number,
 ): Promise<CorpusTokenizeTime> {
+  const source = text instanceof Blob ? text : new Blob([text]);
   const start = clock();
-  const manifest = await new CorpusStore(root).open('bench.txt', new Blob([text]), spec);
-  const ms = clock() - start;
+  let hashEnd: number | null = null;
+  let peakHeapBytes: number | null = null;
+  const manifest = await new CorpusStore(root).open('bench.txt', source, spec, {
+    onProgress: (event) => {
+      if (event.phase === 'tokenizing' && hashEnd === null) hashEnd = clock();
+      if (heapBytes !== undefined) peakHeapBytes = Math.max(peakHeapBytes ?? 0, heapBytes());
+    },
+  });
+  const end = clock();
+  const ms = end - start;
   return {
-    bytes: text.length,
+    bytes: source.size,
     tokens: manifest.tokens,
     shards: manifest.shards,
     ms,
-    mbPerS: text.length / MB / (ms / 1000),
+    mbPerS: source.size / MB / (ms / 1000),
+    hashMs: (hashEnd ?? end) - start,
+    peakHeapBytes,
     manifest,
   };
 }
