@@ -20,7 +20,7 @@ import {
   type SnapshotIntervalInfo,
   type SnapshotPolicy,
 } from '../src/shared/config';
-import { BackendError, CancelledError } from '../src/shared/errors';
+import { BackendError, CancelledError, TokenizeCancelledError } from '../src/shared/errors';
 import type { RunRecord, SnapshotSummary, SnapshotTrigger } from '../src/shared/snapshot';
 import type { JobRequest, JobState, JobSummary, ResultsFormat } from '../src/shared/jobs/job-types';
 import type { SampleRequest, SampleSink, SampleStarted } from '../src/shared/sampling';
@@ -95,8 +95,10 @@ export class TrainerService implements TrainerApi {
     dataset: UserDataset | CorpusFile | null,
     opId?: string,
   ): Promise<RunRecord> {
-    return this.cancellable(opId, 'Tokenizing', (signal) =>
-      this.parts.controller.newRun(config, dataset, signal),
+    return this.cancellable(
+      opId,
+      () => new TokenizeCancelledError(),
+      (signal) => this.parts.controller.newRun(config, dataset, signal),
     );
   }
 
@@ -106,8 +108,10 @@ export class TrainerService implements TrainerApi {
     corpusFile?: CorpusFile,
     opId?: string,
   ): Promise<ResumeReport> {
-    return this.cancellable(opId, 'Tokenizing', (signal) =>
-      this.parts.controller.resumeRun(runId, snapshotId, corpusFile ?? null, signal),
+    return this.cancellable(
+      opId,
+      () => new TokenizeCancelledError(),
+      (signal) => this.parts.controller.resumeRun(runId, snapshotId, corpusFile ?? null, signal),
     );
   }
 
@@ -238,13 +242,14 @@ export class TrainerService implements TrainerApi {
 
   private async cancellable<T>(
     opId: string | undefined,
-    action: string,
+    action: string | (() => Error),
     run: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
     if (opId === undefined) return run(new AbortController().signal);
     const controller = new AbortController();
     // Aborted with a named error, which signal.throwIfAborted() then throws.
-    this.operations.set(opId, () => controller.abort(new CancelledError(action)));
+    const reason = () => (typeof action === 'string' ? new CancelledError(action) : action());
+    this.operations.set(opId, () => controller.abort(reason()));
     try {
       return await run(controller.signal);
     } finally {

@@ -105,3 +105,14 @@ export class CorpusUnavailableError extends TrainerError {
     );
   }
 }
+
+/** Cancel pressed while a corpus was tokenized: unlike other cancels, committed shards stay. */
+export class TokenizeCancelledError extends TrainerError {
+  override name = 'TokenizeCancelledError';
+  constructor() {
+    super(
+      'Tokenizing was cancelled. The token shards committed so far are kept: choose the same ' +
+        'file again and it goes on from them.',
+    );
+  }
+}
