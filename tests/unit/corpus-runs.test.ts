@@ -42,6 +42,8 @@ const SHARDS: RunConfig = validateConfig({
   corpus: 'shards',
 });
 
+const BPE_SHARDS: RunConfig = validateConfig({ ...SHARDS, tokens: 'bpe', vocabSize: 600 });
+
 /** A worker's run lifecycle as the app builds it, over a store and a corpus root it is given. */
 function worker(store: SnapshotStore, root: MemoryCorpusRoot) {
   const events: TrainerEvent[] = [];
@@ -87,46 +89,51 @@ describe('a gpt run on token shards (corpus=shards)', () => {
     expect(progress.at(-1)).toMatchObject({ phase: 'ready', tokens: run.dataset.trainExamples });
   });
 
-  it('resumes by address; gone, it asks for the same file, refuses another, and is bit for bit', async () => {
-    const { store } = await freshStore();
-    const root = new MemoryCorpusRoot();
-    const first = worker(store, root);
-    const run = await first.controller.newRun(SHARDS, MARK);
-    const start = run.latestSnapshotId!;
-    const straight = await first.trainToBudget();
-    expect(straight.step).toBe(4);
-    await first.controller.forget(run.id);
+  for (const [label, config] of [
+    ['bytes', SHARDS],
+    ['BPE 600', BPE_SHARDS],
+  ] as const) {
+    it(`${label}: resumes by address; gone, it asks for the same file, refuses another, and is bit for bit`, async () => {
+      const { store } = await freshStore();
+      const root = new MemoryCorpusRoot();
+      const first = worker(store, root);
+      const run = await first.controller.newRun(config, MARK);
+      const start = run.latestSnapshotId!;
+      const straight = await first.trainToBudget();
+      expect(straight.step).toBe(4);
+      await first.controller.forget(run.id);
 
-    // The same browser after a reload: the corpus is found by its address.
-    const reload = worker(store, root);
-    expect((await reload.controller.resumeRun(run.id)).snapshot.step).toBe(4);
-    expect(reload.progress.map((p) => p.phase)).toEqual(['ready']);
-    await reload.controller.forget(run.id);
+      // The same browser after a reload: the corpus is found by its address.
+      const reload = worker(store, root);
+      expect((await reload.controller.resumeRun(run.id)).snapshot.step).toBe(4);
+      expect(reload.progress.map((p) => p.phase)).toEqual(['ready']);
+      await reload.controller.forget(run.id);
 
-    // Site data cleared: the run is kept, its shards are not.
-    const cleared = worker(store, new MemoryCorpusRoot());
-    await expect(cleared.controller.resumeRun(run.id, start)).rejects.toMatchObject({
-      name: 'CorpusMissingError',
-      message: expect.stringContaining('"mark.txt"'),
-    });
-    const other = { name: 'mark.txt', file: new Blob([TEXT.subarray(0, TEXT.length - 1)]) };
-    await expect(cleared.controller.resumeRun(run.id, start, other)).rejects.toMatchObject({
-      name: 'CorpusFileMismatchError',
-    });
-    expect(cleared.progress.some((p) => p.phase === 'tokenizing')).toBe(false);
+      // Site data cleared: the run is kept, its shards are not.
+      const cleared = worker(store, new MemoryCorpusRoot());
+      await expect(cleared.controller.resumeRun(run.id, start)).rejects.toMatchObject({
+        name: 'CorpusMissingError',
+        message: expect.stringContaining('"mark.txt"'),
+      });
+      const other = { name: 'mark.txt', file: new Blob([TEXT.subarray(0, TEXT.length - 1)]) };
+      await expect(cleared.controller.resumeRun(run.id, start, other)).rejects.toMatchObject({
+        name: 'CorpusFileMismatchError',
+      });
+      expect(cleared.progress.some((p) => p.phase === 'tokenizing')).toBe(false);
 
-    const report = await cleared.controller.resumeRun(run.id, start, MARK);
-    expect(report.snapshot.step).toBe(0);
-    const resumed = await cleared.trainToBudget();
-    const a = await store.loadSnapshot(straight.id);
-    const b = await store.loadSnapshot(resumed.id);
-    expect(b.manifest.tensors.map((t) => t.sha256)).toEqual(
-      a.manifest.tensors.map((t) => t.sha256),
-    );
-    for (const key of ['cursor', 'prng', 'optimizer', 'metrics'] as const) {
-      expect(b.manifest[key]).toEqual(a.manifest[key]);
-    }
-  }, 120_000);
+      const report = await cleared.controller.resumeRun(run.id, start, MARK);
+      expect(report.snapshot.step).toBe(0);
+      const resumed = await cleared.trainToBudget();
+      const a = await store.loadSnapshot(straight.id);
+      const b = await store.loadSnapshot(resumed.id);
+      expect(b.manifest.tensors.map((t) => t.sha256)).toEqual(
+        a.manifest.tensors.map((t) => t.sha256),
+      );
+      for (const key of ['cursor', 'prng', 'optimizer', 'metrics'] as const) {
+        expect(b.manifest[key]).toEqual(a.manifest[key]);
+      }
+    }, 120_000);
+  }
 
   it('exports a checkpoint without its text; the import names the corpus and resumes from it', async () => {
     const { store } = await freshStore();
