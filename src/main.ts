@@ -18,6 +18,7 @@ import type { RunRecord } from './shared/snapshot';
 import { createCheckpointPanel } from './ui/checkpoint-panel';
 import { createConfigForm } from './ui/config-form';
 import { createControls } from './ui/controls';
+import { createCorpusStatus } from './ui/corpus-status';
 import { createDatasetPicker } from './ui/dataset-picker';
 import { createErrorArea } from './ui/error-area';
 import { createJobForm } from './ui/job-form';
@@ -86,6 +87,7 @@ const picker = createDatasetPicker(
   mount('dataset-picker'),
   (chosen) => withForm((config) => void owner.actions.newRun(config, chosen)),
   (err) => errors.show(err),
+  () => formAsRead()().corpus === 'shards',
 );
 const runs = createRunsPanel(mount('runs-panel'), {
   onOpen: (runId) => void owner.actions.openRun(runId),
@@ -151,6 +153,7 @@ const view = new PageView(
     notice: createNotice(mount('notice')),
     errors,
     storage,
+    corpus: createCorpusStatus(mount('dataset-corpus')),
     controls,
     form,
     runs,

@@ -2,6 +2,7 @@ import { releaseProxy } from 'comlink';
 import type {
   BackendReport,
   CheckpointFile,
+  CorpusFile,
   DebugFault,
   EventSink,
   ForkOptions,
@@ -19,10 +20,12 @@ import {
   type SnapshotIntervalInfo,
   type SnapshotPolicy,
 } from '../src/shared/config';
-import { BackendError, CancelledError } from '../src/shared/errors';
+import { BackendError, CancelledError, TokenizeCancelledError } from '../src/shared/errors';
 import type { RunRecord, SnapshotSummary, SnapshotTrigger } from '../src/shared/snapshot';
 import type { JobRequest, JobState, JobSummary, ResultsFormat } from '../src/shared/jobs/job-types';
 import type { SampleRequest, SampleSink, SampleStarted } from '../src/shared/sampling';
+import { ShardCorpusDatasets } from './corpus/corpus-datasets';
+import { opfsCorpusRoot } from './corpus/opfs-corpus-files';
 import { JobService } from './jobs/job-service';
 import { RunLibrary } from './run-library';
 import { Snapshotter } from './snapshot/snapshotter';
@@ -73,10 +76,13 @@ export class TrainerService implements TrainerApi {
     markPhase('mirror-checked');
     const snapshotter = new Snapshotter(store, emit, DEFAULT_SETTINGS.snapshot);
     this.partsHandle = {
-      controller: new TrainerController(store, snapshotter, emit, {
-        forced: backend,
-        init: report.backend,
-      }),
+      controller: new TrainerController(
+        store,
+        snapshotter,
+        emit,
+        { forced: backend, init: report.backend },
+        new ShardCorpusDatasets(opfsCorpusRoot(), (progress) => emit({ type: 'corpus', progress })),
+      ),
       library: new RunLibrary(store),
       snapshotter,
       jobs: new JobService(store, { deviceLost: () => deviceLost() }),
@@ -84,12 +90,29 @@ export class TrainerService implements TrainerApi {
     return { ...report, restored };
   }
 
-  newRun(config: RunConfig, dataset: UserDataset | null): Promise<RunRecord> {
-    return this.parts.controller.newRun(config, dataset);
+  newRun(
+    config: RunConfig,
+    dataset: UserDataset | CorpusFile | null,
+    opId?: string,
+  ): Promise<RunRecord> {
+    return this.cancellable(
+      opId,
+      () => new TokenizeCancelledError(),
+      (signal) => this.parts.controller.newRun(config, dataset, signal),
+    );
   }
 
-  resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
-    return this.parts.controller.resumeRun(runId, snapshotId);
+  resumeRun(
+    runId: string,
+    snapshotId?: string,
+    corpusFile?: CorpusFile,
+    opId?: string,
+  ): Promise<ResumeReport> {
+    return this.cancellable(
+      opId,
+      () => new TokenizeCancelledError(),
+      (signal) => this.parts.controller.resumeRun(runId, snapshotId, corpusFile ?? null, signal),
+    );
   }
 
   start(): Promise<number> {
@@ -218,13 +241,15 @@ export class TrainerService implements TrainerApi {
   }
 
   private async cancellable<T>(
-    opId: string,
-    action: string,
+    opId: string | undefined,
+    action: string | (() => Error),
     run: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
+    if (opId === undefined) return run(new AbortController().signal);
     const controller = new AbortController();
     // Aborted with a named error, which signal.throwIfAborted() then throws.
-    this.operations.set(opId, () => controller.abort(new CancelledError(action)));
+    const reason = () => (typeof action === 'string' ? new CancelledError(action) : action());
+    this.operations.set(opId, () => controller.abort(reason()));
     try {
       return await run(controller.signal);
     } finally {

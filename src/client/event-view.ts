@@ -2,6 +2,7 @@ import type { TrainerEvent } from '../shared/api';
 import type { RewindRecord } from '../shared/snapshot';
 import type { ConfigFormController } from '../ui/config-form';
 import type { ControlsController } from '../ui/controls';
+import type { CorpusStatusController } from '../ui/corpus-status';
 import type { ErrorAreaController } from '../ui/error-area';
 import type { LossChartController } from '../ui/loss-chart';
 import type { NoticeController } from '../ui/notice';
@@ -18,6 +19,8 @@ export interface TrainingView {
   readonly controls: ControlsController;
   readonly form: ConfigFormController;
   readonly storage: StorageMeterController;
+  /** The dataset box's token-shard status (corpus=shards). */
+  readonly corpus: CorpusStatusController;
 }
 
 /** Storage errors whose message already says what happened, what is kept and what to do. */
@@ -71,6 +74,9 @@ export function showEvent(view: TrainingView, event: TrainerEvent, runId: string
           ? event.error.message
           : `Snapshots are failing, training goes on and the last good snapshot is kept: ${event.error.message}`,
       );
+      break;
+    case 'corpus':
+      view.corpus.progress(event.progress);
       break;
     case 'snapshot-interval':
     case 'loop-ended':

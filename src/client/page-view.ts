@@ -54,6 +54,9 @@ export class PageView implements MachineView, TrainingView {
   get form() {
     return this.panels.form;
   }
+  get corpus() {
+    return this.panels.corpus;
+  }
   get storage() {
     return this.panels.storage;
   }

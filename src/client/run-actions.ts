@@ -61,7 +61,11 @@ export class RunActions {
       origin: 'user',
       allowed: ACTION_STATES.newRun,
       exclusive: true,
-      run: () => this.transitions.create(config, dataset),
+      // A file chosen while a run waits for its missing token shards is offered to that run.
+      run: (enter) =>
+        dataset !== null && this.transitions.waitingForCorpus !== null
+          ? this.transitions.resumeWithCorpus(dataset, enter)
+          : this.transitions.create(config, dataset),
     });
   }
 

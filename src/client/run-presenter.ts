@@ -39,6 +39,11 @@ export class RunPresenter {
 
   /** An event of this tab's worker: shown and relayed while this tab is the run's writer. */
   workerEvent(event: TrainerEvent): void {
+    // A corpus is tokenized before its run exists (or resumes): shown whatever the state.
+    if (event.type === 'corpus') {
+      this.view.corpus.progress(event.progress);
+      return;
+    }
     const run = this.shown.run;
     if (!HOLDING.includes(this.machine.state) || run === null) return;
     showEvent(this.view, event, run.id);
@@ -50,6 +55,21 @@ export class RunPresenter {
   }
 
   /** Another tab's event for the run this tab follows. */
+  /** A run's token shards are gone: the dataset box asks for the same file. */
+  corpusWaiting(run: RunRecord): void {
+    this.view.corpus.waiting(run.dataset.name, run.dataset.corpus?.bytes ?? 0);
+  }
+
+  /** A tokenization failed or was cancelled: the dataset box stops saying it goes on. */
+  corpusStopped(): void {
+    this.view.corpus.stopped();
+  }
+
+  /** Cancel in the dataset box stops the tokenization in flight (null: none is). */
+  corpusCancel(cancel: (() => void) | null): void {
+    this.view.corpus.setCancel(cancel);
+  }
+
   relayedEvent(event: TrainerEvent): void {
     showEvent(this.view, event, this.shown.run?.id ?? null);
   }

@@ -1,4 +1,4 @@
-import type { LoopEnd } from '../shared/api';
+import type { CorpusFile, LoopEnd, ResumeReport } from '../shared/api';
 import type { RunConfig } from '../shared/config';
 import { RunNotFoundError } from '../shared/errors';
 import { HOLDING, type PageState } from '../shared/page-state';
@@ -9,7 +9,7 @@ import type { Dispatch, MachineState, Outcome } from './page-machine';
 import type { RunLease } from './run-lease';
 import type { RunPresenter } from './run-presenter';
 import type { ShownRun } from './shown-run';
-import { sendableText } from './text-transfer';
+import { sendableDataset } from './text-transfer';
 import type { Recovery, TrainerSupervisor } from './worker-supervisor';
 
 type Enter = (state: PageState) => void;
@@ -23,6 +23,8 @@ type Enter = (state: PageState) => void;
 export class RunTransitions {
   /** The loop this page started last: a `loop-ended` of any other is stale. */
   private loopId = 0;
+  /** A run refused for its missing token shards: the next file chosen is offered to it. */
+  private waitingRun: string | null = null;
 
   constructor(
     private readonly dispatch: Dispatch,
@@ -46,10 +48,13 @@ export class RunTransitions {
     // The worker checks the config and the text before it stops the current run, so a refused
     // new run leaves the current one as it was (and this action fails with nothing changed).
     const { report } = this.trainer.worker;
-    const text = await sendableText(dataset);
-    const run = await this.trainer.worker.call((api) => api.newRun(config, text));
+    const text = await sendableDataset(dataset, config);
+    const run = await this.tokenizing(config.corpus === 'shards', (opId) =>
+      this.trainer.worker.call((api) => api.newRun(config, text, opId)),
+    );
     this.shown.dataset = dataset;
     this.shown.run = run;
+    this.waitingRun = null; // a run waiting for its file is no longer the shown one
     // Nobody else can know a run made a moment ago, so its lock is free.
     await this.lease.claim(run.id);
     this.presenter.newRun(run, report);
@@ -120,6 +125,37 @@ export class RunTransitions {
     });
   }
 
+  /** The run whose token shards are gone, waiting for its file (its resume was refused). */
+  get waitingForCorpus(): string | null {
+    return this.waitingRun;
+  }
+
+  /** The waiting run's file, chosen again: tokenized anew (if it is the same text), resumed. */
+  async resumeWithCorpus(chosen: ChosenText, enter: Enter): Promise<PageState> {
+    const runId = this.waitingRun;
+    if (runId === null) throw new RunNotFoundError('(none waits for a file)');
+    const file = { name: chosen.name, file: chosen.file };
+    return this.resume(runId, undefined, 'Resuming', enter, true, file);
+  }
+
+  /**
+   * A call that may tokenize a corpus: Cancel in the dataset box aborts it (its committed
+   * shards are kept) while it runs.
+   */
+  private async tokenizing<T>(shards: boolean, call: (opId: string) => Promise<T>): Promise<T> {
+    if (!shards) return call(crypto.randomUUID());
+    const opId = crypto.randomUUID();
+    this.presenter.corpusCancel(() => void this.trainer.worker.call((api) => api.cancel(opId)));
+    try {
+      return await call(opId);
+    } catch (err) {
+      this.presenter.corpusStopped();
+      throw err;
+    } finally {
+      this.presenter.corpusCancel(null);
+    }
+  }
+
   /** Takes the run's lock and resumes it, or follows the tab that holds the lock. */
   private async show(
     run: RunRecord,
@@ -167,9 +203,27 @@ export class RunTransitions {
     verb: string,
     enter: Enter,
     train = true,
+    corpusFile?: CorpusFile,
   ): Promise<PageState> {
     enter('resuming');
-    const report = await this.trainer.worker.call((api) => api.resumeRun(runId, snapshotId));
+    let report: ResumeReport;
+    try {
+      report = await this.tokenizing(corpusFile !== undefined, (opId) =>
+        this.trainer.worker.call((api) => api.resumeRun(runId, snapshotId, corpusFile, opId)),
+      );
+    } catch (err) {
+      // Its shards are gone; or the file given for them failed (another text, Cancel): the
+      // run waits for its file (again).
+      const missing = (err as { name?: unknown } | null)?.name === 'CorpusMissingError';
+      if (missing || (corpusFile !== undefined && this.waitingRun === runId)) {
+        this.waitingRun = runId;
+        const runs = await this.trainer.worker.call((api) => api.listRuns());
+        const run = runs.find((r) => r.id === runId);
+        if (run !== undefined) this.presenter.corpusWaiting(run);
+      }
+      throw err;
+    }
+    this.waitingRun = null;
     this.shown.run = report.run;
     this.presenter.resumed(report, verb);
     if (!train) return 'paused';

@@ -1,5 +1,6 @@
 import { transfer } from 'comlink';
-import type { UserDataset } from '../shared/api';
+import type { CorpusFile, UserDataset } from '../shared/api';
+import type { RunConfig } from '../shared/config';
 import { DatasetError } from '../shared/errors';
 import type { ChosenText } from '../ui/dataset-picker';
 
@@ -18,4 +19,17 @@ export async function sendableText(chosen: ChosenText | null): Promise<UserDatas
     throw new DatasetError(`Could not read "${chosen.name}" (${reason}); choose the file again.`);
   }
   return transfer({ name: chosen.name, bytes }, [bytes]);
+}
+
+/**
+ * What a new run's text is sent as: for a run on token shards (corpus=shards) the File itself,
+ * which the worker streams (structured clone passes a reference); else its bytes, transferred.
+ */
+export async function sendableDataset(
+  chosen: ChosenText | null,
+  config: RunConfig,
+): Promise<UserDataset | CorpusFile | null> {
+  if (chosen !== null && config.corpus === 'shards')
+    return { name: chosen.name, file: chosen.file };
+  return sendableText(chosen);
 }

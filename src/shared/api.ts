@@ -43,6 +43,27 @@ export interface UserDataset {
   readonly bytes: ArrayBuffer;
 }
 
+/**
+ * A user's training file for a run on token shards (corpus=shards): the File itself, which the
+ * worker reads as a stream and never whole (structured clone passes a reference, not bytes).
+ */
+export interface CorpusFile {
+  readonly name: string;
+  readonly file: Blob;
+}
+
+/** What opening a corpus is doing, for the dataset box (bytes of the text file). */
+export interface CorpusProgress {
+  readonly phase: 'hashing' | 'learning' | 'tokenizing' | 'ready';
+  readonly name: string;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  /** Tokens written so far; when ready, the training split's tokens. */
+  readonly tokens: number;
+  /** Tokenizing: the byte it began at this time (above 0 when a stopped one goes on). */
+  readonly startedAt: number;
+}
+
 /** A stored run made active at one of its snapshots: what the page needs to show it. */
 export interface ResumeReport {
   readonly run: RunRecord;
@@ -126,7 +147,8 @@ export type TrainerEvent =
     }
   | { readonly type: 'snapshot-failed'; readonly error: SerializedError }
   | { readonly type: 'snapshot-interval'; readonly interval: SnapshotIntervalInfo }
-  | { readonly type: 'device-lost'; readonly message: string };
+  | { readonly type: 'device-lost'; readonly message: string }
+  | { readonly type: 'corpus'; readonly progress: CorpusProgress };
 
 /** A checkpoint file as the page downloads it. */
 export interface CheckpointFile {
@@ -177,8 +199,25 @@ export type DebugFault = 'crash' | 'device-loss' | 'spike';
  */
 export interface TrainerApi {
   init(backend: BackendName | null, onEvent: EventSink): Promise<BackendReport>;
-  newRun(config: RunConfig, dataset: UserDataset | null): Promise<RunRecord>;
-  resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport>;
+  /**
+   * A CorpusFile (corpus=shards) is tokenized into shards first, sending `corpus` events;
+   * `opId` lets cancel() stop that (the shards committed so far are kept).
+   */
+  newRun(
+    config: RunConfig,
+    dataset: UserDataset | CorpusFile | null,
+    opId?: string,
+  ): Promise<RunRecord>;
+  /**
+   * `corpusFile`: the same text again for a run whose token shards are gone (the refusal
+   * without it is CorpusMissingError); `opId` as for newRun.
+   */
+  resumeRun(
+    runId: string,
+    snapshotId?: string,
+    corpusFile?: CorpusFile,
+    opId?: string,
+  ): Promise<ResumeReport>;
   /** Starts the loop; resolves with its id, which its `loop-ended` event carries. */
   start(): Promise<number>;
   /** Stops the loop at a step boundary and commits a snapshot of that state if it is newer. */

@@ -8,7 +8,7 @@ export interface Bound {
 
 /** The numeric keys the page's form shows, with their bounds (for every model but gpt). */
 export const CONFIG_BOUNDS: Record<
-  Exclude<keyof RunConfig, 'model' | 'schedule' | TextModelKey | 'vocabSize'>,
+  Exclude<keyof RunConfig, 'model' | 'schedule' | TextModelKey | 'vocabSize' | 'corpus'>,
   Bound
 > = {
   embed: { min: 2, max: 1024, integer: true },

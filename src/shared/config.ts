@@ -12,12 +12,14 @@ import { DEFAULT_GPT_PRESET, PRESETS, PRESET_NAMES, type PresetName } from './pr
 import { NUMERIC_KEYS, WORD_KEYS, boundOf } from './config-bounds';
 import {
   BACKENDS,
+  CORPUS_KINDS,
   DEFAULT_CONFIG,
   DEFAULT_SETTINGS,
   MODELS,
   SCHEDULES,
   withLegacyKeys,
   type BackendName,
+  type CorpusKind,
   type RunConfig,
   type SessionSettings,
   type SnapshotPolicy,
@@ -98,6 +100,8 @@ export function validateConfig(input: unknown): RunConfig {
   }
   const bpeVocab = bpeVocabSize(tokens, text, raw['vocabSize']);
   if (bpeVocab !== null) out['vocabSize'] = bpeVocab;
+  const corpus = corpusKind(tokens, text, raw['corpus']);
+  if (corpus !== null) out['corpus'] = corpus;
   const config = out as unknown as RunConfig;
   checkShape(config);
   checkSchedule(config);
@@ -126,6 +130,19 @@ function bpeVocabSize(tokens: TokensKind, text: TextMode, value: unknown): numbe
     throw new BpeVocabSizeError(size);
   }
   return size;
+}
+
+/** corpus=shards streams prose to token shards: byte or BPE tokens (ids fixed before reading). */
+function corpusKind(tokens: TokensKind, text: TextMode, value: unknown): CorpusKind | null {
+  if (value === undefined) return null;
+  const kind = oneOf('corpus', value, CORPUS_KINDS);
+  if (text !== 'prose' || tokens === 'char') {
+    throw new ConfigError(
+      'Config "corpus=shards" streams prose into byte or BPE token shards: set text=prose and ' +
+        'tokens=byte or tokens=bpe, or remove corpus.',
+    );
+  }
+  return kind;
 }
 
 function checkShape(config: RunConfig): void {
@@ -199,6 +216,8 @@ export function configFromParams(params: URLSearchParams): {
   const vocab = params.get('vocabSize');
   if (vocab !== null) merged['vocabSize'] = vocab.trim() === '' ? NaN : Number(vocab);
   else if (merged['tokens'] === 'bpe') merged['vocabSize'] = DEFAULT_BPE_VOCAB;
+  const corpus = params.get('corpus');
+  if (corpus !== null) merged['corpus'] = corpus;
   if (merged['model'] === 'gpt' && params.get('width') === null && params.get('embed') !== null) {
     merged['width'] = 4 * Number(merged['embed']);
   }
@@ -226,6 +245,7 @@ export function configToParams(config: RunConfig): URLSearchParams {
   for (const key of WORD_KEYS) params.set(key, config[key]);
   for (const key of NUMERIC_KEYS) params.set(key, String(config[key]));
   if (config.vocabSize !== undefined) params.set('vocabSize', String(config.vocabSize));
+  if (config.corpus !== undefined) params.set('corpus', config.corpus);
   return params;
 }
 

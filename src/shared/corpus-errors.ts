@@ -62,3 +62,57 @@ export class CorpusDamagedError extends TrainerError {
     );
   }
 }
+
+/** A run's token shards are gone (site data cleared, or evicted): its text must be given again. */
+export class CorpusMissingError extends TrainerError {
+  override name = 'CorpusMissingError';
+  constructor(
+    readonly runName: string,
+    readonly fileName: string,
+    readonly bytes: number,
+  ) {
+    super(
+      `The token shards of run "${runName}" are gone from this browser's storage. Choose the ` +
+        `same file again ("${fileName}", ${formatBytes(bytes)}): it is tokenized anew and the ` +
+        `run goes on.`,
+    );
+  }
+}
+
+/** The file given for a run's missing corpus is not the text the run trained on. */
+export class CorpusFileMismatchError extends TrainerError {
+  override name = 'CorpusFileMismatchError';
+  constructor(
+    readonly fileName: string,
+    readonly expectedName: string,
+    readonly expectedSha256: string,
+  ) {
+    super(
+      `"${fileName}" is not the text this run trained on: its SHA-256 differs from that of ` +
+        `"${expectedName}" (${expectedSha256.slice(0, 12)}…). Nothing was trained; choose ` +
+        `that file.`,
+    );
+  }
+}
+
+/** corpus=shards needs the origin private file system, which this browser does not give. */
+export class CorpusUnavailableError extends TrainerError {
+  override name = 'CorpusUnavailableError';
+  constructor() {
+    super(
+      'This browser gives the page no origin private file system, where token shards live. ' +
+        'Remove corpus=shards to train on the text in memory, or use a current browser.',
+    );
+  }
+}
+
+/** Cancel pressed while a corpus was tokenized: unlike other cancels, committed shards stay. */
+export class TokenizeCancelledError extends TrainerError {
+  override name = 'TokenizeCancelledError';
+  constructor() {
+    super(
+      'Tokenizing was cancelled. The token shards committed so far are kept: choose the same ' +
+        'file again and it goes on from them.',
+    );
+  }
+}

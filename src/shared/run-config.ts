@@ -70,7 +70,17 @@ export interface RunConfig {
    * token comes on top). Absent for other tokens, so their configs are written as before.
    */
   readonly vocabSize?: number;
+  /**
+   * `shards` (issue 20, off by default): a prose run's text is tokenized, streamed, into token
+   * shards in the origin private file system and trained from there, never held whole. Absent
+   * for a run on text in memory, so every other config is written as before.
+   */
+  readonly corpus?: CorpusKind;
 }
+
+/** Where a run's tokens live when not in memory: token shards (workers/corpus). */
+export type CorpusKind = 'shards';
+export const CORPUS_KINDS: readonly CorpusKind[] = ['shards'];
 
 /** The keys a config gained with the divergence guard (issue 11). */
 export type TrainingKey =

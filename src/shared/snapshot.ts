@@ -30,6 +30,18 @@ export interface DatasetInfo {
    * job and an imported file read it back instead of learning again; absent for other tokens.
    */
   readonly tokenizer?: string;
+  /**
+   * corpus=shards only (issue 20): the token shards the run reads, in the origin private file
+   * system. The text itself is not stored (`id` is its SHA-256): when the corpus is gone, the
+   * same file is asked for again and tokenized anew.
+   */
+  readonly corpus?: CorpusRef;
+}
+
+/** A tokenized corpus by content address, and the size of the text it was made from. */
+export interface CorpusRef {
+  readonly address: string;
+  readonly bytes: number;
 }
 
 export interface TensorRecord {

@@ -65,6 +65,11 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     step: '1',
     inputmode: 'numeric',
   });
+  // corpus=shards (issue 20): prose tokenized into token shards on disk, not held in memory.
+  const corpus = select('config-corpus', [
+    ['memory', 'In memory'],
+    ['shards', 'Token shards on disk'],
+  ]);
   const mode = select('config-text', [
     ['lines', 'One example per line'],
     ['prose', 'Prose (one stream)'],
@@ -111,6 +116,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     field('config-text', 'Text', mode),
     field('config-separator', 'Separator', separator, 'prose: what ends a document'),
     field(literal.id, 'Separator text', literal),
+    field('config-corpus', 'Corpus', corpus, 'prose in bytes or BPE: streamed to token shards'),
     heading('AdamW and dropout'),
     groups.optimizer,
     element(
@@ -174,6 +180,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     if (tokens.value === 'bpe') {
       out['vocabSize'] = vocab.value.trim() === '' ? NaN : Number(vocab.value);
     }
+    if (corpus.value === 'shards' && !lines) out['corpus'] = 'shards';
     return out;
   }
 
@@ -185,6 +192,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     for (const key of GPT_ONLY) inactive(inputs[key], kind !== 'gpt');
     inactive(separator, !prose);
     inactive(vocab, tokens.value !== 'bpe');
+    inactive(corpus, !prose);
     inactive(literal, !prose || separator.value !== LITERAL);
     for (const key of NUMERIC_KEYS) {
       // The browser's spinners follow validateConfig's bounds; validateConfig stays the judge.
@@ -214,6 +222,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     tokens.value = config.tokens;
     vocab.value = String(config.vocabSize ?? DEFAULT_BPE_VOCAB);
     mode.value = config.text;
+    corpus.value = config.corpus ?? 'memory';
     setSeparator(config.separator);
     for (const key of NUMERIC_KEYS) {
       inputs[key].value = String(config[key]);

@@ -1,4 +1,10 @@
-import { TextEmptyError, TextTooLargeError, formatBytes } from '../shared/errors';
+import {
+  CorpusTooLargeError,
+  MAX_CORPUS_BYTES,
+  TextEmptyError,
+  TextTooLargeError,
+  formatBytes,
+} from '../shared/errors';
 import { MAX_PROSE_BYTES, MAX_LINES_BYTES } from '../shared/text-mode';
 import { element } from './element';
 
@@ -27,6 +33,8 @@ export function createDatasetPicker(
   root: HTMLElement,
   onDataset: (dataset: ChosenText) => void,
   onError: (err: { readonly name: string; readonly message: string }) => void,
+  /** Whether the form asks for token shards (corpus=shards), which take files up to 4 GiB. */
+  shards: () => boolean = () => false,
 ): DatasetPickerController {
   const current = element('strong', { 'data-testid': 'dataset-name' }, BUNDLED_DATASET_NAME);
   const input = element('input', {
@@ -54,7 +62,7 @@ export function createDatasetPicker(
 
   function accept(file: File): void {
     try {
-      onDataset(chosenText(file));
+      onDataset(chosenText(file, shards()));
     } catch (err) {
       onError(err as Error);
     }
@@ -119,8 +127,10 @@ function hasFiles(event: DragEvent): boolean {
  * limit or empty. Its content is the worker's to judge with the run's settings (a 12 MB file is
  * too large for one example per line, fine as prose; any bytes train as bytes).
  */
-export function chosenText(file: File): ChosenText {
-  if (file.size > MAX_PROSE_BYTES) {
+export function chosenText(file: File, shards = false): ChosenText {
+  // Token shards stream the file and never hold it: only the corpus limit applies.
+  if (shards && file.size > MAX_CORPUS_BYTES) throw new CorpusTooLargeError(file.name, file.size);
+  if (!shards && file.size > MAX_PROSE_BYTES) {
     throw new TextTooLargeError({
       name: file.name,
       bytes: file.size,

@@ -29,6 +29,8 @@ const ARGS: Record<string, unknown[]> = {
   TextEmptyError: ['t.txt', 'prose'],
   SeparatorNotFoundError: ['t.txt', '<|endoftext|>'],
   BpeVocabSizeError: [100],
+  CorpusMissingError: ['r', 'c.txt', 40e6],
+  CorpusFileMismatchError: ['d.txt', 'c.txt', 'c'.repeat(64)],
 };
 
 /** The facts that cross with an error's name and message, for the classes that have them. */
@@ -192,5 +194,16 @@ describe('storage errors say what happened and what to do', () => {
     expect(err.message).toMatch(/version 2; this tab knows version 1/);
     expect(err.message).toMatch(/Reload the page/);
     expect(err.message).toMatch(/step 4 from \d\d:\d\d/);
+  });
+});
+
+describe('corpus refusals say what to do', () => {
+  it('asks for the same file, and names a different one by its hash', () => {
+    expect(new errors.CorpusMissingError('r', 'c.txt', 40e6).message).toMatch(
+      /token shards of run "r" are gone.*Choose the same file again \("c\.txt", 38\.1 MB\)/,
+    );
+    expect(new errors.CorpusFileMismatchError('d.txt', 'c.txt', 'c'.repeat(64)).message).toMatch(
+      /"d\.txt" is not the text this run trained on: its SHA-256 differs from that of "c\.txt" \(cccccccccccc…\)\. Nothing was trained/,
+    );
   });
 });

@@ -104,7 +104,9 @@ export async function writeRunFrom(
   signal?: AbortSignal,
 ): Promise<RunRecord> {
   const { manifest, data } = source.payload;
-  const bytes = await findText(store, manifest.dataset, offered);
+  // A run on token shards carries no text: its corpus is reopened (or asked for) on resume.
+  const bytes =
+    manifest.dataset.corpus === undefined ? await findText(store, manifest.dataset, offered) : null;
   const config = validateConfig({
     ...manifest.config,
     ...(changes?.lr !== undefined ? { lr: changes.lr } : {}),
@@ -150,7 +152,8 @@ export async function writeRunFrom(
   };
   // The last moment a cancel can stop it: the commit below is one transaction, all or nothing.
   signal?.throwIfAborted();
-  const dataset = { id: manifest.dataset.id, name: manifest.dataset.name, bytes };
+  const dataset =
+    bytes === null ? null : { id: manifest.dataset.id, name: manifest.dataset.name, bytes };
   await store.commitSnapshot(payload, DEFAULT_RETENTION, { run, dataset, isNew: true });
   return { ...run, latestSnapshotId: payload.manifest.id };
 }

@@ -1,4 +1,4 @@
-import { CorpusDamagedError } from '../../src/shared/errors';
+import { CorpusDamagedError, CorpusFileMismatchError } from '../../src/shared/errors';
 import { blobSha256, corpusAddress, corpusIdentity, type CorpusSpec } from './corpus-address';
 import { checkCorpusFile } from './corpus-checks';
 import type { CorpusRoot } from './corpus-files';
@@ -24,6 +24,8 @@ export interface OpenCorpusOptions {
   readonly chunkBytes?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: CorpusProgressEvent) => void;
+  /** A run's file given again: its text must hash to this, else nothing is tokenized. */
+  readonly expected?: { readonly name: string; readonly sha256: string };
 }
 
 /** A corpus stored on disk: its manifest, and the files it lives in. */
@@ -55,6 +57,10 @@ export class CorpusStore {
     const textSha256 = await blobSha256(source, signal, (bytesDone) =>
       onProgress?.({ phase: 'hashing', bytesDone, bytesTotal: source.size }),
     );
+    const { expected } = options;
+    if (expected !== undefined && expected.sha256 !== textSha256) {
+      throw new CorpusFileMismatchError(name, expected.name, expected.sha256);
+    }
     const identity = await corpusIdentity(textSha256, spec);
     const address = await corpusAddress(identity);
     return await this.locks.exclusive(address, () =>

@@ -236,7 +236,11 @@ export class Snapshotter implements RunSnapshots {
         // memory if the site's storage was cleared under it.
         write: {
           run,
-          dataset: { id: dataset.info.id, name: dataset.info.name, bytes: dataset.bytes },
+          // A run on token shards stores no text: its corpus is named in dataset.info.
+          dataset:
+            dataset.bytes === null
+              ? null
+              : { id: dataset.info.id, name: dataset.info.name, bytes: dataset.bytes },
           isNew: job.isNew,
         },
       });

@@ -35,7 +35,8 @@ export function checkRunWrite(write: RunWrite, manifest: SnapshotManifest): void
   if (write.run.id !== manifest.runId || (write.isNew && write.run.latestSnapshotId !== null)) {
     throw new SnapshotError("A new run must be the snapshot's run and have no snapshot yet.");
   }
-  if (write.isNew && write.dataset === null) {
+  // A run on token shards (its dataset names a corpus) has no text in the store.
+  if (write.isNew && write.dataset === null && manifest.dataset.corpus === undefined) {
     throw new SnapshotError('A new run must be written with its training text.');
   }
   if (write.dataset !== null && write.dataset.id !== manifest.dataset.id) {

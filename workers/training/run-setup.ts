@@ -24,10 +24,18 @@ export interface LoadedDataset<D extends TextDataset = TextDataset> {
   /**
    * The file's bytes, as stored and hashed. No copy of them is kept as a string: a prose text
    * of up to 256 MB is held once (with byte tokens and no separator the stream is this array).
+   * Null for a run on token shards (corpus=shards): its text is never held or stored.
    */
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array | null;
   readonly data: D;
+  /** Lets go of the files a dataset on token shards reads; absent for one in memory. */
+  readonly close?: () => void;
 }
+
+/** A dataset held in memory: its bytes are there (a run on shards has none). */
+export type MemoryLoaded<D extends TextDataset = TextDataset> = LoadedDataset<D> & {
+  readonly bytes: Uint8Array;
+};
 
 const utf8 = new TextEncoder();
 
@@ -40,20 +48,20 @@ export function textBytes(source: string | Uint8Array): Uint8Array {
 export async function loadDataset(
   name: string,
   text: string | Uint8Array,
-): Promise<LoadedDataset<LinesDataset>>;
+): Promise<MemoryLoaded<LinesDataset>>;
 export async function loadDataset(
   name: string,
   text: string | Uint8Array,
   settings: TextSettings,
   bpe?: BpeModel | null,
-): Promise<LoadedDataset<MemoryTextDataset>>;
+): Promise<MemoryLoaded<MemoryTextDataset>>;
 /** `bpe`: tokens=bpe, the run's BPE as stored (a resume); null learns one on the text. */
 export async function loadDataset(
   name: string,
   text: string | Uint8Array,
   settings: TextSettings = LINES_OF_CHARS,
   bpe: BpeModel | null = null,
-): Promise<LoadedDataset<MemoryTextDataset>> {
+): Promise<MemoryLoaded<MemoryTextDataset>> {
   const bytes = textBytes(text);
   // Lines of characters read the decoded text, as the page's File.text() gave it before bytes
   // crossed: a byte order mark is dropped and invalid UTF-8 reads as U+FFFD there.
@@ -80,7 +88,7 @@ export async function loadDataset(
 
 let bundledBytes: Uint8Array | null = null;
 
-export function bundledDataset(settings: TextSettings = LINES_OF_CHARS): Promise<LoadedDataset> {
+export function bundledDataset(settings: TextSettings = LINES_OF_CHARS): Promise<MemoryLoaded> {
   bundledBytes ??= textBytes(bundledNames);
   return loadDataset(BUNDLED_NAME, bundledBytes, settings);
 }
@@ -90,7 +98,7 @@ export async function reloadDataset(
   info: DatasetInfo,
   text: string | Uint8Array,
   settings: TextSettings = LINES_OF_CHARS,
-): Promise<LoadedDataset> {
+): Promise<MemoryLoaded> {
   // A BPE run reads its stored tokenizer.json, not learning it again: its ids are the ones
   // the weights learned, whatever the sample rule of this build.
   const loaded = await loadDataset(info.name, text, settings, runBpe(settings, info));

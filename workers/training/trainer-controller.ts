@@ -1,4 +1,10 @@
-import type { EventSink, PauseReport, ResumeReport, UserDataset } from '../../src/shared/api';
+import type {
+  CorpusFile,
+  EventSink,
+  PauseReport,
+  ResumeReport,
+  UserDataset,
+} from '../../src/shared/api';
 import type { SampleRequest, SampleSink, SampleStarted } from '../../src/shared/sampling';
 import {
   validateConfig,
@@ -6,12 +12,7 @@ import {
   type BackendName,
   type RunConfig,
 } from '../../src/shared/config';
-import {
-  BudgetSpentError,
-  NoActiveRunError,
-  RunNotFoundError,
-  RunTextMissingError,
-} from '../../src/shared/errors';
+import { BudgetSpentError, NoActiveRunError, RunNotFoundError } from '../../src/shared/errors';
 import {
   NO_GUARD_STATE,
   summarize,
@@ -19,14 +20,9 @@ import {
   type SnapshotSummary,
 } from '../../src/shared/snapshot';
 import type { SnapshotStore } from '../store';
-import {
-  bundledDataset,
-  checkBatchFits,
-  loadDataset,
-  newRunRecord,
-  reloadDataset,
-  type LoadedDataset,
-} from './run-setup';
+import { newRunDataset, storedRunDataset } from './run-datasets';
+import { checkBatchFits, newRunRecord, type LoadedDataset } from './run-setup';
+import type { CorpusDatasets } from './corpus-port';
 import { markPhase } from './phase-marks';
 import { selectBackend } from './backend';
 import { kernelChangeNote } from './backend-choice';
@@ -63,6 +59,8 @@ export class TrainerController {
     private readonly emit: EventSink,
     /** ?backend= as the page asked (null: choose), and what init chose. */
     private readonly backends: { readonly forced: BackendName | null; readonly init: BackendName },
+    /** Datasets on token shards (corpus=shards). */
+    private readonly corpora: CorpusDatasets,
   ) {
     this.backend = backends.init;
   }
@@ -72,14 +70,21 @@ export class TrainerController {
   }
 
   /** Checks the config and the text before touching the current run: a refusal changes nothing. */
-  async newRun(config: RunConfig, userData: UserDataset | null): Promise<RunRecord> {
+  async newRun(
+    config: RunConfig,
+    userData: UserDataset | CorpusFile | null,
+    signal?: AbortSignal,
+  ): Promise<RunRecord> {
     const clean = validateConfig(config);
-    const dataset = userData
-      ? await loadDataset(userData.name, new Uint8Array(userData.bytes), clean)
-      : await bundledDataset(clean);
-    checkBatchFits(clean, dataset);
-    // A new run trains on init's choice (see below): refused here if it cannot fit there.
-    checkFitsBackend(clean, dataset.data.tokenizer.vocabSize, this.backends.init);
+    const dataset = await newRunDataset(clean, userData, this.corpora, signal);
+    try {
+      checkBatchFits(clean, dataset);
+      // A new run trains on init's choice (see below): refused here if it cannot fit there.
+      checkFitsBackend(clean, dataset.data.tokenizer.vocabSize, this.backends.init);
+    } catch (err) {
+      dataset.close?.();
+      throw err;
+    }
     await this.drop();
     // A resume may have switched to a run's old backend; a new run gets init's choice.
     if (this.backend !== this.backends.init) {
@@ -99,7 +104,12 @@ export class TrainerController {
   }
 
   /** Makes a stored run active at its newest good snapshot (or the given one), paused. */
-  async resumeRun(runId: string, snapshotId?: string): Promise<ResumeReport> {
+  async resumeRun(
+    runId: string,
+    snapshotId?: string,
+    corpusFile: CorpusFile | null = null,
+    signal?: AbortSignal,
+  ): Promise<ResumeReport> {
     markPhase('resume');
     await this.drop();
     // The snapshot is read and verified while the run and its text are read and checked: each
@@ -111,10 +121,22 @@ export class TrainerController {
     if (stored === undefined) throw new RunNotFoundError(runId);
     // A run stored before the schedule, the guard or gpt existed trains on as it did.
     const run = { ...stored, config: withLegacyKeys(stored.config) };
-    const text = await this.store.getDataset(run.dataset.id);
-    if (text === undefined) throw new RunTextMissingError(run.name);
-    const dataset = await reloadDataset(run.dataset, text.bytes, run.config);
+    const dataset = await storedRunDataset(this.store, this.corpora, run, corpusFile, signal);
     markPhase('run-read');
+    try {
+      return await this.activateStored(run, dataset, loading);
+    } catch (err) {
+      dataset.close?.(); // a run on shards lets its files go
+      throw err;
+    }
+  }
+
+  /** resumeRun's second half: the verified snapshot restored on its backend, made active. */
+  private async activateStored(
+    run: RunRecord,
+    dataset: LoadedDataset,
+    loading: ReturnType<SnapshotStore['loadLatestGood']>,
+  ): Promise<ResumeReport> {
     const { payload, skipped } = await loading;
     markPhase('snapshot-verified');
     const { manifest } = payload;
@@ -207,6 +229,7 @@ export class TrainerController {
     await this.halt();
     await this.snapshotter.detach();
     this.active?.session.dispose();
+    this.active?.dataset.close?.();
     this.active = null;
   }
 }

@@ -2,7 +2,14 @@ import type { DataCursor } from '../data-cursor';
 import { CheckpointFormatError } from '../errors';
 import type { PrngState } from '../prng';
 import type { SkipWindow } from '../data-cursor';
-import type { DatasetInfo, GuardState, Metrics, OptimizerInfo, RewindRecord } from '../snapshot';
+import type {
+  CorpusRef,
+  DatasetInfo,
+  GuardState,
+  Metrics,
+  OptimizerInfo,
+  RewindRecord,
+} from '../snapshot';
 import { EXPORT_AGAIN } from './refusal-text';
 
 /** Typed readers of `__metadata__` values; each refusal names the key that is wrong. */
@@ -208,11 +215,12 @@ export function metaDataset(meta: Metadata, key: string, minVocab = 2): DatasetI
     (minVocab === 0 && v['vocab'] !== '') ||
     !isCount(v['trainExamples']) ||
     !isCount(v['valExamples']) ||
-    !(v['tokenizer'] === undefined || typeof v['tokenizer'] === 'string')
+    !(v['tokenizer'] === undefined || typeof v['tokenizer'] === 'string') ||
+    !(v['corpus'] === undefined || isCorpusRef(v['corpus']))
   ) {
     throw badField(
       key,
-      'must describe the dataset (id, name, vocab, trainExamples, valExamples, tokenizer if any)',
+      'must describe the dataset (id, name, vocab, trainExamples, valExamples, tokenizer and corpus if any)',
     );
   }
   return {
@@ -222,7 +230,20 @@ export function metaDataset(meta: Metadata, key: string, minVocab = 2): DatasetI
     trainExamples: v['trainExamples'],
     valExamples: v['valExamples'],
     ...(typeof v['tokenizer'] === 'string' ? { tokenizer: v['tokenizer'] } : {}),
+    ...(isCorpusRef(v['corpus'])
+      ? { corpus: { address: v['corpus'].address, bytes: v['corpus'].bytes } }
+      : {}),
   };
+}
+
+/** A run on token shards names its corpus: a content address (hex SHA-256) and the text's size. */
+function isCorpusRef(v: unknown): v is CorpusRef {
+  return (
+    isRecord(v) &&
+    typeof v['address'] === 'string' &&
+    /^[0-9a-f]{64}$/.test(v['address']) &&
+    isCount(v['bytes'])
+  );
 }
 
 export function metaSha256(meta: Metadata, key: string): ReadonlyMap<string, string> {

@@ -1,0 +1,175 @@
+import { expect, type Page } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stepOf, waitForStep } from './helpers';
+import { test } from './own-browser';
+
+/** A gpt on byte tokens of prose tokenized into token shards (corpus=shards), on WASM. */
+const SHARDS =
+  '/?backend=wasm&autostart=0&model=gpt&embed=32&width=128&layers=2&heads=2&context=32' +
+  '&batch=8&lr=0.003&warmup=20&seed=4&tokens=byte&text=prose&separator=blank&corpus=shards' +
+  '&snapshotSeconds=2';
+
+/**
+ * A generated corpus of `megabytes` MB: words from a seeded generator, documents ending in a
+ * blank line. Over 8 MiB, so a shard (8 Mi byte tokens) commits well before the end: a reload
+ * after it must go on from there.
+ */
+function corpusFile(name: string, megabytes: number, seed: number): string {
+  const words = ['the', 'shard', 'of', 'a', 'tab', 'trains', 'on', 'and', 'text', 'resumes'];
+  let x = seed;
+  const parts: string[] = [];
+  let size = 0;
+  while (size < megabytes * 1e6) {
+    let doc = '';
+    for (let w = 0; w < 120; w++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      doc += (w === 0 ? '' : ' ') + words[x % words.length];
+    }
+    parts.push(`${doc}.\n\n`);
+    size += doc.length + 3;
+  }
+  const file = path.join(tmpdir(), `${name}-${process.pid}.txt`);
+  writeFileSync(file, parts.join(''));
+  return file;
+}
+
+const percent = async (page: Page, id: string) => Number(await page.getByTestId(id).textContent());
+
+/** Waits until the shards are being written and at least `pct` % of the file is read. */
+async function tokenizedPast(page: Page, pct: number): Promise<void> {
+  await expect(page.getByTestId('dataset-phase')).toHaveText('writing token shards', {
+    timeout: 120_000,
+  });
+  await expect
+    .poll(() => percent(page, 'dataset-progress'), { timeout: 180_000 })
+    .toBeGreaterThanOrEqual(pct);
+}
+
+test('a corpus tokenized into shards: progress, a reload mid-tokenization goes on, training resumes after a reload', async ({
+  ownPage: page,
+}) => {
+  test.setTimeout(540_000);
+  const file = corpusFile('corpus-shards', 40, 7);
+  await page.goto(SHARDS);
+  await expect(page.getByTestId('status')).toHaveText('idle');
+  await page.getByLabel('Training text file').setInputFiles(file);
+  await expect(page.getByTestId('dataset-status')).toHaveText('tokenizing');
+  await tokenizedPast(page, 45);
+  await expect(page.getByTestId('dataset-resumed')).toHaveText('0');
+  await expect(page.getByTestId('dataset-rate')).toHaveText(/^\d+\.\d$/);
+  await expect(page.getByTestId('dataset-time-left')).toHaveText(/^\d+ s$/);
+
+  // Killed mid-tokenization: the run does not exist yet, the committed shards do.
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveText('idle');
+  await page.getByLabel('Training text file').setInputFiles(file);
+  await expect(page.getByTestId('dataset-phase')).toHaveText('writing token shards', {
+    timeout: 120_000,
+  });
+  // It went on from its last committed shard (8 Mi tokens of about 40 MB: over 20 %).
+  expect(await percent(page, 'dataset-resumed')).toBeGreaterThanOrEqual(20);
+  await expect(page.getByTestId('dataset-status')).toHaveText('ready', { timeout: 240_000 });
+  await expect(page.getByTestId('dataset-progress')).toHaveText('100');
+  const tokens = Number(
+    (await page.getByTestId('dataset-tokens').textContent())!.replace(/,/g, ''),
+  );
+  expect(tokens).toBeGreaterThan(30e6);
+  await expect(page.getByTestId('status')).toHaveText('training');
+  await waitForStep(page, 8);
+
+  // Killed mid-training: the run resumes from its shards at or after the last committed step.
+  const committed = () => percent(page, 'last-snapshot-step');
+  await expect.poll(committed, { timeout: 120_000 }).toBeGreaterThanOrEqual(4);
+  const last = await committed();
+  await page.reload();
+  await expect(page.getByTestId('notice')).toContainText(/Resuming .* from step \d+/);
+  const resumedFrom = Number(
+    /from step (\d+)/.exec((await page.getByTestId('notice').textContent())!)![1],
+  );
+  expect(resumedFrom).toBeGreaterThanOrEqual(last);
+  await expect(page.getByTestId('dataset-status')).toHaveText('ready');
+  await expect(page.getByTestId('status')).toHaveText('training');
+  await waitForStep(page, resumedFrom + 2);
+  expect(await stepOf(page)).toBeGreaterThan(resumedFrom);
+  await expect(page.getByTestId('error')).toHaveText('');
+});
+
+test('shards gone (site data cleared): the page waits for the same file, refuses another, then trains', async ({
+  ownPage: page,
+}) => {
+  test.setTimeout(300_000);
+  const file = corpusFile('corpus-gone', 2, 11);
+  const other = corpusFile('corpus-other', 2, 12);
+  await page.goto(SHARDS);
+  await expect(page.getByTestId('status')).toHaveText('idle');
+  await page.getByLabel('Training text file').setInputFiles(file);
+  await expect(page.getByTestId('dataset-status')).toHaveText('ready', { timeout: 120_000 });
+  const tokens = await page.getByTestId('dataset-tokens').textContent();
+  await waitForStep(page, 4);
+  await expect.poll(() => percent(page, 'last-snapshot-step')).toBeGreaterThanOrEqual(2);
+
+  // The shards are deleted with no page of the app open (its worker holds them open), from a
+  // document of the same origin that is not the app: its stylesheet.
+  const style = await page.evaluate(
+    () => document.querySelector<HTMLLinkElement>('link[rel="stylesheet"]')!.href,
+  );
+  const context = page.context();
+  const cleaner = await context.newPage();
+  await page.close();
+  await cleaner.goto(style);
+  await cleaner.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    await root.removeEntry('corpora', { recursive: true });
+  });
+  const app = await context.newPage();
+  await cleaner.close();
+  await app.goto(SHARDS);
+  await expect(app.getByTestId('dataset-status')).toHaveText('waiting for file');
+  await expect(app.getByTestId('dataset-phase')).toContainText('corpus-gone');
+  await expect(app.getByTestId('error')).toContainText('token shards');
+
+  // Another text: refused by name, nothing trains.
+  await app.getByLabel('Training text file').setInputFiles(other);
+  await expect(app.getByTestId('error')).toContainText('its SHA-256 differs');
+  await expect(app.getByTestId('dataset-status')).toHaveText('waiting for file');
+  await expect(app.getByTestId('status')).not.toHaveText('training');
+
+  // The same file: tokenized anew, and the run goes on from its stored snapshot.
+  await app.getByLabel('Training text file').setInputFiles(file);
+  await expect(app.getByTestId('dataset-status')).toHaveText('ready', { timeout: 120_000 });
+  await expect(app.getByTestId('dataset-tokens')).toHaveText(tokens!);
+  await expect(app.getByTestId('status')).toHaveText('training');
+  await expect(app.getByTestId('notice')).toContainText(/Resuming .* from step \d+/);
+  const from = Number(/from step (\d+)/.exec((await app.getByTestId('notice').textContent())!)![1]);
+  expect(from).toBeGreaterThanOrEqual(2);
+  await waitForStep(app, from + 2);
+  await expect(app.getByTestId('error')).toHaveText('');
+});
+
+test('Cancel stops tokenizing and keeps the committed shards: the same file goes on from them', async ({
+  ownPage: page,
+}) => {
+  test.setTimeout(300_000);
+  const file = corpusFile('corpus-cancel', 40, 5);
+  await page.goto(SHARDS);
+  await expect(page.getByTestId('status')).toHaveText('idle');
+  await page.getByLabel('Training text file').setInputFiles(file);
+  await tokenizedPast(page, 45);
+  await page.getByTestId('dataset-cancel').click();
+  await expect(page.getByTestId('error')).toContainText('Tokenizing was cancelled');
+  await expect(page.getByTestId('dataset-status')).toHaveText('stopped');
+  await expect(page.getByTestId('dataset-cancel')).toBeHidden();
+  await expect(page.getByTestId('status')).toHaveText('idle');
+
+  await page.getByLabel('Training text file').setInputFiles(file);
+  await expect(page.getByTestId('dataset-phase')).toHaveText('writing token shards', {
+    timeout: 120_000,
+  });
+  expect(await percent(page, 'dataset-resumed')).toBeGreaterThanOrEqual(20);
+  await expect(page.getByTestId('dataset-status')).toHaveText('ready', { timeout: 240_000 });
+  await expect(page.getByTestId('status')).toHaveText('training');
+  await waitForStep(page, 2);
+  await expect(page.getByTestId('error')).toHaveText('');
+});
