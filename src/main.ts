@@ -26,6 +26,7 @@ import { createJobsList } from './ui/jobs-list';
 import { createLossChart } from './ui/loss-chart';
 import { createNotice } from './ui/notice';
 import { createPromptPanel } from './ui/prompt-panel';
+import { createStepProfile } from './ui/step-profile-panel';
 import { createRunsPanel } from './ui/runs-panel';
 import { createSamples } from './ui/samples';
 import { createSnapshotInterval } from './ui/snapshot-interval';
@@ -145,6 +146,15 @@ function refresh(run: RunRecord | null): void {
   })().catch(() => undefined); // lists are redrawn on the next change; a dead worker restarts
 }
 
+const debug = params.get('debug') === '1';
+// With ?debug=1: where a training step's milliseconds go (issue 19).
+const profile = debug
+  ? createStepProfile(
+      mount('step-profile-panel'),
+      () => void owner.actions.profileStep((table) => profile?.show(table)),
+    )
+  : null;
+
 const view = new PageView(
   {
     stats: createStats(mount('stats'), mount('header-status')),
@@ -162,6 +172,7 @@ const view = new PageView(
     picker,
     interval,
     prompt,
+    profile,
   },
   refresh,
 );
@@ -195,7 +206,7 @@ const jobForm = createJobForm(mount('job-form'), params, {
   onScoreValidation: (values) => void jobs.scoreValidation(values),
 });
 
-if (params.get('debug') === '1') {
+if (debug) {
   // Fault injection for the end-to-end tests and for trying supervision by hand.
   Object.assign(window, {
     trainerDebug: {

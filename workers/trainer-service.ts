@@ -30,6 +30,7 @@ import { JobService } from './jobs/job-service';
 import { RunLibrary } from './run-library';
 import { Snapshotter } from './snapshot/snapshotter';
 import { markPhase } from './training/phase-marks';
+import { formatProfile } from './training/profile/profile-table';
 import { SnapshotStore } from './store';
 import { destroyDevice, deviceLost, selectBackend, watchDeviceLoss } from './training/backend';
 import { TrainerController } from './training/trainer-controller';
@@ -226,6 +227,10 @@ export class TrainerService implements TrainerApi {
     return this.cancellable(opId, 'Download', (signal) =>
       this.parts.jobs.results(jobId, format, signal),
     );
+  }
+
+  async profileStep(): Promise<string> {
+    return formatProfile(await this.parts.controller.profileNextStep());
   }
 
   async debugFault(kind: DebugFault): Promise<void> {

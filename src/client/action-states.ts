@@ -20,6 +20,8 @@ export const ACTION_STATES = {
   /** A sample with a prompt: from the run this tab's worker holds. */
   sample: ['training', 'paused'],
   snapshotPolicy: SETTLED,
+  /** `?debug=1`: the training loop's next step, profiled op by op. */
+  profileStep: ['training'],
   /**
    * Not dispatched: the config form's fields, which Start (without a run) and New run read.
    * They rest while training, so the form shows the config the run trains with.

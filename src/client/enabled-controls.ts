@@ -17,6 +17,7 @@ const CONTROL_ACTION: Record<Control, ActionName> = {
   config: 'editConfig',
   interval: 'snapshotPolicy',
   sample: 'sample',
+  profile: 'profileStep',
 };
 
 const CONTROLS = Object.keys(CONTROL_ACTION) as Control[];

@@ -5,6 +5,7 @@ import type { RunRecord } from '../shared/snapshot';
 import type { CheckpointPanelController } from '../ui/checkpoint-panel';
 import type { DatasetPickerController } from '../ui/dataset-picker';
 import type { PromptPanelController } from '../ui/prompt-panel';
+import type { StepProfileController } from '../ui/step-profile-panel';
 import type { RunsPanelController } from '../ui/runs-panel';
 import type { SnapshotIntervalController } from '../ui/snapshot-interval';
 import type { SnapshotsPanelController } from '../ui/snapshots-panel';
@@ -20,6 +21,8 @@ export interface PagePanels extends TrainingView {
   readonly picker: DatasetPickerController;
   readonly interval: SnapshotIntervalController;
   readonly prompt: PromptPanelController;
+  /** The step profile, on the page with `?debug=1` only. */
+  readonly profile: StepProfileController | null;
 }
 
 /**
@@ -75,6 +78,7 @@ export class PageView implements MachineView, TrainingView {
     checkpoints.setEnabled(enabled.has('import'));
     picker.setEnabled(enabled.has('dataset'));
     prompt.setEnabled(enabled.has('sample'));
+    this.panels.profile?.setEnabled(enabled.has('profile'));
   }
 
   showError(error: SerializedError): void {

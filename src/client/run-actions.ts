@@ -79,6 +79,17 @@ export class RunActions {
     });
   }
 
+  /** `?debug=1`: profiles the loop's next step; `show` gets the table as text. */
+  profileStep(show: (table: string) => void): Promise<Outcome> {
+    return this.dispatch({
+      label: 'Profile a step',
+      origin: 'user',
+      allowed: ACTION_STATES.profileStep,
+      exclusive: false,
+      run: async () => show(await this.trainer.worker.call((api) => api.profileStep())),
+    });
+  }
+
   setSnapshotPolicy(policy: SnapshotPolicy): Promise<Outcome> {
     return this.dispatch({
       label: 'Snapshot interval',

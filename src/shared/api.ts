@@ -273,4 +273,11 @@ export interface TrainerApi {
    * poisoned next step.
    */
   debugFault(kind: DebugFault): Promise<void>;
+  /**
+   * The next training step profiled op by op, as text: kernel calls, ms in kernels and outside
+   * them, the forward / backward / optimizer phases, each op's total and the heaviest rows with
+   * their input shapes (the page shows it with ?debug=1). A step of the run like any other;
+   * fails with CancelledError if the run is not training or stops first.
+   */
+  profileStep(): Promise<string>;
 }

@@ -15,4 +15,6 @@ export type Control =
   | 'dataset'
   | 'config'
   | 'interval'
-  | 'sample';
+  | 'sample'
+  /** The `?debug=1` step profile. */
+  | 'profile';

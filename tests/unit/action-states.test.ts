@@ -15,7 +15,8 @@ const STATES = Object.keys(PAGE_STATES) as PageState[];
 
 /**
  * The enabled controls of each state as the page had them written out before (commit 0ec39e3),
- * with the prompt sampler (issue 18), which works where Snapshot now does: on the run held.
+ * with the prompt sampler (issue 18), which works where Snapshot now does: on the run held, and
+ * the `?debug=1` step profile (issue 19), which profiles a step of the training loop.
  */
 const ENABLED_BEFORE: Record<PageState, readonly Control[]> = {
   booting: [],
@@ -25,6 +26,7 @@ const ENABLED_BEFORE: Record<PageState, readonly Control[]> = {
     'newRun',
     'snapshotNow',
     'sample',
+    'profile',
     'export',
     'import',
     'runs',

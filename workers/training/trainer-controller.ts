@@ -12,7 +12,12 @@ import {
   type BackendName,
   type RunConfig,
 } from '../../src/shared/config';
-import { BudgetSpentError, NoActiveRunError, RunNotFoundError } from '../../src/shared/errors';
+import {
+  BudgetSpentError,
+  CancelledError,
+  NoActiveRunError,
+  RunNotFoundError,
+} from '../../src/shared/errors';
 import {
   NO_GUARD_STATE,
   summarize,
@@ -24,6 +29,7 @@ import { newRunDataset, storedRunDataset } from './run-datasets';
 import { checkBatchFits, newRunRecord, type LoadedDataset } from './run-setup';
 import type { CorpusDatasets } from './corpus-port';
 import { markPhase } from './phase-marks';
+import type { KernelProfile } from './profile/kernel-profile';
 import { selectBackend } from './backend';
 import { kernelChangeNote } from './backend-choice';
 import { checkFitsBackend } from './backend-memory';
@@ -204,6 +210,13 @@ export class TrainerController {
   sample(request: SampleRequest, sink: SampleSink): SampleStarted {
     if (this.active === null) throw new NoActiveRunError();
     return this.sampler.start(this.active.session, request, sink);
+  }
+
+  /** The loop's next step, profiled op by op (the page's `?debug=1` profile). */
+  profileNextStep(): Promise<KernelProfile> {
+    if (this.active === null) throw new NoActiveRunError();
+    if (this.loop === null) throw new CancelledError('Profiling a step (the run is not training)');
+    return this.loop.profileNextStep();
   }
 
   /** The next step's loss and gradients become NaN, as a poisoned batch's would (debug). */

@@ -1,7 +1,9 @@
 import type { EventSink, LoopEnd } from '../../src/shared/api';
-import { DivergenceError, serializeError } from '../../src/shared/errors';
+import { CancelledError, DivergenceError, serializeError } from '../../src/shared/errors';
 import { judgeStep, REWIND_LIMIT, rewindsWithin, type Spike } from './divergence-guard';
 import { markPhase } from './phase-marks';
+import type { KernelProfile } from './profile/kernel-profile';
+import { profileOneStep } from './profile/step-profile';
 import { ProgressReporter } from './progress-reporter';
 import { rewind } from './rewind';
 import type { TrainingSession } from './session';
@@ -29,6 +31,8 @@ export interface LoopOptions {
 const COMMIT_SHARE = 0.02;
 const COMMIT_SLICE_MAX_MS = 10;
 
+const LOOP_STOPPED = () => new CancelledError('Profiling a step (the run stopped first)');
+
 export const APP_LOOP: LoopOptions = { valEvery: 25, sampleMs: 3000, sampleCount: 5 };
 
 /**
@@ -48,6 +52,8 @@ export class TrainingLoop {
   /** How long the last samples took to generate. */
   private sampleMs = 0;
   readonly done: Promise<LoopEnd | null>;
+  /** Waiting for the next step's profile (`profileNextStep`). */
+  private profileWanted: ((result: KernelProfile | Error) => void)[] = [];
 
   constructor(
     private readonly session: TrainingSession,
@@ -56,6 +62,19 @@ export class TrainingLoop {
     private readonly options: LoopOptions = APP_LOOP,
   ) {
     this.done = this.run();
+  }
+
+  /**
+   * Profiles the loop's next step op by op (the page's `?debug=1` profile): a step of the run
+   * like any other. Fails with a CancelledError if the loop stops first.
+   */
+  profileNextStep(): Promise<KernelProfile> {
+    if (!this.running) return Promise.reject(LOOP_STOPPED());
+    return new Promise((resolve, reject) => {
+      this.profileWanted.push((result) =>
+        result instanceof Error ? reject(result) : resolve(result),
+      );
+    });
   }
 
   /** Ends the loop at the next step boundary; resolves once it has stopped. */
@@ -79,7 +98,7 @@ export class TrainingLoop {
         }
         const inFlight = snapshotter.busy ? snapshotter.started - 1 : -1;
         const began = performance.now();
-        const loss = await session.trainStep();
+        const loss = await this.step();
         const stepMs = performance.now() - began;
         options.onStep?.(stepMs, inFlight);
         if (first) markPhase('first-step');
@@ -121,6 +140,21 @@ export class TrainingLoop {
       this.running = false;
       progress.flush();
       snapshotter.setTraining(false);
+      for (const settle of this.profileWanted.splice(0)) settle(LOOP_STOPPED());
+    }
+  }
+
+  /** One training step; profiled op by op when the page asked for it. */
+  private async step(): Promise<number> {
+    if (this.profileWanted.length === 0) return this.session.trainStep();
+    const waiting = this.profileWanted.splice(0);
+    try {
+      const { loss, profile } = await profileOneStep(this.session);
+      for (const settle of waiting) settle(profile);
+      return loss;
+    } catch (err) {
+      for (const settle of waiting) settle(err instanceof Error ? err : new Error(String(err)));
+      throw err;
     }
   }
 

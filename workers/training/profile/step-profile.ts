@@ -19,9 +19,28 @@ export async function profileTrainingSteps(
   session: TrainingSession,
   steps: number,
 ): Promise<KernelProfile> {
+  return (await profiledSteps(session, steps)).profile;
+}
+
+/**
+ * The session's next training step, profiled as profileTrainingSteps profiles it: a step of
+ * the run like any other (the loop's, when the page asks for a profile with `?debug=1`).
+ */
+export async function profileOneStep(
+  session: TrainingSession,
+): Promise<{ readonly loss: number; readonly profile: KernelProfile }> {
+  const { losses, profile } = await profiledSteps(session, 1);
+  return { loss: losses[0]!, profile };
+}
+
+async function profiledSteps(
+  session: TrainingSession,
+  steps: number,
+): Promise<{ readonly losses: number[]; readonly profile: KernelProfile }> {
   const adam = session.optimizer as tf.AdamOptimizer & { computeGradients: ComputeGradients };
   const original = adam.computeGradients;
   const own = Object.hasOwn(adam, 'computeGradients');
+  const losses: number[] = [];
   try {
     const profile = await profileKernels(STEP_PHASES[0], async (mark) => {
       adam.computeGradients = (f, varList) => {
@@ -38,9 +57,9 @@ export async function profileTrainingSteps(
         mark('optimizer');
         return result;
       };
-      for (let i = 0; i < steps; i++) await session.trainStep();
+      for (let i = 0; i < steps; i++) losses.push(await session.trainStep());
     });
-    return perStep(profile, steps);
+    return { losses, profile: perStep(profile, steps) };
   } finally {
     if (own) adam.computeGradients = original;
     else delete (adam as Partial<typeof adam>).computeGradients;
