@@ -1,17 +1,8 @@
-import {
-  TEMP_SUFFIX,
-  type CorpusFiles,
-  type CorpusRoot,
-  type SyncFileReader,
-} from './corpus-files';
+import { isNotFound, opfsFolderFiles, opfsRoot } from '../store';
+import type { CorpusFiles, CorpusRoot, SyncFileReader } from './corpus-files';
 
 /** The folder of the origin private file system that holds every corpus, one subfolder each. */
 export const CORPORA_DIRECTORY = 'corpora';
-
-interface MovableFileHandle extends FileSystemFileHandle {
-  // Chromium, Safari and Firefox 111+ rename in place; lib.dom does not declare it yet.
-  move(newName: string): Promise<void>;
-}
 
 /** What a file handle offers for reads; sync access handles exist in dedicated workers only. */
 interface ReadableHandle {
@@ -23,25 +14,16 @@ interface ReadableHandle {
   getFile(): Promise<File>;
 }
 
-function isNotFound(err: unknown): boolean {
-  return (err as { name?: unknown } | null)?.name === 'NotFoundError';
-}
-
 /**
  * Corpora in the origin private file system, or null where the browser has none or cannot
  * replace a file whole (no createWritable or move). Folders are looked up again on every call:
  * clearing site data deletes them under a handle we would otherwise keep.
  */
 export function opfsCorpusRoot(): CorpusRoot | null {
-  const storage = (globalThis.navigator as { storage?: StorageManager } | undefined)?.storage;
-  if (typeof storage?.getDirectory !== 'function') return null;
-  const file = (globalThis as { FileSystemFileHandle?: { prototype: object } })
-    .FileSystemFileHandle;
-  if (file === undefined || !('createWritable' in file.prototype) || !('move' in file.prototype)) {
-    return null;
-  }
+  const storage = opfsRoot();
+  if (storage === null) return null;
   const root = async () =>
-    await (await storage.getDirectory()).getDirectoryHandle(CORPORA_DIRECTORY, { create: true });
+    await (await storage()).getDirectoryHandle(CORPORA_DIRECTORY, { create: true });
   return {
     folder: (address) =>
       opfsFolder(async () => await (await root()).getDirectoryHandle(address, { create: true })),
@@ -64,43 +46,7 @@ export function opfsCorpusRoot(): CorpusRoot | null {
 
 function opfsFolder(dir: () => Promise<FileSystemDirectoryHandle>): CorpusFiles {
   return {
-    async writeAtomic(name, data) {
-      const folder = await dir();
-      const temp = (await folder.getFileHandle(name + TEMP_SUFFIX, {
-        create: true,
-      })) as MovableFileHandle;
-      // createWritable writes to a swap file and swaps it in on close(); the move then makes the
-      // complete file visible under its name at once.
-      const writable = await temp.createWritable();
-      try {
-        await writable.write(data as Uint8Array<ArrayBuffer>);
-        await writable.close();
-      } catch (err) {
-        await writable.abort().catch(() => undefined);
-        throw err;
-      }
-      await temp.move(name);
-    },
-    async read(name) {
-      try {
-        return await (await (await dir()).getFileHandle(name)).getFile();
-      } catch (err) {
-        if (isNotFound(err)) return null;
-        throw err;
-      }
-    },
-    async list() {
-      const names: string[] = [];
-      for await (const name of (await dir()).keys()) names.push(name);
-      return names;
-    },
-    async remove(name) {
-      try {
-        await (await dir()).removeEntry(name);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    },
+    ...opfsFolderFiles(dir),
     async openReader(name) {
       const handle = (await (await dir()).getFileHandle(name)) as unknown as ReadableHandle;
       // Dedicated workers have sync access handles; elsewhere (a page, a test) they are absent.

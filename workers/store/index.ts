@@ -11,4 +11,5 @@ export { lineOf, rewindTarget } from './lineage';
 export type { RunWrite } from './snapshot-commit';
 export type { LatestGood } from './load';
 export { isQuotaError } from './quota';
+export { isNotFound, opfsFolderFiles, opfsRoot } from './mirror-files';
 export { DEFAULT_DB_NAME, type DatasetRecord, type DatasetText } from './store-schema';

@@ -22,32 +22,38 @@ interface MovableFileHandle extends FileSystemFileHandle {
   move(newName: string): Promise<void>;
 }
 
-function isNotFound(err: unknown): boolean {
+/** A missing file or folder, as the origin private file system reports it. */
+export function isNotFound(err: unknown): boolean {
   return (err as { name?: unknown } | null)?.name === 'NotFoundError';
 }
 
 /**
- * Files in a directory of the origin private file system, or null where the browser has none
- * or cannot replace a file whole.
- * The directory is looked up again for every call: clearing site data deletes it under a
- * handle we would otherwise keep.
+ * The origin private file system's root, or null where the browser has none or cannot replace
+ * a file whole: that needs createWritable() and move() (Safari before 26 lacks createWritable),
+ * and without them there is no second copy (nor corpus) rather than a torn one.
  */
-export function opfsFiles(directory = 'snapshot-mirror'): MirrorFiles | null {
+export function opfsRoot(): (() => Promise<FileSystemDirectoryHandle>) | null {
   const storage = (globalThis.navigator as { storage?: StorageManager } | undefined)?.storage;
   if (typeof storage?.getDirectory !== 'function') return null;
-  // A file is replaced whole only with createWritable() and move() (Safari before 26 lacks
-  // createWritable): without them there is no second copy rather than a torn one.
   const file = (globalThis as { FileSystemFileHandle?: { prototype: object } })
     .FileSystemFileHandle;
   if (file === undefined || !('createWritable' in file.prototype) || !('move' in file.prototype)) {
     return null;
   }
-  const dir = async () =>
-    await (
-      await storage.getDirectory()
-    ).getDirectoryHandle(directory, {
-      create: true,
-    });
+  return () => storage.getDirectory();
+}
+
+/** A flat folder's whole files, where `data` may be bytes as well as a Blob. */
+export interface OpfsFolderFiles extends Omit<MirrorFiles, 'writeAtomic'> {
+  writeAtomic(name: string, data: Blob | Uint8Array): Promise<void>;
+}
+
+/**
+ * The files of the folder `dir` gives (looked up again on every call: clearing site data
+ * deletes it under a handle we would otherwise keep). Shared by the snapshot mirror and the
+ * corpus store (workers/corpus), each on its own folder.
+ */
+export function opfsFolderFiles(dir: () => Promise<FileSystemDirectoryHandle>): OpfsFolderFiles {
   return {
     async writeAtomic(name, data) {
       const folder = await dir();
@@ -58,7 +64,8 @@ export function opfsFiles(directory = 'snapshot-mirror'): MirrorFiles | null {
       // either empty or complete, and the move below makes the complete one visible at once.
       const writable = await temp.createWritable();
       try {
-        await writable.write(data);
+        // Corpus shards are never views of shared memory: plain bytes, written as they are.
+        await writable.write(data as Blob | Uint8Array<ArrayBuffer>);
         await writable.close();
       } catch (err) {
         await writable.abort().catch(() => undefined);
@@ -87,4 +94,16 @@ export function opfsFiles(directory = 'snapshot-mirror'): MirrorFiles | null {
       }
     },
   };
+}
+
+/**
+ * Files in a directory of the origin private file system, or null where the browser has none
+ * or cannot replace a file whole.
+ */
+export function opfsFiles(directory = 'snapshot-mirror'): MirrorFiles | null {
+  const root = opfsRoot();
+  if (root === null) return null;
+  return opfsFolderFiles(
+    async () => await (await root()).getDirectoryHandle(directory, { create: true }),
+  );
 }
