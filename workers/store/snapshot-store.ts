@@ -1,4 +1,4 @@
-import { errorText, StorageEvictedError, type NewestSnapshot } from '../../src/shared/errors';
+import { StorageEvictedError, type NewestSnapshot } from '../../src/shared/errors';
 import { newestFirst } from '../../src/shared/newest-first';
 import type {
   RunRecord,
@@ -26,15 +26,10 @@ import { checkPolicy, DEFAULT_RETENTION, type RetentionPolicy } from './retentio
 import { checkDataset, datasetText } from './dataset-bytes';
 import { removeRun, removeSnapshot, setPinned } from './run-admin';
 import { Serial } from './serial';
-import {
-  SnapshotMirror,
-  type MirrorCost,
-  type MirrorSkip,
-  type RestoredRun,
-} from './snapshot-mirror';
+import { SnapshotMirror, type MirrorSkip, type RestoredRun } from './snapshot-mirror';
 import { checkRunWrite, type RunWrite } from './snapshot-commit';
-import type { DatasetText, TrainerDatabase } from './store-schema';
-import type { MirrorText } from './mirror-record';
+import type { DatasetText } from './store-schema';
+import { MirrorWriter, type MirrorOutcome } from './mirror-writer';
 import { validatePayload } from './verify';
 
 export interface StoreOptions extends GatewayOptions {
@@ -52,7 +47,7 @@ export interface CommitResult {
   /** Set when the site's storage had been cleared and the run was written again from memory. */
   readonly recovered: StorageEvictedError | null;
   /** The second copy's cost, or why it failed (the commit stands either way); null: none. */
-  readonly mirror: MirrorCost | { readonly error: string } | null;
+  readonly mirror: MirrorOutcome | null;
 }
 
 /**
@@ -66,12 +61,8 @@ export class SnapshotStore {
   private readonly newest = new Map<string, NewestSnapshot>();
   /** Dataset texts already checked against their hash, by id: the very bytes checked. */
   private readonly verifiedText = new Map<string, Uint8Array>();
-  /**
-   * Texts' names and sizes in bytes, by dataset id (content-addressed: a size never changes): a
-   * commit's second copy needs them to see whether its text's file is there, and reading the
-   * text out of IndexedDB for them at every commit read the whole corpus each time.
-   */
-  private readonly textsAbout = new Map<string, MirrorText>();
+  /** Each commit's second copy, when there is one. */
+  private readonly mirrorWriter: MirrorWriter | null;
 
   private readonly durable: DurableContext;
 
@@ -83,6 +74,7 @@ export class SnapshotStore {
     persisted: PersistedStorage,
   ) {
     this.durable = { gateway, newest: this.newest, estimate, persisted };
+    this.mirrorWriter = mirror === null ? null : new MirrorWriter(mirror);
   }
 
   /** Opens the worker's storage gateway and this store on it. */
@@ -177,35 +169,10 @@ export class SnapshotStore {
     return {
       pruned,
       recovered,
-      mirror: mirror ? await this.writeMirror(db, payload, outcome.run, write) : null,
+      mirror: mirror
+        ? ((await this.mirrorWriter?.write(db, payload, outcome.run, write)) ?? null)
+        : null,
     };
-  }
-
-  /** After a commit: the run's newest snapshot into the second copy. Never fails the commit. */
-  private async writeMirror(
-    db: TrainerDatabase,
-    payload: SnapshotPayload<TensorBytes>,
-    run: RunRecord,
-    write: RunWrite | null,
-  ): Promise<CommitResult['mirror']> {
-    if (this.mirror === null) return null;
-    try {
-      const { id } = payload.manifest.dataset;
-      const stored = async () => {
-        const record = await db.get('datasets', id);
-        return record === undefined ? null : datasetText(record);
-      };
-      let text = write?.dataset ?? null;
-      if (text === null && !this.textsAbout.has(id)) text = await stored();
-      if (text !== null) {
-        this.textsAbout.set(text.id, { id: text.id, name: text.name, size: text.bytes.length });
-      }
-      const about = this.textsAbout.get(id) ?? null;
-      const known = text;
-      return await this.mirror.write({ run, payload }, about, async () => known ?? stored());
-    } catch (err) {
-      return { error: errorText(err) };
-    }
   }
 
   /**
