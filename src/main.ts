@@ -7,12 +7,8 @@ import { PageView } from './client/page-view';
 import { RunOwner } from './client/run-owner';
 import { SampleActions } from './client/sample-actions';
 import { CURRENT_FORMAT_VERSION } from './shared/checkpoint/format-version';
-import {
-  configFromParams,
-  DEFAULT_CONFIG,
-  DEFAULT_SETTINGS,
-  type RunConfig,
-} from './shared/config';
+import { DEFAULT_CONFIG, DEFAULT_SETTINGS, type RunConfig } from './shared/config';
+import { configFromParams } from './shared/config-params';
 import { serializeError } from './shared/errors';
 import type { RunRecord } from './shared/snapshot';
 import { createCheckpointPanel } from './ui/checkpoint-panel';

@@ -1,5 +1,6 @@
 import type { ResumeReport } from '../shared/api';
-import { configToParams, withLegacyTraining, type SnapshotIntervalInfo } from '../shared/config';
+import { withLegacyTraining, type SnapshotIntervalInfo } from '../shared/config';
+import { configToParams } from '../shared/config-params';
 import type { SerializedError } from '../shared/errors';
 import type { RunRecord } from '../shared/snapshot';
 import type { CheckpointPanelController } from '../ui/checkpoint-panel';

@@ -1,5 +1,5 @@
 import { BpeVocabSizeError, ConfigError } from './errors';
-import { DEFAULT_BPE_VOCAB, MAX_BPE_VOCAB, MIN_BPE_VOCAB } from './bpe-settings';
+import { MAX_BPE_VOCAB, MIN_BPE_VOCAB } from './bpe-settings';
 import {
   MAX_SEPARATOR_LENGTH,
   SEPARATOR_NONE,
@@ -8,25 +8,21 @@ import {
   type TextMode,
   type TokensKind,
 } from './text-mode';
-import { DEFAULT_GPT_PRESET, PRESETS, PRESET_NAMES, type PresetName } from './presets';
-import { NUMERIC_KEYS, WORD_KEYS, boundOf } from './config-bounds';
+import { PRESETS, PRESET_NAMES, type PresetName } from './presets';
+import { NUMERIC_KEYS, boundOf } from './config-bounds';
 import {
-  BACKENDS,
   CORPUS_KINDS,
   DEFAULT_CONFIG,
-  DEFAULT_SETTINGS,
   MODELS,
   SCHEDULES,
   withLegacyKeys,
-  type BackendName,
   type CorpusKind,
   type RunConfig,
-  type SessionSettings,
   type SnapshotPolicy,
 } from './run-config';
 
 // A config's shape and defaults (run-config.ts) and bounds (config-bounds.ts) are imported from
-// here by page and worker alike; this file validates and parses.
+// here by page and worker alike; this file validates (config-params.ts reads and writes URLs).
 export * from './run-config';
 export * from './config-bounds';
 
@@ -186,67 +182,6 @@ function checkSchedule(config: RunConfig): void {
       `Config "decaySteps" (or the step budget, ${end}) must be after the warm-up of ${config.warmup} steps.`,
     );
   }
-}
-
-/**
- * Reads a run config and session settings from URL parameters. The base is the defaults, or
- * a preset (`preset=gpt-nano`, also what `model=gpt` alone starts from); every key given
- * overrides it. For gpt, a width not given follows the embedding: 4 × embed, as in GPT-2.
- */
-export function configFromParams(params: URLSearchParams): {
-  config: RunConfig;
-  settings: SessionSettings;
-} {
-  const presetName = params.get('preset');
-  const base =
-    presetName !== null
-      ? presetConfig(presetName)
-      : params.get('model') === 'gpt'
-        ? presetConfig(DEFAULT_GPT_PRESET)
-        : DEFAULT_CONFIG;
-  const merged: Record<string, unknown> = { ...base };
-  for (const key of WORD_KEYS) {
-    const text = params.get(key);
-    if (text !== null) merged[key] = text;
-  }
-  for (const key of NUMERIC_KEYS) {
-    const text = params.get(key);
-    if (text !== null) merged[key] = text.trim() === '' ? NaN : Number(text);
-  }
-  const vocab = params.get('vocabSize');
-  if (vocab !== null) merged['vocabSize'] = vocab.trim() === '' ? NaN : Number(vocab);
-  else if (merged['tokens'] === 'bpe') merged['vocabSize'] = DEFAULT_BPE_VOCAB;
-  const corpus = params.get('corpus');
-  if (corpus !== null) merged['corpus'] = corpus;
-  if (merged['model'] === 'gpt' && params.get('width') === null && params.get('embed') !== null) {
-    merged['width'] = 4 * Number(merged['embed']);
-  }
-  const backend = params.get('backend');
-  if (backend !== null && !BACKENDS.includes(backend as BackendName)) {
-    throw new ConfigError(`Unknown backend "${backend}": use webgpu, webgl, wasm or cpu.`);
-  }
-  const fixed = params.get('snapshotSeconds');
-  const mtbi = params.get('mtbiSeconds');
-  const snapshot = validatePolicy(
-    fixed !== null
-      ? { kind: 'fixed', seconds: Number(fixed) }
-      : mtbi !== null
-        ? { kind: 'auto', mtbiSeconds: Number(mtbi) }
-        : DEFAULT_SETTINGS.snapshot,
-  );
-  return {
-    config: validateConfig(merged),
-    settings: { backend: (backend as BackendName | null) ?? null, snapshot },
-  };
-}
-
-export function configToParams(config: RunConfig): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const key of WORD_KEYS) params.set(key, config[key]);
-  for (const key of NUMERIC_KEYS) params.set(key, String(config[key]));
-  if (config.vocabSize !== undefined) params.set('vocabSize', String(config.vocabSize));
-  if (config.corpus !== undefined) params.set('corpus', config.corpus);
-  return params;
 }
 
 /** A preset's whole config: the defaults under the preset's values. */

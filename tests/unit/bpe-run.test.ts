@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  configFromParams,
-  configToParams,
-  presetConfig,
-  validateConfig,
-  type RunConfig,
-} from '../../src/shared/config';
+import { presetConfig, validateConfig, type RunConfig } from '../../src/shared/config';
+import { configFromParams, configToParams } from '../../src/shared/config-params';
 import { DEFAULT_BPE_VOCAB } from '../../src/shared/bpe-settings';
 import { BpeVocabSizeError, BpeVocabTooLargeError, ConfigError } from '../../src/shared/errors';
 import { vocabSize } from '../../src/shared/text-mode';

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_CONFIG,
-  configFromParams,
-  configToParams,
-  validateConfig,
-} from '../../src/shared/config';
+import { DEFAULT_CONFIG, validateConfig } from '../../src/shared/config';
+import { configFromParams, configToParams } from '../../src/shared/config-params';
 
 describe('run config', () => {
   it('reads the URL over the defaults and round-trips through it', () => {

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CorpusProgress, TrainerEvent } from '../../src/shared/api';
-import {
-  configFromParams,
-  configToParams,
-  validateConfig,
-  type RunConfig,
-} from '../../src/shared/config';
+import { validateConfig, type RunConfig } from '../../src/shared/config';
+import { configFromParams, configToParams } from '../../src/shared/config-params';
 import { ShardCorpusDatasets } from '../../workers/corpus/corpus-datasets';
 import { MemoryCorpusRoot } from '../../workers/corpus/memory-corpus-files';
 import { Snapshotter } from '../../workers/snapshot/snapshotter';

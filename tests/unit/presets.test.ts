@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_CONFIG,
   LEGACY_TEXT_MODEL,
-  configFromParams,
-  configToParams,
   presetConfig,
   validateConfig,
   withLegacyKeys,
 } from '../../src/shared/config';
+import { configFromParams, configToParams } from '../../src/shared/config-params';
 import { parameterCount } from '../../src/shared/model-spec';
 import { PRESET_NAMES } from '../../src/shared/presets';
 import { vocabSize } from '../../src/shared/text-mode';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configFromParams } from '../../src/shared/config';
+import { configFromParams } from '../../src/shared/config-params';
 import { SnapshotInterval, youngSeconds } from '../../workers/snapshot/snapshot-interval';
 
 describe("Young's snapshot interval", () => {
