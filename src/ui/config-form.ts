@@ -7,11 +7,11 @@ import {
   type RunConfig,
 } from '../shared/config';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../shared/presets';
-import { SEPARATOR_BLANK, SEPARATOR_NONE } from '../shared/text-mode';
-import { DEFAULT_BPE_VOCAB, MAX_BPE_VOCAB, MIN_BPE_VOCAB } from '../shared/bpe-settings';
 import { FIELDS, GPT_ONLY, type FieldGroup, type NumericKey } from './config-fields';
 import { element } from './element';
+import { field, heading, inactive, select } from './form-fields';
 import { matchingPreset, parameterText, type KnownText } from './param-count';
+import { createTextControls } from './text-controls';
 
 export interface ConfigFormController {
   /** Reads the fields and validates them; throws ConfigError naming the bad field. */
@@ -22,12 +22,6 @@ export interface ConfigFormController {
 }
 
 const CUSTOM = '';
-const LITERAL = 'literal';
-
-function select(id: string, options: readonly [string, string][]): HTMLSelectElement {
-  const choices = options.map(([value, text]) => element('option', { value }, text));
-  return element('select', { id, name: id.replace('config-', '') }, ...choices);
-}
 
 /**
  * The run config's form: a preset (fills its fields; any field stays editable, and the preset
@@ -50,41 +44,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     ['constant', 'Constant'],
     ['cosine', 'Cosine decay'],
   ]);
-  const tokens = select('config-tokens', [
-    ['char', 'Characters'],
-    ['byte', 'Bytes (UTF-8)'],
-    ['bpe', 'BPE learned on the text'],
-  ]);
-  // tokens=bpe only: the BPE's vocabulary (not a NUMERIC_KEY: other configs have none).
-  const vocab = element('input', {
-    type: 'number',
-    name: 'vocabSize',
-    id: 'config-vocabSize',
-    min: String(MIN_BPE_VOCAB),
-    max: String(MAX_BPE_VOCAB),
-    step: '1',
-    inputmode: 'numeric',
-  });
-  // corpus=shards (issue 20): prose tokenized into token shards on disk, not held in memory.
-  const corpus = select('config-corpus', [
-    ['memory', 'In memory'],
-    ['shards', 'Token shards on disk'],
-  ]);
-  const mode = select('config-text', [
-    ['lines', 'One example per line'],
-    ['prose', 'Prose (one stream)'],
-  ]);
-  const separator = select('config-separator', [
-    [SEPARATOR_NONE, 'None'],
-    [SEPARATOR_BLANK, 'Blank line'],
-    [LITERAL, 'Literal'],
-  ]);
-  const literal = element('input', {
-    type: 'text',
-    id: 'config-separator-literal',
-    maxlength: 64,
-    placeholder: '<|endoftext|>',
-  });
+  const text = createTextControls();
   const params = element('output', { 'data-testid': 'params', for: 'config-model' });
   const inputs = {} as Record<NumericKey, HTMLInputElement>;
   const fieldset = element('fieldset', { class: 'config-fields' });
@@ -110,13 +70,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
   }
   groups.training.prepend(field('config-schedule', 'Learning-rate schedule', schedule));
   groups.model.append(
-    heading('Text and tokens'),
-    field('config-tokens', 'Tokens', tokens),
-    field(vocab.id, 'BPE vocabulary', vocab, 'tokens=bpe: bytes and merges, 512 to 32,768'),
-    field('config-text', 'Text', mode),
-    field('config-separator', 'Separator', separator, 'prose: what ends a document'),
-    field(literal.id, 'Separator text', literal),
-    field('config-corpus', 'Corpus', corpus, 'prose in bytes or BPE: streamed to token shards'),
+    ...text.fields,
     heading('AdamW and dropout'),
     groups.optimizer,
     element(
@@ -147,53 +101,30 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     for (const [key, value] of Object.entries(values)) {
       if (key in inputs) inputs[key as NumericKey].value = String(value);
     }
-    tokens.value = values.tokens;
-    mode.value = values.text;
-    setSeparator(values.separator);
-  }
-
-  function setSeparator(value: string): void {
-    const word = value === SEPARATOR_NONE || value === SEPARATOR_BLANK;
-    separator.value = word ? value : LITERAL;
-    literal.value = word ? '' : value;
+    text.fillPreset(values);
   }
 
   /** What the fields hold, before validation; fields that do not apply read as their off value. */
   function raw(): Record<string, unknown> {
     const kind = model.value as ModelKind;
-    const lines = mode.value === 'lines';
-    const out: Record<string, unknown> = {
-      model: kind,
-      schedule: schedule.value,
-      tokens: tokens.value,
-      text: mode.value,
-      separator: lines
-        ? SEPARATOR_NONE
-        : separator.value === LITERAL
-          ? literal.value
-          : separator.value,
-    };
+    const { vocabSize, corpus, ...textKeys } = text.raw();
+    const out: Record<string, unknown> = { model: kind, schedule: schedule.value, ...textKeys };
     for (const key of NUMERIC_KEYS) {
       const value = inputs[key].value.trim();
       out[key] = kind !== 'gpt' && GPT_ONLY.has(key) ? 0 : value === '' ? NaN : Number(value);
     }
-    if (tokens.value === 'bpe') {
-      out['vocabSize'] = vocab.value.trim() === '' ? NaN : Number(vocab.value);
-    }
-    if (corpus.value === 'shards' && !lines) out['corpus'] = 'shards';
+    // After the numbers: a config's JSON keeps validateConfig's key order.
+    if (vocabSize !== undefined) out['vocabSize'] = vocabSize;
+    if (corpus !== undefined) out['corpus'] = corpus;
     return out;
   }
 
   /** The fields that apply, the spinners' bounds, the preset shown and the parameter count. */
   function sync(): void {
     const kind = model.value as ModelKind;
-    const prose = mode.value === 'prose';
     inactive(inputs.heads, kind === 'mlp');
     for (const key of GPT_ONLY) inactive(inputs[key], kind !== 'gpt');
-    inactive(separator, !prose);
-    inactive(vocab, tokens.value !== 'bpe');
-    inactive(corpus, !prose);
-    inactive(literal, !prose || separator.value !== LITERAL);
+    text.sync();
     for (const key of NUMERIC_KEYS) {
       // The browser's spinners follow validateConfig's bounds; validateConfig stays the judge.
       const { min, max, integer } = boundOf(kind, key);
@@ -219,11 +150,7 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
     known = runText;
     model.value = config.model;
     schedule.value = config.schedule;
-    tokens.value = config.tokens;
-    vocab.value = String(config.vocabSize ?? DEFAULT_BPE_VOCAB);
-    mode.value = config.text;
-    corpus.value = config.corpus ?? 'memory';
-    setSeparator(config.separator);
+    text.set(config);
     for (const key of NUMERIC_KEYS) {
       inputs[key].value = String(config[key]);
       inputs[key].removeAttribute('aria-invalid');
@@ -234,15 +161,16 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
   function read(): RunConfig {
     try {
       const config = validateConfig(raw());
-      for (const input of [...Object.values(inputs), vocab]) input.removeAttribute('aria-invalid');
+      for (const input of [...Object.values(inputs), text.vocab])
+        input.removeAttribute('aria-invalid');
       return config;
     } catch (err) {
       const message = err instanceof Error ? err.message : '';
       for (const key of NUMERIC_KEYS) {
         if (message.includes(`"${key}"`)) inputs[key].setAttribute('aria-invalid', 'true');
       }
-      if (message.includes('"separator"')) literal.setAttribute('aria-invalid', 'true');
-      if (message.includes('vocabSize')) vocab.setAttribute('aria-invalid', 'true');
+      if (message.includes('"separator"')) text.literal.setAttribute('aria-invalid', 'true');
+      if (message.includes('vocabSize')) text.vocab.setAttribute('aria-invalid', 'true');
       throw err;
     }
   }
@@ -255,22 +183,4 @@ export function createConfigForm(root: HTMLElement, initial: RunConfig): ConfigF
       fieldset.disabled = !enabled;
     },
   };
-}
-
-function inactive(control: HTMLElement, off: boolean): void {
-  control.closest('.field')?.classList.toggle('inactive', off);
-}
-
-function heading(text: string): HTMLElement {
-  return element('h3', { class: 'config-heading' }, text);
-}
-
-function field(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
-  const wrapper = element('div', { class: 'field' }, element('label', { for: id }, label), control);
-  if (hint !== undefined) {
-    const hintId = `${id}-hint`;
-    control.setAttribute('aria-describedby', hintId);
-    wrapper.append(element('small', { id: hintId, class: 'hint' }, hint));
-  }
-  return wrapper;
 }
