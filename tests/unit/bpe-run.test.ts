@@ -9,7 +9,8 @@ import type { ProseDataset, TokenArray } from '../../workers/training/prose-data
 import { textCodec } from '../../workers/training/text-codec';
 import { buildTextDataset } from '../../workers/training/text-dataset';
 import { decodeAll } from '../../workers/training/tokenizer';
-import { MARK_TEXT, TINY_GPT, expectExactResume } from './gpt-fixtures';
+import { MARK_TEXT, TINY_GPT } from './gpt-fixtures';
+import { expectExactResume } from './training-fixtures';
 
 const BPE_GPT: RunConfig = validateConfig({
   ...TINY_GPT,

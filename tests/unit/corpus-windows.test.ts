@@ -10,7 +10,8 @@ import { batchSampler, hostBatch } from '../../workers/training/batches';
 import { validationSet } from '../../workers/training/evaluation';
 import { buildTextDataset, trainingExamples } from '../../workers/training/text-dataset';
 import { markModel } from './bpe-fixtures';
-import { MARK_TEXT, TINY_GPT, expectExactResume } from './gpt-fixtures';
+import { MARK_TEXT, TINY_GPT } from './gpt-fixtures';
+import { expectExactResume } from './training-fixtures';
 
 const TEXT = new TextEncoder().encode(MARK_TEXT);
 // Shards far smaller than a batch's span, so windows cross shard ends all the time.

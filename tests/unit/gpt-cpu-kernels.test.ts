@@ -8,7 +8,8 @@ import {
 import { TP } from '../../workers/training/ops/kernel-names';
 import { profileTrainingSteps } from '../../workers/training/profile/step-profile';
 import { TrainingSession } from '../../workers/training/session';
-import { TINY_GPT, expectExactResume, proseOf } from './gpt-fixtures';
+import { TINY_GPT, proseOf } from './gpt-fixtures';
+import { expectExactResume } from './training-fixtures';
 import { bytesOf, snapshotOf, train } from './training-fixtures';
 import { useCpuBackend } from './tf-setup';
 

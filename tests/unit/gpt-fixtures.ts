@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expect } from 'vitest';
 import { presetConfig, validateConfig, type RunConfig } from '../../src/shared/config';
-import { TrainingSession } from '../../workers/training/session';
-import { restoreSession } from '../../workers/training/state-capture';
 import { buildTextDataset, type TextDataset } from '../../workers/training/text-dataset';
-import { bytesOf, snapshotOf, train } from './training-fixtures';
 
 /**
  * The Gospel of Mark in the World English Bible (public domain; tests/fixtures/text/README.md):
@@ -29,34 +25,4 @@ export const TINY_GPT: RunConfig = validateConfig({
 
 export function proseOf(config: RunConfig, text = MARK_TEXT): TextDataset {
   return buildTextDataset('mark.txt', text, config);
-}
-
-/**
- * Trains `config` 5 steps, snapshots, trains 7 more; a session restored from the snapshot
- * trains the same 7 steps to the same losses and the same bytes of every tensor, host state
- * included (wall-clock time aside). `resumedData` is the text as the resumed process tokenizes
- * it again (by default the same object).
- */
-export async function expectExactResume(
-  config: RunConfig,
-  data: TextDataset,
-  resumedData: TextDataset = data,
-): Promise<void> {
-  const straight = TrainingSession.create(config, data);
-  await train(straight, 5);
-  const saved = await snapshotOf(straight);
-  const straightLosses = await train(straight, 7);
-  const expected = await snapshotOf(straight);
-
-  const resumed = await restoreSession(config, resumedData, saved.host, saved.tensors);
-  const resumedLosses = await train(resumed, 7);
-  const actual = await snapshotOf(resumed);
-  expect(resumedLosses).toEqual(straightLosses);
-  expect({ ...actual.host, trainingMs: 0 }).toEqual({ ...expected.host, trainingMs: 0 });
-  const want = bytesOf(expected.tensors);
-  const got = bytesOf(actual.tensors);
-  expect([...got.keys()]).toEqual([...want.keys()]);
-  for (const [name, bytes] of want) expect(got.get(name), name).toEqual(bytes);
-  straight.dispose();
-  resumed.dispose();
 }

@@ -6,9 +6,9 @@ import { installWasmKernels, removeWasmKernels } from '../../workers/training/ke
 import { TP } from '../../workers/training/ops/kernel-names';
 import { profileTrainingSteps } from '../../workers/training/profile/step-profile';
 import { TrainingSession } from '../../workers/training/session';
-import { TINY_GPT, expectExactResume, proseOf } from './gpt-fixtures';
+import { TINY_GPT, proseOf } from './gpt-fixtures';
 import { loadKernelFiles } from './kernel-files';
-import { train } from './training-fixtures';
+import { expectExactResume, train } from './training-fixtures';
 
 // The WASM kernels the page trains with (SIMD, one thread in Node), and fast enough here for a
 // few hundred steps of a tiny gpt: tfjs-wasm's own (the op layer's composites), then the

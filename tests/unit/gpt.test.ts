@@ -7,9 +7,9 @@ import { applyWeightDecay } from '../../workers/training/adamw';
 import { dropoutMasks } from '../../workers/training/dropout';
 import { dropoutSites } from '../../workers/training/models/gpt';
 import { TrainingSession } from '../../workers/training/session';
-import { TINY_GPT, expectExactResume, proseOf } from './gpt-fixtures';
+import { TINY_GPT, proseOf } from './gpt-fixtures';
 import { useCpuBackend } from './tf-setup';
-import { snapshotOf, train } from './training-fixtures';
+import { expectExactResume, snapshotOf, train } from './training-fixtures';
 
 beforeAll(useCpuBackend);
 

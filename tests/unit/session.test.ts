@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../src/shared/config';
 import { TrainingSession } from '../../workers/training/session';
-import { restoreSession } from '../../workers/training/state-capture';
 import { useCpuBackend } from './tf-setup';
 import {
   bytesOf,
   dataset,
+  expectExactResume,
   expectLossFalls,
   snapshotOf,
   tinyMlp,
@@ -54,28 +54,8 @@ describe.each([
     );
   });
 
-  it('resumed from a snapshot equals the uninterrupted run, bit for bit', async () => {
-    const straight = TrainingSession.create(config, dataset);
-    await train(straight, 5);
-    const saved = await snapshotOf(straight);
-    const straightLosses = await train(straight, 7);
-    const expected = await snapshotOf(straight);
-
-    const resumed = await restoreSession(config, dataset, saved.host, saved.tensors);
-    expect(resumed.step).toBe(5);
-    const resumedLosses = await train(resumed, 7);
-    const actual = await snapshotOf(resumed);
-
-    expect(resumedLosses).toEqual(straightLosses);
-    // trainingMs is wall-clock time; everything else must match exactly.
-    expect({ ...actual.host, trainingMs: 0 }).toEqual({ ...expected.host, trainingMs: 0 });
-    const want = bytesOf(expected.tensors);
-    const got = bytesOf(actual.tensors);
-    expect([...got.keys()]).toEqual([...want.keys()]);
-    for (const [name, bytes] of want) expect(got.get(name), name).toEqual(bytes);
-    straight.dispose();
-    resumed.dispose();
-  });
+  it('resumed from a snapshot equals the uninterrupted run, bit for bit', () =>
+    expectExactResume(config, dataset));
 });
 
 function session0Name(config: RunConfig): string {

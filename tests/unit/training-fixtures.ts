@@ -2,9 +2,11 @@ import { DEFAULT_CONFIG, type RunConfig } from '../../src/shared/config';
 import { buildDataset } from '../../workers/training/dataset';
 import { expect } from 'vitest';
 import { TrainingSession } from '../../workers/training/session';
+import type { TextDataset } from '../../workers/training/text-dataset';
 import {
   captureState,
   disposeCaptured,
+  restoreSession,
   tensorBytes,
   type TensorData,
 } from '../../workers/training/state-capture';
@@ -65,4 +67,36 @@ export async function expectLossFalls(config: RunConfig): Promise<void> {
   expect(first).toBeGreaterThan(Math.log(dataset.vocab.length) - 0.5);
   expect(last).toBeLessThan(first - 0.3);
   session.dispose();
+}
+
+/**
+ * Trains `config` 5 steps, snapshots, trains 7 more; a session restored from the snapshot
+ * trains the same 7 steps to the same losses and the same bytes of every tensor, host state
+ * included (wall-clock time aside). `resumedData` is the text as the resumed process tokenizes
+ * it again (by default the same object).
+ */
+export async function expectExactResume(
+  config: RunConfig,
+  data: TextDataset,
+  resumedData: TextDataset = data,
+): Promise<void> {
+  const straight = TrainingSession.create(config, data);
+  await train(straight, 5);
+  const saved = await snapshotOf(straight);
+  const straightLosses = await train(straight, 7);
+  const expected = await snapshotOf(straight);
+
+  const resumed = await restoreSession(config, resumedData, saved.host, saved.tensors);
+  expect(resumed.step).toBe(5);
+  const resumedLosses = await train(resumed, 7);
+  const actual = await snapshotOf(resumed);
+  expect(resumedLosses).toEqual(straightLosses);
+  // trainingMs is wall-clock time; everything else must match exactly.
+  expect({ ...actual.host, trainingMs: 0 }).toEqual({ ...expected.host, trainingMs: 0 });
+  const want = bytesOf(expected.tensors);
+  const got = bytesOf(actual.tensors);
+  expect([...got.keys()]).toEqual([...want.keys()]);
+  for (const [name, bytes] of want) expect(got.get(name), name).toEqual(bytes);
+  straight.dispose();
+  resumed.dispose();
 }
