@@ -29,10 +29,12 @@ import { CHOOSE_OURS, COPY_AGAIN, EXPORT_AGAIN } from '../../src/shared/checkpoi
 import { KNOWN_DTYPES } from '../../src/shared/checkpoint/safetensors-dtype';
 import { METADATA_KEY } from '../../src/shared/checkpoint/safetensors-header';
 import { LENGTH_BYTES } from '../../src/shared/checkpoint/safetensors-read';
+import { MAX_CORPUS_BYTES } from '../../src/shared/corpus-errors';
 import { EPOCH_STREAM, WINDOW_STREAM } from '../../src/shared/data-cursor';
 import * as errors from '../../src/shared/errors';
 import { NO_GUARD_STATE } from '../../src/shared/snapshot';
 import { BPE_BASE_TOKENS, MAX_BPE_VOCAB, MIN_BPE_VOCAB } from '../../src/shared/bpe-settings';
+import { CORPUS_KINDS } from '../../src/shared/run-config';
 import {
   MAX_LINES_BYTES,
   MAX_PROSE_BYTES,
@@ -42,6 +44,7 @@ import {
   TEXT_MODES,
   TOKENS_KINDS,
 } from '../../src/shared/text-mode';
+import { CORPUS_FORMAT, SHARD_TOKENS } from '../../workers/corpus/corpus-manifest';
 import { MIN_PAIR_COUNT } from '../../workers/training/bpe/bpe-trainer';
 import {
   MAX_SAMPLE_BYTES,
@@ -180,6 +183,7 @@ export function pythonFacts() {
       DECODER_JSON,
       BPE_MODEL_OPTIONS,
     },
+    corpus: { CORPUS_KINDS, CORPUS_FORMAT, SHARD_TOKENS, MAX_CORPUS_BYTES },
     errors: errorParents(),
   };
 }
