@@ -30,20 +30,31 @@ def corpus_address(identity: Mapping[str, str]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _not_the_text(file_name: str, found: str, info: Mapping[str, Any]) -> CorpusFileMismatchError:
+    return CorpusFileMismatchError(
+        f'"{file_name}" is not the text this run trained on: {found} "{info["name"]}" '
+        f"({info['corpus']['bytes']} bytes, SHA-256 {info['id'][:12]}…). Nothing was trained; "
+        f"pass that file with --text."
+    )
+
+
+def check_corpus_size(file_name: str, size: int, info: Mapping[str, Any]) -> None:
+    """A file of another size is refused before it is read."""
+    if size != info["corpus"]["bytes"]:
+        raise _not_the_text(file_name, f"it is {size} bytes, not the size of", info)
+
+
 def check_corpus_text(
     file_name: str, data: bytes, info: Mapping[str, Any], separator: str, bpe: BpeTokenizer | None
 ) -> dict[str, str]:
     """The run's identity once `data` is its text: the same size and SHA-256 (the dataset's id),
     and with the run's tokenizer and separator the corpus its checkpoint names. Another file is
     refused by name before anything is tokenized or trained."""
+    check_corpus_size(file_name, len(data), info)
     sha256 = hashlib.sha256(data).hexdigest()
     ref = info["corpus"]
-    if len(data) != ref["bytes"] or sha256 != info["id"]:
-        raise CorpusFileMismatchError(
-            f'"{file_name}" is not the text this run trained on: it is {len(data)} bytes with '
-            f'SHA-256 {sha256[:12]}…, and "{info["name"]}" is {ref["bytes"]} bytes with SHA-256 '
-            f"{info['id'][:12]}…. Nothing was trained; pass that file with --text."
-        )
+    if sha256 != info["id"]:
+        raise _not_the_text(file_name, f"its SHA-256 {sha256[:12]}… is not that of", info)
     identity = corpus_identity(sha256, separator, bpe)
     address = corpus_address(identity)
     if address != ref["address"]:

@@ -11,6 +11,7 @@ content address, which the file, the run's tokenizer and its separator must repr
 from __future__ import annotations
 
 import hashlib
+import os
 from typing import Any, Iterator, Mapping
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy as np
 from .bpe import BpeTokenizer
 from .bpe_prose import run_bpe
 from .checkpoint import Checkpoint
-from .corpus_address import check_corpus_text, corpus_address
+from .corpus_address import check_corpus_size, check_corpus_text, corpus_address
 from .errors import CheckpointDatasetError
 from .facts import SHARD_TOKENS
 from .prose_data import ProseDataset, build_prose
@@ -83,6 +84,7 @@ def load_run_corpus(source: Checkpoint, path: str) -> ProseDataset:
     and checked to split into the token counts the browser recorded."""
     info, config = source.meta.dataset, source.meta.config
     bpe = run_bpe(config, info)
+    check_corpus_size(path, os.path.getsize(path), info)
     with open(path, "rb") as f:
         text = f.read()
     check_corpus_text(path, text, info, config["separator"], bpe)

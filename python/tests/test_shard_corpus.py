@@ -6,6 +6,7 @@ BPE tokens; the refusals of another file and of configs that cannot run on shard
 
 import base64
 import copy
+import hashlib
 import json
 
 import pytest
@@ -71,13 +72,18 @@ def test_another_file_is_refused_by_name_before_anything_is_tokenized() -> None:
     case = CASES[0]
     info, separator = case["info"], case["config"]["separator"]
     text = text_of(case)
-    for other in (text[:-1], text[:-1] + b"!"):
+    shorter, edited = text[:-1], text[:-1] + b"!"
+    found = {
+        shorter: f"it is {len(text) - 1} bytes, not the size of",
+        edited: f"its SHA-256 {hashlib.sha256(edited).hexdigest()[:12]}… is not that of",
+    }
+    for other, what in found.items():
         with pytest.raises(CorpusFileMismatchError) as err:
             check_corpus_text("other.txt", other, info, separator, None)
-        message = str(err.value)
-        assert message.startswith('"other.txt" is not the text this run trained on')
-        assert f'"mark.txt" is {len(text)} bytes with SHA-256 {info["id"][:12]}' in message
-        assert message.endswith("Nothing was trained; pass that file with --text.")
+        assert str(err.value) == (
+            f'"other.txt" is not the text this run trained on: {what} "mark.txt" ({len(text)} '
+            f'bytes, SHA-256 {info["id"][:12]}…). Nothing was trained; pass that file with --text.'
+        )
 
 
 def test_a_corpus_the_text_and_tokenizer_do_not_make_is_refused() -> None:

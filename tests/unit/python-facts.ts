@@ -29,7 +29,6 @@ import { CHOOSE_OURS, COPY_AGAIN, EXPORT_AGAIN } from '../../src/shared/checkpoi
 import { KNOWN_DTYPES } from '../../src/shared/checkpoint/safetensors-dtype';
 import { METADATA_KEY } from '../../src/shared/checkpoint/safetensors-header';
 import { LENGTH_BYTES } from '../../src/shared/checkpoint/safetensors-read';
-import { MAX_CORPUS_BYTES } from '../../src/shared/corpus-errors';
 import { EPOCH_STREAM, WINDOW_STREAM } from '../../src/shared/data-cursor';
 import * as errors from '../../src/shared/errors';
 import { NO_GUARD_STATE } from '../../src/shared/snapshot';
@@ -183,7 +182,7 @@ export function pythonFacts() {
       DECODER_JSON,
       BPE_MODEL_OPTIONS,
     },
-    corpus: { CORPUS_KINDS, CORPUS_FORMAT, SHARD_TOKENS, MAX_CORPUS_BYTES },
+    corpus: { CORPUS_KINDS, CORPUS_FORMAT, SHARD_TOKENS },
     errors: errorParents(),
   };
 }
