@@ -16,9 +16,8 @@ import torch.distributed as dist
 from . import PRODUCER
 from .checkpoint import read_checkpoint
 from .checkpoint_write import write_checkpoint
-from .data_pipeline import read_text
 from .errors import DivergenceError, TrainerError
-from .run_state import load_run_text, open_run
+from .run_state import load_run_dataset, open_run
 from .trainer import Options, Trainer, resume_point
 
 
@@ -36,7 +35,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     c.add_argument(
         "--text",
         required=True,
-        help="the run's training text (its SHA-256 must match the checkpoint)",
+        help="the run's training text (its SHA-256 must match the checkpoint); for a run on "
+        "token shards (corpus=shards), the file its corpus was tokenized from",
     )
     c.add_argument("--out", required=True, help="where to write the continued checkpoint")
     c.add_argument(
@@ -76,7 +76,7 @@ def continue_run(args: argparse.Namespace) -> int:
     rank = dist.get_rank() if args.ddp else 0
     snapshot = args.snapshot or f"{args.out}.snapshot"
     source = read_checkpoint(args.checkpoint)
-    dataset = load_run_text(source, read_text(args.text))
+    dataset = load_run_dataset(source, args.text)
     target = source.meta.step + args.steps
     budget = source.meta.config["steps"]
     if budget > 0 and target > budget:

@@ -19,8 +19,9 @@ from .run_config import NUMERIC_KEYS, WORD_KEYS, validate_config
 
 _MISSING = object()
 
-# vocabSize: tokens=bpe only (issue 20), where bpe_prose.py reads its tokenizer.json.
-KNOWN_CONFIG_KEYS = {*WORD_KEYS, *NUMERIC_KEYS, "vocabSize"}
+# vocabSize: tokens=bpe only (issue 20), where bpe_prose.py reads its tokenizer.json; corpus:
+# a run on token shards, whose text shard_corpus.py tokenizes again.
+KNOWN_CONFIG_KEYS = {*WORD_KEYS, *NUMERIC_KEYS, "vocabSize", "corpus"}
 
 # A file this package wrote says so in `backend`: torch and the device it trained on.
 PRODUCER_BACKEND = re.compile(r"^torch-[a-z0-9]+$")
@@ -124,14 +125,28 @@ def _dataset(meta: Mapping[str, str], min_vocab: int) -> dict[str, Any]:
         and is_count(v.get("trainExamples"))
         and is_count(v.get("valExamples"))
         and isinstance(v.get("tokenizer", ""), str)
+        and ("corpus" not in v or _is_corpus_ref(v["corpus"]))
     ):
         raise bad_field(
             "dataset",
             "must describe the dataset (id, name, vocab, trainExamples, valExamples, "
-            "tokenizer if any)",
+            "tokenizer and corpus if any)",
         )
     keys = ("id", "name", "vocab", "trainExamples", "valExamples", "tokenizer")
-    return {k: v[k] for k in keys if k in v}
+    dataset = {k: v[k] for k in keys if k in v}
+    if "corpus" in v:
+        dataset["corpus"] = {"address": v["corpus"]["address"], "bytes": v["corpus"]["bytes"]}
+    return dataset
+
+
+def _is_corpus_ref(v: Any) -> bool:
+    """A run on token shards names its corpus: a content address and the text's size."""
+    return (
+        isinstance(v, dict)
+        and isinstance(v.get("address"), str)
+        and HEX64.match(v["address"]) is not None
+        and is_count(v.get("bytes"))
+    )
 
 
 def _sha256(meta: Mapping[str, str]) -> dict[str, str]:
@@ -192,6 +207,10 @@ def decode_meta(meta: Mapping[str, str]) -> CheckpointMeta:
     if (config["tokens"] == "bpe") != ("tokenizer" in dataset):
         raise bad_field(
             "dataset", "must carry a tokenizer.json exactly when the run config says tokens=bpe"
+        )
+    if (config.get("corpus") == "shards") != ("corpus" in dataset):
+        raise bad_field(
+            "dataset", "must name its corpus exactly when the run config says corpus=shards"
         )
     tokenizer = describe_tokenizer(config, dataset["vocab"])
     if meta_text(meta, "tokenizer") != tokenizer:

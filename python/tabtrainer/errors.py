@@ -46,6 +46,10 @@ class CheckpointDatasetError(TrainerError):
     pass
 
 
+class CorpusFileMismatchError(TrainerError):
+    """The file given for a run on token shards is not the text its corpus was made from."""
+
+
 def _count(n: int) -> str:
     """A whole number as toLocaleString('en-US') writes it: 32768 -> 32,768."""
     return f"{n:,}"

@@ -160,5 +160,11 @@ PRE_TOKENIZER_JSON: dict[str, Any] = _fact("bpe", "PRE_TOKENIZER_JSON", dict)
 DECODER_JSON: dict[str, Any] = _fact("bpe", "DECODER_JSON", dict)
 BPE_MODEL_OPTIONS: dict[str, Any] = _fact("bpe", "BPE_MODEL_OPTIONS", dict)
 
+# src/shared/run-config.ts and workers/corpus/corpus-manifest.ts: runs on token shards
+# (corpus=shards), the layout's name that a corpus's address hashes, and tokens per shard.
+CORPUS_KINDS: tuple[str, ...] = tuple(_fact("corpus", "CORPUS_KINDS", list))
+CORPUS_FORMAT = _str("corpus", "CORPUS_FORMAT")
+SHARD_TOKENS = _int("corpus", "SHARD_TOKENS")
+
 # src/shared/errors.ts: every error class's name, with the name of the class it extends.
 ERROR_PARENTS: dict[str, str] = _section("errors")

@@ -11,6 +11,7 @@ from typing import Any, Sequence
 from .errors import BpeVocabSizeError, ConfigError
 from .facts import (
     CONFIG_BOUNDS,
+    CORPUS_KINDS,
     GPT_BOUNDS,
     LEGACY_TEXT_MODEL,
     LEGACY_TRAINING,
@@ -113,6 +114,8 @@ def validate_config(raw: Any) -> dict[str, Any]:
     bpe_vocab = _bpe_vocab_size(out["tokens"], out["text"], raw.get("vocabSize", _MISSING))
     if bpe_vocab is not None:
         out["vocabSize"] = bpe_vocab
+    if "corpus" in raw:
+        out["corpus"] = _corpus_kind(out["tokens"], out["text"], raw)
     _check_shape(out)
     _check_schedule(out)
     return out
@@ -136,6 +139,18 @@ def _bpe_vocab_size(tokens: str, text: str, value: Any) -> int | None:
     if not whole or not MIN_BPE_VOCAB <= value <= MAX_BPE_VOCAB:
         raise BpeVocabSizeError(value if is_number(value) else math.nan)
     return int(value)
+
+
+def _corpus_kind(tokens: str, text: str, raw: dict[str, Any]) -> str:
+    """config.ts corpusKind: corpus=shards streams prose to byte or BPE token shards (written
+    only for a run on shards, so other configs are as before)."""
+    kind = _one_of("corpus", raw, CORPUS_KINDS)
+    if text != "prose" or tokens == "char":
+        raise ConfigError(
+            'Config "corpus=shards" streams prose into byte or BPE token shards: set text=prose '
+            "and tokens=byte or tokens=bpe, or remove corpus."
+        )
+    return kind
 
 
 def _check_shape(config: dict[str, Any]) -> None:

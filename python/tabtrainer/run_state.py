@@ -12,10 +12,11 @@ import torch
 from .adam_bridge import adam_tensors, advance_beta_power, create_adam
 from .bpe_prose import run_bpe
 from .checkpoint import Checkpoint
-from .data_pipeline import BatchSampler, text_sha256
+from .data_pipeline import BatchSampler, read_text, text_sha256
 from .errors import CheckpointDatasetError
 from .facts import BETA1_POWER_TENSOR, BETA2_POWER_TENSOR, ITER_TENSOR, MAX_METRIC_ROWS
 from .models import CharModel
+from .shard_corpus import load_run_corpus
 from .text_dataset import TextDataset, batch_sampler, build_text_dataset, check_batch_fits
 from .text_mode import vocab_size
 
@@ -106,6 +107,14 @@ def load_run_text(source: Checkpoint, text: str) -> TextDataset:
     # A BPE run tokenizes with the tokenizer.json its file carries, as the browser did.
     bpe = run_bpe(config, info)
     return build_text_dataset(info["name"], text, config, bpe)
+
+
+def load_run_dataset(source: Checkpoint, path: str) -> TextDataset:
+    """The run's dataset from the file at `path`: its text read as the page reads a picked file,
+    or, for a run on token shards, the bytes its corpus was made from."""
+    if "corpus" in source.meta.dataset:
+        return load_run_corpus(source, path)
+    return load_run_text(source, read_text(path))
 
 
 def open_run(source: Checkpoint, dataset: TextDataset) -> RunState:

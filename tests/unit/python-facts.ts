@@ -33,6 +33,7 @@ import { EPOCH_STREAM, WINDOW_STREAM } from '../../src/shared/data-cursor';
 import * as errors from '../../src/shared/errors';
 import { NO_GUARD_STATE } from '../../src/shared/snapshot';
 import { BPE_BASE_TOKENS, MAX_BPE_VOCAB, MIN_BPE_VOCAB } from '../../src/shared/bpe-settings';
+import { CORPUS_KINDS } from '../../src/shared/run-config';
 import {
   MAX_LINES_BYTES,
   MAX_PROSE_BYTES,
@@ -42,6 +43,7 @@ import {
   TEXT_MODES,
   TOKENS_KINDS,
 } from '../../src/shared/text-mode';
+import { CORPUS_FORMAT, SHARD_TOKENS } from '../../workers/corpus/corpus-manifest';
 import { MIN_PAIR_COUNT } from '../../workers/training/bpe/bpe-trainer';
 import {
   MAX_SAMPLE_BYTES,
@@ -180,6 +182,7 @@ export function pythonFacts() {
       DECODER_JSON,
       BPE_MODEL_OPTIONS,
     },
+    corpus: { CORPUS_KINDS, CORPUS_FORMAT, SHARD_TOKENS },
     errors: errorParents(),
   };
 }

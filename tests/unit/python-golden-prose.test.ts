@@ -6,16 +6,12 @@ import { validateConfig, type RunConfig } from '../../src/shared/config';
 import { TextTooLargeError } from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
 import { MAX_LINES_BYTES, MAX_PROSE_BYTES } from '../../src/shared/text-mode';
-import { batchSampler, hostBatch } from '../../workers/training/batches';
 import { dropoutMasks } from '../../workers/training/dropout';
 import { validationSet } from '../../workers/training/evaluation';
 import { checkBatchFits, loadDataset } from '../../workers/training/run-setup';
-import {
-  trainingExamples,
-  type MemoryTextDataset,
-  type TextDataset,
-} from '../../workers/training/text-dataset';
+import type { MemoryTextDataset } from '../../workers/training/text-dataset';
 import { GOLDEN_GPT } from './golden-configs';
+import { goldenDraws } from './golden-draws';
 import { compareOrWriteJson } from './golden-files';
 
 /**
@@ -91,23 +87,6 @@ async function streams(data: MemoryTextDataset) {
   };
 }
 
-/** Four draws from two batches before an epoch's end, a skip window crossing it. */
-function draws(config: RunConfig, data: TextDataset) {
-  const size = trainingExamples(data, config.context);
-  const perEpoch = Math.floor(size / config.batch);
-  const start = { epoch: 0, index: (perEpoch - 2) * config.batch };
-  const skips = [{ fromBatch: perEpoch - 1, toBatch: perEpoch + 1 }];
-  const sampler = batchSampler(config, data, start, skips);
-  const steps = Array.from({ length: 4 }, () => {
-    const examples = sampler.next();
-    const { x, y, mask } = hostBatch(data, 'train', examples, config);
-    const cursor = sampler.position();
-    const got = { examples: ints(examples), batch: sampler.lastBatch, x: ints(x), y: ints(y) };
-    return { ...got, mask: mask === null ? null : ints(mask), cursor };
-  });
-  return { start, skips, steps };
-}
-
 async function proseCase({ file, text, settings }: ProseCase) {
   const small = text !== undefined;
   const name = file ?? 'small.txt';
@@ -127,7 +106,7 @@ async function proseCase({ file, text, settings }: ProseCase) {
     tokenizer: describeTokenizer(config, loaded.info.vocab),
     vocabSize: loaded.data.tokenizer.vocabSize,
     streams: await streams(loaded.data),
-    draws: draws(config, loaded.data),
+    draws: goldenDraws(config, loaded.data),
     validation: {
       tokens: set.tokens,
       bytes: set.bytes,
