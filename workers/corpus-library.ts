@@ -28,6 +28,11 @@ export interface StoredRuns {
  */
 export class CorpusLibrary {
   private readonly store: CorpusStore | null;
+  /**
+   * Listings and deletions one at a time: a listing that read the addresses just before a
+   * deletion would otherwise look into the deleted folder, which the OPFS root makes again.
+   */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     root: CorpusRoot | null,
@@ -39,7 +44,11 @@ export class CorpusLibrary {
   }
 
   /** Every stored corpus, largest first (what to delete to free space). */
-  async list(): Promise<CorpusSummary[]> {
+  list(): Promise<CorpusSummary[]> {
+    return this.serial(() => this.listNow());
+  }
+
+  private async listNow(): Promise<CorpusSummary[]> {
     if (this.store === null) return [];
     const [corpora, runs] = await Promise.all([this.store.list(), this.runs.listRuns()]);
     return corpora
@@ -55,9 +64,13 @@ export class CorpusLibrary {
     return corpus !== undefined && corpus.runs.length === 0 ? corpus : null;
   }
 
-  async delete(address: string): Promise<void> {
+  delete(address: string): Promise<void> {
+    return this.serial(() => this.deleteNow(address));
+  }
+
+  private async deleteNow(address: string): Promise<void> {
     if (this.store === null) throw new CorpusUnavailableError();
-    const corpus = (await this.list()).find((c) => c.address === address);
+    const corpus = (await this.listNow()).find((c) => c.address === address);
     if (corpus === undefined) return; // deleted already (here, or in another tab)
     const label = corpus.name ?? `${address.slice(0, 12)}…`;
     const active = this.open.active();
@@ -66,6 +79,12 @@ export class CorpusLibrary {
     const holder = corpus.runs.find((run) => held.has(run.runId));
     if (holder !== undefined) throw new CorpusInUseError(label, holder.runName);
     if (!(await this.store.delete(address))) throw new CorpusBusyError(label);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 }
 

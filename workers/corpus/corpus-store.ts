@@ -117,11 +117,16 @@ export class CorpusStore {
     return done === null ? null : checked(done, address);
   }
 
-  /** Every corpus stored, finished or partial, with the bytes its files take. */
+  /**
+   * Every corpus stored, finished or partial, with the bytes its files take. An empty folder is
+   * no corpus: a tokenization about to write its first file, or one a reader made again (the
+   * OPFS root creates a folder it is asked for) after it was deleted.
+   */
   async list(): Promise<CorpusListing[]> {
     const out = [];
     for (const address of await this.root.addresses()) {
-      out.push(await describeCorpus(this.root.folder(address), address));
+      const files = this.root.folder(address);
+      if ((await files.list()).length > 0) out.push(await describeCorpus(files, address));
     }
     return out;
   }
