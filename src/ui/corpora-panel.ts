@@ -34,6 +34,7 @@ export function createCorporaPanel(
   root.setAttribute('aria-labelledby', heading.id);
   root.replaceChildren(heading, hint, empty, list);
   let enabled = true;
+  let shown: string | null = null;
 
   function applyEnabled(): void {
     for (const btn of list.querySelectorAll('button')) btn.disabled = !enabled;
@@ -78,6 +79,11 @@ export function createCorporaPanel(
 
   return {
     render(corpora) {
+      // The page re-reads the list after every commit; rows rebuilt under the pointer would
+      // lose a click whose press and release land on different buttons, so unchanged stays.
+      const key = JSON.stringify(corpora);
+      if (key === shown) return;
+      shown = key;
       list.replaceChildren(...corpora.map(item));
       list.hidden = corpora.length === 0;
       empty.hidden = corpora.length > 0;
