@@ -1,5 +1,6 @@
 import { degradedFeatures } from './boot-checks';
 import { CheckpointActions } from './client/checkpoint-actions';
+import { CorpusActions } from './client/corpus-actions';
 import { JobOwner } from './client/job-owner';
 import type { DebugFault } from './shared/api';
 import { watchLifecycle } from './client/lifecycle';
@@ -14,6 +15,7 @@ import type { RunRecord } from './shared/snapshot';
 import { createCheckpointPanel } from './ui/checkpoint-panel';
 import { createConfigForm } from './ui/config-form';
 import { createControls } from './ui/controls';
+import { askToDeleteUnused, createCorporaPanel } from './ui/corpora-panel';
 import { createCorpusStatus } from './ui/corpus-status';
 import { createDatasetPicker } from './ui/dataset-picker';
 import { createErrorArea } from './ui/error-area';
@@ -88,7 +90,10 @@ const picker = createDatasetPicker(
 );
 const runs = createRunsPanel(mount('runs-panel'), {
   onOpen: (runId) => void owner.actions.openRun(runId),
-  onDelete: (runId) => void owner.actions.deleteRun(runId),
+  onDelete: (runId) => void owner.actions.deleteRun(runId, (unused) => corpora.offerUnused(unused)),
+});
+const corporaPanel = createCorporaPanel(mount('corpora-panel'), {
+  onDelete: (address) => void corpora.delete(address),
 });
 const snapshots = createSnapshotsPanel(mount('snapshots-panel'), {
   onResume: (snapshotId) => {
@@ -124,7 +129,7 @@ const checkpoints = createCheckpointPanel(mount('checkpoint-panel'), {
   onCancel: () => files.cancel(),
 });
 
-/** Re-reads the run list, the shown run's snapshots and the storage figures. */
+/** Re-reads the run list, the shown run's snapshots, the corpora and the storage figures. */
 function refresh(run: RunRecord | null): void {
   void (async () => {
     const stored = await owner.trainer.worker.call((api) => api.listRuns());
@@ -133,11 +138,14 @@ function refresh(run: RunRecord | null): void {
     const list = shown ? await owner.trainer.worker.call((api) => api.listSnapshots(shown.id)) : [];
     snapshots.render(list, shown?.latestSnapshotId ?? null);
     jobForm.setSnapshots(list);
+    const corpusList = await owner.trainer.worker.call((api) => api.listCorpora());
+    corporaPanel.render(corpusList);
     const estimate = await navigator.storage?.estimate?.();
     const persisted = (await navigator.storage?.persisted?.()) ?? null;
     storage.show(
       estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null,
       persisted,
+      corpusList.reduce((sum, corpus) => sum + corpus.bytesOnDisk, 0),
     );
   })().catch(() => undefined); // lists are redrawn on the next change; a dead worker restarts
 }
@@ -163,6 +171,7 @@ const view = new PageView(
     controls,
     form,
     runs,
+    corpora: corporaPanel,
     snapshots,
     checkpoints,
     picker,
@@ -184,6 +193,14 @@ const files = new CheckpointActions(
   },
   (source, label, summary) => checkpoints.showPending(source, label, summary),
 );
+
+const corpora = new CorpusActions({
+  dispatch: owner.dispatch,
+  trainer: owner.trainer,
+  shown: owner.shown,
+  refresh,
+  askToDeleteUnused,
+});
 
 const sampler = new SampleActions(owner.dispatch, owner.trainer, prompt);
 

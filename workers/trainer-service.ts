@@ -21,10 +21,12 @@ import {
   type SnapshotPolicy,
 } from '../src/shared/config';
 import { BackendError, CancelledError, TokenizeCancelledError } from '../src/shared/errors';
+import type { CorpusSummary } from '../src/shared/corpus-summary';
 import type { RunRecord, SnapshotSummary, SnapshotTrigger } from '../src/shared/snapshot';
 import type { JobRequest, JobState, JobSummary, ResultsFormat } from '../src/shared/jobs/job-types';
 import type { SampleRequest, SampleSink, SampleStarted } from '../src/shared/sampling';
 import { ShardCorpusDatasets } from './corpus/corpus-datasets';
+import { CorpusLibrary, heldRunLocks } from './corpus-library';
 import { opfsCorpusRoot } from './corpus/opfs-corpus-files';
 import { JobService } from './jobs/job-service';
 import { RunLibrary } from './run-library';
@@ -40,6 +42,7 @@ interface Parts {
   readonly library: RunLibrary;
   readonly snapshotter: Snapshotter;
   readonly jobs: JobService;
+  readonly corpora: CorpusLibrary;
 }
 
 /**
@@ -76,17 +79,23 @@ export class TrainerService implements TrainerApi {
     const { restored } = await store.restoreFromMirror();
     markPhase('mirror-checked');
     const snapshotter = new Snapshotter(store, emit, DEFAULT_SETTINGS.snapshot);
+    const corpusRoot = opfsCorpusRoot();
+    const controller = new TrainerController(
+      store,
+      snapshotter,
+      emit,
+      { forced: backend, init: report.backend },
+      new ShardCorpusDatasets(corpusRoot, (progress) => emit({ type: 'corpus', progress })),
+    );
     this.partsHandle = {
-      controller: new TrainerController(
-        store,
-        snapshotter,
-        emit,
-        { forced: backend, init: report.backend },
-        new ShardCorpusDatasets(opfsCorpusRoot(), (progress) => emit({ type: 'corpus', progress })),
-      ),
+      controller,
       library: new RunLibrary(store),
       snapshotter,
       jobs: new JobService(store, { deviceLost: () => deviceLost() }),
+      corpora: new CorpusLibrary(corpusRoot, store, {
+        active: () => controller.activeRun,
+        held: heldRunLocks,
+      }),
     };
     return { ...report, restored };
   }
@@ -125,7 +134,7 @@ export class TrainerService implements TrainerApi {
   }
 
   async snapshotNow(trigger: SnapshotTrigger): Promise<SnapshotSummary | null> {
-    if (this.parts.controller.activeRunId === null) return null;
+    if (this.parts.controller.activeRun === null) return null;
     return this.parts.snapshotter.request(trigger);
   }
 
@@ -156,9 +165,19 @@ export class TrainerService implements TrainerApi {
     return this.parts.library.listSnapshots(runId);
   }
 
-  async deleteRun(runId: string): Promise<void> {
+  async deleteRun(runId: string): Promise<CorpusSummary | null> {
+    const run = (await this.parts.library.listRuns()).find((r) => r.id === runId);
     await this.parts.controller.forget(runId);
     await this.parts.library.deleteRun(runId);
+    return run === undefined ? null : await this.parts.corpora.unusedAfterDeleting(run);
+  }
+
+  listCorpora(): Promise<CorpusSummary[]> {
+    return this.parts.corpora.list();
+  }
+
+  deleteCorpus(address: string): Promise<void> {
+    return this.parts.corpora.delete(address);
   }
 
   pinSnapshot(snapshotId: string, pinned: boolean): Promise<void> {

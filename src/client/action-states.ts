@@ -29,6 +29,8 @@ export const ACTION_STATES = {
   editConfig: ['idle', 'paused', 'watching', 'error'],
   openRun: SETTLED,
   deleteRun: SETTLED,
+  /** A corpus from the corpora list; the worker refuses one a run has open. */
+  deleteCorpus: SETTLED,
   /** The shown run's snapshot list: resume from one (roll back), pin, unpin, delete. */
   snapshotList: HOLDING,
   /** A checkpoint file checked, then imported (as a new run or replacing the shown one); a fork. */

@@ -12,6 +12,7 @@ const CONTROL_ACTION: Record<Control, ActionName> = {
   // The whole checkpoint panel, its Export button too (in idle an export is refused, named).
   import: 'importCheckpoint',
   runs: 'openRun', // and Delete, allowed in the same states (tested)
+  corpora: 'deleteCorpus',
   snapshots: 'snapshotList',
   dataset: 'newRun', // a chosen text starts a new run on it
   config: 'editConfig',

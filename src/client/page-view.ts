@@ -4,6 +4,7 @@ import { configToParams } from '../shared/config-params';
 import type { SerializedError } from '../shared/errors';
 import type { RunRecord } from '../shared/snapshot';
 import type { CheckpointPanelController } from '../ui/checkpoint-panel';
+import type { CorporaPanelController } from '../ui/corpora-panel';
 import type { DatasetPickerController } from '../ui/dataset-picker';
 import type { PromptPanelController } from '../ui/prompt-panel';
 import type { StepProfileController } from '../ui/step-profile-panel';
@@ -17,6 +18,7 @@ import { enabledControls } from './enabled-controls';
 
 export interface PagePanels extends TrainingView {
   readonly runs: RunsPanelController;
+  readonly corpora: CorporaPanelController;
   readonly snapshots: SnapshotsPanelController;
   readonly checkpoints: CheckpointPanelController;
   readonly picker: DatasetPickerController;
@@ -75,6 +77,7 @@ export class PageView implements MachineView, TrainingView {
     controls.setEnabled(enabled);
     form.setEnabled(enabled.has('config'));
     runs.setEnabled(enabled.has('runs'));
+    this.panels.corpora.setEnabled(enabled.has('corpora'));
     snapshots.setEnabled(enabled.has('snapshots'));
     checkpoints.setEnabled(enabled.has('import'));
     picker.setEnabled(enabled.has('dataset'));

@@ -1,4 +1,5 @@
 import type { RunConfig, SnapshotPolicy } from '../shared/config';
+import type { CorpusSummary } from '../shared/corpus-summary';
 import type { ChosenText } from '../ui/dataset-picker';
 import { RunBusyError } from '../shared/errors';
 import { ACTION_STATES } from './action-states';
@@ -114,8 +115,14 @@ export class RunActions {
     });
   }
 
-  deleteRun(runId: string): Promise<Outcome> {
-    return this.dispatch({
+  /**
+   * Deletes a stored run. When it was the last run reading a corpus, `onUnused` gets that
+   * corpus once the deletion has run (the page asks whether to delete it too).
+   */
+  async deleteRun(runId: string, onUnused?: (corpus: CorpusSummary) => void): Promise<Outcome> {
+    // Set inside the action; read once it has run (a refused or failed one leaves it null).
+    let unused = null as CorpusSummary | null;
+    const outcome = await this.dispatch({
       label: 'Delete run',
       origin: 'user',
       allowed: ACTION_STATES.deleteRun,
@@ -124,11 +131,13 @@ export class RunActions {
         const run = this.shown.run;
         const shown = run?.id === runId;
         if (shown && this.machine.state === 'watching') throw new RunBusyError(run.name);
-        await this.trainer.worker.call((api) => api.deleteRun(runId));
+        unused = await this.trainer.worker.call((api) => api.deleteRun(runId));
         this.presenter.refresh(shown ? null : run);
         return shown ? this.transitions.closeShown() : undefined;
       },
     });
+    if (unused !== null) onUnused?.(unused);
+    return outcome;
   }
 
   /** Starts the held run's loop; false when the worker holds no run (its resume failed). */

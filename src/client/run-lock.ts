@@ -1,3 +1,5 @@
+import { runLockName } from '../shared/lock-names';
+
 /**
  * One writer per run: a Web Lock named after the run. The tab that holds it trains; a tab that
  * does not waits in the lock's queue, and the browser grants it the moment the holder's tab
@@ -25,7 +27,7 @@ export class RunLock {
     }
     return new Promise<boolean>((resolve) => {
       void navigator.locks
-        .request(lockName(runId), { ifAvailable: true }, (lock) => {
+        .request(runLockName(runId), { ifAvailable: true }, (lock) => {
           if (lock === null) {
             resolve(false);
             return undefined;
@@ -43,7 +45,7 @@ export class RunLock {
     const abort = new AbortController();
     this.waiting = abort;
     navigator.locks
-      .request(lockName(runId), { signal: abort.signal }, () => {
+      .request(runLockName(runId), { signal: abort.signal }, () => {
         // Granted after the tab moved on (the abort came too late): let it go at once.
         if (this.waiting !== abort) return undefined;
         this.waiting = null;
@@ -74,8 +76,4 @@ function hasLocks(): boolean {
   return (
     typeof navigator !== 'undefined' && navigator.locks !== undefined && navigator.locks !== null
   );
-}
-
-function lockName(runId: string): string {
-  return `tab-trainer:run:${runId}`;
 }

@@ -153,6 +153,7 @@ export class RunTransitions {
       throw err;
     } finally {
       this.presenter.corpusCancel(null);
+      this.presenter.refresh(this.shown.run); // the corpora list: one more, finished or partial
     }
   }
 

@@ -1,4 +1,5 @@
 import type { BackendName, RunConfig, SnapshotIntervalInfo, SnapshotPolicy } from './config';
+import type { CorpusSummary } from './corpus-summary';
 import type { SerializedError } from './errors';
 import type { JobRequest, JobState, JobSummary, ResultsFormat } from './jobs/job-types';
 import type { SampleRequest, SampleSink, SampleStarted } from './sampling';
@@ -233,8 +234,15 @@ export interface TrainerApi {
   setSnapshotPolicy(policy: SnapshotPolicy): Promise<SnapshotIntervalInfo>;
   listRuns(): Promise<RunRecord[]>;
   listSnapshots(runId: string): Promise<SnapshotSummary[]>;
-  /** Deletes a stored run; if it is the active one, training stops first. */
-  deleteRun(runId: string): Promise<void>;
+  /**
+   * Deletes a stored run; if it is the active one, training stops first. Resolves with the
+   * corpus it read when no stored run reads it any more (the page offers to delete it).
+   */
+  deleteRun(runId: string): Promise<CorpusSummary | null>;
+  /** The corpora in the origin private file system, with their sizes and the runs reading them. */
+  listCorpora(): Promise<CorpusSummary[]>;
+  /** Refused (CorpusInUseError, CorpusBusyError) while a run has it open or it is tokenized. */
+  deleteCorpus(address: string): Promise<void>;
   pinSnapshot(snapshotId: string, pinned: boolean): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;
   /** The run's newest snapshot, or the given one, as a safetensors file. */

@@ -22,6 +22,7 @@ export * from './job-errors';
 export * from './text-errors';
 export * from './tokenizer-errors';
 export * from './corpus-errors';
+export * from './corpus-delete-errors';
 export * from './browser-errors';
 
 export class ConfigError extends TrainerError {

@@ -11,6 +11,8 @@ export type Control =
   | 'export'
   | 'import'
   | 'runs'
+  /** The corpora list's Delete buttons. */
+  | 'corpora'
   | 'snapshots'
   | 'dataset'
   | 'config'

@@ -17,9 +17,10 @@ export type SecondCopy =
 export interface StorageMeterController {
   /**
    * `estimate` null: the browser gave none. `persisted` null: the browser does not say
-   * (no navigator.storage), which the page treats as the risk it is.
+   * (no navigator.storage), which the page treats as the risk it is. `corporaBytes`: what the
+   * token shards take, a part of the usage (the origin private file system counts in it).
    */
-  show(estimate: StorageEstimateLike | null, persisted: boolean | null): void;
+  show(estimate: StorageEstimateLike | null, persisted: boolean | null, corporaBytes: number): void;
   showSecondCopy(copy: SecondCopy): void;
 }
 
@@ -51,18 +52,19 @@ export function createStorageMeter(
   const secondCopy = element('p', { 'data-testid': 'second-copy', class: 'storage-meter' });
   root.replaceChildren(line, risk, secondCopy);
   return {
-    show(estimate, persisted) {
+    show(estimate, persisted, corporaBytes) {
       const usage =
         estimate === null
           ? 'usage unknown'
           : `${formatBytes(estimate.usage)} used of ${formatBytes(estimate.quota)}`;
+      const corpora = corporaBytes > 0 ? `, corpora ${formatBytes(corporaBytes)}` : '';
       const note =
         persisted === null
           ? ' (this browser does not say whether it keeps it)'
           : persisted
             ? ' (persistent)'
             : ' (not persistent: may be evicted)';
-      line.textContent = `Storage: ${usage}${note}`;
+      line.textContent = `Storage: ${usage}${corpora}${note}`;
       line.dataset['persisted'] = String(persisted);
       risk.hidden = persisted === true;
       risk.firstElementChild!.textContent = RISK;

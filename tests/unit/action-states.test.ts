@@ -16,11 +16,12 @@ const STATES = Object.keys(PAGE_STATES) as PageState[];
 /**
  * The enabled controls of each state as the page had them written out before (commit 0ec39e3),
  * with the prompt sampler (issue 18), which works where Snapshot now does: on the run held, and
- * the `?debug=1` step profile (issue 19), which profiles a step of the training loop.
+ * the `?debug=1` step profile (issue 19), which profiles a step of the training loop, and the
+ * corpora list's Delete (issue 20), in every settled state (the worker refuses a corpus in use).
  */
 const ENABLED_BEFORE: Record<PageState, readonly Control[]> = {
   booting: [],
-  idle: ['start', 'newRun', 'import', 'runs', 'dataset', 'config', 'interval'],
+  idle: ['start', 'newRun', 'import', 'runs', 'corpora', 'dataset', 'config', 'interval'],
   training: [
     'pause',
     'newRun',
@@ -30,6 +31,7 @@ const ENABLED_BEFORE: Record<PageState, readonly Control[]> = {
     'export',
     'import',
     'runs',
+    'corpora',
     'snapshots',
     'dataset',
     'interval',
@@ -42,19 +44,21 @@ const ENABLED_BEFORE: Record<PageState, readonly Control[]> = {
     'export',
     'import',
     'runs',
+    'corpora',
     'snapshots',
     'dataset',
     'config',
     'interval',
   ],
   resuming: [],
-  watching: ['newRun', 'export', 'import', 'runs', 'dataset', 'config', 'interval'],
+  watching: ['newRun', 'export', 'import', 'runs', 'corpora', 'dataset', 'config', 'interval'],
   error: [
     'start',
     'newRun',
     'export',
     'import',
     'runs',
+    'corpora',
     'snapshots',
     'dataset',
     'config',

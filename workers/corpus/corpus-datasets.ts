@@ -128,7 +128,7 @@ export class ShardCorpusDatasets implements CorpusDatasets {
         startedAt,
       });
     };
-    return { ...this.sizes, signal, onProgress };
+    return { ...this.sizes, signal, onProgress, recordSource: true };
   }
 
   private report(source: CorpusFile, phase: 'hashing' | 'learning', done: number, tokens: number) {

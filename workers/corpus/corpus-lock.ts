@@ -5,20 +5,36 @@
  */
 export interface CorpusLocks {
   exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` holding the lock if no one holds it now (true); else false, without waiting. */
+  tryExclusive(name: string, fn: () => Promise<void>): Promise<boolean>;
 }
 
 /** Web Locks where the worker has them; else a lock held within this worker only. */
 export function corpusLocks(): CorpusLocks {
   const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
   if (locks !== undefined) {
-    return { exclusive: (name, fn) => locks.request(`tab-trainer-corpus:${name}`, fn) };
+    const lockName = (name: string) => `tab-trainer-corpus:${name}`;
+    return {
+      exclusive: (name, fn) => locks.request(lockName(name), fn),
+      tryExclusive: (name, fn) =>
+        locks.request(lockName(name), { ifAvailable: true }, async (lock) => {
+          if (lock === null) return false;
+          await fn();
+          return true;
+        }),
+    };
   }
   return WORKER_LOCKS;
 }
 
 export function inProcessLocks(): CorpusLocks {
   const tails = new Map<string, Promise<unknown>>();
-  return {
+  const locks: CorpusLocks = {
+    async tryExclusive(name, fn) {
+      if (tails.has(name)) return false;
+      await locks.exclusive(name, fn);
+      return true;
+    },
     async exclusive(name, fn) {
       const before = tails.get(name) ?? Promise.resolve();
       const run = before.then(fn, fn);
@@ -31,6 +47,7 @@ export function inProcessLocks(): CorpusLocks {
       }
     },
   };
+  return locks;
 }
 
 const WORKER_LOCKS = inProcessLocks();

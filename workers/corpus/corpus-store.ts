@@ -1,6 +1,7 @@
 import { CorpusDamagedError, CorpusFileMismatchError } from '../../src/shared/errors';
 import { blobSha256, corpusAddress, corpusIdentity, type CorpusSpec } from './corpus-address';
 import { checkCorpusFile } from './corpus-checks';
+import { describeCorpus, type CorpusListing } from './corpus-listing';
 import type { CorpusRoot } from './corpus-files';
 import { corpusLocks, type CorpusLocks } from './corpus-lock';
 import {
@@ -11,6 +12,7 @@ import {
   type CorpusIdentity,
   type CorpusManifest,
 } from './corpus-manifest';
+import { recordSource } from './corpus-source';
 import { tokenizeCorpus, type TokenizeProgress } from './tokenize-corpus';
 
 /** A step of opening a corpus: hashing the text (its address), then tokenizing what is missing. */
@@ -26,6 +28,11 @@ export interface OpenCorpusOptions {
   readonly onProgress?: (event: CorpusProgressEvent) => void;
   /** A run's file given again: its text must hash to this, else nothing is tokenized. */
   readonly expected?: { readonly name: string; readonly sha256: string };
+  /**
+   * Write source.json before tokenizing, so the page can name a partial corpus. The app does;
+   * the tokenizer's own tests leave it out, since they count its renames one by one.
+   */
+  readonly recordSource?: boolean;
 }
 
 /** A corpus stored on disk: its manifest, and the files it lives in. */
@@ -75,11 +82,12 @@ export class CorpusStore {
     spec: CorpusSpec,
     identity: CorpusIdentity,
     address: string,
-    { shardTokens, chunkBytes, signal, onProgress }: OpenCorpusOptions,
+    { shardTokens, chunkBytes, signal, onProgress, recordSource: record }: OpenCorpusOptions,
   ): Promise<CorpusManifest> {
     const files = this.root.folder(address);
     const done = await readJson<CorpusManifest>(files, MANIFEST_FILE);
     if (done !== null) return checked(done, address);
+    if (record === true) await recordSource(files, address, name, source.size, spec);
     try {
       return await tokenizeCorpus({
         name,
@@ -109,23 +117,27 @@ export class CorpusStore {
     return done === null ? null : checked(done, address);
   }
 
-  /** Every corpus stored, finished or not, with the bytes its files take. */
-  async list(): Promise<
-    { address: string; manifest: CorpusManifest | null; bytesOnDisk: number }[]
-  > {
+  /**
+   * Every corpus stored, finished or partial, with the bytes its files take. An empty folder is
+   * no corpus: a tokenization about to write its first file, or one a reader made again (the
+   * OPFS root creates a folder it is asked for) after it was deleted.
+   */
+  async list(): Promise<CorpusListing[]> {
     const out = [];
     for (const address of await this.root.addresses()) {
       const files = this.root.folder(address);
-      let bytesOnDisk = 0;
-      for (const name of await files.list()) bytesOnDisk += (await files.read(name))?.size ?? 0;
-      out.push({ address, manifest: await this.manifest(address), bytesOnDisk });
+      if ((await files.list()).length > 0) out.push(await describeCorpus(files, address));
     }
     return out;
   }
 
-  /** Waits for a tokenization of it to stop (it keeps the lock until then). */
-  async delete(address: string): Promise<void> {
-    await this.locks.exclusive(address, () => this.root.removeFolder(address));
+  /**
+   * Removes the corpus's folder unless a tokenization of it holds its lock (in this worker or,
+   * through Web Locks, another tab's): false then, and nothing is touched. Never waits, since a
+   * tokenization can take minutes. Deleting a corpus that is not there does nothing.
+   */
+  async delete(address: string): Promise<boolean> {
+    return await this.locks.tryExclusive(address, () => this.root.removeFolder(address));
   }
 }
 

@@ -71,8 +71,8 @@ export class TrainerController {
     this.backend = backends.init;
   }
 
-  get activeRunId(): string | null {
-    return this.active?.run.id ?? null;
+  get activeRun(): RunRecord | null {
+    return this.active?.run ?? null;
   }
 
   /** Checks the config and the text before touching the current run: a refusal changes nothing. */
