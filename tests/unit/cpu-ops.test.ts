@@ -78,6 +78,40 @@ describe('the op layer on cpu uses the trainer kernels', () => {
   });
 });
 
+describe('Add on cpu (a flat loop for two float32 tensors of one shape): tfjs-cpu’s bits', () => {
+  it('replaces tfjs-cpu’s Add while installed, and restores it when removed', () => {
+    const installed = tf.getKernel('Add', 'cpu')!.kernelFunc;
+    removeCpuKernels();
+    const own = tf.getKernel('Add', 'cpu')!.kernelFunc;
+    installCpuKernels();
+    expect(installed).not.toBe(own);
+    expect(tf.getKernel('Add', 'cpu')!.kernelFunc).toBe(installed);
+  });
+
+  it('adds one shape bitwise as tfjs-cpu does, special values included', async () => {
+    const prng = Prng.fromSeed(41);
+    const a = random([16, 64, 96], prng, 1e3);
+    const b = random([16, 64, 96], prng, 1e-3);
+    const special = [NaN, Infinity, -Infinity, -0, 0, 1e-45, -1e-45, 3.4e38, 3.4e38, 1];
+    const sa = tf.tensor1d(special);
+    const sb = tf.tensor1d([1, -Infinity, -Infinity, -0, -0, 1e-45, 1e-45, 3.4e38, -3.4e38, 1e-8]);
+    await expectSameBits(() => [tf.add(a, b), tf.add(b, a), tf.add(sa, sb)]);
+    tf.dispose([a, b, sa, sb]);
+  });
+
+  it('leaves broadcasting and int32 to tfjs-cpu’s own kernel', async () => {
+    const prng = Prng.fromSeed(43);
+    const a = random([5, 7], prng);
+    const row = random([7], prng);
+    const ints = tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32');
+    await expectSameBits(() => [tf.add(a, row), tf.add(row, a), tf.add(a, 2)]);
+    const sum = tf.add(ints, ints);
+    expect(sum.dtype).toBe('int32');
+    expect(Array.from(await sum.data())).toEqual([2, 4, 6, 8]);
+    tf.dispose([a, row, ints, sum]);
+  });
+});
+
 describe('dense (TpDense on cpu): the bits of matMul and add', () => {
   // [rows, in, out]; rows a multiple of 7 give x of rank 3. 97 and 50 cross tfjs-cpu's blocks
   // of 48 along k with a partial block; 1024 × 96 × 288 is gpt-nano's qkv projection.

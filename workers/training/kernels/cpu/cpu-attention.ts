@@ -131,6 +131,52 @@ function attentionForward(args: KernelArgs): tf.TensorInfo[] {
   return [call.output([batch, t, d], y), call.output([batch, heads, t, t], probs)];
 }
 
+/**
+ * out[j·outStride + c] = Σ_{i ≥ j} w[i·t + j]·x[i·xStride + c] for j in [0, t), c in [0, hd): i ascending in
+ * a double, four columns held in locals over all i (the attention gradient's dk and dv, summed
+ * in the order the rows i produce them, without a read and write of memory per term).
+ */
+function columnWeightedSums(
+  w: ArrayLike<number>,
+  wAt: number,
+  x: Float32Array,
+  xAt: number,
+  xStride: number,
+  t: number,
+  hd: number,
+  out: Float32Array,
+  outAt: number,
+  outStride: number,
+): void {
+  const hd4 = hd - (hd % 4);
+  for (let j = 0; j < t; j++) {
+    const oo = outAt + j * outStride;
+    for (let c = 0; c < hd4; c += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = j; i < t; i++) {
+        const wij = w[wAt + i * t + j]!;
+        const xo = xAt + i * xStride + c;
+        s0 += wij * x[xo]!;
+        s1 += wij * x[xo + 1]!;
+        s2 += wij * x[xo + 2]!;
+        s3 += wij * x[xo + 3]!;
+      }
+      out[oo + c] = s0;
+      out[oo + c + 1] = s1;
+      out[oo + c + 2] = s2;
+      out[oo + c + 3] = s3;
+    }
+    for (let c = hd4; c < hd; c++) {
+      let s = 0;
+      for (let i = j; i < t; i++) s += w[wAt + i * t + j]! * x[xAt + i * xStride + c]!;
+      out[oo + c] = s;
+    }
+  }
+}
+
 /** Output: dqkv (qkv's shape). */
 function attentionBackward(args: KernelArgs): tf.TensorInfo {
   const call = cpuCall(args);
@@ -146,44 +192,31 @@ function attentionBackward(args: KernelArgs): tf.TensorInfo {
   ];
   const dqkv = new Float32Array(x.length);
   const dp = new Float64Array(t);
-  const ds = new Float64Array(t);
+  // dS of one (batch, head), row i at i·t: dq needs its rows, dk its columns.
+  const ds = new Float64Array(t * t);
   const dq = new Float64Array(hd);
-  const dk = new Float64Array(t * hd);
-  const dv = new Float64Array(t * hd);
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {
       const k0 = b * t * w3 + d + h * hd;
-      dk.fill(0);
-      dv.fill(0);
+      const pAt = (b * heads + h) * t * t;
       for (let i = 0; i < t; i++) {
         const go = (b * t + i) * d + h * hd;
         const qo = (b * t + i) * w3 + h * hd;
-        const po = ((b * heads + h) * t + i) * t;
+        const po = pAt + i * t;
+        const so = i * t;
         // dP_ij = dy_i · v_j (dy read from g, v_j from x).
         dots(x, go, k0 + d, w3, i + 1, hd, dp, g);
         let rowDot = 0;
         for (let j = 0; j <= i; j++) rowDot += probs[po + j]! * dp[j]!;
-        for (let j = 0; j <= i; j++) ds[j] = probs[po + j]! * (dp[j]! - rowDot) * scale;
+        for (let j = 0; j <= i; j++) ds[so + j] = probs[po + j]! * (dp[j]! - rowDot) * scale;
         dq.fill(0);
-        weightedSum(x, k0, w3, ds, 0, i + 1, hd, dq);
+        weightedSum(x, k0, w3, ds, so, i + 1, hd, dq);
         for (let c = 0; c < hd; c++) dqkv[qo + c] = dq[c]!;
-        for (let j = 0; j <= i; j++) {
-          const dsj = ds[j]!;
-          const p = probs[po + j]!;
-          const jo = j * hd;
-          for (let c = 0; c < hd; c++) {
-            dk[jo + c] += dsj * x[qo + c]!;
-            dv[jo + c] += p * g[go + c]!;
-          }
-        }
       }
-      for (let j = 0; j < t; j++) {
-        const ko = k0 + j * w3;
-        for (let c = 0; c < hd; c++) {
-          dqkv[ko + c] = dk[j * hd + c]!;
-          dqkv[ko + d + c] = dv[j * hd + c]!;
-        }
-      }
+      // dk_j = Σ_{i ≥ j} dS_ij·q_i and dv_j = Σ_{i ≥ j} P_ij·dy_i, i ascending.
+      const q0 = b * t * w3 + h * hd;
+      columnWeightedSums(ds, 0, x, q0, w3, t, hd, dqkv, k0, w3);
+      columnWeightedSums(probs, pAt, g, b * t * d + h * hd, d, t, hd, dqkv, k0 + d, w3);
     }
   }
   return call.output(inputs.qkv.shape, dqkv);

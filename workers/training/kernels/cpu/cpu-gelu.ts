@@ -11,15 +11,18 @@ import { cpuCall, type KernelArgs } from './cpu-kernel-args';
 const C = Math.sqrt(2 / Math.PI);
 const A = 0.044715;
 
-/** e = exp(−2|u|) of every element, u = √(2/π)·(x + 0.044715·x³). */
-function exponentials(xs: Float32Array): Float64Array {
-  const e = new Float64Array(xs.length);
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i]!;
-    e[i] = -2 * Math.abs(C * (v + A * v * v * v));
+/** Elements a chunk: the exponentials of one chunk stay in a small scratch array in cache. */
+const CHUNK = 512;
+const scratch = new Float64Array(CHUNK);
+
+/** scratch[i] = exp(−2|u|) for the elements [from, from + count) of xs. */
+function exponentials(xs: Float32Array, from: number, count: number): Float64Array {
+  for (let i = 0; i < count; i++) {
+    const v = xs[from + i]!;
+    scratch[i] = -2 * Math.abs(C * (v + A * v * v * v));
   }
-  expInPlace(e, e.length);
-  return e;
+  expInPlace(scratch, count);
+  return scratch;
 }
 
 function geluForward(args: KernelArgs): tf.TensorInfo {
@@ -28,11 +31,14 @@ function geluForward(args: KernelArgs): tf.TensorInfo {
   requireDtype(TP.gelu, 'x', x, 'float32');
   const xs = call.floats(x);
   const y = new Float32Array(xs.length);
-  const e = exponentials(xs);
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i]!;
-    const u = C * (v + A * v * v * v);
-    y[i] = (0.5 * v * (u >= 0 ? 2 : 2 * e[i]!)) / (1 + e[i]!);
+  for (let from = 0; from < xs.length; from += CHUNK) {
+    const count = Math.min(CHUNK, xs.length - from);
+    const e = exponentials(xs, from, count);
+    for (let i = 0; i < count; i++) {
+      const v = xs[from + i]!;
+      const u = C * (v + A * v * v * v);
+      y[from + i] = (0.5 * v * (u >= 0 ? 2 : 2 * e[i]!)) / (1 + e[i]!);
+    }
   }
   return call.output(x.shape, y);
 }
@@ -42,14 +48,18 @@ function geluBackward(args: KernelArgs): tf.TensorInfo {
   const { dy, x } = args.inputs as Record<'dy' | 'x', tf.TensorInfo>;
   const [g, xs] = [call.floats(dy), call.floats(x)];
   const dx = new Float32Array(xs.length);
-  const es = exponentials(xs);
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i]!;
-    const u = C * (v + A * v * v * v);
-    const e = es[i]!;
-    const r = 1 / (1 + e);
-    const onePlusT = u >= 0 ? 2 * r : 2 * e * r;
-    dx[i] = g[i]! * (0.5 * onePlusT + 0.5 * v * (4 * e * r * r) * C * (1 + 3 * A * v * v));
+  for (let from = 0; from < xs.length; from += CHUNK) {
+    const count = Math.min(CHUNK, xs.length - from);
+    const es = exponentials(xs, from, count);
+    for (let i = 0; i < count; i++) {
+      const v = xs[from + i]!;
+      const u = C * (v + A * v * v * v);
+      const e = es[i]!;
+      const r = 1 / (1 + e);
+      const onePlusT = u >= 0 ? 2 * r : 2 * e * r;
+      dx[from + i] =
+        g[from + i]! * (0.5 * onePlusT + 0.5 * v * (4 * e * r * r) * C * (1 + 3 * A * v * v));
+    }
   }
   return call.output(x.shape, dx);
 }

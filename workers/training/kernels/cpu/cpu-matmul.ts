@@ -2,17 +2,60 @@
 // each output's k in blocks of K_BLOCK, each block's products in a double (ascending k), and adds
 // every block's sum into the float32 result in block order. Each output here sees the same
 // additions in the same order; only the loop nest differs: 4 × 4 outputs at a time, their
-// sixteen sums in locals (registers) over a block, each operand read in place through its
-// strides, so a transposed operand needs no transposed copy. The golden vectors and the Python
-// bridge are computed on that tfjs kernel, which is why these keep its order rather than a
-// faster one.
+// sixteen sums in locals (registers) over a block, each operand first copied through its
+// strides into panels of doubles (a transposed operand costs one strided copy, no transpose
+// kernel). The golden vectors and the Python bridge are computed on that tfjs kernel, which is
+// why these keep its order rather than a faster one.
 
 /** tfjs-cpu's `blockSize` (backend_cpu.js), which its BatchMatMul blocks k by. */
 export const K_BLOCK = 48;
 
+/** Grow-only scratch for the packed panels, reused across calls (a product is ~1 MB of them). */
+let panelsA = new Float64Array(0);
+let panelsB = new Float64Array(0);
+
+/**
+ * A's rows [0, m4) as doubles in panels of four rows, k-major inside a panel: row i + r's k-th
+ * value at i·k + 4·kk + r (i a multiple of 4). The kernel then reads its four values of a k
+ * from one place, whatever A's strides, with no float32-to-double conversion per use.
+ */
+function packRows(a: Float32Array, ai: number, ak: number, m4: number, k: number): Float64Array {
+  if (panelsA.length < m4 * k) panelsA = new Float64Array(m4 * k);
+  const p = panelsA;
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = i * ai;
+    for (let kk = 0, o = i * k; kk < k; kk++, o += 4) {
+      const at = a0 + kk * ak;
+      p[o] = a[at]!;
+      p[o + 1] = a[at + ai]!;
+      p[o + 2] = a[at + 2 * ai]!;
+      p[o + 3] = a[at + 3 * ai]!;
+    }
+  }
+  return p;
+}
+
+/** B's columns [0, n4) the same way: column j + q's k-th value at j·k + 4·kk + q. */
+function packColumns(b: Float32Array, bk: number, bj: number, k: number, n4: number): Float64Array {
+  if (panelsB.length < n4 * k) panelsB = new Float64Array(n4 * k);
+  const p = panelsB;
+  for (let j = 0; j < n4; j += 4) {
+    const b0 = j * bj;
+    for (let kk = 0, o = j * k; kk < k; kk++, o += 4) {
+      const at = b0 + kk * bk;
+      p[o] = b[at]!;
+      p[o + 1] = b[at + bj]!;
+      p[o + 2] = b[at + 2 * bj]!;
+      p[o + 3] = b[at + 3 * bj]!;
+    }
+  }
+  return p;
+}
+
 /**
  * c [m, n] = A · B with A(i, k) = a[i·ai + k·ak] and B(k, j) = b[k·bk + j·bj]: every layout of
- * a 2-D operand, transposed or not, is a pair of strides.
+ * a 2-D operand, transposed or not, is a pair of strides. The 4 × 4 tiles read packed panels
+ * (packRows, packColumns); the edges read the operands in place.
  */
 function product(
   a: Float32Array,
@@ -28,16 +71,12 @@ function product(
   const c = new Float32Array(m * n);
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
-  for (let i = 0; i < m4; i += 4) {
-    const a0 = i * ai;
-    const a1 = a0 + ai;
-    const a2 = a1 + ai;
-    const a3 = a2 + ai;
-    for (let j = 0; j < n4; j += 4) {
-      const b0 = j * bj;
-      const b1 = b0 + bj;
-      const b2 = b1 + bj;
-      const b3 = b2 + bj;
+  const pa = packRows(a, ai, ak, m4, k);
+  const pb = packColumns(b, bk, bj, k, n4);
+  for (let j = 0; j < n4; j += 4) {
+    const bAt = j * k;
+    for (let i = 0; i < m4; i += 4) {
+      const aAt = i * k;
       const c0 = i * n + j;
       const c1 = c0 + n;
       const c2 = c1 + n;
@@ -61,16 +100,16 @@ function product(
           s32 = 0,
           s33 = 0;
         for (let kk = k0; kk < kEnd; kk++) {
-          const ao = kk * ak;
-          const bo = kk * bk;
-          const v0 = b[bo + b0]!,
-            v1 = b[bo + b1]!,
-            v2 = b[bo + b2]!,
-            v3 = b[bo + b3]!;
-          const x0 = a[a0 + ao]!,
-            x1 = a[a1 + ao]!,
-            x2 = a[a2 + ao]!,
-            x3 = a[a3 + ao]!;
+          const ao = aAt + 4 * kk;
+          const bo = bAt + 4 * kk;
+          const v0 = pb[bo]!,
+            v1 = pb[bo + 1]!,
+            v2 = pb[bo + 2]!,
+            v3 = pb[bo + 3]!;
+          const x0 = pa[ao]!,
+            x1 = pa[ao + 1]!,
+            x2 = pa[ao + 2]!,
+            x3 = pa[ao + 3]!;
           s00 += x0 * v0;
           s01 += x0 * v1;
           s02 += x0 * v2;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { forgetKernelSet, recordKernelSet } from '../../ops/kernel-set';
+import { installCpuAdd, removeCpuAdd } from './cpu-add-override';
 import { CPU_ATTENTION_KERNELS } from './cpu-attention';
 import { CPU_CROSS_ENTROPY_KERNELS } from './cpu-cross-entropy';
 import { CPU_DENSE_KERNELS } from './cpu-dense';
@@ -29,13 +30,15 @@ export const CPU_KERNELS: readonly tf.KernelConfig[] = [
 
 /**
  * Registers the trainer's JavaScript kernels for tfjs's CPU backend (the op layer then uses
- * them). The app installs them when it trains on 'cpu'; unit tests and the golden vectors run
- * the composites, which stay the reference the Python bridge is checked against. Idempotent.
+ * them), and tfjs-cpu's Add replaced by a flat loop of the same bits (cpu-add-override.ts). The
+ * app installs them when it trains on 'cpu'; unit tests and the golden vectors run the
+ * composites, which stay the reference the Python bridge is checked against. Idempotent.
  */
 export function installCpuKernels(): void {
   for (const config of CPU_KERNELS) {
     if (tf.getKernel(config.kernelName, 'cpu') === undefined) tf.registerKernel(config);
   }
+  installCpuAdd();
   recordKernelSet('cpu', CPU_KERNEL_SET);
 }
 
@@ -46,5 +49,6 @@ export function removeCpuKernels(): void {
       tf.unregisterKernel(config.kernelName, 'cpu');
     }
   }
+  removeCpuAdd();
   forgetKernelSet('cpu');
 }
