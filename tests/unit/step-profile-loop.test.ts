@@ -102,6 +102,30 @@ describe('the ?debug=1 step profile', () => {
     run.session.dispose();
   });
 
+  it('on a (fake) GPU, a loop that stops after the counted step fails the profile by name, its counter off', async () => {
+    const { scope, work } = fakeGpuScope();
+    const own = scope.GPUQueue.prototype.submit;
+    const asked: Promise<StepProfile>[] = [];
+    const run = await loopOf(4, {
+      countGpu: () => startGpuCount(scope),
+      // Step 4, the last, is counted; the loop stops before the step it would profile.
+      beforeBoundary: async (step) => {
+        if (step === 3) asked.push(run.loop.profileNextStep());
+      },
+    });
+    const trainStep = run.session.trainStep.bind(run.session);
+    run.session.trainStep = async () => {
+      const loss = await trainStep();
+      work(1, 1);
+      return loss;
+    };
+    await run.loop.done;
+    await expect(asked[0]).rejects.toThrow(CancelledError);
+    expect(run.session.step).toBe(4);
+    expect(scope.GPUQueue.prototype.submit).toBe(own);
+    run.session.dispose();
+  });
+
   it('a profile asked for once the loop has stopped fails by name instead of waiting forever', async () => {
     const { loop, session } = await loopOf(0);
     const asked = loop.profileNextStep();
