@@ -32,7 +32,7 @@ import { JobService } from './jobs/job-service';
 import { RunLibrary } from './run-library';
 import { Snapshotter } from './snapshot/snapshotter';
 import { markPhase } from './training/phase-marks';
-import { formatProfile } from './training/profile/profile-table';
+import { formatStepProfile } from './training/profile/profile-table';
 import { SnapshotStore } from './store';
 import { destroyDevice, deviceLost, selectBackend, watchDeviceLoss } from './training/backend';
 import { TrainerController } from './training/trainer-controller';
@@ -249,7 +249,7 @@ export class TrainerService implements TrainerApi {
   }
 
   async profileStep(): Promise<string> {
-    return formatProfile(await this.parts.controller.profileNextStep());
+    return formatStepProfile(await this.parts.controller.profileNextStep());
   }
 
   async debugFault(kind: DebugFault): Promise<void> {

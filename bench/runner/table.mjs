@@ -13,3 +13,8 @@ export function formatTable(columns, rows) {
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(columns.map((c) => c.title)), rule, ...cells.map(line)].join('\n');
 }
+
+/** A number column's cell: `digits` decimals, '-' where there is no figure. */
+export function fixed(digits) {
+  return (v) => (v === null || v === undefined ? '-' : Number(v).toFixed(digits));
+}

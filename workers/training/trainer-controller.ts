@@ -29,7 +29,7 @@ import { newRunDataset, storedRunDataset } from './run-datasets';
 import { checkBatchFits, newRunRecord, type LoadedDataset } from './run-setup';
 import type { CorpusDatasets } from './corpus-port';
 import { markPhase } from './phase-marks';
-import type { KernelProfile } from './profile/kernel-profile';
+import type { StepProfile } from './profile/step-profile-requests';
 import { selectBackend } from './backend';
 import { kernelChangeNote } from './backend-choice';
 import { checkFitsBackend } from './backend-memory';
@@ -212,8 +212,8 @@ export class TrainerController {
     return this.sampler.start(this.active.session, request, sink);
   }
 
-  /** The loop's next step, profiled op by op (the page's `?debug=1` profile). */
-  profileNextStep(): Promise<KernelProfile> {
+  /** The loop's next step profiled op by op, and on WebGPU a step's GPU work (`?debug=1`). */
+  profileNextStep(): Promise<StepProfile> {
     if (this.active === null) throw new NoActiveRunError();
     if (this.loop === null) throw new CancelledError('Profiling a step (the run is not training)');
     return this.loop.profileNextStep();

@@ -2,8 +2,8 @@ import type { EventSink, LoopEnd } from '../../src/shared/api';
 import { CancelledError, DivergenceError, serializeError } from '../../src/shared/errors';
 import { judgeStep, REWIND_LIMIT, rewindsWithin, type Spike } from './divergence-guard';
 import { markPhase } from './phase-marks';
-import type { KernelProfile } from './profile/kernel-profile';
-import { profileOneStep } from './profile/step-profile';
+import type { GpuCount } from './profile/gpu-work-counter';
+import { StepProfileRequests, type StepProfile } from './profile/step-profile-requests';
 import { ProgressReporter } from './progress-reporter';
 import { rewind } from './rewind';
 import type { TrainingSession } from './session';
@@ -22,6 +22,8 @@ export interface LoopOptions {
   readonly shouldStop?: () => boolean;
   /** Awaited after an accepted step, before its step boundary (tests place snapshots here). */
   readonly beforeBoundary?: (step: number) => Promise<void>;
+  /** Counts a `?debug=1` profile's GPU work (tests give a fake device); WebGPU's by default. */
+  readonly countGpu?: () => GpuCount | null;
 }
 
 /**
@@ -53,7 +55,7 @@ export class TrainingLoop {
   private sampleMs = 0;
   readonly done: Promise<LoopEnd | null>;
   /** Waiting for the next step's profile (`profileNextStep`). */
-  private profileWanted: ((result: KernelProfile | Error) => void)[] = [];
+  private readonly profiles: StepProfileRequests;
 
   constructor(
     private readonly session: TrainingSession,
@@ -61,20 +63,18 @@ export class TrainingLoop {
     private readonly emit: EventSink,
     private readonly options: LoopOptions = APP_LOOP,
   ) {
+    this.profiles = new StepProfileRequests(options.countGpu);
     this.done = this.run();
   }
 
   /**
-   * Profiles the loop's next step op by op (the page's `?debug=1` profile): a step of the run
-   * like any other. Fails with a CancelledError if the loop stops first.
+   * Profiles the loop's next step op by op (the page's `?debug=1` profile), on WebGPU after
+   * counting the GPU work of the step before it: steps of the run like any other. Fails with
+   * a CancelledError if the loop stops first.
    */
-  profileNextStep(): Promise<KernelProfile> {
+  profileNextStep(): Promise<StepProfile> {
     if (!this.running) return Promise.reject(LOOP_STOPPED());
-    return new Promise((resolve, reject) => {
-      this.profileWanted.push((result) =>
-        result instanceof Error ? reject(result) : resolve(result),
-      );
-    });
+    return this.profiles.ask();
   }
 
   /** Ends the loop at the next step boundary; resolves once it has stopped. */
@@ -98,7 +98,7 @@ export class TrainingLoop {
         }
         const inFlight = snapshotter.busy ? snapshotter.started - 1 : -1;
         const began = performance.now();
-        const loss = await this.step();
+        const loss = await this.profiles.step(session);
         const stepMs = performance.now() - began;
         options.onStep?.(stepMs, inFlight);
         if (first) markPhase('first-step');
@@ -140,21 +140,7 @@ export class TrainingLoop {
       this.running = false;
       progress.flush();
       snapshotter.setTraining(false);
-      for (const settle of this.profileWanted.splice(0)) settle(LOOP_STOPPED());
-    }
-  }
-
-  /** One training step; profiled op by op when the page asked for it. */
-  private async step(): Promise<number> {
-    if (this.profileWanted.length === 0) return this.session.trainStep();
-    const waiting = this.profileWanted.splice(0);
-    try {
-      const { loss, profile } = await profileOneStep(this.session);
-      for (const settle of waiting) settle(profile);
-      return loss;
-    } catch (err) {
-      for (const settle of waiting) settle(err instanceof Error ? err : new Error(String(err)));
-      throw err;
+      this.profiles.cancel(LOOP_STOPPED);
     }
   }
 

@@ -1,4 +1,5 @@
 import { totalsByOp, type KernelProfile, type KernelRow } from './kernel-profile';
+import type { GpuStepWork, StepProfile } from './step-profile-requests';
 
 const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
 
@@ -54,4 +55,19 @@ export function formatProfile(profile: KernelProfile, top = 40): string {
     '',
     ...table(header, kernelLines(profile.rows.slice(0, top), kernelMs), [0, 5]),
   ].join('\n');
+}
+
+/** The `?debug=1` panel's line on a step's GPU work: WebGPU's counts, `n/a` elsewhere. */
+export function formatGpuWork(gpu: GpuStepWork | null, backend: string): string {
+  if (gpu === null)
+    return `GPU work: n/a (${backend}; dispatches and submits are counted on webgpu)`;
+  return (
+    `GPU work of step ${gpu.step} (the step before the profiled one, counted unprofiled): ` +
+    `${gpu.dispatches} dispatches, ${gpu.submits} queue submits, ${gpu.passes} compute passes`
+  );
+}
+
+/** The `?debug=1` panel's text: the GPU work line, then the profile's tables. */
+export function formatStepProfile({ profile, gpu }: StepProfile): string {
+  return `${formatGpuWork(gpu, profile.backend)}\n${formatProfile(profile)}`;
 }
