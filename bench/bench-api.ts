@@ -272,4 +272,6 @@ export interface CorpusRow {
   readonly batches: number;
   readonly batches_memory_ms: number | null;
   readonly batches_shards_ms: number | null;
+  /** Tokenizing is the phase the runner samples the worker's heap in (the text's baseline before). */
+  readonly heap_window: HeapWindow | null;
 }

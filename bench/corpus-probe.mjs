@@ -3,7 +3,7 @@
 // context, for WebCrypto) served by a route, so no port is taken.
 //
 //   CORPUS_PROBE_MB=64   text size;   CORPUS_PROBE_ROUNDS=3   rounds, each printed
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -30,7 +30,11 @@ await build({
 });
 const script = readFileSync(join(outDir, 'probe.js'), 'utf8');
 rmSync(outDir, { recursive: true });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+// A profile on disk: a context without one keeps OPFS in memory, and the disk is what is weighed.
+const profile = mkdtempSync(join(tmpdir(), 'corpus-probe-profile-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+});
 try {
   const page = await browser.newPage();
   const url = 'http://localhost/corpus-probe';
@@ -49,4 +53,5 @@ try {
   );
 } finally {
   await browser.close();
+  rmSync(profile, { recursive: true });
 }

@@ -55,30 +55,44 @@ export async function probeCorpusReads(mb: number): Promise<Costs> {
     }
     await root.removeEntry('probe-shard');
   });
-  await time('OPFS: shards written (sync access handle in a worker, flush, move)', () =>
-    syncHandleWrites(mb / 8),
-  );
+  for (const variant of SYNC_VARIANTS) {
+    await time(`OPFS: shards written (sync access handle in a worker, ${variant})`, () =>
+      syncHandleWrites(mb / 8, variant),
+    );
+  }
   return costs;
 }
 
+/** How the worker writes each shard through its sync access handle. */
+const SYNC_VARIANTS = ['flush, move', 'no flush, move', '1 MiB writes, flush, move'] as const;
+
 /**
  * The same shard writes through a FileSystemSyncAccessHandle, which only a worker may open: a
- * worker made from inline source, so the probe stays one script.
+ * worker made from inline source, so the probe stays one script. Each shard is a new file, as
+ * the tokenizer's are.
  */
-async function syncHandleWrites(shards: number): Promise<void> {
-  const source = `onmessage = async ({ data: shards }) => {
+async function syncHandleWrites(
+  shards: number,
+  variant: (typeof SYNC_VARIANTS)[number],
+): Promise<void> {
+  const source = `onmessage = async ({ data: [shards, variant] }) => {
     const root = await navigator.storage.getDirectory();
     const shard = new Uint8Array(${SHARD_BYTES});
     for (let i = 0; i < shards; i++) {
-      const temp = await root.getFileHandle('probe-shard.partial', { create: true });
+      const temp = await root.getFileHandle('probe-shard-' + i + '.partial', { create: true });
       const handle = await temp.createSyncAccessHandle();
-      handle.truncate(0);
-      handle.write(shard, { at: 0 });
-      handle.flush();
+      if (variant.startsWith('1 MiB')) {
+        for (let at = 0; at < shard.length; at += 1 << 20) {
+          handle.write(shard.subarray(at, at + (1 << 20)), { at });
+        }
+      } else {
+        handle.write(shard, { at: 0 });
+      }
+      if (!variant.startsWith('no flush')) handle.flush();
       handle.close();
-      await temp.move('probe-shard');
+      await temp.move('probe-shard-' + i);
     }
-    await root.removeEntry('probe-shard');
+    for (let i = 0; i < shards; i++) await root.removeEntry('probe-shard-' + i);
     postMessage('done');
   };`;
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
@@ -87,7 +101,7 @@ async function syncHandleWrites(shards: number): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       worker.onmessage = () => resolve();
       worker.onerror = (event) => reject(new Error(event.message));
-      worker.postMessage(shards);
+      worker.postMessage([shards, variant]);
     });
   } finally {
     worker.terminate();

@@ -6,6 +6,8 @@
 //   BENCH_CORPUS_MB=512        corpus size instead of the default's
 //   BENCH_CORPUS_VOCABS=8192   BPE sizes; 'byte' for byte tokens ('byte' alone: no BPE)
 import process from 'node:process';
+import { sampleWorkerHeap } from './heap-sampler.mjs';
+import { summarizeHeap } from './heap-summary.mjs';
 
 const FULL = { sizeMB: 200, vocabs: [null, 8192], batches: 2000 };
 const QUICK = { sizeMB: 32, vocabs: [null, 8192], batches: 500 };
@@ -31,6 +33,25 @@ export const corpusSuite = {
     const vocabs = vocabsOverride ?? preset.vocabs;
     const { batches } = preset;
     return vocabs.map((vocab) => ({ suite: 'corpus', sizeMB, vocab, batches }));
+  },
+
+  /** The worker's heap (JS heap + ArrayBuffers) while tokenizing, above the baseline before it. */
+  observe(page) {
+    const sampler = sampleWorkerHeap(page);
+    return {
+      async finish(row) {
+        const { samples, failure } = await sampler.stop();
+        const heap = row.heap_window ? summarizeHeap(samples, row.heap_window) : null;
+        const out = { ...row, heap_window: undefined };
+        if (heap === null) return { ...out, heap_note: `heap not sampled: ${failure ?? 'none'}` };
+        return {
+          ...out,
+          heap_growth_bytes: heap.peak_js_heap_bytes,
+          heap_baseline_bytes: heap.heap_baseline_bytes,
+          heap_samples: heap.heap_samples,
+        };
+      },
+    };
   },
 
   failedRow(spec, reason) {
@@ -67,6 +88,17 @@ export const corpusSuite = {
         { title: 'batches', value: (r) => r.batches ?? '-', right: true },
         { title: 'memory ms', value: (r) => fixed(0)(r.batches_memory_ms), right: true },
         { title: 'shards ms', value: (r) => fixed(0)(r.batches_shards_ms), right: true },
+        {
+          title: 'heap +MB',
+          value: (r) => (r.heap_growth_bytes == null ? '-' : fixed(0)(r.heap_growth_bytes / 1e6)),
+          right: true,
+        },
+        {
+          title: 'base MB',
+          value: (r) =>
+            r.heap_baseline_bytes == null ? '-' : fixed(0)(r.heap_baseline_bytes / 1e6),
+          right: true,
+        },
         { title: 'status', value: status },
       ],
     },

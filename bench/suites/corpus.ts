@@ -7,6 +7,8 @@ import {
 } from '../../workers/bench-surface';
 import type { CorpusCase, CorpusRow } from '../bench-api';
 import { benchCorpus } from '../bpe/bench-corpus';
+import { setHeapPhase } from './snapshot-training';
+import { epochNow } from './stats';
 import webTextUrl from '../../tests/fixtures/text/web.txt.gz?url';
 
 const wall = () => performance.now();
@@ -52,7 +54,18 @@ export async function runCorpusCase(spec: CorpusCase): Promise<CorpusRow> {
     corpusSpec = { tokens: 'bpe', separator: 'blank', bpe } as const;
     config = { ...config, tokens: 'bpe', vocabSize: spec.vocab };
   }
+  // The runner samples the worker's heap: a baseline with the bench's own text in memory, then
+  // the tokenizing (where a user's File is on disk, not in the heap: the figure is the growth).
+  await setHeapPhase('baseline-gc');
+  const baselineStart = epochNow();
+  await setHeapPhase('baseline');
+  await new Promise((resolve) => setTimeout(resolve, HEAP_BASELINE_MS));
+  await setHeapPhase('snapshot-gc');
+  const snapshotStart = epochNow();
+  await setHeapPhase('snapshot');
   const t = await timeCorpusTokenization(text, corpusSpec, wall, root);
+  const end = epochNow();
+  await setHeapPhase('done');
   const w = await timeShardWindows(root, t.manifest, text, corpusSpec, config, spec.batches, wall);
   await root.removeFolder(t.manifest.address);
   return {
@@ -67,8 +80,11 @@ export async function runCorpusCase(spec: CorpusCase): Promise<CorpusRow> {
     hash_ms: t.hashMs,
     batches_memory_ms: w.memoryMs,
     batches_shards_ms: w.shardMs,
+    heap_window: { baselineStart, snapshotStart, firstCommit: end, end },
   };
 }
+
+const HEAP_BASELINE_MS = 1000;
 
 const EMPTY = {
   tokens: null,
@@ -79,4 +95,5 @@ const EMPTY = {
   hash_ms: null,
   batches_memory_ms: null,
   batches_shards_ms: null,
+  heap_window: null,
 };

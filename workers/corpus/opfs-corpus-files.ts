@@ -1,5 +1,6 @@
 import { isNotFound, opfsFolderFiles, opfsRoot } from '../store';
 import type { CorpusFiles, CorpusRoot, SyncFileReader } from './corpus-files';
+import { writeWholeSync } from './opfs-sync-write';
 
 /** The folder of the origin private file system that holds every corpus, one subfolder each. */
 export const CORPORA_DIRECTORY = 'corpora';
@@ -45,8 +46,13 @@ export function opfsCorpusRoot(): CorpusRoot | null {
 }
 
 function opfsFolder(dir: () => Promise<FileSystemDirectoryHandle>): CorpusFiles {
+  const whole = opfsFolderFiles(dir);
   return {
-    ...opfsFolderFiles(dir),
+    ...whole,
+    // Through a sync access handle in a worker (opfs-sync-write.ts); createWritable elsewhere.
+    async writeAtomic(name, data) {
+      if (!(await writeWholeSync(await dir(), name, data))) await whole.writeAtomic(name, data);
+    },
     async openReader(name) {
       const handle = (await (await dir()).getFileHandle(name)) as unknown as ReadableHandle;
       // Dedicated workers have sync access handles; elsewhere (a page, a test) they are absent.

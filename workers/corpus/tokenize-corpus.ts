@@ -189,10 +189,20 @@ async function dropUncommitted(files: CorpusFiles, committed: number): Promise<v
   }
 }
 
+/**
+ * WebCrypto takes a copy of the bytes when called and hashes on a thread of its own, so the
+ * digest runs while the shard is written rather than before it (the shard's memory may be
+ * reused as soon as the write returns).
+ */
 async function commitShard(files: CorpusFiles, index: number, data: Uint8Array): Promise<string> {
-  const sha = await sha256Hex(data);
-  await writeOrDrop(files, shardName(index), data, index, index);
-  return sha;
+  const sha = sha256Hex(data);
+  try {
+    await writeOrDrop(files, shardName(index), data, index, index);
+  } catch (err) {
+    await sha.catch(() => undefined);
+    throw err;
+  }
+  return await sha;
 }
 
 /** A whole-file write; on failure its temporary file is dropped, and a full disk is named. */
