@@ -111,3 +111,31 @@ export function badTarget(row: number, vocab: number): KernelInputError {
     `${TP.softmaxCrossEntropy}: the target of row ${row} is outside the vocabulary [0, ${vocab}). Pass targets that index the logits' last axis.`,
   );
 }
+
+/** TpAdam's tensors (docs/KERNELS.md): `scale` is the clipping factor, absent without clipping. */
+export type AdamInputs = Record<
+  'param' | 'grad' | 'm' | 'v' | 'accBeta1' | 'accBeta2',
+  tf.TensorInfo
+> & { readonly scale?: tf.TensorInfo };
+
+export interface AdamAttrs {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly decay: number;
+}
+
+/** TpAdam's inputs and attributes, its param, grad, m and v refused alike on every backend. */
+export function adamArgs(
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap | undefined,
+): { inputs: AdamInputs; attrs: AdamAttrs } {
+  const all = inputs as AdamInputs;
+  const { param, grad, m, v } = all;
+  for (const [name, t] of Object.entries({ param, grad, m, v })) {
+    requireDtype(TP.adam, name, t, 'float32');
+    requireShape(TP.adam, name, t, param.shape);
+  }
+  return { inputs: all, attrs: attrs as unknown as AdamAttrs };
+}

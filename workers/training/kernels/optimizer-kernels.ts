@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { TP } from '../ops/kernel-names';
-import { requireDtype, requireShape, sizeOf, wasmCall, type KernelArgs } from './wasm-kernel-args';
+import { adamArgs } from './kernel-checks';
+import { requireDtype, sizeOf, wasmCall, type KernelArgs } from './wasm-kernel-args';
 
 /**
  * Output: √Σ‖g‖² over every input, a scalar. Each tensor's Σg² comes from the module (four
@@ -20,27 +21,12 @@ function globalNorm(args: KernelArgs): tf.TensorInfo {
   return norm;
 }
 
-interface AdamAttrs {
-  readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  readonly decay: number;
-}
-
 /** Outputs: the new param, m and v (new buffers: tfjs swaps a variable's buffer on assign). */
 function adamStep(args: KernelArgs): tf.TensorInfo[] {
   const call = wasmCall(args);
-  const inputs = args.inputs as Record<
-    'param' | 'grad' | 'm' | 'v' | 'accBeta1' | 'accBeta2',
-    tf.TensorInfo
-  > & { scale?: tf.TensorInfo };
-  const { learningRate, beta1, beta2, epsilon, decay } = args.attrs as unknown as AdamAttrs;
+  const { inputs, attrs } = adamArgs(args.inputs, args.attrs);
+  const { learningRate, beta1, beta2, epsilon, decay } = attrs;
   const { param, grad, m, v } = inputs;
-  for (const [name, t] of Object.entries({ grad, m, v })) {
-    requireDtype(TP.adam, name, t, 'float32');
-    requireShape(TP.adam, name, t, param.shape);
-  }
   const outs = [call.output(param.shape), call.output(param.shape), call.output(param.shape)];
   const { at } = call;
   // The constants tfjs's Adam multiplies by, as the float32 scalars it makes of them.

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { TP } from '../../ops/kernel-names';
-import { requireDtype, requireShape } from '../kernel-checks';
+import { adamArgs, requireDtype } from '../kernel-checks';
 import { cpuCall, type KernelArgs } from './cpu-kernel-args';
 
 // Both kernels are the composites' own arithmetic on tfjs-cpu, so the same bits: every tfjs-cpu
@@ -27,14 +27,6 @@ function globalNorm(args: KernelArgs): tf.TensorInfo {
   return call.output([], Float32Array.of(Math.sqrt(total)));
 }
 
-interface AdamAttrs {
-  readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  readonly decay: number;
-}
-
 /**
  * Outputs: the new param, m and v. tfjs's AdamOptimizer one float32 operation at a time, with
  * its constants as the float32 scalars it makes of them, and AdamW's decay (p·decay) and the
@@ -42,16 +34,9 @@ interface AdamAttrs {
  */
 function adamStep(args: KernelArgs): tf.TensorInfo[] {
   const call = cpuCall(args);
-  const inputs = args.inputs as Record<
-    'param' | 'grad' | 'm' | 'v' | 'accBeta1' | 'accBeta2',
-    tf.TensorInfo
-  > & { scale?: tf.TensorInfo };
-  const { learningRate, beta1, beta2, epsilon, decay } = args.attrs as unknown as AdamAttrs;
+  const { inputs, attrs } = adamArgs(args.inputs, args.attrs);
+  const { learningRate, beta1, beta2, epsilon, decay } = attrs;
   const { param, grad, m, v } = inputs;
-  for (const [name, t] of Object.entries({ grad, m, v })) {
-    requireDtype(TP.adam, name, t, 'float32');
-    requireShape(TP.adam, name, t, param.shape);
-  }
   const [p0, g0, m0, v0] = [call.floats(param), call.floats(grad), call.floats(m), call.floats(v)];
   const [b1, c1, b2, c2] = [f(beta1), f(1 - beta1), f(beta2), f(1 - beta2)];
   const [eps, negLr, dc] = [f(epsilon), f(-learningRate), f(decay)];

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { TP } from '../../ops/kernel-names';
-import { requireDtype, requireShape, sizeOf, type KernelArgs } from '../wasm-kernel-args';
+import { adamArgs } from '../kernel-checks';
+import { requireDtype, sizeOf, type KernelArgs } from '../wasm-kernel-args';
 import {
   dispatch,
   flatIndexWgsl,
@@ -71,14 +72,6 @@ function globalNorm({ inputs, backend }: KernelArgs): tf.TensorInfo {
   return sum;
 }
 
-interface AdamAttrs {
-  readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  readonly decay: number;
-}
-
 // β1ᵗ, β2ᵗ and the clipping factor (1 without clipping: g·1 = g, the same bits) side by side,
 // so that one Adam dispatch binds 5 inputs and 3 outputs, within WebGPU's 8 storage buffers.
 const packBody = (scaled: boolean) => () => `
@@ -141,16 +134,9 @@ function packScalars(gpu: WebGpuInternals, scalars: readonly tf.TensorInfo[]): t
 /** Outputs: the new param, m and v (new buffers: tfjs swaps a variable's buffer on assign). */
 function adamStep({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const gpu = webgpuOf(backend);
-  const all = inputs as Record<
-    'param' | 'grad' | 'm' | 'v' | 'accBeta1' | 'accBeta2',
-    tf.TensorInfo
-  > & { scale?: tf.TensorInfo };
-  const { learningRate, beta1, beta2, epsilon, decay } = attrs as unknown as AdamAttrs;
+  const { inputs: all, attrs: adam } = adamArgs(inputs, attrs);
+  const { learningRate, beta1, beta2, epsilon, decay } = adam;
   const { param, grad, m, v } = all;
-  for (const [name, t] of Object.entries({ param, grad, m, v })) {
-    requireDtype(TP.adam, name, t, 'float32');
-    requireShape(TP.adam, name, t, param.shape);
-  }
   const n = sizeOf(param.shape);
   const outs = [output(gpu, [...param.shape]), output(gpu, [...param.shape])];
   outs.push(output(gpu, [...param.shape]));
