@@ -40,6 +40,8 @@ interface Parts {
   readonly library: RunLibrary;
   readonly snapshotter: Snapshotter;
   readonly jobs: JobService;
+  /** Runs' token shards: the controller tokenizes through it; Retry reaches it directly. */
+  readonly corpora: ShardCorpusDatasets;
 }
 
 /**
@@ -76,14 +78,18 @@ export class TrainerService implements TrainerApi {
     const { restored } = await store.restoreFromMirror();
     markPhase('mirror-checked');
     const snapshotter = new Snapshotter(store, emit, DEFAULT_SETTINGS.snapshot);
+    const corpora = new ShardCorpusDatasets(opfsCorpusRoot(), (progress) =>
+      emit({ type: 'corpus', progress }),
+    );
     this.partsHandle = {
       controller: new TrainerController(
         store,
         snapshotter,
         emit,
         { forced: backend, init: report.backend },
-        new ShardCorpusDatasets(opfsCorpusRoot(), (progress) => emit({ type: 'corpus', progress })),
+        corpora,
       ),
+      corpora,
       library: new RunLibrary(store),
       snapshotter,
       jobs: new JobService(store, { deviceLost: () => deviceLost() }),
@@ -201,6 +207,10 @@ export class TrainerService implements TrainerApi {
 
   async cancel(opId: string): Promise<void> {
     this.operations.get(opId)?.();
+  }
+
+  async retryCorpusWrite(): Promise<void> {
+    this.parts.corpora.retryNow();
   }
 
   createJob(request: JobRequest): Promise<JobSummary> {

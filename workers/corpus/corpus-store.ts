@@ -3,6 +3,7 @@ import { blobSha256, corpusAddress, corpusIdentity, type CorpusSpec } from './co
 import { checkCorpusFile } from './corpus-checks';
 import type { CorpusRoot } from './corpus-files';
 import { corpusLocks, type CorpusLocks } from './corpus-lock';
+import { DiskFullRetry, type DiskFullPause } from './disk-full-pause';
 import {
   CORPUS_FORMAT,
   MANIFEST_FILE,
@@ -16,7 +17,8 @@ import { tokenizeCorpus, type TokenizeProgress } from './tokenize-corpus';
 /** A step of opening a corpus: hashing the text (its address), then tokenizing what is missing. */
 export type CorpusProgressEvent =
   | { readonly phase: 'hashing'; readonly bytesDone: number; readonly bytesTotal: number }
-  | ({ readonly phase: 'tokenizing' } & TokenizeProgress);
+  | ({ readonly phase: 'tokenizing' } & TokenizeProgress)
+  | ({ readonly phase: 'paused' } & DiskFullPause);
 
 export interface OpenCorpusOptions {
   /** Tests make shards small; the app uses SHARD_TOKENS. */
@@ -43,6 +45,8 @@ export class CorpusStore {
   constructor(
     private readonly root: CorpusRoot,
     private readonly locks: CorpusLocks = corpusLocks(),
+    /** A full disk pauses a tokenization until space is back (or Cancel). */
+    private readonly diskFull: DiskFullRetry = new DiskFullRetry(),
   ) {}
 
   /** The corpus of this file and spec, tokenizing (or finishing) it first where needed. */
@@ -81,21 +85,27 @@ export class CorpusStore {
     const done = await readJson<CorpusManifest>(files, MANIFEST_FILE);
     if (done !== null) return checked(done, address);
     try {
-      return await tokenizeCorpus({
-        name,
-        source,
-        spec,
-        identity,
-        address,
-        files,
-        shardTokens: shardTokens ?? SHARD_TOKENS,
-        chunkBytes,
-        signal,
-        onProgress: (p) => onProgress?.({ phase: 'tokenizing', ...p }),
-      });
+      // Each try goes on from the shards the one before committed (a full disk drops only the
+      // shard it could not write), so the pause costs at most a shard's worth of text again.
+      return await this.diskFull.untilSpace(
+        () =>
+          tokenizeCorpus({
+            name,
+            source,
+            spec,
+            identity,
+            address,
+            files,
+            shardTokens: shardTokens ?? SHARD_TOKENS,
+            chunkBytes,
+            signal,
+            onProgress: (p) => onProgress?.({ phase: 'tokenizing', ...p }),
+          }),
+        { signal, onPause: (pause) => onProgress?.({ phase: 'paused', ...pause }) },
+      );
     } catch (err) {
       // A text that can never make this corpus (no separator in it) leaves nothing behind;
-      // anything else (cancel, kill, full disk) keeps the committed shards to go on from.
+      // anything else (cancel, kill) keeps the committed shards to go on from.
       if ((err as { name?: unknown }).name === 'SeparatorNotFoundError') {
         await this.root.removeFolder(address);
       }
