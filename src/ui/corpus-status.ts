@@ -44,6 +44,8 @@ export function createCorpusStatus(root: HTMLElement): CorpusStatusController {
   const cancel = element('button', { type: 'button', 'data-testid': 'dataset-cancel' }, 'Cancel');
   const retry = element('button', { type: 'button', 'data-testid': 'dataset-retry' }, 'Retry');
   const warning = element('p', { 'data-testid': 'dataset-warning', class: 'notice-warning' });
+  const retryIn = element('span', { 'data-testid': 'dataset-retry-in' }, '—');
+  const pausedLine = element('p', {}, retry, ' (next try by itself in ', retryIn, ' s)');
   const box = element(
     'div',
     { class: 'corpus-status', 'data-testid': 'dataset-box', hidden: true },
@@ -52,7 +54,7 @@ export function createCorpusStatus(root: HTMLElement): CorpusStatusController {
     element('p', {}, 'Training tokens: ', tokens),
     element('p', {}, rate, ' MB/s, ', left, ' left; began at ', resumed, '%'),
     warning,
-    retry,
+    pausedLine,
     cancel,
   );
   root.append(box);
@@ -60,7 +62,7 @@ export function createCorpusStatus(root: HTMLElement): CorpusStatusController {
   let onRetry: (() => void) | null = null;
   cancel.hidden = true;
   cancel.addEventListener('click', () => onCancel?.());
-  retry.hidden = true;
+  pausedLine.hidden = true;
   retry.addEventListener('click', () => onRetry?.());
   // The rate is measured from the phase's first event, so a resumed tokenization's skipped
   // bytes do not count as read.
@@ -74,7 +76,8 @@ export function createCorpusStatus(root: HTMLElement): CorpusStatusController {
     // Only a pause shows a warning and Retry; any other state means it has passed.
     const paused = words === 'paused (disk full)';
     if (!paused) warning.textContent = '';
-    retry.hidden = !paused || onRetry === null;
+    pausedLine.hidden = !paused;
+    retry.hidden = onRetry === null;
   };
 
   return {
@@ -83,6 +86,7 @@ export function createCorpusStatus(root: HTMLElement): CorpusStatusController {
       if (p.paused !== undefined) {
         show('paused (disk full)', pct);
         warning.textContent = p.paused.error.message;
+        retryIn.textContent = String(Math.ceil(p.paused.retryInMs / 1000));
         rate.textContent = '—';
         left.textContent = '—';
         // The next try reads again from its last committed shard: its rate starts afresh.
@@ -117,7 +121,7 @@ export function createCorpusStatus(root: HTMLElement): CorpusStatusController {
     stopped() {
       status.textContent = 'stopped';
       warning.textContent = '';
-      retry.hidden = true;
+      pausedLine.hidden = true;
       rate.textContent = '—';
       left.textContent = '—';
       since = null;
@@ -128,7 +132,7 @@ export function createCorpusStatus(root: HTMLElement): CorpusStatusController {
     },
     setRetry(handler) {
       onRetry = handler;
-      if (handler === null) retry.hidden = true;
+      retry.hidden = handler === null;
     },
   };
 }

@@ -11,6 +11,7 @@ import { CorpusStore, type OpenCorpusOptions } from '../../workers/corpus/corpus
 import {
   DISK_FULL_BACKOFF,
   DiskFullRetry,
+  isRefusedWrite,
   type DiskFullPause,
 } from '../../workers/corpus/disk-full-pause';
 import { MemoryCorpusRoot } from '../../workers/corpus/memory-corpus-files';
@@ -202,6 +203,23 @@ describe('a full disk while tokenizing pauses it; space back, it goes on', () =>
   }
 });
 
+describe('a write the browser refused for space is a full disk; other failures are not', () => {
+  it('QuotaExceededError, and the AbortError / UnknownError Chromium cuts a file stream with', () => {
+    for (const name of ['QuotaExceededError', 'AbortError', 'UnknownError']) {
+      expect(isRefusedWrite(new DOMException('refused', name)), name).toBe(true);
+    }
+    for (const err of [
+      new DOMException('gone', 'NotFoundError'),
+      new DOMException('locked', 'NoModificationAllowedError'),
+      new TypeError('bad'),
+      new TokenizeCancelledError(),
+      null,
+    ]) {
+      expect(isRefusedWrite(err), String(err)).toBe(false);
+    }
+  });
+});
+
 describe('the page is told of the pause, and its Retry reaches it', () => {
   it('ShardCorpusDatasets reports a paused tokenizing event with the refusal; retryNow goes on', async () => {
     const root = new MemoryCorpusRoot();
@@ -233,7 +251,7 @@ describe('the page is told of the pause, and its Retry reaches it', () => {
     root.capacity = Infinity;
     datasets.retryNow();
     const loaded = await loading;
-    expect(progress.at(-1)).toMatchObject({ phase: 'ready', tokens: loaded.data.train.length });
+    expect(progress.at(-1)).toMatchObject({ phase: 'ready', bytesDone: TEXT.length });
     loaded.close?.();
   });
 });

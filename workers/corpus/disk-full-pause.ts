@@ -1,10 +1,23 @@
-import { Backoff, realClock, type BackoffPolicy, type Clock } from '../store';
+import { Backoff, isQuotaError, realClock, type BackoffPolicy, type Clock } from '../store';
 
 /**
  * Waits between tries of a tokenization the full disk stopped: a few seconds, growing, so a
  * full disk is neither a busy loop nor long unnoticed once space is freed.
  */
 export const DISK_FULL_BACKOFF: BackoffPolicy = { minMs: 2000, maxMs: 8000, factor: 2 };
+
+/**
+ * A whole-file write the browser refused for want of space: the quota's error, or what Chromium
+ * gives when it cuts a file stream off under it. Measured on Chromium with a 24 MiB quota: the
+ * first refused shard rejects with QuotaExceededError, a later one's write() with AbortError
+ * ("Failed to write data to data pipe"); UnknownError is its word for a disk I/O error, as the
+ * snapshot path reads it (store/commit-failure.ts). Cancel never reaches a write: it stops the
+ * read with its own error.
+ */
+export function isRefusedWrite(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  return isQuotaError(err) || name === 'AbortError' || name === 'UnknownError';
+}
 
 /** What the page is told while a tokenization waits for space. */
 export interface DiskFullPause {
