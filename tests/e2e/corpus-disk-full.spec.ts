@@ -68,27 +68,36 @@ async function quotaControl(page: Page): Promise<(bytes: number | null) => Promi
   };
 }
 
-test('a full disk while tokenizing: the box says paused (disk full) and retries by itself; space back and Retry pressed, it finishes and trains', async () => {
-  test.setTimeout(300_000);
-  // 20 MB of text: byte tokens as uint16 make shards of 16 MiB, 16 MiB and about 8 MiB.
-  const file = corpusFile('corpus-disk-full', 20, 3);
-  // A profile on disk: an incognito context keeps OPFS in memory, outside the quota.
+/**
+ * A page on a fresh profile on disk (an incognito context keeps OPFS in memory, outside the
+ * quota) whose quota leaves room for the first shard and its progress, not for the second,
+ * tokenizing `file` until it pauses.
+ */
+async function pausedTokenizing(file: string) {
   const profile = mkdtempSync(path.join(tmpdir(), 'tab-trainer-quota-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
   });
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${BASE_URL}${SHARDS}`);
-    await expect(page.getByTestId('status')).toHaveText('idle');
-    // Room for the first shard and its progress, not for the second: less than the corpus.
-    const setQuota = await quotaControl(page);
-    await setQuota(24 * MiB);
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${BASE_URL}${SHARDS}`);
+  await expect(page.getByTestId('status')).toHaveText('idle');
+  const setQuota = await quotaControl(page);
+  await setQuota(24 * MiB);
+  await page.getByLabel('Training text file').setInputFiles(file);
+  await expect(page.getByTestId('dataset-status')).toHaveText('paused (disk full)', {
+    timeout: 120_000,
+  });
+  return { context, page, setQuota, profile };
+}
 
-    await page.getByLabel('Training text file').setInputFiles(file);
+test('a full disk while tokenizing: the box says paused (disk full) and retries by itself; space back and Retry pressed, it finishes and trains', async () => {
+  test.setTimeout(300_000);
+  // 20 MB of text: byte tokens as uint16 make shards of 16 MiB, 16 MiB and about 8 MiB.
+  const file = corpusFile('corpus-disk-full', 20, 3);
+  const { context, page, setQuota, profile } = await pausedTokenizing(file);
+  try {
     const status = page.getByTestId('dataset-status');
-    await expect(status).toHaveText('paused (disk full)', { timeout: 120_000 });
     const warning = page.getByTestId('dataset-warning');
     await expect(warning).toContainText('The disk is full');
     await expect(warning).toContainText('Tokenizing is paused and goes on by itself');
@@ -130,6 +139,30 @@ test('a full disk while tokenizing: the box says paused (disk full) and retries 
     // Every shard is the one the manifest's SHA-256 names: none was torn by the refusals.
     expect(await shardsMatchManifest(page)).toEqual([true, true, true]);
     expect(Object.keys(done).filter((n) => n.endsWith('.partial'))).toEqual([]);
+  } finally {
+    await context.close().catch(() => undefined);
+    rmSync(file, { force: true });
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test('Cancel while paused on a full disk stops it: the box says stopped, the shard committed stays', async () => {
+  test.setTimeout(300_000);
+  const file = corpusFile('corpus-disk-full-cancel', 20, 4);
+  const { context, page, profile } = await pausedTokenizing(file);
+  try {
+    await page.getByTestId('dataset-cancel').click();
+    await expect(page.getByTestId('error')).toContainText('Tokenizing was cancelled');
+    await expect(page.getByTestId('dataset-status')).toHaveText('stopped');
+    await expect(page.getByTestId('dataset-warning')).toHaveText('');
+    await expect(page.getByTestId('dataset-retry')).toBeHidden();
+    await expect(page.getByTestId('status')).toHaveText('idle');
+    const files = await corpusFiles(page);
+    const names = Object.keys(files);
+    expect(names.filter((n) => n.endsWith('.partial'))).toEqual([]);
+    expect(names.filter((n) => n.endsWith('/shard-00000.bin')).map((n) => files[n])).toEqual([
+      16 * MiB,
+    ]);
   } finally {
     await context.close().catch(() => undefined);
     rmSync(file, { force: true });
