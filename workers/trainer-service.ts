@@ -43,6 +43,8 @@ interface Parts {
   readonly snapshotter: Snapshotter;
   readonly jobs: JobService;
   readonly corpora: CorpusLibrary;
+  /** Runs' token shards: the controller tokenizes through it; Retry reaches it directly. */
+  readonly shardDatasets: ShardCorpusDatasets;
 }
 
 /**
@@ -80,15 +82,19 @@ export class TrainerService implements TrainerApi {
     markPhase('mirror-checked');
     const snapshotter = new Snapshotter(store, emit, DEFAULT_SETTINGS.snapshot);
     const corpusRoot = opfsCorpusRoot();
+    const shardDatasets = new ShardCorpusDatasets(corpusRoot, (progress) =>
+      emit({ type: 'corpus', progress }),
+    );
     const controller = new TrainerController(
       store,
       snapshotter,
       emit,
       { forced: backend, init: report.backend },
-      new ShardCorpusDatasets(corpusRoot, (progress) => emit({ type: 'corpus', progress })),
+      shardDatasets,
     );
     this.partsHandle = {
       controller,
+      shardDatasets,
       library: new RunLibrary(store),
       snapshotter,
       jobs: new JobService(store, { deviceLost: () => deviceLost() }),
@@ -220,6 +226,10 @@ export class TrainerService implements TrainerApi {
 
   async cancel(opId: string): Promise<void> {
     this.operations.get(opId)?.();
+  }
+
+  async retryCorpusWrite(): Promise<void> {
+    this.parts.shardDatasets.retryNow();
   }
 
   createJob(request: JobRequest): Promise<JobSummary> {

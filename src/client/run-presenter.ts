@@ -70,6 +70,11 @@ export class RunPresenter {
     this.view.corpus.setCancel(cancel);
   }
 
+  /** Retry in the dataset box wakes a tokenization a full disk paused (null: none runs). */
+  corpusRetry(retry: (() => void) | null): void {
+    this.view.corpus.setRetry(retry);
+  }
+
   relayedEvent(event: TrainerEvent): void {
     showEvent(this.view, event, this.shown.run?.id ?? null);
   }

@@ -140,12 +140,14 @@ export class RunTransitions {
 
   /**
    * A call that may tokenize a corpus: Cancel in the dataset box aborts it (its committed
-   * shards are kept) while it runs.
+   * shards are kept) while it runs, paused on a full disk or not; Retry wakes such a pause.
    */
   private async tokenizing<T>(shards: boolean, call: (opId: string) => Promise<T>): Promise<T> {
     if (!shards) return call(crypto.randomUUID());
     const opId = crypto.randomUUID();
-    this.presenter.corpusCancel(() => void this.trainer.worker.call((api) => api.cancel(opId)));
+    const { worker } = this.trainer;
+    this.presenter.corpusCancel(() => void worker.call((api) => api.cancel(opId)));
+    this.presenter.corpusRetry(() => void worker.call((api) => api.retryCorpusWrite()));
     try {
       return await call(opId);
     } catch (err) {
@@ -153,6 +155,7 @@ export class RunTransitions {
       throw err;
     } finally {
       this.presenter.corpusCancel(null);
+      this.presenter.corpusRetry(null);
       this.presenter.refresh(this.shown.run); // the corpora list: one more, finished or partial
     }
   }

@@ -63,6 +63,16 @@ export interface CorpusProgress {
   readonly tokens: number;
   /** Tokenizing: the byte it began at this time (above 0 when a stopped one goes on). */
   readonly startedAt: number;
+  /** Tokenizing paused by a full disk (the rest as at its last progress): why, and what next. */
+  readonly paused?: CorpusPause;
+}
+
+/** A tokenization waiting for disk space; it tries again by itself, or on `retryCorpusWrite`. */
+export interface CorpusPause {
+  /** The refusal (CorpusDiskFullError) as errors cross the worker: its name and message. */
+  readonly error: { readonly name: string; readonly message: string };
+  /** Its next try comes by itself after this long. */
+  readonly retryInMs: number;
 }
 
 /** A stored run made active at one of its snapshots: what the page needs to show it. */
@@ -262,6 +272,8 @@ export interface TrainerApi {
   ): Promise<RunRecord>;
   /** Aborts the long call started with `opId`, if it is still running. */
   cancel(opId: string): Promise<void>;
+  /** Retry pressed: a tokenization paused by a full disk tries its write again now. */
+  retryCorpusWrite(): Promise<void>;
   /** Checks a job request and stores the job (state running); a refusal writes nothing. */
   createJob(request: JobRequest): Promise<JobSummary>;
   /**

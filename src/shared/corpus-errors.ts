@@ -1,4 +1,5 @@
 /** Refusals of a corpus streamed to token shards (issue 20), each saying what to do. */
+import { DISK_FULL, GOES_ON_ONCE_FREE } from './storage-errors';
 import { formatBytes } from './text-errors';
 import { TrainerError } from './trainer-error';
 
@@ -34,7 +35,10 @@ export class CorpusNotTextError extends TrainerError {
   }
 }
 
-/** The disk (or the browser's quota) ran out while a shard was written; nothing half-written stays. */
+/**
+ * The disk (or the browser's quota) ran out while a shard was written; nothing half-written
+ * stays, and the tokenization pauses (disk-full-pause.ts) rather than stops.
+ */
 export class CorpusDiskFullError extends TrainerError {
   override name = 'CorpusDiskFullError';
   constructor(
@@ -42,9 +46,10 @@ export class CorpusDiskFullError extends TrainerError {
     readonly committedShards: number,
   ) {
     super(
-      `The disk is full: token shard ${shard} could not be written and was dropped. The ` +
-        `${committedShards} shards before it are kept; free some space (or delete another ` +
-        `corpus or run) and tokenizing goes on from there.`,
+      `${DISK_FULL}: token shard ${shard} could not be written and was dropped; the ` +
+        `${committedShards} shards before it are kept. Tokenizing is paused and ` +
+        `${GOES_ON_ONCE_FREE} (it tries again every few seconds; Retry tries now): free some ` +
+        `space (delete another corpus or run, or files outside the browser), or press Cancel.`,
     );
   }
 }

@@ -1,4 +1,5 @@
 /** Refusals and failures of inference jobs, each built from its facts (see trainer-error.ts). */
+import { DISK_FULL, GOES_ON_ONCE_FREE } from './storage-errors';
 import { TrainerError } from './trainer-error';
 
 /** A job the caller named is not in the store (deleted here or in another tab). */
@@ -112,7 +113,7 @@ export class JobStorageError extends TrainerError {
     readonly detail?: string,
   ) {
     super(
-      `The disk is full (or the browser cannot write to it): the job is paused at ${committed.toLocaleString('en')} of ${total.toLocaleString('en')} items, every one of them saved. It goes on by itself once space is free.${detail ? ` (${detail})` : ''}`,
+      `${DISK_FULL}: the job is paused at ${committed.toLocaleString('en')} of ${total.toLocaleString('en')} items, every one of them saved. It ${GOES_ON_ONCE_FREE}.${detail ? ` (${detail})` : ''}`,
     );
   }
 }

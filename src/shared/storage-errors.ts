@@ -17,6 +17,13 @@ export function clockTime(at: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
+/**
+ * How every write the full disk refused is told (snapshots, jobs, token shards): one warning,
+ * whatever was being written, and each such write pauses and goes on once space is free.
+ */
+export const DISK_FULL = 'The disk is full (or the browser cannot write to it)';
+export const GOES_ON_ONCE_FREE = 'goes on by itself once space is free';
+
 function newestText(newest: NewestSnapshot | null): string {
   return newest === null
     ? 'this run has no saved snapshot yet'
@@ -40,7 +47,7 @@ export class StorageFullError extends TrainerError {
   override name = 'StorageFullError';
   constructor(facts: StorageFaultFacts) {
     super(
-      `The disk is full (or the browser cannot write to it): ${facts.step === null ? 'the snapshot database cannot be written' : `the snapshot at step ${facts.step} was not saved`}. Snapshots are paused and will resume by themselves once space is free; ${newestText(facts.newest)}. Training goes on.${causeText(facts.cause)}`,
+      `${DISK_FULL}: ${facts.step === null ? 'the snapshot database cannot be written' : `the snapshot at step ${facts.step} was not saved`}. Snapshots are paused and will resume by themselves once space is free; ${newestText(facts.newest)}. Training goes on.${causeText(facts.cause)}`,
     );
   }
 }

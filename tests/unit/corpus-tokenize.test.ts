@@ -191,25 +191,6 @@ describe('each shard is committed whole: written under a temporary name, then mo
     expect(root.events.some((e) => e.op === 'write' && !e.name.endsWith(TEMP_SUFFIX))).toBe(false);
     expect([...files.keys()].filter((n) => n.endsWith(TEMP_SUFFIX))).toEqual([]);
   });
-
-  it('a full disk names CorpusDiskFullError, drops the torn temp file, and goes on once space is back', async () => {
-    const spec = SPECS['bytes, no separator']!;
-    const clean = new MemoryCorpusRoot();
-    const done = await new CorpusStore(clean).open('c.txt', blob(), spec, SMALL);
-    const root = new MemoryCorpusRoot();
-    root.capacity = 5 * 4096 * 2 + 1000;
-    const error = await new CorpusStore(root)
-      .open('c.txt', blob(), spec, SMALL)
-      .catch((e: unknown) => e as Error);
-    expect(error).toMatchObject({ name: 'CorpusDiskFullError' });
-    expect((error as Error).message).toMatch(/free some space/);
-    const left = [...root.folders.get(done.address)!.keys()];
-    expect(left.filter((n) => n.endsWith(TEMP_SUFFIX))).toEqual([]);
-    expect(left).toContain(shardName(0));
-    root.capacity = Infinity;
-    await new CorpusStore(root).open('c.txt', blob(), spec, SMALL);
-    expect(filesOf(root, done.address)).toEqual(filesOf(clean, done.address));
-  });
 });
 
 describe('a corpus is content-addressed: the text, the tokenizer and the text mode', () => {

@@ -17,6 +17,7 @@ import { shardedProse } from './corpus-dataset';
 import type { CorpusRoot } from './corpus-files';
 import type { CorpusManifest } from './corpus-manifest';
 import { CorpusStore, type CorpusProgressEvent, type OpenCorpusOptions } from './corpus-store';
+import { DiskFullRetry } from './disk-full-pause';
 
 /** Tests make shards and reads small; the app uses the store's sizes. */
 export type CorpusSizes = Pick<OpenCorpusOptions, 'shardTokens' | 'chunkBytes'>;
@@ -33,8 +34,14 @@ export class ShardCorpusDatasets implements CorpusDatasets {
     private readonly root: CorpusRoot | null,
     private readonly onProgress: (progress: CorpusProgress) => void,
     private readonly sizes: CorpusSizes = {},
+    private readonly diskFull: DiskFullRetry = new DiskFullRetry(),
   ) {
-    this.store = root === null ? null : new CorpusStore(root);
+    this.store = root === null ? null : new CorpusStore(root, undefined, diskFull);
+  }
+
+  /** Retry pressed: a tokenization paused by a full disk tries again now. */
+  retryNow(): void {
+    this.diskFull.retryNow();
   }
 
   async create(config: RunConfig, source: CorpusFile, signal?: AbortSignal) {
@@ -113,20 +120,29 @@ export class ShardCorpusDatasets implements CorpusDatasets {
 
   private options(source: CorpusFile, signal?: AbortSignal): OpenCorpusOptions {
     let startedAt: number | null = null;
+    let last: CorpusProgress | null = null;
     const onProgress = (event: CorpusProgressEvent) => {
       if (event.phase === 'hashing') {
         this.report(source, 'hashing', event.bytesDone, 0);
         return;
       }
+      if (event.phase === 'paused') {
+        // tokenizeCorpus reports before its first write, so the pause has numbers to show.
+        const { name, message } = event.error;
+        const paused = { error: { name, message }, retryInMs: event.retryInMs };
+        if (last !== null) this.onProgress({ ...last, paused });
+        return;
+      }
       startedAt ??= event.bytesDone;
-      this.onProgress({
+      last = {
         phase: 'tokenizing',
         name: source.name,
         bytesDone: event.bytesDone,
         bytesTotal: event.bytesTotal,
         tokens: event.tokens,
         startedAt,
-      });
+      };
+      this.onProgress(last);
     };
     return { ...this.sizes, signal, onProgress, recordSource: true };
   }

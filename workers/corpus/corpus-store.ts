@@ -4,6 +4,7 @@ import { checkCorpusFile } from './corpus-checks';
 import { describeCorpus, type CorpusListing } from './corpus-listing';
 import type { CorpusRoot } from './corpus-files';
 import { corpusLocks, type CorpusLocks } from './corpus-lock';
+import { DiskFullRetry, type DiskFullPause } from './disk-full-pause';
 import {
   CORPUS_FORMAT,
   MANIFEST_FILE,
@@ -18,7 +19,8 @@ import { tokenizeCorpus, type TokenizeProgress } from './tokenize-corpus';
 /** A step of opening a corpus: hashing the text (its address), then tokenizing what is missing. */
 export type CorpusProgressEvent =
   | { readonly phase: 'hashing'; readonly bytesDone: number; readonly bytesTotal: number }
-  | ({ readonly phase: 'tokenizing' } & TokenizeProgress);
+  | ({ readonly phase: 'tokenizing' } & TokenizeProgress)
+  | ({ readonly phase: 'paused' } & DiskFullPause);
 
 export interface OpenCorpusOptions {
   /** Tests make shards small; the app uses SHARD_TOKENS. */
@@ -50,6 +52,8 @@ export class CorpusStore {
   constructor(
     private readonly root: CorpusRoot,
     private readonly locks: CorpusLocks = corpusLocks(),
+    /** A full disk pauses a tokenization until space is back (or Cancel). */
+    private readonly diskFull: DiskFullRetry = new DiskFullRetry(),
   ) {}
 
   /** The corpus of this file and spec, tokenizing (or finishing) it first where needed. */
@@ -89,21 +93,27 @@ export class CorpusStore {
     if (done !== null) return checked(done, address);
     if (record === true) await recordSource(files, address, name, source.size, spec);
     try {
-      return await tokenizeCorpus({
-        name,
-        source,
-        spec,
-        identity,
-        address,
-        files,
-        shardTokens: shardTokens ?? SHARD_TOKENS,
-        chunkBytes,
-        signal,
-        onProgress: (p) => onProgress?.({ phase: 'tokenizing', ...p }),
-      });
+      // Each try goes on from the shards the one before committed (a full disk drops only the
+      // shard it could not write), so the pause costs at most a shard's worth of text again.
+      return await this.diskFull.untilSpace(
+        () =>
+          tokenizeCorpus({
+            name,
+            source,
+            spec,
+            identity,
+            address,
+            files,
+            shardTokens: shardTokens ?? SHARD_TOKENS,
+            chunkBytes,
+            signal,
+            onProgress: (p) => onProgress?.({ phase: 'tokenizing', ...p }),
+          }),
+        { signal, onPause: (pause) => onProgress?.({ phase: 'paused', ...pause }) },
+      );
     } catch (err) {
       // A text that can never make this corpus (no separator in it) leaves nothing behind;
-      // anything else (cancel, kill, full disk) keeps the committed shards to go on from.
+      // anything else (cancel, kill) keeps the committed shards to go on from.
       if ((err as { name?: unknown }).name === 'SeparatorNotFoundError') {
         await this.root.removeFolder(address);
       }

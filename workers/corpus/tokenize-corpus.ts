@@ -1,7 +1,6 @@
 import { CorpusDiskFullError, SeparatorNotFoundError } from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
 import { parseSeparator, separatorDisplay } from '../../src/shared/text-mode';
-import { isQuotaError } from '../store';
 import { bpeTokenizer } from '../training/bpe/bpe-tokenizer';
 import { byteTokenizer, type Tokenizer } from '../training/tokenizer';
 import { blobChunks, type CorpusSpec } from './corpus-address';
@@ -21,6 +20,7 @@ import {
   type RestartPoint,
 } from './corpus-manifest';
 import { bpeDocumentEncoder, byteDocumentEncoder, type TokenIds } from './document-encoder';
+import { isRefusedWrite } from './disk-full-pause';
 import { DocumentSplitter } from './document-splitter';
 import { ShardBuffer } from './shard-buffer';
 
@@ -217,7 +217,7 @@ async function writeOrDrop(
     await files.writeAtomic(name, data);
   } catch (err) {
     await files.remove(name + TEMP_SUFFIX);
-    if (isQuotaError(err)) throw new CorpusDiskFullError(shard, committed);
+    if (isRefusedWrite(err)) throw new CorpusDiskFullError(shard, committed);
     throw err;
   }
 }
