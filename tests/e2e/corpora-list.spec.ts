@@ -1,32 +1,15 @@
 import { expect, type Dialog, type Page } from '@playwright/test';
-import { statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import { corpusFile } from './generated-corpus';
 import { waitForStep } from './helpers';
 import { test } from './own-browser';
 
-/** A small gpt on byte tokens of prose tokenized into token shards (corpus=shards), on WASM. */
+/** A smaller gpt than corpus-shards' on byte tokens of prose in token shards, on WASM. */
 const SHARDS =
   '/?backend=wasm&autostart=0&model=gpt&embed=16&width=32&layers=1&heads=2&context=16' +
   '&batch=4&lr=0.003&seed=3&tokens=byte&text=prose&separator=blank&corpus=shards' +
   '&snapshotSeconds=2';
-
-/** A seeded text of about `kilobytes` KB in blank-line documents: its own corpus per seed. */
-function textFile(name: string, kilobytes: number, seed: number): string {
-  const words = ['corpora', 'list', 'their', 'size', 'and', 'runs', 'delete', 'keeps', 'it'];
-  let x = seed;
-  let text = '';
-  while (text.length < kilobytes * 1000) {
-    for (let w = 0; w < 80; w++) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      text += (w === 0 ? '' : ' ') + words[(x >>> 8) % words.length];
-    }
-    text += '.\n\n';
-  }
-  const file = path.join(tmpdir(), `${name}-${process.pid}.txt`);
-  writeFileSync(file, text);
-  return file;
-}
 
 /** Answers every dialog in turn (true: OK) and keeps their messages; one more fails the test. */
 function answerDialogs(page: Page, answers: boolean[]): string[] {
@@ -56,7 +39,7 @@ test('deleting the last run on a corpus offers it: no keeps it for the next run,
   ownPage: page,
 }) => {
   test.setTimeout(300_000);
-  const file = textFile('corpora-offer', 600, 5);
+  const file = corpusFile('corpora-offer', 0.6, 5);
   const textBytes = statSync(file).size;
   await page.goto(SHARDS);
   await expect(page.getByTestId('status')).toHaveText('idle');
@@ -115,8 +98,8 @@ test('Delete in the corpora list: refused while its run trains; a run not open l
   ownPage: page,
 }) => {
   test.setTimeout(300_000);
-  const first = textFile('corpora-first', 300, 7);
-  const second = textFile('corpora-second', 300, 8);
+  const first = corpusFile('corpora-first', 0.3, 7);
+  const second = corpusFile('corpora-second', 0.3, 8);
   await page.goto(SHARDS);
   await expect(page.getByTestId('status')).toHaveText('idle');
   await trainOn(page, first);
@@ -157,7 +140,7 @@ test('a cancelled tokenization lists as a partial corpus, named, with its commit
   ownPage: page,
 }) => {
   test.setTimeout(300_000);
-  const file = textFile('corpora-partial', 40_000, 9);
+  const file = corpusFile('corpora-partial', 40, 9);
   await page.goto(SHARDS);
   await expect(page.getByTestId('status')).toHaveText('idle');
   await page.getByLabel('Training text file').setInputFiles(file);

@@ -4,20 +4,10 @@ import { learnCorpusBpe } from '../../workers/corpus/corpus-bpe';
 import { documentSpans, learnProseBpe, type SampleBounds } from '../../workers/training/bpe-prose';
 import { separatorSpans } from '../../workers/training/prose-data';
 import { mark, trickyBytes } from './bpe-fixtures';
+import { END, joinBytes } from './corpus-fixtures';
 
 /** Mark, tricky text and Mark again, joined by `<|end|>` (which itself holds blank lines). */
-function text(): Uint8Array<ArrayBuffer> {
-  const sep = new TextEncoder().encode('<|end|>');
-  const parts = [mark, sep, trickyBytes, sep, sep, mark.subarray(5_000, 40_000)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-const TEXT = text();
+const TEXT = joinBytes([mark, END, trickyBytes, END, END, mark.subarray(5_000, 40_000)]);
 
 function inMemory(separator: string, vocab: number, sample: SampleBounds) {
   const spans = separatorSpans(TEXT, parseSeparator(separator));

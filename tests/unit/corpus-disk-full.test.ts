@@ -16,27 +16,13 @@ import {
 } from '../../workers/corpus/disk-full-pause';
 import { MemoryCorpusRoot } from '../../workers/corpus/memory-corpus-files';
 import type { Clock } from '../../workers/store';
-import { INVALID_UTF8, mark, markModel, trickyBytes } from './bpe-fixtures';
+import { markModel } from './bpe-fixtures';
+import { MIXED_CORPUS, SMALL_SHARDS } from './corpus-fixtures';
 import { TINY_GPT } from './gpt-fixtures';
 
-/** Mark's paragraphs, tricky text and invalid UTF-8, with `<|end|>` between the parts. */
-function corpusBytes(): Uint8Array<ArrayBuffer> {
-  const sep = new TextEncoder().encode('<|end|>');
-  const parts = [mark, sep, trickyBytes, sep, INVALID_UTF8, sep, mark.subarray(0, 20_000)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-const TEXT = corpusBytes();
-const blob = () => new Blob([TEXT]);
+const blob = () => new Blob([MIXED_CORPUS]);
 
-// Small shards (8 KB as uint16) and odd read sizes: a 100 KB text makes many shards.
-const SMALL: OpenCorpusOptions = { shardTokens: 4096, chunkBytes: 3001 };
-const SHARD_BYTES = 4096 * 2;
+const SHARD_BYTES = SMALL_SHARDS.shardTokens! * 2; // uint16
 
 const SPECS: Record<string, CorpusSpec> = {
   'bytes, no separator': { tokens: 'byte', separator: 'none', bpe: null },
@@ -72,12 +58,12 @@ function pausingStore(root: MemoryCorpusRoot, clock = new HeldClock()) {
     waiting.shift()?.(event);
   };
   const nextPause = () => new Promise<DiskFullPause>((resolve) => waiting.push(resolve));
-  return { store, retry, clock, pauses, nextPause, options: { ...SMALL, onProgress } };
+  return { store, retry, clock, pauses, nextPause, options: { ...SMALL_SHARDS, onProgress } };
 }
 
 async function cleanFiles(spec: CorpusSpec) {
   const root = new MemoryCorpusRoot();
-  const manifest = await new CorpusStore(root).open('c.txt', blob(), spec, SMALL);
+  const manifest = await new CorpusStore(root).open('c.txt', blob(), spec, SMALL_SHARDS);
   return { manifest, files: filesOf(root, manifest.address) };
 }
 
@@ -172,7 +158,7 @@ describe('a full disk while tokenizing pauses it; space back, it goes on', () =>
 
     root.capacity = Infinity;
     const resumedAt = root.events.length;
-    await new CorpusStore(root).open('c.txt', blob(), spec, SMALL);
+    await new CorpusStore(root).open('c.txt', blob(), spec, SMALL_SHARDS);
     expect(filesOf(root, clean.manifest.address)).toEqual(clean.files);
     const rewritten = root.events
       .slice(resumedAt)
@@ -194,7 +180,10 @@ describe('a full disk while tokenizing pauses it; space back, it goes on', () =>
         root.capacity += SHARD_BYTES + 173;
         queueMicrotask(() => clock.fire());
       };
-      const manifest = await store.open('c.txt', blob(), spec, { ...SMALL, onProgress: freeing });
+      const manifest = await store.open('c.txt', blob(), spec, {
+        ...SMALL_SHARDS,
+        onProgress: freeing,
+      });
       expect(manifest).toEqual(clean.manifest);
       expect(filesOf(root, manifest.address)).toEqual(clean.files);
       expect(pauses.length).toBeGreaterThanOrEqual(3);
@@ -233,7 +222,7 @@ describe('the page is told of the pause, and its Retry reaches it', () => {
         progress.push(p);
         if (p.paused !== undefined) onPause();
       },
-      SMALL,
+      SMALL_SHARDS,
       new DiskFullRetry(new HeldClock()),
     );
     const config = validateConfig({ ...TINY_GPT, separator: 'blank', corpus: 'shards' });
@@ -251,7 +240,7 @@ describe('the page is told of the pause, and its Retry reaches it', () => {
     root.capacity = Infinity;
     datasets.retryNow();
     const loaded = await loading;
-    expect(progress.at(-1)).toMatchObject({ phase: 'ready', bytesDone: TEXT.length });
+    expect(progress.at(-1)).toMatchObject({ phase: 'ready', bytesDone: MIXED_CORPUS.length });
     loaded.close?.();
   });
 });

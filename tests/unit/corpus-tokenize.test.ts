@@ -2,30 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { parseSeparator } from '../../src/shared/text-mode';
 import type { CorpusSpec } from '../../workers/corpus/corpus-address';
 import { MANIFEST_FILE, shardName } from '../../workers/corpus/corpus-manifest';
-import { CorpusStore, type OpenCorpusOptions } from '../../workers/corpus/corpus-store';
+import { CorpusStore } from '../../workers/corpus/corpus-store';
 import { TEMP_SUFFIX } from '../../workers/corpus/corpus-files';
 import { inProcessLocks } from '../../workers/corpus/corpus-lock';
 import { MemoryCorpusRoot } from '../../workers/corpus/memory-corpus-files';
 import { buildProse } from '../../workers/training/prose-data';
-import { INVALID_UTF8, mark, markModel, trickyBytes } from './bpe-fixtures';
+import { markModel } from './bpe-fixtures';
+import { MIXED_CORPUS, SMALL_SHARDS } from './corpus-fixtures';
 
-/** Mark's paragraphs, tricky text and invalid UTF-8, with `<|end|>` between the parts. */
-function corpusBytes(): Uint8Array<ArrayBuffer> {
-  const sep = new TextEncoder().encode('<|end|>');
-  const parts = [mark, sep, trickyBytes, sep, INVALID_UTF8, sep, mark.subarray(0, 20_000)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-const TEXT: Uint8Array<ArrayBuffer> = corpusBytes();
-const blob = () => new Blob([TEXT]);
-
-// Small shards and odd read sizes, so a corpus of 100 KB makes many shards and cuts everywhere.
-const SMALL: OpenCorpusOptions = { shardTokens: 4096, chunkBytes: 3001 };
+const blob = () => new Blob([MIXED_CORPUS]);
 
 const SPECS: Record<string, CorpusSpec> = {
   'bytes, no separator': { tokens: 'byte', separator: 'none', bpe: null },
@@ -54,10 +39,10 @@ describe('corpus shards: the same tokens as the text tokenized in memory', () =>
   for (const [label, spec] of Object.entries(SPECS)) {
     it(label, async () => {
       const root = new MemoryCorpusRoot();
-      const manifest = await new CorpusStore(root).open('c.txt', blob(), spec, SMALL);
+      const manifest = await new CorpusStore(root).open('c.txt', blob(), spec, SMALL_SHARDS);
       const memory = buildProse(
         'c.txt',
-        TEXT,
+        MIXED_CORPUS,
         spec.tokens,
         parseSeparator(spec.separator),
         spec.bpe?.vocabSize,
@@ -68,7 +53,7 @@ describe('corpus shards: the same tokens as the text tokenized in memory', () =>
       expect(manifest.documents).toBe(memory.documents);
       expect(manifest.shards).toBe(Math.ceil(expected.length / 4096));
       expect(manifest.dtype).toBe('uint16');
-      expect(manifest.bytes).toBe(TEXT.length);
+      expect(manifest.bytes).toBe(MIXED_CORPUS.length);
       expect(shardTokens(root, manifest.address, manifest.shards)).toEqual(expected);
     });
   }
@@ -78,7 +63,7 @@ describe('a tokenization killed half-way goes on from its last committed shard',
   for (const [label, spec] of Object.entries(SPECS)) {
     it(`${label}: killed at every commit, the files equal an uninterrupted run's`, async () => {
       const clean = new MemoryCorpusRoot();
-      const done = await new CorpusStore(clean).open('c.txt', blob(), spec, SMALL);
+      const done = await new CorpusStore(clean).open('c.txt', blob(), spec, SMALL_SHARDS);
       const expected = filesOf(clean, done.address);
       const shardWrites = clean.events.filter((e) => e.op === 'move').length;
       // Kill before the k-th rename (a shard's or progress.json's), for k over every rename.
@@ -94,16 +79,16 @@ describe('a tokenization killed half-way goes on from its last committed shard',
             throw new Error('killed');
           }
         };
-        await expect(new CorpusStore(root).open('c.txt', blob(), spec, SMALL)).rejects.toThrow(
-          'killed',
-        );
+        await expect(
+          new CorpusStore(root).open('c.txt', blob(), spec, SMALL_SHARDS),
+        ).rejects.toThrow('killed');
         // A throw runs the commit's cleanup, which a killed tab never does: leave what a kill
         // leaves, a torn temporary file, and no manifest.
         root.files(done.address).set(killedAt + TEMP_SUFFIX, Uint8Array.of(1, 2, 3));
         expect(root.folders.get(done.address)!.has(MANIFEST_FILE)).toBe(false);
         root.beforeMove = null;
         const resumedWrites = root.events.length;
-        const again = await new CorpusStore(root).open('c.txt', blob(), spec, SMALL);
+        const again = await new CorpusStore(root).open('c.txt', blob(), spec, SMALL_SHARDS);
         expect(again).toEqual(done);
         expect(filesOf(root, done.address)).toEqual(expected);
         // It went on, rather than starting over: fewer shards written after the kill.
@@ -119,12 +104,12 @@ describe('a tokenization killed half-way goes on from its last committed shard',
   it('a cancelled tokenization goes on from its shards too', async () => {
     const spec = SPECS['BPE 600, literal separator']!;
     const clean = new MemoryCorpusRoot();
-    const done = await new CorpusStore(clean).open('c.txt', blob(), spec, SMALL);
+    const done = await new CorpusStore(clean).open('c.txt', blob(), spec, SMALL_SHARDS);
     const root = new MemoryCorpusRoot();
     const cancel = new AbortController();
     await expect(
       new CorpusStore(root).open('c.txt', blob(), spec, {
-        ...SMALL,
+        ...SMALL_SHARDS,
         signal: cancel.signal,
         onProgress: (p) => {
           if (p.phase === 'tokenizing' && p.shards === 3) cancel.abort();
@@ -132,7 +117,7 @@ describe('a tokenization killed half-way goes on from its last committed shard',
       }),
     ).rejects.toThrow();
     expect(root.folders.get(done.address)!.has(shardName(2))).toBe(true);
-    await new CorpusStore(root).open('c.txt', blob(), spec, SMALL);
+    await new CorpusStore(root).open('c.txt', blob(), spec, SMALL_SHARDS);
     expect(filesOf(root, done.address)).toEqual(filesOf(clean, done.address));
   });
 });
@@ -141,13 +126,13 @@ describe('a stopped tokenization whose shards were lost starts over', () => {
   it("a committed shard missing or cut short: the files still equal an uninterrupted run's", async () => {
     const spec = SPECS['bytes, blank lines']!;
     const clean = new MemoryCorpusRoot();
-    const done = await new CorpusStore(clean).open('c.txt', blob(), spec, SMALL);
+    const done = await new CorpusStore(clean).open('c.txt', blob(), spec, SMALL_SHARDS);
     for (const damage of ['missing', 'short'] as const) {
       const root = new MemoryCorpusRoot();
       const cancel = new AbortController();
       await expect(
         new CorpusStore(root).open('c.txt', blob(), spec, {
-          ...SMALL,
+          ...SMALL_SHARDS,
           signal: cancel.signal,
           onProgress: (p) => {
             if (p.phase === 'tokenizing' && p.shards === 4) cancel.abort();
@@ -158,7 +143,7 @@ describe('a stopped tokenization whose shards were lost starts over', () => {
       if (damage === 'missing') files.delete(shardName(1));
       else files.set(shardName(1), files.get(shardName(1))!.subarray(0, 100));
       const resumed = root.events.length;
-      await new CorpusStore(root).open('c.txt', blob(), spec, SMALL);
+      await new CorpusStore(root).open('c.txt', blob(), spec, SMALL_SHARDS);
       expect(filesOf(root, done.address)).toEqual(filesOf(clean, done.address));
       // Started over: every shard written again.
       const rewritten = root.events
@@ -176,7 +161,7 @@ describe('each shard is committed whole: written under a temporary name, then mo
       'c.txt',
       blob(),
       SPECS['bytes, blank lines']!,
-      SMALL,
+      SMALL_SHARDS,
     );
     const files = root.folders.get(done.address)!;
     for (let i = 0; i < done.shards; i++) {
@@ -198,9 +183,14 @@ describe('a corpus is content-addressed: the text, the tokenizer and the text mo
     const root = new MemoryCorpusRoot();
     const store = new CorpusStore(root);
     const spec = SPECS['BPE 600, blank lines']!;
-    const first = await store.open('a.txt', blob(), spec, SMALL);
+    const first = await store.open('a.txt', blob(), spec, SMALL_SHARDS);
     const writes = root.events.length;
-    const second = await store.open('copy of a.txt', new Blob([TEXT.slice()]), spec, SMALL);
+    const second = await store.open(
+      'copy of a.txt',
+      new Blob([MIXED_CORPUS.slice()]),
+      spec,
+      SMALL_SHARDS,
+    );
     expect(second.address).toBe(first.address);
     expect(root.events.length).toBe(writes);
     expect(await root.addresses()).toEqual([first.address]);
@@ -212,8 +202,8 @@ describe('a corpus is content-addressed: the text, the tokenizer and the text mo
     // Two stores on the same files, as two tabs' workers are.
     const locks = inProcessLocks();
     const [a, b] = await Promise.all([
-      new CorpusStore(root, locks).open('a.txt', blob(), spec, SMALL),
-      new CorpusStore(root, locks).open('b.txt', blob(), spec, SMALL),
+      new CorpusStore(root, locks).open('a.txt', blob(), spec, SMALL_SHARDS),
+      new CorpusStore(root, locks).open('b.txt', blob(), spec, SMALL_SHARDS),
     ]);
     expect(b).toEqual(a);
     const shardMoves = root.events.filter((e) => e.op === 'move' && e.to.startsWith('shard-'));
@@ -224,14 +214,15 @@ describe('a corpus is content-addressed: the text, the tokenizer and the text mo
     const root = new MemoryCorpusRoot();
     const store = new CorpusStore(root);
     const base = SPECS['BPE 600, blank lines']!;
-    const other = TEXT.slice();
+    const other = MIXED_CORPUS.slice();
     other[100] ^= 1;
     const addresses = new Set([
-      (await store.open('c.txt', blob(), base, SMALL)).address,
-      (await store.open('c.txt', new Blob([other]), base, SMALL)).address,
-      (await store.open('c.txt', blob(), { ...base, bpe: markModel(700) }, SMALL)).address,
-      (await store.open('c.txt', blob(), { ...base, separator: '<|end|>' }, SMALL)).address,
-      (await store.open('c.txt', blob(), { ...base, tokens: 'byte', bpe: null }, SMALL)).address,
+      (await store.open('c.txt', blob(), base, SMALL_SHARDS)).address,
+      (await store.open('c.txt', new Blob([other]), base, SMALL_SHARDS)).address,
+      (await store.open('c.txt', blob(), { ...base, bpe: markModel(700) }, SMALL_SHARDS)).address,
+      (await store.open('c.txt', blob(), { ...base, separator: '<|end|>' }, SMALL_SHARDS)).address,
+      (await store.open('c.txt', blob(), { ...base, tokens: 'byte', bpe: null }, SMALL_SHARDS))
+        .address,
     ]);
     expect(addresses.size).toBe(5);
     expect((await store.list()).map((c) => c.bytesOnDisk > 0)).toEqual([
@@ -263,7 +254,7 @@ describe('bad corpus files are refused by name, and nothing is stored', () => {
       message: expect.stringContaining('4.0 GB'),
     });
     await expect(
-      store.open('one.txt', new Blob(['no blank line anywhere']), spec, SMALL),
+      store.open('one.txt', new Blob(['no blank line anywhere']), spec, SMALL_SHARDS),
     ).rejects.toMatchObject({ name: 'SeparatorNotFoundError' });
     expect(await root.addresses()).toEqual([]);
   });
