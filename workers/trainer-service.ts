@@ -1,18 +1,20 @@
 import { releaseProxy } from 'comlink';
 import type {
   BackendReport,
-  CheckpointFile,
-  CorpusFile,
   DebugFault,
   EventSink,
-  ForkOptions,
-  ForkSource,
-  InspectedCheckpoint,
   PauseReport,
   ResumeReport,
   TrainerApi,
   UserDataset,
 } from '../src/shared/api';
+import type { CorpusFile } from '../src/shared/corpus-progress';
+import type {
+  CheckpointFile,
+  ForkOptions,
+  ForkSource,
+  InspectedCheckpoint,
+} from '../src/shared/checkpoint-api';
 import {
   DEFAULT_SETTINGS,
   type BackendName,

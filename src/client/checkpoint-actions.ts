@@ -1,4 +1,4 @@
-import type { CheckpointSummary, ForkOptions, ForkSource } from '../shared/api';
+import type { CheckpointSummary, ForkOptions, ForkSource } from '../shared/checkpoint-api';
 import type { RunRecord } from '../shared/snapshot';
 import type { CheckpointPanelController } from '../ui/checkpoint-panel';
 import { ACTION_STATES } from './action-states';

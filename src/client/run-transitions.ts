@@ -1,4 +1,5 @@
-import type { CorpusFile, LoopEnd, ResumeReport } from '../shared/api';
+import type { LoopEnd, ResumeReport } from '../shared/api';
+import type { CorpusFile } from '../shared/corpus-progress';
 import type { RunConfig } from '../shared/config';
 import { RunNotFoundError } from '../shared/errors';
 import { HOLDING, type PageState } from '../shared/page-state';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CorpusProgress } from '../../src/shared/api';
+import type { CorpusProgress } from '../../src/shared/corpus-progress';
 import { validateConfig } from '../../src/shared/config';
 import { TokenizeCancelledError } from '../../src/shared/errors';
 import type { CorpusSpec } from '../../workers/corpus/corpus-address';
