@@ -3,16 +3,17 @@
 // ratio of tokens/s), and the worker's heap while it trains from the shards of generated corpora
 // of several sizes. The browser side is bench/suites/shard-training.ts.
 //
-//   BENCH_SHARDS_ROUNDS=10     paired rounds of the ratio case
+//   BENCH_SHARDS_ROUNDS=200    paired rounds of the ratio case
 //   BENCH_SHARDS_HEAP_MB=16,256 corpus sizes of the heap cases ('' for none)
 import process from 'node:process';
 import { sampleWorkerHeap } from './heap-sampler.mjs';
 import { summarizeHeap } from './heap-summary.mjs';
 
-// A gpt-nano step on WASM takes 1 to 2 s here, a batch read from the shards under a millisecond:
-// many short rounds, alternated, so the machine's drifting load falls on both arms alike.
-const FULL = { rounds: 10, steps: 3, warmupSteps: 2, heapMB: [16, 256], heapSteps: 10 };
-const QUICK = { rounds: 4, steps: 2, warmupSteps: 1, heapMB: [16], heapSteps: 4 };
+// A gpt-nano step on WASM takes 0.5 to 2 s here, a batch read from the shards under a
+// millisecond: rounds of one step an arm, alternated, so the machine's load (which drifts within
+// seconds) falls on both arms alike.
+const FULL = { rounds: 200, steps: 1, warmupSteps: 2, heapMB: [16, 256], heapSteps: 10 };
+const QUICK = { rounds: 6, steps: 1, warmupSteps: 1, heapMB: [16], heapSteps: 4 };
 
 const list = (v) =>
   v
@@ -96,8 +97,12 @@ export const shardTrainingSuite = {
         { title: 'memory tok/s', value: (r) => fixed(1)(r.memory_tokens_per_s), right: true },
         { title: 'shards tok/s', value: (r) => fixed(1)(r.shards_tokens_per_s), right: true },
         { title: 'ratio', value: (r) => fixed(4)(r.ratio_median), right: true },
+        { title: 'total', value: (r) => fixed(4)(r.ratio_total), right: true },
         { title: 'min', value: (r) => fixed(4)(r.ratio_min), right: true },
         { title: 'max', value: (r) => fixed(4)(r.ratio_max), right: true },
+        { title: 'batch ms mem', value: (r) => fixed(3)(r.batch_ms_memory), right: true },
+        { title: 'batch ms shards', value: (r) => fixed(3)(r.batch_ms_shards), right: true },
+        { title: 'read cost %', value: (r) => fixed(3)(r.read_cost_pct), right: true },
         { title: 'same losses', value: (r) => String(r.same_losses ?? '-') },
         { title: 'status', value: status },
       ],
