@@ -5,6 +5,8 @@
 //
 //   BENCH_SHARDS_ROUNDS=200    paired rounds of the ratio case
 //   BENCH_SHARDS_HEAP_MB=16,256 corpus sizes of the heap cases ('' for none)
+//   BENCH_SHARDS_RATIO_MB=40   the ratio case on a generated corpus of this size (several
+//                              shards) instead of the bench text (5 MB, one shard)
 import process from 'node:process';
 import { sampleWorkerHeap } from './heap-sampler.mjs';
 import { summarizeHeap } from './heap-summary.mjs';
@@ -37,9 +39,11 @@ export const shardTrainingSuite = {
     const rounds = Number(process.env['BENCH_SHARDS_ROUNDS'] ?? preset.rounds);
     const heapEnv = process.env['BENCH_SHARDS_HEAP_MB'];
     const heapMB = heapEnv === undefined ? preset.heapMB : list(heapEnv);
+    const ratioEnv = process.env['BENCH_SHARDS_RATIO_MB'];
+    const ratioMB = ratioEnv === undefined ? null : Number(ratioEnv);
     const base = { suite: 'shards', warmupSteps: preset.warmupSteps };
     return [
-      { ...base, measure: 'ratio', sizeMB: null, rounds, steps: preset.steps },
+      { ...base, measure: 'ratio', sizeMB: ratioMB, rounds, steps: preset.steps },
       ...heapMB.map((sizeMB) => ({
         ...base,
         measure: 'heap',
@@ -92,6 +96,7 @@ export const shardTrainingSuite = {
       rows: (rows) => rows.filter((r) => r.measure === 'ratio'),
       columns: [
         { title: 'text MB', value: (r) => fixed(1)(r.text_bytes / 1e6), right: true },
+        { title: 'shards', value: (r) => r.shards ?? '-', right: true },
         { title: 'rounds', value: (r) => r.rounds, right: true },
         { title: 'steps', value: (r) => r.steps, right: true },
         { title: 'memory tok/s', value: (r) => fixed(1)(r.memory_tokens_per_s), right: true },
