@@ -72,6 +72,10 @@ export { timeBpeEncoding, timeBpeTraining, timeByteTokens } from './training/bpe
 // Corpora streamed to token shards: tokenization MB/s, batches from shards vs memory
 // (npm run bench:corpus).
 export { timeCorpusTokenization, timeShardWindows } from './corpus/corpus-bench';
+// Training from a corpus's shards as the app does (shard training suite).
+export { shardedProse } from './corpus/corpus-dataset';
+export type { CorpusManifest } from './corpus/corpus-manifest';
+export type { TextDataset } from './training/text-dataset';
 export { MemoryCorpusRoot } from './corpus/memory-corpus-files';
 export {
   TEMP_SUFFIX,

@@ -13,7 +13,8 @@ import webTextUrl from '../../tests/fixtures/text/web.txt.gz?url';
 
 const wall = () => performance.now();
 
-async function webText(): Promise<Uint8Array> {
+/** The World English Bible's bytes, as the bench page serves them. */
+export async function webText(): Promise<Uint8Array> {
   const response = await fetch(webTextUrl);
   if (!response.ok || response.body === null) {
     throw new Error(`The bench text ${webTextUrl} did not load (${response.status}).`);
