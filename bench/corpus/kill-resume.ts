@@ -50,7 +50,7 @@ export async function killAndResume(
   let committedShards = 0;
   const killedStart = clock();
   // Never settles once killed: it is dropped, as a killed tab's work is.
-  void new CorpusStore(dying, inProcessLocks()).open(name, source, spec, {
+  const run = new CorpusStore(dying, inProcessLocks()).open(name, source, spec, {
     onProgress: (event) => {
       if (event.phase !== 'tokenizing') return;
       killedAtBytes = event.bytesDone;
@@ -59,7 +59,13 @@ export async function killAndResume(
       if (event.bytesDone * 2 >= event.bytesTotal && event.shards > 0) dying.arm();
     },
   });
-  await dying.killed;
+  const finished = await Promise.race([dying.killed.then(() => false), run.then(() => true)]);
+  if (finished) {
+    throw new Error(
+      `${name} was tokenized whole before a kill could come: a shard must be committed before ` +
+        'half the text is read, so give the bench a larger corpus (CORPUS_BENCH_MB)',
+    );
+  }
   const killedMs = clock() - killedStart;
 
   let first: (CorpusProgressEvent & { phase: 'tokenizing' }) | null = null;
