@@ -76,9 +76,11 @@ const failures = [];
 if (large) text = null;
 // The generated text (1 GB and its copy) is garbage now, but V8 collects it when it likes: one
 // run saw the peak at 1082 MB, the others 112. Collect it first, so the peak is the tokenizer's.
+// Each case's too: the case before it leaves its roots and its killed run's work behind.
 setFlagsFromString('--expose-gc');
-runInNewContext('gc')();
+const gc = runInNewContext('gc');
 for (const { case: name, spec, config } of specs) {
+  gc();
   const root = large ? new bench.SizesOnlyCorpusRoot() : new bench.MemoryCorpusRoot();
   const t = await bench.timeCorpusTokenization(input, spec, cpu, root, memory);
   const w = large
