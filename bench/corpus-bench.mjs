@@ -7,6 +7,8 @@
 // equal the uninterrupted one, or the bench exits 1.
 //
 //   CORPUS_BENCH_MB=64          corpus size (MB of permuted World English Bible)
+//                               (at least 17 with byte tokens: the kill needs a shard of
+//                               8 Mi tokens committed before half the text is read)
 //   CORPUS_BENCH_VOCABS=8192    BPE vocabulary sizes ('' leaves BPE out)
 //   CORPUS_BENCH_BATCHES=2000   gpt-nano batches gathered from each
 //   CORPUS_BENCH_LARGE=1        as a user's File of any size: the text written to a temporary
