@@ -8,8 +8,7 @@
 //   BENCH_SHARDS_RATIO_MB=40   the ratio case on a generated corpus of this size (several
 //                              shards) instead of the bench text (5 MB, one shard)
 import process from 'node:process';
-import { sampleWorkerHeap } from './heap-sampler.mjs';
-import { summarizeHeap } from './heap-summary.mjs';
+import { observeHeapGrowth } from './heap-sampler.mjs';
 
 // A gpt-nano step on WASM takes 0.5 to 2 s here, a batch read from the shards under a
 // millisecond: rounds of one step an arm, alternated, so the machine's load (which drifts within
@@ -57,22 +56,7 @@ export const shardTrainingSuite = {
   /** Only the heap cases are sampled: the sampler's requests would slow the timed rounds. */
   observe(page, spec) {
     if (spec.measure !== 'heap') return null;
-    const sampler = sampleWorkerHeap(page);
-    return {
-      async finish(row) {
-        const { samples, failure } = await sampler.stop();
-        const heap = row.heap_window ? summarizeHeap(samples, row.heap_window) : null;
-        const out = { ...row, heap_window: undefined };
-        if (heap === null) return { ...out, heap_note: `heap not sampled: ${failure ?? 'none'}` };
-        return {
-          ...out,
-          heap_growth_bytes: heap.peak_js_heap_bytes,
-          heap_baseline_bytes: heap.heap_baseline_bytes,
-          heap_peak_bytes: heap.heap_baseline_bytes + heap.peak_js_heap_bytes,
-          heap_samples: heap.heap_samples,
-        };
-      },
-    };
+    return observeHeapGrowth(page);
   },
 
   failedRow(spec, reason) {

@@ -3,8 +3,7 @@ import { benchCorpus } from '../bpe/bench-corpus';
 import { webText } from './corpus';
 import { SPEC, nanoConfig, tokenized, train, wasmMemoryBytes } from './shard-case';
 import type { ShardTrainingCase, ShardTrainingRow } from './shard-api';
-import { setHeapPhase } from './snapshot-training';
-import { epochNow } from './stats';
+import { measureHeap as heapWindow, setHeapPhase } from './heap-phases';
 
 const HEAP_BASELINE_MS = 1000;
 
@@ -27,18 +26,12 @@ export async function measureHeap(
   const session = TrainingSession.create(config, sharded);
   try {
     await train(session, spec.warmupSteps);
-    await setHeapPhase('baseline-gc');
-    const baselineStart = epochNow();
-    await setHeapPhase('baseline');
-    await new Promise((resolve) => setTimeout(resolve, HEAP_BASELINE_MS));
-    await setHeapPhase('snapshot-gc');
-    const snapshotStart = epochNow();
-    await setHeapPhase('snapshot');
-    for (let s = 0; s < spec.steps; s++) {
-      await session.trainStep();
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-    const end = epochNow();
+    const { window } = await heapWindow(HEAP_BASELINE_MS, async () => {
+      for (let s = 0; s < spec.steps; s++) {
+        await session.trainStep();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    });
     await setHeapPhase('done');
     return {
       ...row,
@@ -48,7 +41,7 @@ export async function measureHeap(
       shards: t.shards,
       tokens_per_step: session.tokensPerStep,
       wasm_memory_bytes: wasmMemoryBytes(),
-      heap_window: { baselineStart, snapshotStart, firstCommit: end, end },
+      heap_window: window,
     } satisfies ShardTrainingRow;
   } finally {
     session.dispose();
