@@ -1,6 +1,6 @@
 import { expect, type Dialog, type Page } from '@playwright/test';
-import { rmSync, statSync } from 'node:fs';
-import { pausedTokenizing } from './corpus-quota';
+import { statSync } from 'node:fs';
+import { whilePausedTokenizing } from './corpus-quota';
 import path from 'node:path';
 import { corpusFile } from './generated-corpus';
 import { waitForStep } from './helpers';
@@ -146,8 +146,7 @@ test('a cancelled tokenization lists as a partial corpus, named, with its commit
   test.setTimeout(300_000);
   const file = corpusFile('corpora-partial', 40, 9);
   // Held after its first shard by a quota (it would finish before a click on an idle machine).
-  const { context, page, profile } = await pausedTokenizing(file);
-  try {
+  await whilePausedTokenizing(file, async ({ page }) => {
     await page.getByTestId('dataset-cancel').click();
     await expect(page.getByTestId('error')).toContainText('Tokenizing was cancelled');
     await expect(page.getByTestId('status')).toHaveText('idle');
@@ -169,9 +168,5 @@ test('a cancelled tokenization lists as a partial corpus, named, with its commit
     await expect(row).toHaveCount(0);
     await expect(page.getByTestId('corpora-empty')).toBeVisible();
     expect(dialogs).toHaveLength(1);
-  } finally {
-    await context.close().catch(() => undefined);
-    rmSync(file, { force: true });
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 });

@@ -1,6 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { rmSync } from 'node:fs';
-import { MiB, pausedTokenizing } from './corpus-quota';
+import { MiB, whilePausedTokenizing } from './corpus-quota';
 import { corpusFile } from './generated-corpus';
 import { waitForStep } from './helpers';
 
@@ -50,8 +49,7 @@ test('a full disk while tokenizing: the box says paused (disk full) and retries 
   test.setTimeout(300_000);
   // 20 MB of text: byte tokens as uint16 make shards of 16 MiB, 16 MiB and about 8 MiB.
   const file = corpusFile('corpus-disk-full', 20, 3);
-  const { context, page, setQuota, profile } = await pausedTokenizing(file);
-  try {
+  await whilePausedTokenizing(file, async ({ page, setQuota }) => {
     const status = page.getByTestId('dataset-status');
     const warning = page.getByTestId('dataset-warning');
     await expect(warning).toContainText('The disk is full');
@@ -94,18 +92,13 @@ test('a full disk while tokenizing: the box says paused (disk full) and retries 
     // Every shard is the one the manifest's SHA-256 names: none was torn by the refusals.
     expect(await shardsMatchManifest(page)).toEqual([true, true, true]);
     expect(Object.keys(done).filter((n) => n.endsWith('.partial'))).toEqual([]);
-  } finally {
-    await context.close().catch(() => undefined);
-    rmSync(file, { force: true });
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 });
 
 test('Cancel while paused on a full disk stops it: the box says stopped, the shard committed stays', async () => {
   test.setTimeout(300_000);
   const file = corpusFile('corpus-disk-full-cancel', 20, 4);
-  const { context, page, profile } = await pausedTokenizing(file);
-  try {
+  await whilePausedTokenizing(file, async ({ page }) => {
     await page.getByTestId('dataset-cancel').click();
     await expect(page.getByTestId('error')).toContainText('Tokenizing was cancelled');
     await expect(page.getByTestId('dataset-status')).toHaveText('stopped');
@@ -118,9 +111,5 @@ test('Cancel while paused on a full disk stops it: the box says stopped, the sha
     expect(names.filter((n) => n.endsWith('/shard-00000.bin')).map((n) => files[n])).toEqual([
       16 * MiB,
     ]);
-  } finally {
-    await context.close().catch(() => undefined);
-    rmSync(file, { force: true });
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 });
