@@ -10,6 +10,7 @@ import { evaluate, validationSet } from '../../workers/training/evaluation';
 import { loadDataset, type LoadedDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import { GOLDEN_GPT, GOLDEN_GPT_BPE, GOLDEN_GPT_CHAR } from './golden-configs';
+import { goldenContinuation } from './golden-continuation';
 import { compareOrWrite, compareOrWriteJson } from './golden-files';
 import { sessionCheckpoint } from './session-checkpoint';
 import { useCpuBackend } from './tf-setup';
@@ -25,7 +26,6 @@ import { useCpuBackend } from './tf-setup';
 const TEXT_FILE = 'tests/fixtures/text/mark.txt';
 const TEXT = readFileSync(resolve(__dirname, '../..', TEXT_FILE), 'utf8');
 const START_STEP = 20;
-const VAL_EVERY = 25;
 // About 25 s of CPU for the 200 steps; a loaded machine stretches that several times over.
 
 beforeAll(useCpuBackend);
@@ -83,17 +83,7 @@ describe('golden vectors of gpt runs for python/tests', () => {
       const { file, math } = await nextBatchMath(session, data, config);
       compareOrWrite(`${name}-math.safetensors`, file);
 
-      const losses: number[] = [];
-      const gradNorms: number[] = [];
-      const val: [number, number, number][] = [];
-      for (let i = 0; i < steps; i++) {
-        losses.push(await session.trainStep());
-        gradNorms.push(session.lastStep!.gradNorm);
-        if (session.step % VAL_EVERY === 0) {
-          const result = await session.evaluate();
-          val.push([session.step, result.loss, result.bitsPerByte]);
-        }
-      }
+      const continuation = await goldenContinuation(session, steps);
       compareOrWrite(`${name}-end.safetensors`, await sessionCheckpoint(session, data.info));
       compareOrWriteJson(`${name}.json`, {
         config,
@@ -103,14 +93,7 @@ describe('golden vectors of gpt runs for python/tests', () => {
         bitsPerBytePerNat: session.bitsPerByteFactor,
         validation: { tokens: validation.tokens, bytes: validation.bytes },
         math,
-        continuation: {
-          losses,
-          gradNorms,
-          val,
-          cursor: session.sampler.position(),
-          iterations: session.optimizer.iterations,
-          step: session.step,
-        },
+        continuation,
       });
       session.dispose();
     }, 300_000);

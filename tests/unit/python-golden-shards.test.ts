@@ -9,6 +9,7 @@ import { evaluate, validationSet } from '../../workers/training/evaluation';
 import { TrainingSession } from '../../workers/training/session';
 import { GOLDEN_GPT, GOLDEN_GPT_BPE } from './golden-configs';
 import { goldenDraws } from './golden-draws';
+import { goldenContinuation } from './golden-continuation';
 import { compareOrWrite, compareOrWriteJson } from './golden-files';
 import { sessionCheckpoint } from './session-checkpoint';
 import { useCpuBackend } from './tf-setup';
@@ -40,7 +41,6 @@ const ODD_LONG = new Uint8Array([...ODD, ...MARK.subarray(0, 6000), ...ODD]);
 const ODD_LONG_SIZES: CorpusSizes = { shardTokens: 256, chunkBytes: 1000 };
 const START_STEP = 20;
 const STEPS = 10;
-const VAL_EVERY = 25;
 
 beforeAll(useCpuBackend);
 
@@ -149,31 +149,14 @@ describe('golden vectors of runs on token shards for python/tests', () => {
       compareOrWrite(`${name}-start.safetensors`, await sessionCheckpoint(session, loaded.info));
       const validation = validationSet(loaded.data, c.config);
       const startVal = await evaluate(session.model, c.config, validation);
-      const losses: number[] = [];
-      const gradNorms: number[] = [];
-      const val: [number, number, number][] = [];
-      for (let i = 0; i < STEPS; i++) {
-        losses.push(await session.trainStep());
-        gradNorms.push(session.lastStep!.gradNorm);
-        if (session.step % VAL_EVERY === 0) {
-          const result = await session.evaluate();
-          val.push([session.step, result.loss, result.bitsPerByte]);
-        }
-      }
+      const continuation = await goldenContinuation(session, STEPS);
       compareOrWrite(`${name}-end.safetensors`, await sessionCheckpoint(session, loaded.info));
       compareOrWriteJson(`${name}.json`, {
         config: c.config,
         text: c.file,
         startStep: START_STEP,
         startVal,
-        continuation: {
-          losses,
-          gradNorms,
-          val,
-          cursor: session.sampler.position(),
-          iterations: session.optimizer.iterations,
-          step: session.step,
-        },
+        continuation,
       });
       session.dispose();
       loaded.close?.();
