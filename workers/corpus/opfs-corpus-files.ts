@@ -8,7 +8,7 @@ export const CORPORA_DIRECTORY = 'corpora';
 
 /** What a file handle offers for reads; sync access handles exist in dedicated workers only. */
 interface ReadableHandle {
-  createSyncAccessHandle?(): Promise<{
+  createSyncAccessHandle?(options?: { mode: 'read-only' }): Promise<{
     read(buffer: Uint8Array, options: { at: number }): number;
     getSize(): number;
     close(): void;
@@ -66,7 +66,11 @@ function opfsFolder(dir: () => Promise<FileSystemDirectoryHandle>): CorpusFiles 
       const handle = (await (await dir()).getFileHandle(name)) as unknown as ReadableHandle;
       // Dedicated workers have sync access handles; elsewhere (a page, a test) they are absent.
       if (handle.createSyncAccessHandle !== undefined) {
-        const access = await handle.createSyncAccessHandle();
+        // Read-only handles share a file (Chromium 121+): two tabs training two runs on one
+        // corpus, or a reloaded page's new worker while the old one's handles are still being
+        // closed. The default mode is exclusive: there the second opener failed with
+        // NoModificationAllowedError. An engine without modes ignores the option.
+        const access = await handle.createSyncAccessHandle({ mode: 'read-only' });
         return {
           size: access.getSize(),
           read: (into, at) => access.read(into, { at }),
