@@ -111,6 +111,21 @@ export class CorpusUnavailableError extends TrainerError {
   }
 }
 
+/**
+ * A shard another reader holds for itself: an engine whose sync access handles have no
+ * read-only mode lets one worker at a time open a file (Chromium's read-only handles share).
+ */
+export class CorpusHeldError extends TrainerError {
+  override name = 'CorpusHeldError';
+  constructor(readonly address: string) {
+    super(
+      "The corpus's token shards are open in another tab or worker of this site, and this " +
+        'browser lets only one of them read a file at a time. Pause or close the run there (after ' +
+        'a reload, wait a few seconds for the old page to let go), then press Start.',
+    );
+  }
+}
+
 /** Cancel pressed while a corpus was tokenized: unlike other cancels, committed shards stay. */
 export class TokenizeCancelledError extends TrainerError {
   override name = 'TokenizeCancelledError';

@@ -112,4 +112,32 @@ describe('training reads windows from the shards: the same batches as in memory'
       message: expect.stringContaining('shard-00001.bin holds 3996 bytes, not 4000'),
     });
   });
+
+  it('a shard another reader holds for itself is CorpusHeldError, and what was opened closes', async () => {
+    const root = new MemoryCorpusRoot();
+    const files = root.files('held');
+    for (let s = 0; s < 2; s++) files.set(shardName(s), new Uint8Array(4000));
+    const manifest = {
+      address: 'held',
+      dtype: 'uint32',
+      shardTokens: 1000,
+      shards: 2,
+      tokens: 2000,
+    } as CorpusManifest;
+    const folder = root.folder('held');
+    const open = folder.openReader.bind(folder);
+    let closed = 0;
+    folder.openReader = async (name) => {
+      if (name === shardName(1)) {
+        throw new DOMException('Access Handles cannot be created', 'NoModificationAllowedError');
+      }
+      const reader = await open(name);
+      return { ...reader, close: () => void (closed += 1) };
+    };
+    await expect(openShards(folder, manifest)).rejects.toMatchObject({
+      name: 'CorpusHeldError',
+      message: expect.stringContaining('open in another tab or worker'),
+    });
+    expect(closed).toBe(1);
+  });
 });

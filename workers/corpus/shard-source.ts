@@ -1,4 +1,4 @@
-import { CorpusDamagedError } from '../../src/shared/errors';
+import { CorpusDamagedError, CorpusHeldError } from '../../src/shared/errors';
 import type { TokenSource } from '../training/token-source';
 import type { CorpusFiles, SyncFileReader } from './corpus-files';
 import { bytesPerToken, shardName, type CorpusManifest } from './corpus-manifest';
@@ -41,6 +41,9 @@ export async function openShards(
     }
   } catch (err) {
     close();
+    if ((err as { name?: unknown } | null)?.name === 'NoModificationAllowedError') {
+      throw new CorpusHeldError(manifest.address);
+    }
     throw err;
   }
   let scratch = new ArrayBuffer(0);
