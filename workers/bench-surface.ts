@@ -43,6 +43,7 @@ export { default as bundledNames } from './training/names.txt?raw';
 export { loadBundledKernels } from './training/kernels/bundled-kernels';
 export { installWasmKernels, removeWasmKernels } from './training/kernels/install';
 export { installCpuKernels, removeCpuKernels } from './training/kernels/cpu/install-cpu-kernels';
+export { describeProductThreads, productThreads } from './training/kernels/cpu/cpu-threads';
 export { removeWebGpuKernels } from './training/kernels/webgpu/install-webgpu';
 export {
   LN_EPSILON,

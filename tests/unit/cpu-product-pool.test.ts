@@ -1,0 +1,220 @@
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prng } from '../../src/shared/prng';
+import {
+  alone,
+  chunkRows,
+  ProductPool,
+  type ProductHelper,
+} from '../../workers/training/kernels/cpu/cpu-product-pool';
+import {
+  claimChunk,
+  CTRL,
+  type HelperMessage,
+} from '../../workers/training/kernels/cpu/cpu-product-protocol';
+import type { ProductShape } from '../../workers/training/kernels/cpu/cpu-product-rows';
+import { useProductPool } from '../../workers/training/kernels/cpu/cpu-threads';
+import {
+  installCpuKernels,
+  removeCpuKernels,
+} from '../../workers/training/kernels/cpu/install-cpu-kernels';
+import { dense } from '../../workers/training/ops';
+import { useCpuBackend } from './tf-setup';
+import { bytesOfAll, random } from './wasm-op-fixtures';
+
+// The CPU backend's products split by output rows over helper threads (worker_threads here, Web
+// Workers in the app) must give the one-thread bits exactly, whatever the split, and a helper
+// that never starts, hangs holding a chunk or fails must not hang or change a product.
+
+const HELPER = fileURLToPath(
+  new URL('../../workers/training/kernels/cpu/cpu-product-helper.ts', import.meta.url),
+);
+// A helper as the app's entry runs it, loaded through Vite's module runner (Node runs no TS).
+const HELPER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+import('vite').then(async ({ runnerImport }) => {
+  const { module } = await runnerImport(${JSON.stringify(HELPER)});
+  module.serveProducts((onMessage) => parentPort.on('message', onMessage));
+  parentPort.postMessage('ready');
+});`;
+
+async function startHelper(): Promise<Worker> {
+  const worker = new Worker(HELPER_SOURCE, { eval: true });
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return worker;
+}
+
+/** The layouts of cpu-matmul.ts: A [m, k] or stored [k, m]; B [k, n] or stored [n, k]. */
+const layouts = {
+  NN: (m: number, k: number, n: number): ProductShape => ({ ai: k, ak: 1, bk: n, bj: 1, m, k, n }),
+  NT: (m: number, k: number, n: number): ProductShape => ({ ai: k, ak: 1, bk: 1, bj: k, m, k, n }),
+  TN: (m: number, k: number, n: number): ProductShape => ({ ai: 1, ak: m, bk: n, bj: 1, m, k, n }),
+};
+
+/** gpt-nano's products (1,024 tokens, d_model 96, MLP 384, the 27-token head) and odd ones. */
+const SHAPES: [number, number, number][] = [
+  [1024, 96, 384],
+  [1024, 384, 96],
+  [96, 1024, 384],
+  [1024, 96, 27],
+  [27, 1024, 96],
+  [1023, 97, 66],
+  [37, 1001, 53],
+  [9, 4099, 7],
+];
+
+function values(size: number, prng: Prng): Float32Array {
+  return Float32Array.from({ length: size }, () => prng.nextNormal());
+}
+
+function expectSameBits(ours: Float32Array, theirs: Float32Array): void {
+  const a = new Uint32Array(ours.buffer, ours.byteOffset, ours.length);
+  const b = new Uint32Array(theirs.buffer, theirs.byteOffset, theirs.length);
+  let differing = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differing++;
+  expect(ours.length).toBe(theirs.length);
+  expect(differing).toBe(0);
+}
+
+/** Every layout at every shape: the pooled product against the one-thread one. */
+function expectPooledEqualsAlone(pool: ProductPool, prng: Prng): void {
+  for (const [m, k, n] of SHAPES) {
+    for (const [name, layout] of Object.entries(layouts)) {
+      const s = layout(m, k, n);
+      const [a, b] = [values(m * k, prng), values(k * n, prng)];
+      const pooled = pool.product(a, b, s);
+      expect(pooled.buffer, `${name} ${m}×${k}×${n}: a result of its own`).toBeInstanceOf(
+        ArrayBuffer,
+      );
+      expectSameBits(pooled, alone(a, b, s));
+    }
+  }
+}
+
+describe('the product pool with real helper threads', () => {
+  let helpers: Worker[] = [];
+  beforeAll(async () => {
+    helpers = await Promise.all([startHelper(), startHelper()]);
+  });
+  afterAll(async () => {
+    useProductPool(null);
+    removeCpuKernels();
+    await Promise.all(helpers.map((h) => h.terminate()));
+  });
+
+  it('gives the one-thread bits at gpt-nano and odd shapes, the helpers computing chunks', () => {
+    const pool = new ProductPool(helpers.map(asHelper));
+    const prng = Prng.fromSeed(19);
+    // Until a helper has computed chunks (each job posts to both; they get to it in ms).
+    for (let round = 0; round < 20 && pool.helperChunks === 0; round++) {
+      expectPooledEqualsAlone(pool, prng);
+    }
+    expect(pool.helperChunks).toBeGreaterThan(0);
+    expect(pool.threads).toBe(3);
+    expect(pool.retiredBecause).toBeNull();
+  });
+
+  it("gives dense's forward and gradients the one-thread bits through the kernels", async () => {
+    await useCpuBackend();
+    installCpuKernels();
+    const prng = Prng.fromSeed(7);
+    const [x, kernel, bias, w] = [
+      random([16, 64, 96], prng),
+      random([96, 384], prng),
+      random([384], prng),
+      random([16, 64, 384], prng),
+    ];
+    const run = () =>
+      tf.tidy(() => {
+        const f = (xs: tf.Tensor, ks: tf.Tensor, bs: tf.Tensor) => dense(xs, ks, bs);
+        const grads = tf.grads((a, b, c) => tf.sum(tf.mul(f(a!, b!, c!), w)));
+        return [f(x, kernel, bias), ...grads([x, kernel, bias])];
+      });
+    useProductPool(null);
+    const single = await bytesOfAll(run());
+    const pool = new ProductPool(helpers.map(asHelper));
+    useProductPool(pool);
+    const pooled = await bytesOfAll(run());
+    expect(pool.retiredBecause).toBeNull();
+    for (const [i, bytes] of single.entries()) expect(pooled[i], `output ${i}`).toEqual(bytes);
+    tf.dispose([x, kernel, bias, w]);
+  });
+});
+
+/** A node Worker as the pool's helper (its terminate returns a promise the pool ignores). */
+function asHelper(worker: Worker): ProductHelper {
+  return {
+    postMessage: (message) => worker.postMessage(message),
+    terminate: () => void worker.terminate(),
+  };
+}
+
+/** A helper run by the test itself: `onJob` sees each job with the shared control words. */
+function stubHelper(onJob: (control: Int32Array, gen: number) => void) {
+  let control: Int32Array | null = null;
+  const stub = {
+    terminated: false,
+    postMessage(message: HelperMessage) {
+      if (message.type === 'buffers') control = message.control;
+      else if (control !== null) onJob(control, message.gen);
+    },
+    terminate() {
+      stub.terminated = true;
+    },
+  };
+  return stub;
+}
+
+describe('the product pool without a working helper', () => {
+  const s = layouts.NN(256, 96, 384);
+  const prng = Prng.fromSeed(3);
+  const [a, b] = [values(256 * 96, prng), values(96 * 384, prng)];
+
+  it('computes every chunk itself when a helper never starts', () => {
+    const silent = stubHelper(() => {});
+    const pool = new ProductPool([silent]);
+    expectSameBits(pool.product(a, b, s), alone(a, b, s));
+    expect(pool.threads).toBe(2);
+    expect(pool.helperChunks).toBe(0);
+  });
+
+  it('goes to one thread, with the one-thread bits, when a helper holds a chunk and stalls', () => {
+    const stalled = stubHelper((control, gen) => void claimChunk(control, gen));
+    const pool = new ProductPool([stalled], { stallMs: 100 });
+    expectSameBits(pool.product(a, b, s), alone(a, b, s));
+    expect(pool.retiredBecause).toMatch(/held a chunk for over 100 ms/);
+    expect(pool.threads).toBe(1);
+    expect(stalled.terminated).toBe(true);
+    expectSameBits(pool.product(a, b, s), alone(a, b, s));
+  });
+
+  it('goes to one thread at once when a helper reports a failed chunk', () => {
+    const failing = stubHelper((control, gen) => {
+      claimChunk(control, gen);
+      Atomics.store(control, CTRL.failed, 1);
+    });
+    const pool = new ProductPool([failing], { stallMs: 60_000 });
+    const started = performance.now();
+    expectSameBits(pool.product(a, b, s), alone(a, b, s));
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(pool.retiredBecause).toBe('a product helper failed');
+  });
+
+  it('splits rows at multiples of 4, one chunk at least per thread', () => {
+    for (const [m, threads] of [
+      [1024, 2],
+      [96, 2],
+      [9, 4],
+      [1 << 20, 2],
+    ] as const) {
+      const rows = chunkRows(m, threads);
+      expect(rows % 4).toBe(0);
+      expect(Math.ceil(m / rows)).toBeLessThan(1 << 16);
+    }
+  });
+});

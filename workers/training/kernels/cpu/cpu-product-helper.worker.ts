@@ -1,0 +1,7 @@
+import type { HelperMessage } from './cpu-product-protocol';
+import { serveProducts } from './cpu-product-helper';
+
+// The entry Vite bundles for a product helper (cpu-threads.ts starts it from the training worker).
+serveProducts((onMessage) => {
+  self.onmessage = (event: MessageEvent<HelperMessage>) => onMessage(event.data);
+});

@@ -1,0 +1,60 @@
+import { ProductPool } from './cpu-product-pool';
+
+// How many threads the CPU backend's products use, and the pool that runs them. Helpers need
+// SharedArrayBuffer and Atomics.wait, so a cross-origin isolated page, and a second core to be
+// worth anything: otherwise products stay on the training worker's one thread.
+
+/** At most this many threads (the training worker and its helpers) share a product. */
+const MAX_THREADS = 4;
+
+let pool: ProductPool | null = null;
+
+/** The pool products run on, or null: one thread. */
+export function productThreads(): ProductPool | null {
+  return pool;
+}
+
+/** Runs products on `next` from now on (null: one thread); retires the pool it replaces. */
+export function useProductPool(next: ProductPool | null): void {
+  if (pool !== null && pool !== next) pool.retire('replaced');
+  pool = next;
+}
+
+/** Why the products run on one thread here, or null when helpers can start. */
+export function whyOneThread(): string | null {
+  // globalThis, not self: Node (unit tests, `npm run profile`) has no self and is not isolated.
+  if (typeof SharedArrayBuffer === 'undefined' || globalThis.crossOriginIsolated !== true) {
+    return 'the page is not cross-origin isolated';
+  }
+  if ((globalThis.navigator?.hardwareConcurrency || 1) < 2) return 'one logical core';
+  return null;
+}
+
+/**
+ * Starts the helpers in this (training) worker where they can help: one per further logical core,
+ * up to MAX_THREADS threads in all. Idempotent. A helper that fails to load never claims a chunk
+ * (its products are done here); its error retires the pool, so later products skip the copies.
+ */
+export function startProductThreads(): void {
+  if (pool !== null || whyOneThread() !== null) return;
+  const threads = Math.min(self.navigator.hardwareConcurrency, MAX_THREADS);
+  const helpers: Worker[] = [];
+  for (let i = 1; i < threads; i++) {
+    const url = new URL('./cpu-product-helper.worker.ts', import.meta.url);
+    helpers.push(new Worker(url, { type: 'module', name: `cpu-products-${i}` }));
+  }
+  const started = new ProductPool(helpers);
+  for (const worker of helpers) {
+    worker.onerror = () => started.retire('a product helper failed to start or crashed');
+  }
+  pool = started;
+}
+
+/** The badge's words for the products' threads, e.g. "2 threads of 2 logical cores". */
+export function describeProductThreads(): string {
+  const cores = globalThis.navigator?.hardwareConcurrency || 1;
+  const of = `of ${cores} logical core${cores === 1 ? '' : 's'}`;
+  if (pool === null) return `1 thread, ${whyOneThread() ?? 'no helpers started'}`;
+  const why = pool.retiredBecause;
+  return why === null ? `${pool.threads} threads ${of}` : `1 thread (${why})`;
+}
