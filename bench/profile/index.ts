@@ -11,3 +11,5 @@ export {
   removeWasmKernels,
 } from '../../workers/bench-surface';
 export { compareMatMuls, formatMatMulRows } from './matmul-compare';
+export { ProductPool } from '../../workers/training/kernels/cpu/cpu-product-pool';
+export { useProductPool } from '../../workers/training/kernels/cpu/cpu-threads';
