@@ -39,9 +39,18 @@ export function startProductThreads(): void {
   if (pool !== null || whyOneThread() !== null) return;
   const threads = Math.min(self.navigator.hardwareConcurrency, MAX_THREADS);
   const helpers: Worker[] = [];
-  for (let i = 1; i < threads; i++) {
-    const url = new URL('./cpu-product-helper.worker.ts', import.meta.url);
-    helpers.push(new Worker(url, { type: 'module', name: `cpu-products-${i}` }));
+  try {
+    for (let i = 1; i < threads; i++) {
+      // Inline `new Worker(new URL(…), {…})`: the form Vite turns into a bundled worker entry.
+      const worker = new Worker(new URL('./cpu-product-helper.worker.ts', import.meta.url), {
+        type: 'module',
+        name: `cpu-products-${i}`,
+      });
+      helpers.push(worker);
+    }
+  } catch {
+    for (const worker of helpers) worker.terminate();
+    return;
   }
   const started = new ProductPool(helpers);
   for (const worker of helpers) {
