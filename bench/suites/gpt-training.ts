@@ -14,7 +14,7 @@ import {
 import type { GptTrainingCase, GptTrainingRow } from './gpt-api';
 import { benchProse } from './gpt-text';
 import { median, messageOf, progress, round } from './stats';
-import { deviceName } from './training';
+import { cpuThreads, deviceName } from './training';
 
 /** A preset as the page's `?preset=` makes it: its own batch, context and settings. */
 export function presetRunConfig(preset: string): RunConfig {
@@ -120,7 +120,9 @@ export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrai
       return { ...row, status: 'skipped', reason: why };
     }
     const session = TrainingSession.create(config, dataset.data);
-    return { ...row, ...(await measure(spec, session, gpu)) };
+    const measured = await measure(spec, session, gpu);
+    // Read after the steps: a product helper that failed meanwhile left the pool on one thread.
+    return { ...row, ...measured, ...(spec.backend === 'cpu' ? { adapter: cpuThreads() } : {}) };
   } catch (err) {
     return { ...row, status: 'error', reason: messageOf(err) };
   }

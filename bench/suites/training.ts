@@ -46,8 +46,13 @@ export async function deviceName(backend: BackendName): Promise<string | null> {
   if (backend === 'webgpu') return webgpuAdapter();
   if (backend === 'webgl') return webglRenderer();
   if (backend === 'wasm') return `${getThreadsCount()} thread(s)`;
-  if (backend === 'cpu') return describeProductThreads();
+  if (backend === 'cpu') return cpuThreads();
   return null;
+}
+
+/** The CPU backend's product threads, and how many chunks the helpers have computed so far. */
+export function cpuThreads(): string {
+  return `${describeProductThreads()}, helpers computed ${productThreads()?.helperChunks ?? 0} product chunks`;
 }
 
 /** Threads a step's products run on: XNNPACK's on WASM, the product pool's on the CPU backend. */
