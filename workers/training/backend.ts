@@ -47,7 +47,7 @@ async function tryBackend(
       // their products on a helper per further core where the page is cross-origin isolated.
       if (started && name === 'cpu') {
         installCpuKernels();
-        startProductThreads();
+        await startProductThreads();
       }
       // WGSL run by tfjs-webgpu itself: nothing to fetch or attach, so nothing that can fail here.
       if (started && name === 'webgpu') installWebGpuKernels();

@@ -5,3 +5,7 @@ import { serveProducts } from './cpu-product-helper';
 serveProducts((onMessage) => {
   self.onmessage = (event: MessageEvent<HelperMessage>) => onMessage(event.data);
 });
+// Listening: the training worker may stop waiting for this helper to start (cpu-threads.ts).
+self.postMessage('ready');
+// Listening: the training worker may stop waiting for this helper to start (cpu-threads.ts).
+self.postMessage('ready');

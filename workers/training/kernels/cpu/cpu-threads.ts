@@ -30,12 +30,18 @@ export function whyOneThread(): string | null {
   return null;
 }
 
+/** How long the backend's start waits for helpers to listen (a late one just claims later). */
+const START_WAIT_MS = 3000;
+
 /**
  * Starts the helpers in this (training) worker where they can help: one per further logical core,
- * up to MAX_THREADS threads in all. Idempotent. A helper that fails to load never claims a chunk
- * (its products are done here); its error retires the pool, so later products skip the copies.
+ * up to MAX_THREADS threads in all, and waits until they listen (or START_WAIT_MS). The wait
+ * matters: a worker started from a worker finishes starting in tasks on its parent's event
+ * loop, which a training loop whose awaits all resolve as microtasks (tfjs-cpu's reads) would
+ * never let run. Idempotent. A helper that fails to load never claims a chunk (its products
+ * are done here); its error retires the pool, so later products skip the copies.
  */
-export function startProductThreads(): void {
+export async function startProductThreads(): Promise<void> {
   if (pool !== null || whyOneThread() !== null) return;
   const threads = Math.min(self.navigator.hardwareConcurrency, MAX_THREADS);
   const helpers: Worker[] = [];
@@ -53,10 +59,21 @@ export function startProductThreads(): void {
     return;
   }
   const started = new ProductPool(helpers);
-  for (const worker of helpers) {
-    worker.onerror = () => started.retire('a product helper failed to start or crashed');
-  }
   pool = started;
+  const listening = helpers.map(
+    (worker) =>
+      new Promise<void>((resolve) => {
+        worker.onmessage = () => resolve();
+        worker.onerror = () => {
+          started.retire('a product helper failed to start or crashed');
+          resolve();
+        };
+      }),
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
+  await Promise.race([Promise.all(listening), late]);
+  clearTimeout(timer);
 }
 
 /** The badge's words for the products' threads, e.g. "2 threads of 2 logical cores". */
