@@ -9,7 +9,7 @@ export {
   useClock,
   removeCpuKernels,
   removeWasmKernels,
+  ProductPool,
+  useProductPool,
 } from '../../workers/bench-surface';
 export { compareMatMuls, formatMatMulRows } from './matmul-compare';
-export { ProductPool } from '../../workers/training/kernels/cpu/cpu-product-pool';
-export { useProductPool } from '../../workers/training/kernels/cpu/cpu-threads';

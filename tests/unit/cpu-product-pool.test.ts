@@ -9,11 +9,7 @@ import {
   ProductPool,
   type ProductHelper,
 } from '../../workers/training/kernels/cpu/cpu-product-pool';
-import {
-  claimChunk,
-  CTRL,
-  type HelperMessage,
-} from '../../workers/training/kernels/cpu/cpu-product-protocol';
+import { CTRL, type HelperMessage } from '../../workers/training/kernels/cpu/cpu-product-protocol';
 import type { ProductShape } from '../../workers/training/kernels/cpu/cpu-product-rows';
 import { useProductPool } from '../../workers/training/kernels/cpu/cpu-threads';
 import {
@@ -97,9 +93,12 @@ function expectPooledEqualsAlone(pool: ProductPool, prng: Prng): void {
 }
 
 describe('the product pool with real helper threads', () => {
+  // One pool for both tests: a helper serves the pool whose buffers it was sent last.
   let helpers: Worker[] = [];
+  let pool: ProductPool;
   beforeAll(async () => {
     helpers = await Promise.all([startHelper(), startHelper()]);
+    pool = new ProductPool(helpers.map(asHelper));
   });
   afterAll(async () => {
     useProductPool(null);
@@ -108,7 +107,6 @@ describe('the product pool with real helper threads', () => {
   });
 
   it('gives the one-thread bits at gpt-nano and odd shapes, the helpers computing chunks', () => {
-    const pool = new ProductPool(helpers.map(asHelper));
     const prng = Prng.fromSeed(19);
     // Until a helper has computed chunks (each job posts to both; they get to it in ms).
     for (let round = 0; round < 20 && pool.helperChunks === 0; round++) {
@@ -137,10 +135,11 @@ describe('the product pool with real helper threads', () => {
       });
     useProductPool(null);
     const single = await bytesOfAll(run());
-    const pool = new ProductPool(helpers.map(asHelper));
+    const before = pool.helperChunks;
     useProductPool(pool);
     const pooled = await bytesOfAll(run());
     expect(pool.retiredBecause).toBeNull();
+    expect(pool.helperChunks).toBeGreaterThan(before);
     for (const [i, bytes] of single.entries()) expect(pooled[i], `output ${i}`).toEqual(bytes);
     tf.dispose([x, kernel, bias, w]);
   });
@@ -154,20 +153,31 @@ function asHelper(worker: Worker): ProductHelper {
   };
 }
 
-/** A helper run by the test itself: `onJob` sees each job with the shared control words. */
-function stubHelper(onJob: (control: Int32Array, gen: number) => void) {
-  let control: Int32Array | null = null;
-  const stub = {
+/**
+ * A helper that misbehaves, in plain JavaScript on its own thread: once a job opens it claims
+ * one chunk (the protocol's compare-and-swap, CLAIM's word) and then runs `then`.
+ */
+function misbehavingHelper(then: string): ProductHelper & { terminated: boolean } {
+  const source = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', ({ control }) => {
+  for (;;) {
+    const word = Atomics.load(control, ${CTRL.claim});
+    if (word !== 0 && Atomics.compareExchange(control, ${CTRL.claim}, word, word + 1) === word) break;
+    Atomics.wait(control, ${CTRL.claim}, word, 50);
+  }
+  ${then}
+});`;
+  const worker = new Worker(source, { eval: true });
+  const helper = {
     terminated: false,
-    postMessage(message: HelperMessage) {
-      if (message.type === 'buffers') control = message.control;
-      else if (control !== null) onJob(control, message.gen);
-    },
-    terminate() {
-      stub.terminated = true;
+    postMessage: (message: HelperMessage) => worker.postMessage(message),
+    terminate: () => {
+      helper.terminated = true;
+      void worker.terminate();
     },
   };
-  return stub;
+  return helper;
 }
 
 describe('the product pool without a working helper', () => {
@@ -176,31 +186,33 @@ describe('the product pool without a working helper', () => {
   const [a, b] = [values(256 * 96, prng), values(96 * 384, prng)];
 
   it('computes every chunk itself when a helper never starts', () => {
-    const silent = stubHelper(() => {});
+    const silent: ProductHelper = { postMessage: () => {}, terminate: () => {} };
     const pool = new ProductPool([silent]);
     expectSameBits(pool.product(a, b, s), alone(a, b, s));
     expect(pool.threads).toBe(2);
     expect(pool.helperChunks).toBe(0);
   });
 
-  it('goes to one thread, with the one-thread bits, when a helper holds a chunk and stalls', () => {
-    const stalled = stubHelper((control, gen) => void claimChunk(control, gen));
-    const pool = new ProductPool([stalled], { stallMs: 100 });
-    expectSameBits(pool.product(a, b, s), alone(a, b, s));
-    expect(pool.retiredBecause).toMatch(/held a chunk for over 100 ms/);
+  it('goes to one thread, with the one-thread bits, when a helper holds a chunk and stalls', async () => {
+    const stalled = misbehavingHelper(
+      'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);',
+    );
+    const pool = new ProductPool([stalled], { stallMs: 300 });
+    // Products until the helper (a thread that takes a moment to start) has held a chunk.
+    while (pool.retiredBecause === null) expectSameBits(pool.product(a, b, s), alone(a, b, s));
+    expect(pool.retiredBecause).toMatch(/held a chunk for over 300 ms/);
     expect(pool.threads).toBe(1);
     expect(stalled.terminated).toBe(true);
     expectSameBits(pool.product(a, b, s), alone(a, b, s));
   });
 
   it('goes to one thread at once when a helper reports a failed chunk', () => {
-    const failing = stubHelper((control, gen) => {
-      claimChunk(control, gen);
-      Atomics.store(control, CTRL.failed, 1);
-    });
+    const failing = misbehavingHelper(
+      `Atomics.store(control, ${CTRL.failed}, 1); Atomics.notify(control, ${CTRL.done});`,
+    );
     const pool = new ProductPool([failing], { stallMs: 60_000 });
     const started = performance.now();
-    expectSameBits(pool.product(a, b, s), alone(a, b, s));
+    while (pool.retiredBecause === null) expectSameBits(pool.product(a, b, s), alone(a, b, s));
     expect(performance.now() - started).toBeLessThan(30_000);
     expect(pool.retiredBecause).toBe('a product helper failed');
   });

@@ -9,7 +9,8 @@ import {
 } from './cpu-product-protocol';
 
 // The training worker's side of the product pool: it copies a product's operands into shared
-// memory, opens a job, posts it to the helpers and claims chunks alongside them; it then waits
+// memory, opens a job (waking the helpers, which wait on its claim word) and claims chunks
+// alongside them; it then waits
 // (Atomics.wait: a worker may block) only for chunks a helper holds. Every output element is
 // written by one thread in the one-thread order (cpu-product-rows.ts), so the result has the
 // one-thread bits however the chunks fall. A helper that never starts claims nothing; one that
@@ -87,7 +88,12 @@ export class ProductPool {
     if (this.data.length < size) {
       // Grown by half again, so that a run's few product sizes settle on one buffer early.
       this.data = new Float32Array(new SharedArrayBuffer(Math.ceil(size * 1.5) * 4));
-      this.post({ type: 'buffers', control: this.control, data: this.data });
+      // Waiting helpers leave their loop for the message that brings the new buffer.
+      Atomics.add(this.control, CTRL.epoch, 1);
+      Atomics.notify(this.control, CTRL.claim);
+      for (const helper of this.helpers) {
+        helper.postMessage({ type: 'buffers', control: this.control, data: this.data });
+      }
     }
     this.data.set(a, 0);
     this.data.set(b, a.length);
@@ -112,7 +118,8 @@ export class ProductPool {
     this.gen = (this.gen % (GENERATIONS - 1)) + 1;
     // The last store opens the job: whoever sees this generation sees the words above.
     Atomics.store(this.control, CTRL.claim, this.gen << 16);
-    this.post({ type: 'job', gen: this.gen });
+    // Helpers wait on the claim word: no message per job (cpu-product-helper.ts says why).
+    Atomics.notify(this.control, CTRL.claim);
     return c;
   }
 
@@ -136,10 +143,6 @@ export class ProductPool {
       done = now;
     }
     return true;
-  }
-
-  private post(message: HelperMessage): void {
-    for (const helper of this.helpers) helper.postMessage(message);
   }
 }
 

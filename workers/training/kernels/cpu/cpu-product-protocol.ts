@@ -28,27 +28,23 @@ export const CTRL = {
   cAt: 13,
   chunkRows: 14,
   chunks: 15,
+  /** Bumped when the operands' buffer is replaced: a waiting helper goes back for the message. */
+  epoch: 16,
 } as const;
-export const CTRL_WORDS = 16;
+export const CTRL_WORDS = 17;
 
 /** Generations cycle below 2^15 so (gen << 16) stays a positive int32; chunks stay < 2^16. */
 export const GENERATIONS = 1 << 15;
 export const MAX_CHUNKS = 1 << 16;
 
-/** Page/worker → helper: the shared arrays (sent again whenever the operands' buffer grows). */
+/** Training worker → helper: the shared arrays (sent again whenever the operands' buffer grows). */
 export interface ProductBuffers {
   readonly type: 'buffers';
   readonly control: Int32Array;
   readonly data: Float32Array;
 }
 
-/** Training worker → helper: job `gen` is open; claim chunks of it while there are any. */
-export interface ProductJob {
-  readonly type: 'job';
-  readonly gen: number;
-}
-
-export type HelperMessage = ProductBuffers | ProductJob;
+export type HelperMessage = ProductBuffers;
 
 /** The next chunk of job `gen` for the caller, or -1 when the job is over or another's. */
 export function claimChunk(control: Int32Array, gen: number): number {
