@@ -1,12 +1,6 @@
 import { packColumns, productRows, type ProductShape } from './cpu-product-rows';
-import {
-  CTRL,
-  CTRL_WORDS,
-  GENERATIONS,
-  type HelperMessage,
-  MAX_CHUNKS,
-  workOnJob,
-} from './cpu-product-protocol';
+import type { HelperMessage } from './cpu-product-protocol';
+import { CTRL, CTRL_WORDS, GENERATIONS, MAX_CHUNKS, workOnJob } from './cpu-product-protocol';
 
 // The training worker's side of the product pool: it copies a product's operands into shared
 // memory, opens a job (waking the helpers, which wait on its claim word) and claims chunks
@@ -33,10 +27,13 @@ const MIN_WORK = 1 << 18;
 /** Chunks per thread a job aims at: enough for a late or descheduled helper to even out. */
 const CHUNKS_PER_THREAD = 8;
 const DEFAULT_STALL_MS = 5000;
+/** The shared operands' ceiling (address space reserved, not memory); larger products run alone. */
+const MAX_BYTES = 1 << 30;
 
 export class ProductPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
-  private data: Float32Array = new Float32Array(0);
+  /** A, B and C, over a growable buffer (MAX_BYTES at most) whose length it tracks. */
+  private readonly data: Float32Array;
   private gen = 0;
   private retired: string | null = null;
   private readonly stallMs: number;
@@ -46,6 +43,15 @@ export class ProductPool {
     options: PoolOptions = {},
   ) {
     this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+    const Growable = SharedArrayBuffer as unknown as new (
+      bytes: number,
+      options: { maxByteLength: number },
+    ) => SharedArrayBuffer;
+    this.data = new Float32Array(new Growable(0, { maxByteLength: MAX_BYTES }));
+    // The one message a helper gets: it starts waiting on the claim word as soon as it has it.
+    for (const helper of helpers) {
+      helper.postMessage({ type: 'buffers', control: this.control, data: this.data });
+    }
   }
 
   /** Threads a product may use now: the helpers and this one, or 1 once retired. */
@@ -66,6 +72,7 @@ export class ProductPool {
   /** c = A · B, on every thread of the pool where the product is large enough. */
   product(a: Float32Array, b: Float32Array, s: ProductShape): Float32Array {
     if (this.retired !== null || s.m < 8 || s.m * s.k * s.n < MIN_WORK) return alone(a, b, s);
+    if ((a.length + b.length + s.m * s.n) * 4 > MAX_BYTES) return alone(a, b, s);
     const rows = chunkRows(s.m, this.threads);
     const chunks = Math.ceil(s.m / rows);
     const c = this.open(a, b, s, rows, chunks);
@@ -86,14 +93,9 @@ export class ProductPool {
     const cAt = a.length + b.length;
     const size = cAt + s.m * s.n;
     if (this.data.length < size) {
-      // Grown by half again, so that a run's few product sizes settle on one buffer early.
-      this.data = new Float32Array(new SharedArrayBuffer(Math.ceil(size * 1.5) * 4));
-      // Waiting helpers leave their loop for the message that brings the new buffer.
-      Atomics.add(this.control, CTRL.epoch, 1);
-      Atomics.notify(this.control, CTRL.claim);
-      for (const helper of this.helpers) {
-        helper.postMessage({ type: 'buffers', control: this.control, data: this.data });
-      }
+      // Grown by half again, so that a run's few product sizes settle early.
+      const buffer = this.data.buffer as unknown as { grow(bytes: number): void };
+      buffer.grow(Math.min(Math.ceil(size * 1.5) * 4, MAX_BYTES));
     }
     this.data.set(a, 0);
     this.data.set(b, a.length);

@@ -28,16 +28,17 @@ export const CTRL = {
   cAt: 13,
   chunkRows: 14,
   chunks: 15,
-  /** Bumped when the operands' buffer is replaced: a waiting helper goes back for the message. */
-  epoch: 16,
 } as const;
-export const CTRL_WORDS = 17;
+export const CTRL_WORDS = 16;
 
 /** Generations cycle below 2^15 so (gen << 16) stays a positive int32; chunks stay < 2^16. */
 export const GENERATIONS = 1 << 15;
 export const MAX_CHUNKS = 1 << 16;
 
-/** Training worker → helper: the shared arrays (sent again whenever the operands' buffer grows). */
+/**
+ * Training worker → helper, once, when the pool starts: the shared arrays. The operands' buffer
+ * is growable and `data` tracks its length, so no later message is needed.
+ */
 export interface ProductBuffers {
   readonly type: 'buffers';
   readonly control: Int32Array;
