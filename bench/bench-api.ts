@@ -5,6 +5,7 @@ import type {
   GptTrainingCase,
   GptTrainingRow,
 } from './suites/gpt-api';
+import type { ShardTrainingCase, ShardTrainingRow } from './suites/shard-api';
 
 /**
  * The bench page's wire protocol: one spec in, one result row out, tagged by suite. A new suite
@@ -237,9 +238,21 @@ export interface JobsRow {
 }
 
 export type BenchSpec =
-  TrainingCase | SnapshotsCase | JobsCase | GptTrainingCase | GptSnapshotCase | CorpusCase;
+  | TrainingCase
+  | SnapshotsCase
+  | JobsCase
+  | GptTrainingCase
+  | GptSnapshotCase
+  | CorpusCase
+  | ShardTrainingCase;
 export type BenchRow =
-  TrainingRow | SnapshotsRow | JobsRow | GptTrainingRow | GptSnapshotRow | CorpusRow;
+  | TrainingRow
+  | SnapshotsRow
+  | JobsRow
+  | GptTrainingRow
+  | GptSnapshotRow
+  | CorpusRow
+  | ShardTrainingRow;
 
 export interface BenchApi {
   run(spec: BenchSpec): Promise<BenchRow>;

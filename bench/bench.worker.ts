@@ -4,6 +4,7 @@ import { runCorpusCase } from './suites/corpus';
 import { runGptSnapshotCase } from './suites/gpt-snapshot';
 import { runGptTrainingCase } from './suites/gpt-training';
 import { runJobsCase } from './suites/jobs';
+import { runShardTrainingCase } from './suites/shard-training';
 import { runSnapshotsCase } from './suites/snapshots';
 import { runTrainingCase } from './suites/training';
 
@@ -24,6 +25,8 @@ const api: BenchApi = {
         return runGptSnapshotCase(spec);
       case 'corpus':
         return runCorpusCase(spec);
+      case 'shards':
+        return runShardTrainingCase(spec);
     }
   },
 };

@@ -1,9 +1,14 @@
 // `npm run bench:corpus`: a corpus streamed to token shards, in Node, on the app's own code
 // (issue 20): tokenization MB/s (content address and shards included; in-memory files, so the
 // disk is left out) with byte tokens and with BPE, and the time to gather training batches
-// from the shards against the same tokens in memory. Prints a table.
+// from the shards against the same tokens in memory. Prints a table. Then each case again into
+// a fresh root, killed once half the text is read and a shard committed, and opened again as a
+// reload does: the resumed manifest (shards, tokens, documents, every shard's SHA-256) must
+// equal the uninterrupted one, or the bench exits 1.
 //
 //   CORPUS_BENCH_MB=64          corpus size (MB of permuted World English Bible)
+//                               (at least 17 with byte tokens: the kill needs a shard of
+//                               8 Mi tokens committed before half the text is read)
 //   CORPUS_BENCH_VOCABS=8192    BPE vocabulary sizes ('' leaves BPE out)
 //   CORPUS_BENCH_BATCHES=2000   gpt-nano batches gathered from each
 //   CORPUS_BENCH_LARGE=1        as a user's File of any size: the text written to a temporary
@@ -16,6 +21,7 @@
 import { mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Blob } from 'node:buffer';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -64,13 +70,19 @@ for (const vocabSize of vocabs) {
   });
 }
 const rows = [];
+// Each case is also tokenized into a fresh root, killed half-way and resumed (kill-resume.ts);
+// a resume that did not go on from its last shard, or whose manifest differs, fails the bench.
+const killRows = [];
+const failures = [];
 // The text in memory is only needed again for the batches.
 if (large) text = null;
 // The generated text (1 GB and its copy) is garbage now, but V8 collects it when it likes: one
 // run saw the peak at 1082 MB, the others 112. Collect it first, so the peak is the tokenizer's.
+// Each case's too: the case before it leaves its roots and its killed run's work behind.
 setFlagsFromString('--expose-gc');
-runInNewContext('gc')();
+const gc = runInNewContext('gc');
 for (const { case: name, spec, config } of specs) {
+  gc();
   const root = large ? new bench.SizesOnlyCorpusRoot() : new bench.MemoryCorpusRoot();
   const t = await bench.timeCorpusTokenization(input, spec, cpu, root, memory);
   const w = large
@@ -96,8 +108,30 @@ for (const { case: name, spec, config } of specs) {
     [`${batches} batches, shards ms`]: +w.shardMs.toFixed(0),
     'peak MB': +(t.peakHeapBytes / MB).toFixed(0),
   });
+  const fresh = large ? new bench.SizesOnlyCorpusRoot() : new bench.MemoryCorpusRoot();
+  const blob = input instanceof Blob ? input : new Blob([input]);
+  const k = await bench.killAndResume('bench.txt', blob, spec, fresh, t.manifest, cpu);
+  const wentOn = k.startedAt > 0 && k.resumedFromShard === k.committedShards;
+  const identical = k.differences.length === 0;
+  if (!wentOn || !identical) failures.push({ case: name, ...k });
+  const percent = (bytes) => `${((100 * bytes) / k.bytes).toFixed(1)} %`;
+  killRows.push({
+    case: name,
+    'killed at': percent(k.killedAtBytes),
+    'resumed from': percent(k.startedAt),
+    'from shard': `${k.resumedFromShard} of ${t.shards}`,
+    'went on': wentOn ? 'yes' : 'no',
+    'shards identical': identical ? 'yes' : 'no',
+    'killed s': +(k.killedMs / 1000).toFixed(2),
+    'resumed s': +(k.resumedMs / 1000).toFixed(2),
+  });
 }
 console.table(rows);
+console.log(
+  'Killed half-way (a torn shard write that never returns), then opened as a reload does:',
+);
+console.table(killRows);
+for (const f of failures) console.error('kill/resume failed:', f);
 if (folder !== null) rmSync(folder, { recursive: true });
 // Vite's module runner keeps handles open after runnerImport.
-process.exit(0);
+process.exit(failures.length === 0 ? 0 : 1);

@@ -3,14 +3,15 @@
 // bench/results.json. Not a test: nothing here asserts on time.
 //
 //   BENCH_QUICK=1        small sizes and a few steps, a smoke run of a few minutes
-//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs, recovery, bpe, gpt, corpus);
-//                        the file keeps the others'
+//   BENCH_SUITES=a,b     run only these suites (training, snapshots, jobs, recovery, bpe, gpt,
+//                        corpus, shards); the file keeps the others'
 //   BENCH_OUT=path       write elsewhere than bench/results.json
 //   BENCH_VERBOSE=1      print each case's progress lines
 //   BENCH_SNAPSHOT_SIZES, BENCH_SNAPSHOT_ROUNDS, BENCH_HEAP_TRACE: see runner/snapshots-suite.mjs
 //   BENCH_BACKENDS, BENCH_TRAINING_ROUNDS: see runner/training-cases.mjs
 //   BENCH_RECOVERY_ROUNDS, BENCH_RECOVERY_OTHER: see runner/recovery-suite.mjs
 //   bpe: runs in Node, no page (runner/bpe-suite.mjs; BPE_BENCH_CLOCK as in bpe-bench.mjs)
+//   BENCH_SHARDS_ROUNDS, BENCH_SHARDS_HEAP_MB: see runner/shard-training-suite.mjs
 //   BENCH_GPT_PRESETS, BENCH_GPT_BACKENDS, BENCH_GPT_BUDGET_S, BENCH_GPT_SNAPSHOTS: see
 //                        runner/gpt-suite.mjs
 import { existsSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { snapshotsSuite } from './runner/snapshots-suite.mjs';
 import { jobsSuite } from './runner/jobs-suite.mjs';
 import { bpeSuite } from './runner/bpe-suite.mjs';
 import { corpusSuite } from './runner/corpus-suite.mjs';
+import { shardTrainingSuite } from './runner/shard-training-suite.mjs';
 import { recoverySuite } from './runner/recovery-suite.mjs';
 import { formatTable } from './runner/table.mjs';
 import { gptSuite } from './runner/gpt-suite.mjs';
@@ -31,7 +33,7 @@ import { trainingSuite } from './runner/training-suite.mjs';
 /**
  * Every suite: { name, cases(quick), failedRow(spec, reason), label(spec), and columns or
  * tables: [{ title, columns, rows?(rows) (the table's own rows) }] }; optionally
- * persistentProfile (storage on disk), caseTimeoutMs(quick), observe(page) (see runInFreshPage),
+ * persistentProfile (storage on disk), caseTimeoutMs(quick), observe(page, spec) (see runInFreshPage),
  * runCase(opener, dist, spec, timeoutMs) (a suite that drives its own page instead of the bench
  * page; resolves as runInFreshPage does), inNode (runCase needs no browser: none is started),
  * finish(rows) (figures across rows), report(rows) (text printed after the tables) and close().
@@ -44,6 +46,7 @@ const SUITES = [
   bpeSuite,
   gptSuite,
   corpusSuite,
+  shardTrainingSuite,
 ];
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));

@@ -190,6 +190,7 @@ const files = new CheckpointActions(
     runs: owner.opener,
     panel: checkpoints,
     refresh,
+    offerUnused: (corpus) => corpora.offerUnused(corpus),
   },
   (source, label, summary) => checkpoints.showPending(source, label, summary),
 );

@@ -78,6 +78,13 @@ export { timeBpeEncoding, timeBpeTraining, timeByteTokens } from './training/bpe
 // Corpora streamed to token shards: tokenization MB/s, batches from shards vs memory
 // (npm run bench:corpus).
 export { timeCorpusTokenization, timeShardWindows } from './corpus/corpus-bench';
+// A tokenization killed half-way and opened again as a reload does (npm run bench:corpus).
+export { CorpusStore, type CorpusProgressEvent } from './corpus/corpus-store';
+export { inProcessLocks } from './corpus/corpus-lock';
+// Training from a corpus's shards as the app does (shard training suite).
+export { shardedProse } from './corpus/corpus-dataset';
+export type { CorpusManifest } from './corpus/corpus-manifest';
+export type { TextDataset } from './training/text-dataset';
 export { MemoryCorpusRoot } from './corpus/memory-corpus-files';
 export {
   TEMP_SUFFIX,

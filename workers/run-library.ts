@@ -1,10 +1,10 @@
+import type { UserDataset } from '../src/shared/api';
 import type {
   CheckpointFile,
   ForkOptions,
   ForkSource,
   InspectedCheckpoint,
-  UserDataset,
-} from '../src/shared/api';
+} from '../src/shared/checkpoint-api';
 import { CheckpointFormatError, NoSnapshotYetError, RunNotFoundError } from '../src/shared/errors';
 import { summarize, type RunRecord, type SnapshotSummary } from '../src/shared/snapshot';
 import {

@@ -1,20 +1,21 @@
 import { releaseProxy } from 'comlink';
 import type {
   BackendReport,
-  CheckpointFile,
-  CorpusFile,
   DebugFault,
   EventSink,
-  ForkOptions,
-  ForkSource,
-  InspectedCheckpoint,
   PauseReport,
   ResumeReport,
   TrainerApi,
   UserDataset,
 } from '../src/shared/api';
+import type { CorpusFile } from '../src/shared/corpus-progress';
+import type {
+  CheckpointFile,
+  ForkOptions,
+  ForkSource,
+  InspectedCheckpoint,
+} from '../src/shared/checkpoint-api';
 import {
-  DEFAULT_SETTINGS,
   type BackendName,
   type RunConfig,
   type SnapshotIntervalInfo,
@@ -25,27 +26,9 @@ import type { CorpusSummary } from '../src/shared/corpus-summary';
 import type { RunRecord, SnapshotSummary, SnapshotTrigger } from '../src/shared/snapshot';
 import type { JobRequest, JobState, JobSummary, ResultsFormat } from '../src/shared/jobs/job-types';
 import type { SampleRequest, SampleSink, SampleStarted } from '../src/shared/sampling';
-import { ShardCorpusDatasets } from './corpus/corpus-datasets';
-import { CorpusLibrary, heldRunLocks } from './corpus-library';
-import { opfsCorpusRoot } from './corpus/opfs-corpus-files';
-import { JobService } from './jobs/job-service';
-import { RunLibrary } from './run-library';
-import { Snapshotter } from './snapshot/snapshotter';
-import { markPhase } from './training/phase-marks';
 import { formatStepProfile } from './training/profile/profile-table';
-import { SnapshotStore } from './store';
-import { destroyDevice, deviceLost, selectBackend, watchDeviceLoss } from './training/backend';
-import { TrainerController } from './training/trainer-controller';
-
-interface Parts {
-  readonly controller: TrainerController;
-  readonly library: RunLibrary;
-  readonly snapshotter: Snapshotter;
-  readonly jobs: JobService;
-  readonly corpora: CorpusLibrary;
-  /** Runs' token shards: the controller tokenizes through it; Retry reaches it directly. */
-  readonly shardDatasets: ShardCorpusDatasets;
-}
+import { destroyDevice } from './training/backend';
+import { startParts, type Parts } from './trainer-parts';
 
 /**
  * The worker's TrainerApi: starts the backend and the store, then hands each call to the part
@@ -63,47 +46,9 @@ export class TrainerService implements TrainerApi {
   }
 
   async init(backend: BackendName | null, emit: EventSink): Promise<BackendReport> {
-    markPhase('init');
-    // The backend (GPU adapter and device, or the WASM binary) and the database connection each
-    // wait on other processes and need nothing of each other: started together, init takes the
-    // longer of the two, not their sum (on a restart, every hop waits its turn for a core).
-    const opening = SnapshotStore.open().then((store) => {
-      markPhase('store-open');
-      return store;
-    });
-    opening.catch(() => undefined); // observed below, unless the backend fails first
-    const report = await selectBackend(backend);
-    markPhase('backend-ready');
-    watchDeviceLoss((message) => emit({ type: 'device-lost', message }));
-    const store = await opening;
-    // Runs the browser's database lost come back from their second copy (OPFS). Only once the
-    // backend has started: a worker that cannot train restores nothing it would not report.
-    const { restored } = await store.restoreFromMirror();
-    markPhase('mirror-checked');
-    const snapshotter = new Snapshotter(store, emit, DEFAULT_SETTINGS.snapshot);
-    const corpusRoot = opfsCorpusRoot();
-    const shardDatasets = new ShardCorpusDatasets(corpusRoot, (progress) =>
-      emit({ type: 'corpus', progress }),
-    );
-    const controller = new TrainerController(
-      store,
-      snapshotter,
-      emit,
-      { forced: backend, init: report.backend },
-      shardDatasets,
-    );
-    this.partsHandle = {
-      controller,
-      shardDatasets,
-      library: new RunLibrary(store),
-      snapshotter,
-      jobs: new JobService(store, { deviceLost: () => deviceLost() }),
-      corpora: new CorpusLibrary(corpusRoot, store, {
-        active: () => controller.activeRun,
-        held: heldRunLocks,
-      }),
-    };
-    return { ...report, restored };
+    const { parts, report } = await startParts(backend, emit);
+    this.partsHandle = parts;
+    return report;
   }
 
   newRun(

@@ -9,3 +9,4 @@ export {
 } from '../../workers/bench-surface';
 export { benchCorpus } from '../bpe/bench-corpus';
 export { SizesOnlyCorpusRoot } from './sizes-only-corpus-root';
+export { killAndResume } from './kill-resume';

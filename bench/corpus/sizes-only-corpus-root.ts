@@ -12,7 +12,8 @@ const KEPT_BYTES = 1 << 20;
  * Corpus folders that keep only each shard's size, for the bench's large runs in Node: a 1 GB
  * corpus makes 2 GB of uint16 shards, which in memory would swamp the heap being measured (a
  * browser writes them to disk). What the tokenizer reads back (progress, manifest) is kept
- * whole; a shard read back or opened for windows is refused.
+ * whole; a shard read back has its size (a resumed tokenization checks it) and refuses its
+ * bytes, as does a shard opened for windows.
  */
 export class SizesOnlyCorpusRoot implements CorpusRoot {
   private readonly folders = new Map<string, Map<string, Uint8Array | number>>();
@@ -43,7 +44,7 @@ class SizesOnlyFiles implements CorpusFiles {
   async read(name: string): Promise<Blob | null> {
     const data = this.files.get(name);
     if (data === undefined) return null;
-    if (typeof data === 'number') throw new Error(`the bench kept only ${name}'s size`);
+    if (typeof data === 'number') return new SizeOnlyBlob(name, data);
     return new Blob([data as Uint8Array<ArrayBuffer>]);
   }
 
@@ -57,5 +58,39 @@ class SizesOnlyFiles implements CorpusFiles {
 
   async openReader(name: string): Promise<SyncFileReader> {
     throw new Error(`the bench kept only ${name}'s size`);
+  }
+}
+
+/** A shard read back: its size, and an error for anything that would need its bytes. */
+class SizeOnlyBlob extends Blob {
+  constructor(
+    private readonly shard: string,
+    private readonly shardBytes: number,
+  ) {
+    super([]);
+  }
+
+  override get size(): number {
+    return this.shardBytes;
+  }
+
+  private refuse(): never {
+    throw new Error(`the bench kept only ${this.shard}'s size`);
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.refuse();
+  }
+
+  override text(): Promise<string> {
+    return this.refuse();
+  }
+
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    return this.refuse();
+  }
+
+  override slice(): Blob {
+    return this.refuse();
   }
 }

@@ -71,14 +71,14 @@ export async function inFreshPage(opener, timeoutMs, drive) {
 
 /**
  * Runs one spec on the bench page (`globalThis.runBench`) in a fresh page: see inFreshPage.
- * `observe(page)`, if given, starts watching as the case starts and returns { finish(row) } to
+ * `observe(page, spec)`, if given, starts watching as the case starts and returns { finish(row) } to
  * complete the row.
  */
 export function runInFreshPage(opener, pageUrl, spec, timeoutMs, observe) {
   return inFreshPage(opener, timeoutMs, async (page) => {
     await page.goto(pageUrl);
     await page.waitForFunction(() => typeof globalThis.runBench === 'function');
-    const observer = observe?.(page);
+    const observer = observe?.(page, spec);
     const row = await page.evaluate((s) => globalThis.runBench(s), spec);
     return observer ? await observer.finish(row) : row;
   });

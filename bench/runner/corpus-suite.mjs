@@ -6,8 +6,7 @@
 //   BENCH_CORPUS_MB=512        corpus size instead of the default's
 //   BENCH_CORPUS_VOCABS=8192   BPE sizes; 'byte' for byte tokens ('byte' alone: no BPE)
 import process from 'node:process';
-import { sampleWorkerHeap } from './heap-sampler.mjs';
-import { summarizeHeap } from './heap-summary.mjs';
+import { observeHeapGrowth } from './heap-sampler.mjs';
 
 const FULL = { sizeMB: 200, vocabs: [null, 8192], batches: 2000 };
 const QUICK = { sizeMB: 32, vocabs: [null, 8192], batches: 500 };
@@ -37,21 +36,7 @@ export const corpusSuite = {
 
   /** The worker's heap (JS heap + ArrayBuffers) while tokenizing, above the baseline before it. */
   observe(page) {
-    const sampler = sampleWorkerHeap(page);
-    return {
-      async finish(row) {
-        const { samples, failure } = await sampler.stop();
-        const heap = row.heap_window ? summarizeHeap(samples, row.heap_window) : null;
-        const out = { ...row, heap_window: undefined };
-        if (heap === null) return { ...out, heap_note: `heap not sampled: ${failure ?? 'none'}` };
-        return {
-          ...out,
-          heap_growth_bytes: heap.peak_js_heap_bytes,
-          heap_baseline_bytes: heap.heap_baseline_bytes,
-          heap_samples: heap.heap_samples,
-        };
-      },
-    };
+    return observeHeapGrowth(page);
   },
 
   failedRow(spec, reason) {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { summarizeHeap } from './heap-summary.mjs';
 
 const POLL_MS = 100;
 const SAMPLE_MS = 4;
@@ -113,6 +114,30 @@ export function sampleWorkerHeap(page, title = 'bench') {
       stopped = true;
       await Promise.race([done, sleep(2000)]);
       return { samples, failure };
+    },
+  };
+}
+
+/**
+ * Samples the worker's heap over a case whose row carries its `heap_window` (a baseline, then
+ * the measured phase); finish() puts the growth over that baseline in the row in its place:
+ * heap_growth_bytes, heap_baseline_bytes, heap_peak_bytes (their sum) and heap_samples.
+ */
+export function observeHeapGrowth(page) {
+  const sampler = sampleWorkerHeap(page);
+  return {
+    async finish(row) {
+      const { samples, failure } = await sampler.stop();
+      const heap = row.heap_window ? summarizeHeap(samples, row.heap_window) : null;
+      const out = { ...row, heap_window: undefined };
+      if (heap === null) return { ...out, heap_note: `heap not sampled: ${failure ?? 'none'}` };
+      return {
+        ...out,
+        heap_growth_bytes: heap.peak_js_heap_bytes,
+        heap_baseline_bytes: heap.heap_baseline_bytes,
+        heap_peak_bytes: heap.heap_baseline_bytes + heap.peak_js_heap_bytes,
+        heap_samples: heap.heap_samples,
+      };
     },
   };
 }

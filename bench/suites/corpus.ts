@@ -7,13 +7,13 @@ import {
 } from '../../workers/bench-surface';
 import type { CorpusCase, CorpusRow } from '../bench-api';
 import { benchCorpus } from '../bpe/bench-corpus';
-import { setHeapPhase } from './snapshot-training';
-import { epochNow } from './stats';
+import { measureHeap, setHeapPhase } from './heap-phases';
 import webTextUrl from '../../tests/fixtures/text/web.txt.gz?url';
 
 const wall = () => performance.now();
 
-async function webText(): Promise<Uint8Array> {
+/** The World English Bible's bytes, as the bench page serves them. */
+export async function webText(): Promise<Uint8Array> {
   const response = await fetch(webTextUrl);
   if (!response.ok || response.body === null) {
     throw new Error(`The bench text ${webTextUrl} did not load (${response.status}).`);
@@ -56,15 +56,9 @@ export async function runCorpusCase(spec: CorpusCase): Promise<CorpusRow> {
   }
   // The runner samples the worker's heap: a baseline with the bench's own text in memory, then
   // the tokenizing (where a user's File is on disk, not in the heap: the figure is the growth).
-  await setHeapPhase('baseline-gc');
-  const baselineStart = epochNow();
-  await setHeapPhase('baseline');
-  await new Promise((resolve) => setTimeout(resolve, HEAP_BASELINE_MS));
-  await setHeapPhase('snapshot-gc');
-  const snapshotStart = epochNow();
-  await setHeapPhase('snapshot');
-  const t = await timeCorpusTokenization(text, corpusSpec, wall, root);
-  const end = epochNow();
+  const { result: t, window } = await measureHeap(HEAP_BASELINE_MS, () =>
+    timeCorpusTokenization(text, corpusSpec, wall, root),
+  );
   await setHeapPhase('done');
   const w = await timeShardWindows(root, t.manifest, text, corpusSpec, config, spec.batches, wall);
   await root.removeFolder(t.manifest.address);
@@ -80,7 +74,7 @@ export async function runCorpusCase(spec: CorpusCase): Promise<CorpusRow> {
     hash_ms: t.hashMs,
     batches_memory_ms: w.memoryMs,
     batches_shards_ms: w.shardMs,
-    heap_window: { baselineStart, snapshotStart, firstCommit: end, end },
+    heap_window: window,
   };
 }
 

@@ -16,7 +16,7 @@ import {
   selectBackend,
 } from '../../workers/bench-surface';
 import type { JobsCase, JobsRow } from '../bench-api';
-import { setHeapPhase } from './snapshot-training';
+import { measureHeap, setHeapPhase } from './heap-phases';
 import { epochNow, median, messageOf, progress, round } from './stats';
 
 /** The bench's own database, deleted before and after: never the app's `tab-trainer`. */
@@ -220,17 +220,12 @@ async function download(
   }
   const stored = (await jobs.get(job.id)) as JobRecord;
   progress(`${count} results stored`);
-  await setHeapPhase('baseline-gc');
-  const baselineStart = epochNow();
-  await setHeapPhase('baseline');
-  await new Promise((resolve) => setTimeout(resolve, HEAP_BASELINE_MS));
-  await setHeapPhase('snapshot-gc');
-  const snapshotStart = epochNow();
-  await setHeapPhase('snapshot');
-  const started = performance.now();
-  const blob = await resultsFile(jobs, stored, 'jsonl');
-  const download_ms = round(performance.now() - started);
-  const end = epochNow();
+  const { result, window } = await measureHeap(HEAP_BASELINE_MS, async () => {
+    const started = performance.now();
+    const file = await resultsFile(jobs, stored, 'jsonl');
+    return { blob: file, download_ms: round(performance.now() - started) };
+  });
+  const { blob, download_ms } = result;
   // With the file still referenced, after a collection: what the download keeps, not its garbage.
   await setHeapPhase('retained-gc');
   const retainedStart = epochNow();
@@ -241,7 +236,7 @@ async function download(
   return {
     download_bytes: blob.size,
     download_ms,
-    heap_window: { baselineStart, snapshotStart, firstCommit: end, end },
+    heap_window: window,
     retained_window: [retainedStart, retainedEnd],
   };
 }

@@ -1,28 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HeapWindow, SnapshotsCase, SnapshotsRow } from '../bench-api';
+import { setHeapPhase } from './heap-phases';
 import type { SnapshotLoop, WindowResult } from './snapshot-loop';
 import { epochNow, median, medianOrNull, progress, round } from './stats';
-
-/**
- * Read by the runner over the DevTools protocol: it samples the heap during 'baseline' and
- * 'snapshot', and on a '-gc' phase collects garbage and acknowledges through benchHeapAck.
- */
-export type HeapPhase =
-  'baseline-gc' | 'baseline' | 'snapshot-gc' | 'snapshot' | 'retained-gc' | 'done';
-interface HeapFlags {
-  benchHeapPhase?: HeapPhase;
-  benchHeapAck?: HeapPhase;
-}
-const flags = globalThis as HeapFlags;
-
-/** Sets the phase; a '-gc' phase waits (up to 3 s, when no runner is attached) for the ack. */
-export async function setHeapPhase(phase: HeapPhase): Promise<void> {
-  flags.benchHeapPhase = phase;
-  const until = performance.now() + 3000;
-  while (phase.endsWith('-gc') && flags.benchHeapAck !== phase && performance.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const HEAP_BASELINE_MS = 2500;
 

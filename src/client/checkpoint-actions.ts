@@ -1,4 +1,5 @@
-import type { CheckpointSummary, ForkOptions, ForkSource } from '../shared/api';
+import type { CheckpointSummary, ForkOptions, ForkSource } from '../shared/checkpoint-api';
+import type { CorpusSummary } from '../shared/corpus-summary';
 import type { RunRecord } from '../shared/snapshot';
 import type { CheckpointPanelController } from '../ui/checkpoint-panel';
 import { ACTION_STATES } from './action-states';
@@ -20,6 +21,8 @@ export interface CheckpointDeps {
   readonly panel: Pick<CheckpointPanelController, 'clearPending' | 'setWorking'>;
   /** Re-reads the lists with the shown run. */
   readonly refresh: (run: RunRecord | null) => void;
+  /** A replaced run was the last reading a corpus: the page asks whether to delete it too. */
+  readonly offerUnused: (corpus: CorpusSummary) => void;
 }
 
 /**
@@ -57,8 +60,10 @@ export class CheckpointActions {
   }
 
   /** Stores an inspected file as a new run and trains it; `replace` deletes the shown run. */
-  importInspected(token: string, replace: boolean): Promise<Outcome> {
-    return this.deps.dispatch({
+  async importInspected(token: string, replace: boolean): Promise<Outcome> {
+    // Set inside the action; offered once it has run, as a run deleted from the list is.
+    let unused = null as CorpusSummary | null;
+    const outcome = await this.deps.dispatch({
       label: replace ? 'Replace current run' : 'Import as new run',
       origin: 'user',
       allowed: ACTION_STATES.importCheckpoint,
@@ -70,9 +75,13 @@ export class CheckpointActions {
           api.importCheckpoint(token, dataset, opId),
         );
         this.deps.panel.clearPending();
-        return this.deps.runs.openWritten(run, enter, replaced);
+        return this.deps.runs.openWritten(run, enter, replaced, (corpus) => {
+          unused = corpus;
+        });
       },
     });
+    if (unused !== null) this.deps.offerUnused(unused);
+    return outcome;
   }
 
   fork(source: ForkSource, options: ForkOptions): Promise<Outcome> {

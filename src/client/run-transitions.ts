@@ -1,4 +1,6 @@
-import type { CorpusFile, LoopEnd, ResumeReport } from '../shared/api';
+import type { CorpusSummary } from '../shared/corpus-summary';
+import type { LoopEnd, ResumeReport } from '../shared/api';
+import type { CorpusFile } from '../shared/corpus-progress';
 import type { RunConfig } from '../shared/config';
 import { RunNotFoundError } from '../shared/errors';
 import { HOLDING, type PageState } from '../shared/page-state';
@@ -74,9 +76,17 @@ export class RunTransitions {
   }
 
   /** Opens a run just written (an import or a fork) and optionally deletes the one it replaces. */
-  async openWritten(run: RunRecord, enter: Enter, replaced: RunRecord | null): Promise<PageState> {
+  async openWritten(
+    run: RunRecord,
+    enter: Enter,
+    replaced: RunRecord | null,
+    onUnused?: (corpus: CorpusSummary) => void,
+  ): Promise<PageState> {
     const state = await this.open(run.id, undefined, enter);
-    if (replaced !== null) await this.trainer.worker.call((api) => api.deleteRun(replaced.id));
+    if (replaced !== null) {
+      const unused = await this.trainer.worker.call((api) => api.deleteRun(replaced.id));
+      if (unused !== null) onUnused?.(unused);
+    }
     this.presenter.refresh(this.shown.run);
     return state;
   }

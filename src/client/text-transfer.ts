@@ -1,5 +1,6 @@
 import { transfer } from 'comlink';
-import type { CorpusFile, UserDataset } from '../shared/api';
+import type { UserDataset } from '../shared/api';
+import type { CorpusFile } from '../shared/corpus-progress';
 import type { RunConfig } from '../shared/config';
 import { DatasetError } from '../shared/errors';
 import type { ChosenText } from '../ui/dataset-picker';

@@ -1,4 +1,11 @@
 import type { BackendName, RunConfig, SnapshotIntervalInfo, SnapshotPolicy } from './config';
+import type {
+  CheckpointFile,
+  ForkOptions,
+  ForkSource,
+  InspectedCheckpoint,
+} from './checkpoint-api';
+import type { CorpusFile, CorpusProgress } from './corpus-progress';
 import type { CorpusSummary } from './corpus-summary';
 import type { SerializedError } from './errors';
 import type { JobRequest, JobState, JobSummary, ResultsFormat } from './jobs/job-types';
@@ -42,37 +49,6 @@ export interface RestoredRunReport {
 export interface UserDataset {
   readonly name: string;
   readonly bytes: ArrayBuffer;
-}
-
-/**
- * A user's training file for a run on token shards (corpus=shards): the File itself, which the
- * worker reads as a stream and never whole (structured clone passes a reference, not bytes).
- */
-export interface CorpusFile {
-  readonly name: string;
-  readonly file: Blob;
-}
-
-/** What opening a corpus is doing, for the dataset box (bytes of the text file). */
-export interface CorpusProgress {
-  readonly phase: 'hashing' | 'learning' | 'tokenizing' | 'ready';
-  readonly name: string;
-  readonly bytesDone: number;
-  readonly bytesTotal: number;
-  /** Tokens written so far; when ready, the training split's tokens. */
-  readonly tokens: number;
-  /** Tokenizing: the byte it began at this time (above 0 when a stopped one goes on). */
-  readonly startedAt: number;
-  /** Tokenizing paused by a full disk (the rest as at its last progress): why, and what next. */
-  readonly paused?: CorpusPause;
-}
-
-/** A tokenization waiting for disk space; it tries again by itself, or on `retryCorpusWrite`. */
-export interface CorpusPause {
-  /** The refusal (CorpusDiskFullError) as errors cross the worker: its name and message. */
-  readonly error: { readonly name: string; readonly message: string };
-  /** Its next try comes by itself after this long. */
-  readonly retryInMs: number;
 }
 
 /** A stored run made active at one of its snapshots: what the page needs to show it. */
@@ -160,42 +136,6 @@ export type TrainerEvent =
   | { readonly type: 'snapshot-interval'; readonly interval: SnapshotIntervalInfo }
   | { readonly type: 'device-lost'; readonly message: string }
   | { readonly type: 'corpus'; readonly progress: CorpusProgress };
-
-/** A checkpoint file as the page downloads it. */
-export interface CheckpointFile {
-  readonly fileName: string;
-  readonly blob: Blob;
-}
-
-/** What a validated checkpoint file holds, shown before the user decides what to do with it. */
-export interface CheckpointSummary {
-  readonly runName: string;
-  readonly model: string;
-  readonly step: number;
-  readonly lr: number;
-  readonly steps: number;
-  readonly formatVersion: number;
-}
-
-/**
- * A file the worker has decoded and verified, kept there under `token`: importing or forking it
- * uses that result and never decodes or hashes the file a second time.
- */
-export interface InspectedCheckpoint {
-  readonly token: string;
-  readonly summary: CheckpointSummary;
-}
-
-/** Starting a new run from a checkpoint's weights: fine-tuning with other settings. */
-export interface ForkOptions {
-  readonly lr?: number;
-  readonly steps?: number;
-  /** Start Adam afresh (no moments, iteration 0) instead of keeping its state. */
-  readonly resetOptimizer: boolean;
-}
-
-/** What a fork starts from: a stored snapshot, or a file inspected before (by its token). */
-export type ForkSource = { readonly snapshotId: string } | { readonly token: string };
 
 export type EventSink = (event: TrainerEvent) => void;
 

@@ -1,4 +1,4 @@
-import type { CheckpointSummary, ForkOptions, ForkSource } from '../shared/api';
+import type { CheckpointSummary, ForkOptions, ForkSource } from '../shared/checkpoint-api';
 import { element } from './element';
 
 export interface CheckpointPanelHandlers {

@@ -1,4 +1,4 @@
-import type { CorpusProgress } from '../shared/api';
+import type { CorpusProgress } from '../shared/corpus-progress';
 import { element } from './element';
 import { formatBytes } from './format';
 

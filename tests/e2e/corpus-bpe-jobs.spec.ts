@@ -45,6 +45,8 @@ test('a BPE run on token shards trains, generates across a reload and scores wit
   const before = await jobDone(page);
   expect(before).toBeLessThan(400);
   await page.reload();
+  // Reopened at its spent budget, the run is shown paused (the job goes on meanwhile).
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 120_000 });
   await expect(page.getByTestId('error')).toHaveText('');
   await expect.poll(() => jobDone(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(before);
   await expect(page.getByTestId('job-status')).toHaveText('done', { timeout: 300_000 });
@@ -53,10 +55,15 @@ test('a BPE run on token shards trains, generates across a reload and scores wit
   expect(rows.map((row) => row.index)).toEqual(Array.from({ length: 400 }, (_, i) => i));
   expect(rows.every((row) => row.output.length > 0)).toBe(true);
 
+  // The first job moves to Earlier jobs once the second starts; a refusal would be named in the
+  // error area, so the wait reads both (CI once saw no second job within 60 s, and no reason).
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
-  await expect(page.getByRole('list', { name: 'Earlier jobs' }).getByRole('listitem')).toHaveCount(
-    1,
-  );
+  const earlier = page.getByRole('list', { name: 'Earlier jobs' }).getByRole('listitem');
+  await expect
+    .poll(async () => [await earlier.count(), await page.getByTestId('error').textContent()], {
+      timeout: 120_000,
+    })
+    .toEqual([1, '']);
   await expect(page.getByTestId('job-status')).toHaveText('done', { timeout: 300_000 });
   expect(await downloadResults(page)).toBe(interrupted);
 

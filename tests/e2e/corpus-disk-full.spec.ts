@@ -1,12 +1,7 @@
-import { chromium, expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { BASE_URL, CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
-import { SHARDS, corpusFile } from './generated-corpus';
+import { expect, test, type Page } from '@playwright/test';
+import { MiB, whilePausedTokenizing } from './corpus-quota';
+import { corpusFile } from './generated-corpus';
 import { waitForStep } from './helpers';
-
-const MiB = 1024 * 1024;
 
 /** Every file of every corpus in the origin private file system, with its size. */
 function corpusFiles(page: Page): Promise<Record<string, number>> {
@@ -50,53 +45,11 @@ function shardsMatchManifest(page: Page): Promise<boolean[]> {
   });
 }
 
-/**
- * The space left is the browser's quota for the page, set through DevTools (null: the
- * browser's own again); the override lasts as long as the DevTools session, so one is kept.
- * A physically full disk (a filled tmpfs profile, as storage-faults.spec fills it) is not used
- * here: this Chromium dies when a large OPFS write meets ENOSPC, before the page sees an error;
- * the quota is what a page meets first, and its refusal is the QuotaExceededError it handles.
- */
-async function quotaControl(page: Page): Promise<(bytes: number | null) => Promise<void>> {
-  const cdp = await page.context().newCDPSession(page);
-  const origin = new URL(page.url()).origin;
-  return async (bytes) => {
-    await cdp.send('Storage.overrideQuotaForOrigin', {
-      origin,
-      ...(bytes === null ? {} : { quotaSize: bytes }),
-    });
-  };
-}
-
-/**
- * A page on a fresh profile on disk (an incognito context keeps OPFS in memory, outside the
- * quota) whose quota leaves room for the first shard and its progress, not for the second,
- * tokenizing `file` until it pauses.
- */
-async function pausedTokenizing(file: string) {
-  const profile = mkdtempSync(path.join(tmpdir(), 'tab-trainer-quota-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${BASE_URL}${SHARDS}`);
-  await expect(page.getByTestId('status')).toHaveText('idle');
-  const setQuota = await quotaControl(page);
-  await setQuota(24 * MiB);
-  await page.getByLabel('Training text file').setInputFiles(file);
-  await expect(page.getByTestId('dataset-status')).toHaveText('paused (disk full)', {
-    timeout: 120_000,
-  });
-  return { context, page, setQuota, profile };
-}
-
 test('a full disk while tokenizing: the box says paused (disk full) and retries by itself; space back and Retry pressed, it finishes and trains', async () => {
   test.setTimeout(300_000);
   // 20 MB of text: byte tokens as uint16 make shards of 16 MiB, 16 MiB and about 8 MiB.
   const file = corpusFile('corpus-disk-full', 20, 3);
-  const { context, page, setQuota, profile } = await pausedTokenizing(file);
-  try {
+  await whilePausedTokenizing(file, async ({ page, setQuota }) => {
     const status = page.getByTestId('dataset-status');
     const warning = page.getByTestId('dataset-warning');
     await expect(warning).toContainText('The disk is full');
@@ -139,18 +92,13 @@ test('a full disk while tokenizing: the box says paused (disk full) and retries 
     // Every shard is the one the manifest's SHA-256 names: none was torn by the refusals.
     expect(await shardsMatchManifest(page)).toEqual([true, true, true]);
     expect(Object.keys(done).filter((n) => n.endsWith('.partial'))).toEqual([]);
-  } finally {
-    await context.close().catch(() => undefined);
-    rmSync(file, { force: true });
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 });
 
 test('Cancel while paused on a full disk stops it: the box says stopped, the shard committed stays', async () => {
   test.setTimeout(300_000);
   const file = corpusFile('corpus-disk-full-cancel', 20, 4);
-  const { context, page, profile } = await pausedTokenizing(file);
-  try {
+  await whilePausedTokenizing(file, async ({ page }) => {
     await page.getByTestId('dataset-cancel').click();
     await expect(page.getByTestId('error')).toContainText('Tokenizing was cancelled');
     await expect(page.getByTestId('dataset-status')).toHaveText('stopped');
@@ -163,9 +111,5 @@ test('Cancel while paused on a full disk stops it: the box says stopped, the sha
     expect(names.filter((n) => n.endsWith('/shard-00000.bin')).map((n) => files[n])).toEqual([
       16 * MiB,
     ]);
-  } finally {
-    await context.close().catch(() => undefined);
-    rmSync(file, { force: true });
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 });

@@ -12,7 +12,13 @@ async function generated(
   page: Page,
   interrupt: ((page: Page) => Promise<void>) | null = null,
 ): Promise<string> {
+  // A job already shown moves to Earlier jobs when the new one starts: until then its `done`
+  // is what job-status says, and its file is what Download results would fetch.
+  const earlier = page.getByRole('list', { name: 'Earlier jobs' }).getByRole('listitem');
+  const shown = (await page.getByTestId('job-status').count()) > 0;
+  const before = await earlier.count();
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  if (shown) await expect(earlier).toHaveCount(before + 1);
   await expect(page.getByTestId('job-status')).toHaveText(/running|done/);
   if (interrupt !== null) {
     await expect.poll(() => jobDone(page), { intervals: [50] }).toBeGreaterThan(0);
@@ -53,6 +59,10 @@ test('WebGPU: a generation job interrupted by a reload equals an uninterrupted o
   await expect(page.getByTestId('backend')).toHaveText('cpu');
   // The run's step budget is spent: reopened, it stays shown, paused at its budget.
   await expect(page.getByTestId('status')).toHaveText(/paused|error/, { timeout: 120_000 });
+  // The two jobs above are listed (the newest in full) before a third starts.
+  await expect(page.getByRole('list', { name: 'Earlier jobs' }).getByRole('listitem')).toHaveCount(
+    1,
+  );
   const cpu = (await generated(page)).split('\n');
   const gpu = interrupted.split('\n');
   const differing = cpu.filter((line, i) => line !== gpu[i]).length;

@@ -5,11 +5,17 @@ test('the snapshot list: pin keeps a snapshot past retention, roll back, delete'
   page,
 }) => {
   page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(`/?backend=cpu&${TINY}&snapshotSeconds=1`);
+  // A long interval while step 0 is pinned: at 1 s a loaded machine's retention could prune
+  // step 0 before the click landed (CI: SnapshotNotFoundError). Then 1 s, from the page.
+  await page.goto(`/?backend=cpu&${TINY}&snapshotSeconds=3600`);
   const initial = page.locator('[data-testid="snapshot-row"][data-step="0"]');
   await expect(initial).toHaveCount(1);
   await page.getByRole('button', { name: 'Pin snapshot at step 0' }).click();
   await expect(initial).toHaveAttribute('data-pinned', 'true');
+  const interval = page.getByLabel('Snapshot interval (s, blank = auto)');
+  await interval.fill('1');
+  await interval.press('Tab');
+  await expect(page.getByTestId('snapshot-interval')).toHaveText('Snapshots every 1 s (fixed)');
 
   // Retention keeps the newest 3 (and the best): once the first later snapshot has been
   // pruned, step 0 would have gone too, had it not been pinned.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CorpusProgress } from '../../src/shared/api';
+import type { CorpusProgress } from '../../src/shared/corpus-progress';
 import { validateConfig } from '../../src/shared/config';
 import { TokenizeCancelledError } from '../../src/shared/errors';
 import type { CorpusSpec } from '../../workers/corpus/corpus-address';
@@ -12,6 +12,7 @@ import {
   DISK_FULL_BACKOFF,
   DiskFullRetry,
   isRefusedWrite,
+  ShortWriteError,
   type DiskFullPause,
 } from '../../workers/corpus/disk-full-pause';
 import { MemoryCorpusRoot } from '../../workers/corpus/memory-corpus-files';
@@ -197,6 +198,8 @@ describe('a write the browser refused for space is a full disk; other failures a
     for (const name of ['QuotaExceededError', 'AbortError', 'UnknownError']) {
       expect(isRefusedWrite(new DOMException('refused', name)), name).toBe(true);
     }
+    // A sync access handle's write() that took part of a shard.
+    expect(isRefusedWrite(new ShortWriteError('shard-00003.bin', 10, 20))).toBe(true);
     for (const err of [
       new DOMException('gone', 'NotFoundError'),
       new DOMException('locked', 'NoModificationAllowedError'),

@@ -110,6 +110,52 @@ describe('listing corpora', () => {
   });
 });
 
+/** The names every folder of `root` is asked to read from now on. */
+function countReads(root: MemoryCorpusRoot): string[] {
+  const reads: string[] = [];
+  const folder = root.folder.bind(root);
+  root.folder = (address) => {
+    const files = folder(address);
+    const read = files.read.bind(files);
+    files.read = async (name) => {
+      reads.push(name);
+      return await read(name);
+    };
+    return files;
+  };
+  return reads;
+}
+
+describe('listing corpora again', () => {
+  it('reads a finished corpus’s manifest alone; one deleted or cleared is read whole again', async () => {
+    const w = world();
+    const done = await store(w).open('mark.txt', text(), BYTES, SMALL);
+    const reads = countReads(w.root);
+    const first = await w.library.list();
+    const shards = reads.filter((name) => name.startsWith('shard-')).length;
+    expect(shards).toBe(done.shards);
+
+    reads.length = 0;
+    expect(await w.library.list()).toEqual(first);
+    expect(reads).toEqual(['manifest.json']);
+
+    // Deleted here, then made again: read whole.
+    await w.library.delete(done.address);
+    expect(await w.library.list()).toEqual([]);
+    await store(w).open('mark.txt', text(), BYTES, SMALL);
+    reads.length = 0;
+    expect(await w.library.list()).toEqual(first);
+    expect(reads.filter((name) => name.startsWith('shard-'))).toHaveLength(done.shards);
+
+    // Cleared behind the store's back (site data, another tab): gone from the list at once.
+    w.root.folders.clear();
+    expect(await w.library.list()).toEqual([]);
+    // Its folder made again, empty, by a reader (as the OPFS root does): no manifest, no corpus.
+    await w.root.folder(done.address).list();
+    expect(await w.library.list()).toEqual([]);
+  });
+});
+
 describe('deleting a corpus', () => {
   it('removes its files; the list empties; a second delete does nothing', async () => {
     const w = world();

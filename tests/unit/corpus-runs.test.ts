@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CorpusProgress, TrainerEvent } from '../../src/shared/api';
+import type { TrainerEvent } from '../../src/shared/api';
+import type { CorpusProgress } from '../../src/shared/corpus-progress';
 import { validateConfig, type RunConfig } from '../../src/shared/config';
 import { configFromParams, configToParams } from '../../src/shared/config-params';
 import { ShardCorpusDatasets } from '../../workers/corpus/corpus-datasets';

@@ -269,3 +269,28 @@ describe('a new run and its text', () => {
     expect(await raw.count('runs')).toBe(0);
   });
 });
+
+describe('a file system that refuses its root', () => {
+  it('boots without the second copy: the refusal is reported as skipped, nothing restored', async () => {
+    const files = new MemoryFiles();
+    files.list = async () => {
+      throw new DOMException(
+        'The operation failed for an unknown transient reason',
+        'UnknownError',
+      );
+    };
+    const { store } = await faultyStore({}, { mirror: files });
+    const { restored, skipped } = await store.restoreFromMirror();
+    expect(restored).toEqual([]);
+    expect(skipped).toEqual([
+      {
+        file: 'snapshot-mirror',
+        reason: 'UnknownError: The operation failed for an unknown transient reason',
+      },
+    ]);
+    // The store itself works: a commit still lands in IndexedDB.
+    const { payload, write } = await userRun();
+    await store.commitSnapshot(payload, { keepLast: 3 }, write);
+    expect((await store.listRuns()).map((r) => r.id)).toEqual(['r1']);
+  });
+});

@@ -1,4 +1,5 @@
-import type { CheckpointFile, ForkOptions, UserDataset } from '../../src/shared/api';
+import type { UserDataset } from '../../src/shared/api';
+import type { CheckpointFile, ForkOptions } from '../../src/shared/checkpoint-api';
 import {
   checkpointFileName,
   decodeCheckpoint,

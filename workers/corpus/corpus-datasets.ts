@@ -1,4 +1,4 @@
-import type { CorpusFile, CorpusProgress } from '../../src/shared/api';
+import type { CorpusFile, CorpusProgress } from '../../src/shared/corpus-progress';
 import type { RunConfig } from '../../src/shared/config';
 import {
   CorpusDamagedError,

@@ -8,6 +8,7 @@ import { DiskFullRetry, type DiskFullPause } from './disk-full-pause';
 import {
   CORPUS_FORMAT,
   MANIFEST_FILE,
+  PROGRESS_FILE,
   SHARD_TOKENS,
   readJson,
   type CorpusIdentity,
@@ -55,6 +56,14 @@ export class CorpusStore {
     /** A full disk pauses a tokenization until space is back (or Cancel). */
     private readonly diskFull: DiskFullRetry = new DiskFullRetry(),
   ) {}
+
+  /**
+   * Finished corpora as listed once: their files never change while the manifest is there
+   * (the address is the content), so a listing asked for after every snapshot reads one file
+   * per finished corpus instead of every shard's size. A corpus deleted (here or by another
+   * tab) or cleared with the site's data loses its manifest and is read again.
+   */
+  private readonly finished = new Map<string, CorpusListing>();
 
   /** The corpus of this file and spec, tokenizing (or finishing) it first where needed. */
   async open(
@@ -136,7 +145,19 @@ export class CorpusStore {
     const out = [];
     for (const address of await this.root.addresses()) {
       const files = this.root.folder(address);
-      if ((await files.list()).length > 0) out.push(await describeCorpus(files, address));
+      const known = this.finished.get(address);
+      if (known !== undefined && (await files.read(MANIFEST_FILE)) !== null) {
+        out.push(known);
+        continue;
+      }
+      this.finished.delete(address);
+      if ((await files.list()).length === 0) continue;
+      const listing = await describeCorpus(files, address);
+      // Kept once progress.json is gone (it outlives the manifest by one remove).
+      if (listing.complete && (await files.read(PROGRESS_FILE)) === null) {
+        this.finished.set(address, listing);
+      }
+      out.push(listing);
     }
     return out;
   }
@@ -147,6 +168,7 @@ export class CorpusStore {
    * tokenization can take minutes. Deleting a corpus that is not there does nothing.
    */
   async delete(address: string): Promise<boolean> {
+    this.finished.delete(address);
     return await this.locks.tryExclusive(address, () => this.root.removeFolder(address));
   }
 }

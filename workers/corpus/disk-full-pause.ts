@@ -7,7 +7,7 @@ import { Backoff, isQuotaError, realClock, type BackoffPolicy, type Clock } from
 export const DISK_FULL_BACKOFF: BackoffPolicy = { minMs: 2000, maxMs: 8000, factor: 2 };
 
 /**
- * A whole-file write the browser refused for want of space: the quota's error, or what Chromium
+ * A whole-file write the browser refused for want of space: the quota's error, a short write, or what Chromium
  * gives when it cuts a file stream off under it. Measured on Chromium with a 24 MiB quota: the
  * first refused shard rejects with QuotaExceededError, a later one's write() with AbortError
  * ("Failed to write data to data pipe"); UnknownError is its word for a disk I/O error, as the
@@ -16,7 +16,24 @@ export const DISK_FULL_BACKOFF: BackoffPolicy = { minMs: 2000, maxMs: 8000, fact
  */
 export function isRefusedWrite(err: unknown): boolean {
   const name = (err as { name?: unknown } | null)?.name;
-  return isQuotaError(err) || name === 'AbortError' || name === 'UnknownError';
+  return (
+    isQuotaError(err) ||
+    err instanceof ShortWriteError ||
+    name === 'AbortError' ||
+    name === 'UnknownError'
+  );
+}
+
+/**
+ * A sync access handle's write() that returned fewer bytes than it was given: the disk took
+ * part of the shard (space ran out under it), so it counts as a refused write and the
+ * tokenization pauses, then writes the whole shard again.
+ */
+export class ShortWriteError extends Error {
+  override readonly name = 'ShortWriteError';
+  constructor(file: string, written: number, length: number) {
+    super(`${file}: the disk took ${written} of ${length} bytes. Free some space; it goes on.`);
+  }
 }
 
 /** What the page is told while a tokenization waits for space. */

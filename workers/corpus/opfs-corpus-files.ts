@@ -1,3 +1,4 @@
+import { CorpusUnavailableError } from '../../src/shared/errors';
 import { isNotFound, opfsFolderFiles, opfsRoot } from '../store';
 import type { CorpusFiles, CorpusRoot, SyncFileReader } from './corpus-files';
 import { writeWholeSync } from './opfs-sync-write';
@@ -23,8 +24,16 @@ interface ReadableHandle {
 export function opfsCorpusRoot(): CorpusRoot | null {
   const storage = opfsRoot();
   if (storage === null) return null;
-  const root = async () =>
-    await (await storage()).getDirectoryHandle(CORPORA_DIRECTORY, { create: true });
+  const root = async () => {
+    let top: FileSystemDirectoryHandle;
+    try {
+      top = await storage();
+    } catch {
+      // The API is there but refuses its root (WebKit's automation profile: UnknownError).
+      throw new CorpusUnavailableError();
+    }
+    return await top.getDirectoryHandle(CORPORA_DIRECTORY, { create: true });
+  };
   return {
     folder: (address) =>
       opfsFolder(async () => await (await root()).getDirectoryHandle(address, { create: true })),

@@ -1,4 +1,5 @@
 import { TEMP_SUFFIX } from './corpus-files';
+import { ShortWriteError } from './disk-full-pause';
 
 /** A file handle as a dedicated worker has it: sync access handles, and move (Chromium 110+). */
 interface SyncWritableHandle {
@@ -41,7 +42,7 @@ export async function writeWholeSync(
     access.truncate(0);
     const written = access.write(data, { at: 0 });
     if (written !== data.length) {
-      throw new Error(`${name}: wrote ${written} of ${data.length} bytes; try again.`);
+      throw new ShortWriteError(name, written, data.length);
     }
     access.flush();
   } finally {

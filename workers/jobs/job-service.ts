@@ -1,4 +1,4 @@
-import type { CheckpointFile } from '../../src/shared/api';
+import type { CheckpointFile } from '../../src/shared/checkpoint-api';
 import type {
   JobRecord,
   JobRequest,

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { version as appVersion } from '../../package.json';
 import { kernelStack } from '../training/ops/kernel-set';
 import type { BackendName, RunConfig } from '../../src/shared/config';
@@ -11,6 +12,7 @@ import type {
 } from '../../src/shared/snapshot';
 import { serializeError, type SerializedError } from '../../src/shared/errors';
 import { hashedRecord, type CommitResult, type RunWrite, type SnapshotStore } from '../store';
+import type { SnapshotTarget } from '../training/snapshot-port';
 import { disposeCaptured, tensorBytes, type CapturedState } from '../training/state-capture';
 import { copyLane } from './copy-lane';
 import { stageOnHost } from './host-staging';
@@ -197,5 +199,40 @@ export async function persistSnapshot(
     persistMs: performance.now() - captured.capturedAt,
     recovered: result.recovered === null ? null : serializeError(result.recovered),
     mirror: result.mirror,
+  };
+}
+
+/** A captured state and whether its run is new (written with this, its first snapshot). */
+export interface Job {
+  readonly captured: Captured;
+  readonly isNew: boolean;
+}
+
+/** Where a job of the active run goes: its run, config, dataset, backend, retention and rows. */
+export function targetContext(
+  { run, dataset }: SnapshotTarget,
+  job: Job,
+  keepLast: number,
+): SnapshotContext {
+  return {
+    runId: run.id,
+    config: run.config,
+    dataset: dataset.info,
+    // A resume may have switched backends: the one this state was computed on.
+    backend: tf.getBackend() as BackendName,
+    // A rewind prunes nothing: the snapshots from before a spike are what a person wants
+    // to fork from with a lower learning rate. The next ordinary commit prunes as usual.
+    keepLast: job.captured.trigger === 'rewind' ? Number.MAX_SAFE_INTEGER : keepLast,
+    // The run and its text: written with its first snapshot, and written again from
+    // memory if the site's storage was cleared under it.
+    write: {
+      run,
+      // A run on token shards stores no text: its corpus is named in dataset.info.
+      dataset:
+        dataset.bytes === null
+          ? null
+          : { id: dataset.info.id, name: dataset.info.name, bytes: dataset.bytes },
+      isNew: job.isNew,
+    },
   };
 }

@@ -47,3 +47,44 @@ export class SnapshotInterval {
     };
   }
 }
+
+/** When the next timed snapshot is due (performance.now() ms), one interval after the last. */
+export class SnapshotTimer {
+  readonly interval: SnapshotInterval;
+  private dueAt = Infinity;
+
+  constructor(
+    policy: SnapshotPolicy,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.interval = new SnapshotInterval(policy);
+  }
+
+  get due(): boolean {
+    return this.now() >= this.dueAt;
+  }
+
+  /** The next is due one interval after `from`: a capture, training resumed, a new policy. */
+  restart(from: number = this.now()): void {
+    this.dueAt = from + this.interval.seconds() * 1000;
+  }
+
+  /** After a failed snapshot: the next this soon, or at its usual time if that is sooner. */
+  retryWithin(ms: number): void {
+    this.dueAt = Math.min(this.dueAt, this.now() + ms);
+  }
+
+  setPolicy(policy: SnapshotPolicy): void {
+    this.interval.setPolicy(policy);
+    this.restart();
+  }
+
+  /** A committed snapshot's cost; the due time moves by as much as the interval changed. */
+  recordCost(ms: number): void {
+    const before = this.interval.seconds();
+    this.interval.recordCost(ms);
+    if (Math.round(before) !== Math.round(this.interval.seconds())) {
+      this.dueAt += (this.interval.seconds() - before) * 1000;
+    }
+  }
+}

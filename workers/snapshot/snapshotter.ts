@@ -1,8 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
 import type { EventSink } from '../../src/shared/api';
 import {
   validatePolicy,
-  type BackendName,
   type SnapshotIntervalInfo,
   type SnapshotPolicy,
 } from '../../src/shared/config';
@@ -17,14 +15,18 @@ import {
 import { lineOf, type SnapshotStore } from '../store';
 import type { RunSnapshots, SnapshotTarget } from '../training/snapshot-port';
 import { captureState } from '../training/state-capture';
-import { persistSnapshot, type Captured, type Committed } from './persist-snapshot';
-import { SnapshotInterval } from './snapshot-interval';
+import {
+  persistSnapshot,
+  targetContext,
+  type Captured,
+  type Committed,
+  type Job,
+} from './persist-snapshot';
+import { SnapshotTimer } from './snapshot-interval';
 import { SnapshotScheduler } from './snapshot-scheduler';
 
 /** After a failed snapshot, the next is taken this soon (or at its usual time, if sooner). */
 const RETRY_AFTER_FAILURE_MS = 4000;
-
-type Job = { readonly captured: Captured; readonly isNew: boolean };
 
 /**
  * Owns every snapshot of the active run: the timer (automatic or fixed interval), capture at a
@@ -34,11 +36,9 @@ type Job = { readonly captured: Captured; readonly isNew: boolean };
  */
 export class Snapshotter implements RunSnapshots {
   private readonly scheduler = new SnapshotScheduler<Committed>();
-  private readonly interval: SnapshotInterval;
+  private readonly timer: SnapshotTimer;
   private target: SnapshotTarget | null = null;
   private training = false;
-  /** When the timer next asks for a snapshot (performance.now() ms); reset by every capture. */
-  private dueAt = Infinity;
   private valLoss: number | null = null;
   /** The active run's newest committed snapshot. */
   private committed: SnapshotSummary | null = null;
@@ -56,7 +56,7 @@ export class Snapshotter implements RunSnapshots {
     private readonly emit: EventSink,
     policy: SnapshotPolicy,
   ) {
-    this.interval = new SnapshotInterval(policy);
+    this.timer = new SnapshotTimer(policy);
   }
 
   /** True while a snapshot is being read back and committed. */
@@ -83,7 +83,7 @@ export class Snapshotter implements RunSnapshots {
   /** The loop runs (the timer is on) or stands at a step boundary (requests run at once). */
   setTraining(training: boolean): void {
     this.training = training;
-    if (training) this.dueAt = performance.now() + this.interval.seconds() * 1000;
+    if (training) this.timer.restart();
     else void this.drain();
   }
 
@@ -93,7 +93,7 @@ export class Snapshotter implements RunSnapshots {
 
   /** Called by the loop after every step: the only moment a running state is consistent. */
   atStepBoundary(): void {
-    if (performance.now() >= this.dueAt) this.scheduler.request('auto').catch(() => undefined);
+    if (this.timer.due) this.scheduler.request('auto').catch(() => undefined);
     this.runIfDue();
   }
 
@@ -164,9 +164,8 @@ export class Snapshotter implements RunSnapshots {
   }
 
   setPolicy(policy: SnapshotPolicy): SnapshotIntervalInfo {
-    this.interval.setPolicy(validatePolicy(policy));
-    this.dueAt = performance.now() + this.interval.seconds() * 1000;
-    return this.interval.info();
+    this.timer.setPolicy(validatePolicy(policy));
+    return this.timer.interval.info();
   }
 
   /** Resolves once the snapshot in flight, if any, has settled. */
@@ -208,7 +207,7 @@ export class Snapshotter implements RunSnapshots {
     const started = performance.now();
     const state = captureState(session);
     const capturedAt = performance.now();
-    this.dueAt = started + this.interval.seconds() * 1000;
+    this.timer.restart(started);
     this.started += 1;
     return {
       state,
@@ -221,29 +220,13 @@ export class Snapshotter implements RunSnapshots {
   }
 
   private async persist(job: Job): Promise<Committed> {
-    const { run, dataset } = this.requireTarget();
+    const { run } = this.requireTarget();
     try {
-      const committed = await persistSnapshot(this.store, job.captured, {
-        runId: run.id,
-        config: run.config,
-        dataset: dataset.info,
-        // A resume may have switched backends: the one this state was computed on.
-        backend: tf.getBackend() as BackendName,
-        // A rewind prunes nothing: the snapshots from before a spike are what a person wants
-        // to fork from with a lower learning rate. The next ordinary commit prunes as usual.
-        keepLast: job.captured.trigger === 'rewind' ? Number.MAX_SAFE_INTEGER : this.keepLast,
-        // The run and its text: written with its first snapshot, and written again from
-        // memory if the site's storage was cleared under it.
-        write: {
-          run,
-          // A run on token shards stores no text: its corpus is named in dataset.info.
-          dataset:
-            dataset.bytes === null
-              ? null
-              : { id: dataset.info.id, name: dataset.info.name, bytes: dataset.bytes },
-          isNew: job.isNew,
-        },
-      });
+      const committed = await persistSnapshot(
+        this.store,
+        job.captured,
+        targetContext(this.requireTarget(), job, this.keepLast),
+      );
       const summary = summarize(committed.manifest);
       if (this.target?.run.id === run.id) {
         this.committed = summary;
@@ -258,7 +241,8 @@ export class Snapshotter implements RunSnapshots {
         recovered: committed.recovered,
         mirror: committed.mirror,
       });
-      this.recordCost(committed.persistMs);
+      this.timer.recordCost(committed.persistMs);
+      this.emit({ type: 'snapshot-interval', interval: this.timer.interval.info() });
       return committed;
     } catch (err) {
       const error = serializeError(err);
@@ -266,18 +250,9 @@ export class Snapshotter implements RunSnapshots {
       // The store heals itself (a reopened connection, freed space): try again soon rather
       // than a whole interval later. A database newer than this code needs a reload instead.
       if (error.name !== 'StoreVersionError') {
-        this.dueAt = Math.min(this.dueAt, performance.now() + RETRY_AFTER_FAILURE_MS);
+        this.timer.retryWithin(RETRY_AFTER_FAILURE_MS);
       }
       throw err;
     }
-  }
-
-  private recordCost(persistMs: number): void {
-    const before = this.interval.seconds();
-    this.interval.recordCost(persistMs);
-    if (Math.round(before) !== Math.round(this.interval.seconds())) {
-      this.dueAt += (this.interval.seconds() - before) * 1000;
-    }
-    this.emit({ type: 'snapshot-interval', interval: this.interval.info() });
   }
 }

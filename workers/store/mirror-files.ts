@@ -22,6 +22,9 @@ interface MovableFileHandle extends FileSystemFileHandle {
   move(newName: string): Promise<void>;
 }
 
+/** The second copy's folder in the origin private file system. */
+export const MIRROR_DIRECTORY = 'snapshot-mirror';
+
 /** A missing file or folder, as the origin private file system reports it. */
 export function isNotFound(err: unknown): boolean {
   return (err as { name?: unknown } | null)?.name === 'NotFoundError';
@@ -100,7 +103,7 @@ export function opfsFolderFiles(dir: () => Promise<FileSystemDirectoryHandle>): 
  * Files in a directory of the origin private file system, or null where the browser has none
  * or cannot replace a file whole.
  */
-export function opfsFiles(directory = 'snapshot-mirror'): MirrorFiles | null {
+export function opfsFiles(directory = MIRROR_DIRECTORY): MirrorFiles | null {
   const root = opfsRoot();
   if (root === null) return null;
   return opfsFolderFiles(

@@ -1,4 +1,4 @@
-import { StorageEvictedError, type NewestSnapshot } from '../../src/shared/errors';
+import { errorText, StorageEvictedError, type NewestSnapshot } from '../../src/shared/errors';
 import { newestFirst } from '../../src/shared/newest-first';
 import type {
   RunRecord,
@@ -21,7 +21,7 @@ import {
   runSnapshots,
   type LatestGood,
 } from './load';
-import { opfsFiles, type MirrorFiles } from './mirror-files';
+import { MIRROR_DIRECTORY, opfsFiles, type MirrorFiles } from './mirror-files';
 import { checkPolicy, DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 import { checkDataset, datasetText } from './dataset-bytes';
 import { removeRun, removeSnapshot, setPinned } from './run-admin';
@@ -183,7 +183,16 @@ export class SnapshotStore {
     const restored: RestoredRun[] = [];
     const skipped: MirrorSkip[] = [];
     if (this.mirror === null) return { restored, skipped };
-    for (const { runId, file } of await this.mirror.list()) {
+    let copies: Awaited<ReturnType<SnapshotMirror['list']>>;
+    try {
+      copies = await this.mirror.list();
+    } catch (err) {
+      // A file system that refuses even its root (WebKit's automation profile rejects
+      // getDirectory() with UnknownError) holds no copy to restore: the boot goes on without.
+      skipped.push({ file: MIRROR_DIRECTORY, reason: errorText(err) });
+      return { restored, skipped };
+    }
+    for (const { runId, file } of copies) {
       // Only a run IndexedDB lacks is read (and its hashes checked): boot stays cheap.
       if ((await this.gateway.use((db) => db.getKey('runs', runId))) !== undefined) continue;
       let record;

@@ -1,4 +1,4 @@
-import type { CorpusFile } from '../../src/shared/api';
+import type { CorpusFile } from '../../src/shared/corpus-progress';
 import type { RunConfig } from '../../src/shared/config';
 import type { DatasetInfo } from '../../src/shared/snapshot';
 import type { LoadedDataset } from './run-setup';

@@ -1,4 +1,5 @@
-import type { CorpusFile, UserDataset } from '../../src/shared/api';
+import type { UserDataset } from '../../src/shared/api';
+import type { CorpusFile } from '../../src/shared/corpus-progress';
 import type { RunConfig } from '../../src/shared/config';
 import { RunTextMissingError } from '../../src/shared/errors';
 import type { RunRecord } from '../../src/shared/snapshot';

@@ -1,10 +1,5 @@
-import type {
-  CorpusFile,
-  EventSink,
-  PauseReport,
-  ResumeReport,
-  UserDataset,
-} from '../../src/shared/api';
+import type { EventSink, PauseReport, ResumeReport, UserDataset } from '../../src/shared/api';
+import type { CorpusFile } from '../../src/shared/corpus-progress';
 import type { SampleRequest, SampleSink, SampleStarted } from '../../src/shared/sampling';
 import {
   validateConfig,
