@@ -45,6 +45,7 @@ export { installWasmKernels, removeWasmKernels } from './training/kernels/instal
 export { installCpuKernels, removeCpuKernels } from './training/kernels/cpu/install-cpu-kernels';
 export {
   describeProductThreads,
+  describeProductWork,
   productThreads,
   useProductPool,
 } from './training/kernels/cpu/cpu-threads';

@@ -4,7 +4,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import {
   TrainingSession,
   bundledDataset,
-  describeProductThreads,
+  describeProductWork,
   bundledNames,
   checkBatchFits,
   formatProfile,
@@ -52,7 +52,7 @@ export async function deviceName(backend: BackendName): Promise<string | null> {
 
 /** The CPU backend's product threads, and how many chunks the helpers have computed so far. */
 export function cpuThreads(): string {
-  return `${describeProductThreads()}, helpers computed ${productThreads()?.helperChunks ?? 0} product chunks`;
+  return describeProductWork();
 }
 
 /** Threads a step's products run on: XNNPACK's on WASM, the product pool's on the CPU backend. */

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Prng } from '../../src/shared/prng';
 import {
   alone,
@@ -32,7 +32,10 @@ const HELPER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 import('vite').then(async ({ runnerImport }) => {
   const { module } = await runnerImport(${JSON.stringify(HELPER)});
-  module.serveProducts((onMessage) => parentPort.on('message', onMessage));
+  module.serveProducts(
+    (onMessage) => parentPort.on('message', onMessage),
+    () => parentPort.postMessage('serving'),
+  );
   parentPort.postMessage('ready');
 });`;
 
@@ -145,6 +148,33 @@ describe('the product pool with real helper threads', () => {
   });
 });
 
+describe('a helper starting', () => {
+  it('says it serves only once it holds the shared arrays, and counts the jobs it wakes to', async () => {
+    const worker = await startHelper();
+    try {
+      const serving = new Promise((resolve) => worker.once('message', resolve));
+      const pool = new ProductPool([asHelper(worker)]);
+      expect(await serving).toBe('serving');
+      // Counted in the shared words before the message: the helper is in its loop now.
+      expect(pool.helpersServing).toEqual({ serving: 1, wakes: 0, jobs: 0 });
+      const prng = Prng.fromSeed(5);
+      const s = layouts.NN(1024, 96, 384);
+      const [a, b] = [values(1024 * 96, prng), values(96 * 384, prng)];
+      for (let job = 0; job < 3; job++) expectSameBits(pool.product(a, b, s), alone(a, b, s));
+      expect(pool.helpersServing.jobs).toBe(3);
+      // It sees a new generation at the latest after the last job (a loaded machine may not
+      // run it sooner); one still busy with a job when the next opens reads it without waking.
+      await vi.waitFor(() => expect(pool.helpersServing.wakes).toBeGreaterThan(0), {
+        timeout: 10_000,
+      });
+      expect(pool.helpersServing.wakes).toBeLessThanOrEqual(3);
+      pool.retire('test over');
+    } finally {
+      await worker.terminate();
+    }
+  });
+});
+
 /** A node Worker as the pool's helper (its terminate returns a promise the pool ignores). */
 function asHelper(worker: Worker): ProductHelper {
   return {
@@ -163,7 +193,9 @@ const { parentPort } = require('node:worker_threads');
 parentPort.on('message', ({ control }) => {
   for (;;) {
     const word = Atomics.load(control, ${CTRL.claim});
-    if (word !== 0 && Atomics.compareExchange(control, ${CTRL.claim}, word, word + 1) === word) break;
+    // A real chunk of an open job (as claimChunk), never one past a job's end.
+    const open = word !== 0 && (word & 0xffff) < Atomics.load(control, ${CTRL.chunks});
+    if (open && Atomics.compareExchange(control, ${CTRL.claim}, word, word + 1) === word) break;
     Atomics.wait(control, ${CTRL.claim}, word, 50);
   }
   ${then}
@@ -204,6 +236,18 @@ describe('the product pool without a working helper', () => {
     expect(pool.threads).toBe(1);
     expect(stalled.terminated).toBe(true);
     expectSameBits(pool.product(a, b, s), alone(a, b, s));
+  });
+
+  it('goes to one thread when a helper reported a failure between jobs', () => {
+    // FAILED set with no chunk held: no wait would ever see it, the next product must.
+    const failedEarly: ProductHelper = {
+      postMessage: ({ control }) => void Atomics.store(control, CTRL.failed, 1),
+      terminate: () => {},
+    };
+    const pool = new ProductPool([failedEarly]);
+    expectSameBits(pool.product(a, b, s), alone(a, b, s));
+    expect(pool.retiredBecause).toBe('a product helper failed');
+    expect(pool.threads).toBe(1);
   });
 
   it('goes to one thread at once when a helper reports a failed chunk', () => {

@@ -35,6 +35,8 @@ export class ProductPool {
   /** A, B and C, over a growable buffer (MAX_BYTES at most) whose length it tracks. */
   private readonly data: Float32Array;
   private gen = 0;
+  /** Products split into a job since the pool started. */
+  private jobs = 0;
   private retired: string | null = null;
   private readonly stallMs: number;
 
@@ -69,13 +71,24 @@ export class ProductPool {
     return Atomics.load(this.control, CTRL.helperChunks);
   }
 
+  /** Helpers that have the shared arrays and serve jobs, and the jobs they woke to. */
+  get helpersServing(): { serving: number; wakes: number; jobs: number } {
+    const serving = Atomics.load(this.control, CTRL.serving);
+    return { serving, wakes: Atomics.load(this.control, CTRL.wakes), jobs: this.jobs };
+  }
+
   /** c = A · B, on every thread of the pool where the product is large enough. */
   product(a: Float32Array, b: Float32Array, s: ProductShape): Float32Array {
+    // A helper that failed after its job's chunks were all done is noticed here, not never.
+    if (this.retired === null && Atomics.load(this.control, CTRL.failed) !== 0) {
+      this.retire('a product helper failed');
+    }
     if (this.retired !== null || s.m < 8 || s.m * s.k * s.n < MIN_WORK) return alone(a, b, s);
     if ((a.length + b.length + s.m * s.n) * 4 > MAX_BYTES) return alone(a, b, s);
     const rows = chunkRows(s.m, this.threads);
     const chunks = Math.ceil(s.m / rows);
     const c = this.open(a, b, s, rows, chunks);
+    this.jobs++;
     workOnJob(this.control, this.data, this.gen);
     if (!this.waitForHelpers(chunks)) return alone(a, b, s);
     return c.slice();

@@ -28,8 +28,12 @@ export const CTRL = {
   cAt: 13,
   chunkRows: 14,
   chunks: 15,
+  /** Helpers that hold the shared arrays and serve jobs (the bench and the profile read it). */
+  serving: 16,
+  /** Times a helper woke to a new job (the bench and the profile read it). */
+  wakes: 17,
 } as const;
-export const CTRL_WORDS = 16;
+export const CTRL_WORDS = 18;
 
 /** Generations cycle below 2^15 so (gen << 16) stays a positive int32; chunks stay < 2^16. */
 export const GENERATIONS = 1 << 15;

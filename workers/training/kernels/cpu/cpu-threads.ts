@@ -8,6 +8,8 @@ import { ProductPool } from './cpu-product-pool';
 const MAX_THREADS = 4;
 
 let pool: ProductPool | null = null;
+/** How the helpers' start went: e.g. "1 of 1 helpers serving after 53 ms". */
+let startReport = 'no helpers started';
 
 /** The pool products run on, or null: one thread. */
 export function productThreads(): ProductPool | null {
@@ -30,16 +32,20 @@ export function whyOneThread(): string | null {
   return null;
 }
 
-/** How long the backend's start waits for helpers to listen (a late one just claims later). */
+/** How long the backend's start waits for helpers to serve (a late one just claims later). */
 const START_WAIT_MS = 3000;
 
 /**
  * Starts the helpers in this (training) worker where they can help: one per further logical core,
- * up to MAX_THREADS threads in all, and waits until they listen (or START_WAIT_MS). The wait
- * matters: a worker started from a worker finishes starting in tasks on its parent's event
- * loop, which a training loop whose awaits all resolve as microtasks (tfjs-cpu's reads) would
- * never let run. Idempotent. A helper that fails to load never claims a chunk (its products
- * are done here); its error retires the pool, so later products skip the copies.
+ * up to MAX_THREADS threads in all, and waits until each says it serves, i.e. holds the shared
+ * arrays (or START_WAIT_MS). The wait matters: Chromium holds messages posted to a worker until
+ * its parent's loop runs the task that says the worker's script has run, and a training loop
+ * whose awaits all resolve as microtasks (tfjs-cpu's reads, the bench's loop) never runs it: the
+ * shared arrays would reach the helper only after training. So waiting for a message the helper
+ * posts from its script is not enough (that one overtakes the task; the bench's helpers then
+ * computed nothing); the helper answers from its handler. Idempotent. A helper that fails to load
+ * never claims a chunk (its products are done here); its error retires the pool, so later
+ * products skip the copies.
  */
 export async function startProductThreads(): Promise<void> {
   if (pool !== null || whyOneThread() !== null) return;
@@ -60,10 +66,15 @@ export async function startProductThreads(): Promise<void> {
   }
   const started = new ProductPool(helpers);
   pool = started;
+  const waitStart = performance.now();
+  let serving = 0;
   const listening = helpers.map(
     (worker) =>
       new Promise<void>((resolve) => {
-        worker.onmessage = () => resolve();
+        worker.onmessage = () => {
+          serving++;
+          resolve();
+        };
         worker.onerror = () => {
           started.retire('a product helper failed to start or crashed');
           resolve();
@@ -74,6 +85,8 @@ export async function startProductThreads(): Promise<void> {
   const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
   await Promise.race([Promise.all(listening), late]);
   clearTimeout(timer);
+  const ms = Math.round(performance.now() - waitStart);
+  startReport = `${serving} of ${helpers.length} helpers serving after ${ms} ms`;
 }
 
 /** The badge's words for the products' threads, e.g. "2 threads of 2 logical cores". */
@@ -83,4 +96,18 @@ export function describeProductThreads(): string {
   if (pool === null) return `1 thread, ${whyOneThread() ?? 'no helpers started'}`;
   const why = pool.retiredBecause;
   return why === null ? `${pool.threads} threads ${of}` : `1 thread (${why})`;
+}
+
+/**
+ * What the helpers have done since the backend started (the bench's row, `?debug=1`'s profile):
+ * e.g. "2 threads of 2 logical cores; helpers computed 3845 product chunks, woken 467 times for
+ * 468 jobs (1 of 1 helpers serving after 53 ms)".
+ */
+export function describeProductWork(): string {
+  if (pool === null) return describeProductThreads();
+  const { serving, wakes, jobs } = pool.helpersServing;
+  return (
+    `${describeProductThreads()}; helpers computed ${pool.helperChunks} product chunks, ` +
+    `woken ${wakes} times for ${jobs} jobs (${startReport}; ${serving} serving now)`
+  );
 }
