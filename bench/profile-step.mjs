@@ -8,9 +8,13 @@
 //   PROFILE_OVERHEAD_CALLS=20000   calls of each op-overhead probe
 //   PROFILE_JSON=path   also writes every backend's whole result (all rows) as JSON
 //   PROFILE_TFJS=0      only the trainer's kernels (not tfjs's own first)
+//   PROFILE_CPU_THREADS=1,2   the CPU backend's trainer kernels at each of these thread counts,
+//                       one after the other (helpers: worker_threads; use PROFILE_CLOCK=wall,
+//                       as process CPU time adds the helpers' time up)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, URL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import process from 'node:process';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -52,6 +56,28 @@ const options = (backend) => {
   };
 };
 
+/**
+ * A product helper as in the app (cpu-product-helper.ts), on a worker_threads thread that loads
+ * it through Vite's module runner; resolves once it listens.
+ */
+async function startProductHelper() {
+  const path = fileURLToPath(
+    new URL('../workers/training/kernels/cpu/cpu-product-helper.ts', import.meta.url),
+  );
+  const source = `const { parentPort } = require('node:worker_threads');
+import('vite').then(async ({ runnerImport }) => {
+  const { module } = await runnerImport(${JSON.stringify(path)});
+  module.serveProducts((onMessage) => parentPort.on('message', onMessage));
+  parentPort.postMessage('ready');
+});`;
+  const worker = new Worker(source, { eval: true });
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return { postMessage: (m) => worker.postMessage(m), terminate: () => void worker.terminate() };
+}
+
 const reports = [];
 const results = [];
 for (const backend of backends) {
@@ -88,10 +114,16 @@ for (const backend of backends) {
   if (backend === 'cpu') {
     // The trainer's JavaScript kernels, which the app installs on 'cpu'.
     runner.installCpuKernels();
-    const after = await runner.profileGptNano(options(backend));
-    results.push({ ...after, kernels: 'trainer kernels (installCpuKernels)' });
-    text += `\n\nwith the trainer's kernels (installCpuKernels: Tp kernels in TypeScript):\n`;
-    text += runner.formatBackendProfile(after);
+    for (const threads of env('PROFILE_CPU_THREADS', '1').split(',').map(Number)) {
+      const helpers = await Promise.all(Array.from({ length: threads - 1 }, startProductHelper));
+      if (threads > 1) runner.useProductPool(new runner.ProductPool(helpers));
+      const after = await runner.profileGptNano(options(backend));
+      const kernels = `trainer kernels (installCpuKernels), products on ${threads} thread(s)`;
+      results.push({ ...after, kernels, threads });
+      text += `\n\nwith the trainer's kernels (Tp kernels in TypeScript), products on ${threads} thread(s):\n`;
+      text += runner.formatBackendProfile(after);
+      runner.useProductPool(null);
+    }
     runner.removeCpuKernels();
   }
   console.log(`${text}\n`);

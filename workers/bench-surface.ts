@@ -43,6 +43,13 @@ export { default as bundledNames } from './training/names.txt?raw';
 export { loadBundledKernels } from './training/kernels/bundled-kernels';
 export { installWasmKernels, removeWasmKernels } from './training/kernels/install';
 export { installCpuKernels, removeCpuKernels } from './training/kernels/cpu/install-cpu-kernels';
+export {
+  describeProductThreads,
+  describeProductWork,
+  productThreads,
+  useProductPool,
+} from './training/kernels/cpu/cpu-threads';
+export { ProductPool } from './training/kernels/cpu/cpu-product-pool';
 export { removeWebGpuKernels } from './training/kernels/webgpu/install-webgpu';
 export {
   LN_EPSILON,

@@ -28,6 +28,7 @@ import type { JobRequest, JobState, JobSummary, ResultsFormat } from '../src/sha
 import type { SampleRequest, SampleSink, SampleStarted } from '../src/shared/sampling';
 import { formatStepProfile } from './training/profile/profile-table';
 import { destroyDevice } from './training/backend';
+import { describeProductWork } from './training/kernels/cpu/cpu-threads';
 import { startParts, type Parts } from './trainer-parts';
 
 /**
@@ -204,7 +205,12 @@ export class TrainerService implements TrainerApi {
   }
 
   async profileStep(): Promise<string> {
-    return formatStepProfile(await this.parts.controller.profileNextStep());
+    const step = await this.parts.controller.profileNextStep();
+    const text = formatStepProfile(step);
+    // On cpu, whether the product helpers take part (they silently did not in the bench once).
+    return step.profile.backend === 'cpu'
+      ? `CPU products: ${describeProductWork()}\n${text}`
+      : text;
   }
 
   async debugFault(kind: DebugFault): Promise<void> {

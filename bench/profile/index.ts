@@ -9,5 +9,7 @@ export {
   useClock,
   removeCpuKernels,
   removeWasmKernels,
+  ProductPool,
+  useProductPool,
 } from '../../workers/bench-surface';
 export { compareMatMuls, formatMatMulRows } from './matmul-compare';

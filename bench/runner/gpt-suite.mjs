@@ -10,6 +10,9 @@
 //                                          and gpt-mini; quick: gpt-nano; `none`: none)
 //   BENCH_GPT_SNAPSHOT_BACKEND=wasm        the backend the snapshot cases train on (default wasm,
 //                                          the trainer's own choice on this machine)
+//   BENCH_GPT_CPU_THREADS=1,2,1,2          cpu cases, one per entry, in this order: 1 retires the
+//                                          product pool before the steps (one thread), 2 keeps
+//                                          it (default: one case, the pool as the backend starts it)
 //   BENCH_BASELINE=1                       beside each WASM and WebGPU training case, the same on
 //                                          tfjs's own kernels (before issue 19), case after case:
 //                                          a paired before/after under the same load
@@ -31,6 +34,7 @@ const onlyPresets = list('BENCH_GPT_PRESETS');
 const onlyBackends = list('BENCH_GPT_BACKENDS');
 const budgetS = Number(process.env['BENCH_GPT_BUDGET_S'] ?? 0) || null;
 const snapshotPresets = list('BENCH_GPT_SNAPSHOTS');
+const cpuThreads = list('BENCH_GPT_CPU_THREADS')?.map(Number);
 const SNAPSHOT_BACKEND = process.env['BENCH_GPT_SNAPSHOT_BACKEND'] ?? 'wasm';
 
 /**
@@ -84,6 +88,9 @@ export const gptSuite = {
         const budgetMs = budgetS === null ? timing.budgetMs : budgetS * 1000;
         const spec = { suite: 'gpt-training', preset, backend, ...timing, budgetMs, rate: null };
         const paired = baseline && (backend === 'wasm' || backend === 'webgpu');
+        if (backend === 'cpu' && cpuThreads !== undefined) {
+          return cpuThreads.map((threads) => ({ ...spec, cpuThreads: threads }));
+        }
         return paired ? [{ ...spec, tfjsKernels: true }, spec] : [spec];
       }),
     );
@@ -138,7 +145,8 @@ export const gptSuite = {
 
   label: (spec) =>
     `${spec.suite === 'gpt-training' ? 'training' : 'snapshot'} ${spec.preset} on ${spec.backend}` +
-    (spec.tfjsKernels === true ? " (tfjs's kernels)" : ''),
+    (spec.tfjsKernels === true ? " (tfjs's kernels)" : '') +
+    (spec.cpuThreads === undefined ? '' : ` (${spec.cpuThreads === 1 ? 'one thread' : 'pool'})`),
 
   tables: [
     {
@@ -147,6 +155,7 @@ export const gptSuite = {
       columns: [
         { title: 'preset', value: (r) => r.preset },
         { title: 'backend', value: (r) => r.backend },
+        { title: 'threads', value: (r) => r.threads ?? '-', right: true },
         { title: 'kernels', value: (r) => r.kernels ?? '-' },
         { title: 'params', value: (r) => r.params ?? '-', right: true },
         { title: 'tokens/step', value: (r) => r.tokens_per_step ?? '-', right: true },

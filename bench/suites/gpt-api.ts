@@ -24,6 +24,8 @@ export interface GptTrainingCase {
   readonly rate: StepRate | null;
   /** WASM and WebGPU: tfjs's own kernels (the op layer's composites), as before issue 19. */
   readonly tfjsKernels?: boolean;
+  /** cpu: 1 retires the product pool before the steps (one thread); else the pool as started. */
+  readonly cpuThreads?: number;
 }
 
 export interface StepRate {
@@ -43,6 +45,8 @@ export interface GptTrainingRow {
   readonly adapter: string | null;
   /** WASM and WebGPU: whose kernels ran, the trainer's (issue 19) or tfjs's alone. */
   readonly kernels: 'trainer' | 'tfjs' | null;
+  /** cpu only (null elsewhere): the threads its products ran on, read after the steps. */
+  readonly threads: number | null;
   readonly params: number | null;
   /** Weights and AdamW's two slots, float32. */
   readonly state_bytes: number | null;

@@ -6,6 +6,7 @@ import {
   checkBatchFits,
   checkFitsBackend,
   countGpuWork,
+  productThreads,
   removeWasmKernels,
   removeWebGpuKernels,
   selectBackend,
@@ -14,7 +15,7 @@ import {
 import type { GptTrainingCase, GptTrainingRow } from './gpt-api';
 import { benchProse } from './gpt-text';
 import { median, messageOf, progress, round } from './stats';
-import { deviceName } from './training';
+import { cpuThreads, deviceName } from './training';
 
 /** A preset as the page's `?preset=` makes it: its own batch, context and settings. */
 export function presetRunConfig(preset: string): RunConfig {
@@ -31,6 +32,7 @@ function emptyRow(spec: GptTrainingCase): GptTrainingRow {
     config: null,
     adapter: null,
     kernels: null,
+    threads: null,
     params: null,
     state_bytes: null,
     step_memory_bytes: null,
@@ -104,6 +106,10 @@ export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrai
     // The baseline: the op layer's composites on tfjs's own kernels, as before issue 19.
     if (spec.tfjsKernels === true && spec.backend === 'wasm') removeWasmKernels();
     if (spec.tfjsKernels === true && spec.backend === 'webgpu') removeWebGpuKernels();
+    // One thread on the same build as the pool's cases (BENCH_GPT_CPU_THREADS=1).
+    if (spec.backend === 'cpu' && spec.cpuThreads === 1) {
+      productThreads()?.retire('one thread, forced by BENCH_GPT_CPU_THREADS=1');
+    }
     try {
       checkFitsBackend(config, vocab, spec.backend);
     } catch (err) {
@@ -120,7 +126,11 @@ export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrai
       return { ...row, status: 'skipped', reason: why };
     }
     const session = TrainingSession.create(config, dataset.data);
-    return { ...row, ...(await measure(spec, session, gpu)) };
+    const measured = await measure(spec, session, gpu);
+    // Read after the steps: a product helper that failed meanwhile left the pool on one thread.
+    if (spec.backend !== 'cpu') return { ...row, ...measured };
+    const threads = productThreads()?.threads ?? 1;
+    return { ...row, ...measured, adapter: cpuThreads(), threads };
   } catch (err) {
     return { ...row, status: 'error', reason: messageOf(err) };
   }

@@ -4,11 +4,13 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import {
   TrainingSession,
   bundledDataset,
+  describeProductWork,
   bundledNames,
   checkBatchFits,
   formatProfile,
   GPT_NANO,
   gptNanoDataset,
+  productThreads,
   profileTrainingSteps,
   removeCpuKernels,
   removeWasmKernels,
@@ -39,11 +41,24 @@ function webglRenderer(): string | null {
   return String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL));
 }
 
-/** What the backend runs on: SwiftShader (the CPU) on a machine without a GPU; WASM's threads. */
+/** What the backend runs on: SwiftShader (the CPU) on a machine without a GPU; WASM's and CPU's threads. */
 export async function deviceName(backend: BackendName): Promise<string | null> {
   if (backend === 'webgpu') return webgpuAdapter();
   if (backend === 'webgl') return webglRenderer();
   if (backend === 'wasm') return `${getThreadsCount()} thread(s)`;
+  if (backend === 'cpu') return cpuThreads();
+  return null;
+}
+
+/** The CPU backend's product threads, and how many chunks the helpers have computed so far. */
+export function cpuThreads(): string {
+  return describeProductWork();
+}
+
+/** Threads a step's products run on: XNNPACK's on WASM, the product pool's on the CPU backend. */
+function threadsOf(backend: BackendName): number | null {
+  if (backend === 'wasm') return getThreadsCount();
+  if (backend === 'cpu') return productThreads()?.threads ?? 1;
   return null;
 }
 
@@ -103,7 +118,7 @@ export async function runTrainingCase(spec: TrainingCase): Promise<TrainingRow> 
       chosen: report.backend,
       choice: report.fallbackReason,
       adapter: await deviceName(report.backend),
-      threads: report.backend === 'wasm' ? getThreadsCount() : null,
+      threads: threadsOf(report.backend),
       kernels: OWN_KERNELS.includes(report.backend)
         ? spec.tfjsKernels
           ? 'tfjs'

@@ -8,6 +8,7 @@ import { chooseBackend, describeChoice, type BackendProbe } from './backend-choi
 import { probeBackends } from './backend-probe';
 import { loadBundledKernels } from './kernels/bundled-kernels';
 import { CPU_KERNEL_SET, installCpuKernels } from './kernels/cpu/install-cpu-kernels';
+import { describeProductThreads, startProductThreads } from './kernels/cpu/cpu-threads';
 import { installWasmKernels, WASM_KERNEL_SET } from './kernels/install';
 import { installWebGpuKernels, WEBGPU_KERNEL_SET } from './kernels/webgpu/install-webgpu';
 import { useBundledWasm } from './wasm-files';
@@ -42,8 +43,12 @@ async function tryBackend(
       if (started) wasmKernels = await installKernels();
     } else {
       started = await start();
-      // Plain JavaScript, nothing to load: the CPU backend always runs the trainer's kernels.
-      if (started && name === 'cpu') installCpuKernels();
+      // Plain JavaScript, nothing to load: the CPU backend always runs the trainer's kernels,
+      // their products on a helper per further core where the page is cross-origin isolated.
+      if (started && name === 'cpu') {
+        installCpuKernels();
+        await startProductThreads();
+      }
       // WGSL run by tfjs-webgpu itself: nothing to fetch or attach, so nothing that can fail here.
       if (started && name === 'webgpu') installWebGpuKernels();
     }
@@ -79,7 +84,7 @@ function detailOf(name: BackendName, probe: BackendProbe): string | null {
       : `tfjs kernels only (${wasmKernels.reason})`;
     return `${probe.wasm.simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}, ${kernels}`;
   }
-  if (name === 'cpu') return `trainer kernels ${CPU_KERNEL_SET}`;
+  if (name === 'cpu') return `${describeProductThreads()}, trainer kernels ${CPU_KERNEL_SET}`;
   if (name === 'webgpu' && probe.webgpu.kind === 'adapter') {
     return `${probe.webgpu.info ? `${probe.webgpu.info}, ` : ''}trainer kernels ${WEBGPU_KERNEL_SET}`;
   }

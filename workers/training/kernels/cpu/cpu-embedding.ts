@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { TP } from '../../ops/kernel-names';
 import { badEmbeddingId, requireDtype, requireShape, sizeOf } from '../kernel-checks';
 import { cpuCall, type KernelArgs } from './cpu-kernel-args';
-import { K_BLOCK } from './cpu-matmul';
+import { K_BLOCK } from './cpu-product-rows';
 
 // The same bits as the composite on tfjs-cpu (a one-hot matmul, then tf.add of the positions):
 // forward, a row of the table is what the one-hot product gives (x + 0, which turns -0 into
