@@ -8,11 +8,11 @@ export const DISK_FULL_BACKOFF: BackoffPolicy = { minMs: 2000, maxMs: 8000, fact
 
 /**
  * A whole-file write the browser refused for want of space: the quota's error, a short write
- * (ShortWriteError), or what Chromium gives when it cuts a file stream off under it. Measured on Chromium with a 24 MiB quota: the
- * first refused shard rejects with QuotaExceededError, a later one's write() with AbortError
- * ("Failed to write data to data pipe"); UnknownError is its word for a disk I/O error, as the
- * snapshot path reads it (store/commit-failure.ts). Cancel never reaches a write: it stops the
- * read with its own error.
+ * (ShortWriteError), or what Chromium gives when it cuts a file stream off under it. Measured
+ * on Chromium with a 24 MiB quota: the first refused shard rejects with QuotaExceededError, a
+ * later one's write() with AbortError ("Failed to write data to data pipe"); UnknownError is
+ * its word for a disk I/O error, as the snapshot path reads it (store/commit-failure.ts).
+ * Cancel never reaches a write: it stops the read with its own error.
  */
 export function isRefusedWrite(err: unknown): boolean {
   const name = (err as { name?: unknown } | null)?.name;
