@@ -30,7 +30,16 @@ function bytesOf(text: string): number {
 }
 
 async function trainOn(page: Page, file: string): Promise<void> {
-  await page.getByLabel('Training text file').setInputFiles(file);
+  // Chosen once the picker is enabled, as a user can: it rests while an action (the refused
+  // Delete just before) still holds the page.
+  const picker = page.getByLabel('Training text file');
+  await expect(picker).toBeEnabled();
+  await picker.setInputFiles(file);
+  // The run on this file (a page that trained another one still shows that one's ready
+  // dataset and steps until the new run is made).
+  await expect(page.getByTestId('notice')).toContainText(`New run: gpt on ${path.basename(file)}`, {
+    timeout: 120_000,
+  });
   await expect(page.getByTestId('dataset-status')).toHaveText('ready', { timeout: 120_000 });
   await expect(page.getByTestId('status')).toHaveText('training');
   await waitForStep(page, 2);
@@ -127,13 +136,22 @@ test('Delete in the corpora list: refused while its run trains; a run not open l
   page.removeAllListeners('dialog');
   const asked = answerDialogs(page, [true]);
   // Two clicks in one task, as a double click lands: Playwright's dblclick() waited for good
-  // once its first click's confirm() was open (CI hung 5 minutes on it).
-  await rowOf(first)
-    .getByRole('button', { name: /^Delete corpus/ })
-    .evaluate((button: HTMLButtonElement) => {
+  // once its first click's confirm() was open (CI hung 5 minutes on it). The button is found
+  // in that same task, and only once enabled: a button resolved a moment before could be
+  // resting (the new run's start still settling) or replaced by a newer listing, and the CI
+  // then saw no confirm at all.
+  const clickedTwice = () =>
+    page.evaluate((name) => {
+      const row = [...document.querySelectorAll('[data-testid="corpus-row"]')].find((r) =>
+        r.textContent?.includes(name),
+      );
+      const button = row?.querySelector('button');
+      if (button === null || button === undefined || button.disabled) return false;
       button.click();
       button.click();
-    });
+      return true;
+    }, path.basename(first));
+  await expect.poll(clickedTwice, { timeout: 60_000 }).toBe(true);
   await expect(rowOf(first)).toHaveCount(0);
   await expect(page.getByTestId('corpus-row')).toHaveCount(1);
   expect(asked).toHaveLength(1);
