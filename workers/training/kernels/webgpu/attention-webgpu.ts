@@ -79,16 +79,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
 }`;
 
-// dP_ij = dy_i·v_j; dpp[b, h, i] = Σ_{j ≤ i} P_ij·dP_ij, over j in order.
-const rowSumsBody = () => `${INDEX_WGSL}
-fn dP(r: Row, i: u32, j: u32) -> f32 {
+// dP_ij = dy_i·v_j, over the head's columns in order (both backward passes read it).
+const DP_WGSL = `fn dP(r: Row, i: u32, j: u32) -> f32 {
   let g = yAt(r, i);
   let v = qAt(r, j) + 2u * u.d;
   var acc = 0.0;
   for (var c = 0u; c < u.hd; c++) { acc += dy[g + c] * qkv[v + c]; }
   return acc;
 }
-@compute @workgroup_size(${GROUP})
+`;
+
+// dpp[b, h, i] = Σ_{j ≤ i} P_ij·dP_ij, over j in order.
+const rowSumsBody = () => `${INDEX_WGSL}
+${DP_WGSL}@compute @workgroup_size(${GROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let idx = flatIndex(gid, nwg);
   if (idx >= u.rows) { return; }
@@ -103,14 +106,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 // dv_n = Σ_{i ≥ n} P_in·dy_i (i in order), dS_ij = P_ij·(dP_ij − dpp_i)·scale. Each invocation
 // writes only its own row's columns of dqkv, accumulating there.
 const gradBody = () => `${INDEX_WGSL}
-fn dP(r: Row, i: u32, j: u32) -> f32 {
-  let g = yAt(r, i);
-  let v = qAt(r, j) + 2u * u.d;
-  var acc = 0.0;
-  for (var c = 0u; c < u.hd; c++) { acc += dy[g + c] * qkv[v + c]; }
-  return acc;
-}
-@compute @workgroup_size(${GROUP})
+${DP_WGSL}@compute @workgroup_size(${GROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let idx = flatIndex(gid, nwg);
   if (idx >= u.rows) { return; }
