@@ -104,11 +104,9 @@ def read_token_file(path: str) -> TokenFile:
         )
     address = raw[ADDRESS_START : ADDRESS_START + ADDRESS_BYTES].hex()
     # numpy cannot map zero bytes; an empty corpus is refused later as a count the run lacks.
-    tokens = (
-        np.memmap(path, dtype=TOKEN_DTYPE, mode="r", offset=HEADER_BYTES, shape=(count,))
-        if count > 0
-        else np.zeros(0, dtype=TOKEN_DTYPE)
-    )
+    if count == 0:
+        return TokenFile(path, address, np.zeros(0, dtype=TOKEN_DTYPE))
+    tokens = np.memmap(path, dtype=TOKEN_DTYPE, mode="r", offset=HEADER_BYTES, shape=(count,))
     return TokenFile(path, address, tokens)
 
 
