@@ -145,7 +145,8 @@ test('Delete in the corpora list: refused while its run trains; a run not open l
       const row = [...document.querySelectorAll('[data-testid="corpus-row"]')].find((r) =>
         r.textContent?.includes(name),
       );
-      const button = row?.querySelector('button');
+      // Its Delete by name: a complete corpus's row also has Export tokens.
+      const button = row?.querySelector<HTMLButtonElement>('button[aria-label^="Delete corpus"]');
       if (button === null || button === undefined || button.disabled) return false;
       button.click();
       button.click();
