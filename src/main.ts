@@ -94,6 +94,7 @@ const runs = createRunsPanel(mount('runs-panel'), {
 });
 const corporaPanel = createCorporaPanel(mount('corpora-panel'), {
   onDelete: (address) => void corpora.delete(address),
+  onExportTokens: (address) => void corpora.exportTokens(address),
 });
 const snapshots = createSnapshotsPanel(mount('snapshots-panel'), {
   onResume: (snapshotId) => {

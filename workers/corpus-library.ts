@@ -1,11 +1,17 @@
-import type { CorpusSummary } from '../src/shared/corpus-summary';
-import { CorpusBusyError, CorpusInUseError, CorpusUnavailableError } from '../src/shared/errors';
+import type { CorpusSummary, CorpusTokenFile } from '../src/shared/corpus-summary';
+import {
+  CorpusBusyError,
+  CorpusIncompleteError,
+  CorpusInUseError,
+  CorpusUnavailableError,
+} from '../src/shared/errors';
 import { RUN_LOCK_PREFIX } from '../src/shared/lock-names';
 import type { RunRecord } from '../src/shared/snapshot';
 import type { CorpusRoot } from './corpus/corpus-files';
 import type { CorpusLocks } from './corpus/corpus-lock';
 import type { CorpusListing } from './corpus/corpus-listing';
 import { CorpusStore } from './corpus/corpus-store';
+import { corpusTokenFile, tokenFileName } from './corpus/token-file';
 
 /** Which runs have their corpus open right now, in this worker and in other tabs. */
 export interface OpenRuns {
@@ -79,6 +85,26 @@ export class CorpusLibrary {
     const holder = corpus.runs.find((run) => held.has(run.runId));
     if (holder !== undefined) throw new CorpusInUseError(label, holder.runName);
     if (!(await this.store.delete(address))) throw new CorpusBusyError(label);
+  }
+
+  /**
+   * A finished corpus's tokens as an llm.c token file (corpus/token-file.ts): a Blob that refers
+   * to the shard files, never their bytes in memory. In turn with deletions, so the shards it
+   * refers to are the ones the manifest it read describes.
+   */
+  exportTokens(address: string): Promise<CorpusTokenFile> {
+    return this.serial(async () => {
+      if (this.store === null) throw new CorpusUnavailableError();
+      const manifest = await this.store.manifest(address);
+      if (manifest === null) throw new CorpusIncompleteError(await this.label(address));
+      const blob = await corpusTokenFile(this.store.files(address), manifest);
+      return { fileName: tokenFileName(manifest), blob };
+    });
+  }
+
+  private async label(address: string): Promise<string> {
+    const listed = (await this.listNow()).find((c) => c.address === address);
+    return listed?.name ?? `${address.slice(0, 12)}…`;
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -22,7 +22,7 @@ import {
   type SnapshotPolicy,
 } from '../src/shared/config';
 import { BackendError, CancelledError, TokenizeCancelledError } from '../src/shared/errors';
-import type { CorpusSummary } from '../src/shared/corpus-summary';
+import type { CorpusSummary, CorpusTokenFile } from '../src/shared/corpus-summary';
 import type { RunRecord, SnapshotSummary, SnapshotTrigger } from '../src/shared/snapshot';
 import type { JobRequest, JobState, JobSummary, ResultsFormat } from '../src/shared/jobs/job-types';
 import type { SampleRequest, SampleSink, SampleStarted } from '../src/shared/sampling';
@@ -130,6 +130,10 @@ export class TrainerService implements TrainerApi {
 
   deleteCorpus(address: string): Promise<void> {
     return this.parts.corpora.delete(address);
+  }
+
+  exportCorpusTokens(address: string): Promise<CorpusTokenFile> {
+    return this.parts.corpora.exportTokens(address);
   }
 
   pinSnapshot(snapshotId: string, pinned: boolean): Promise<void> {

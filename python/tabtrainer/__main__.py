@@ -1,5 +1,5 @@
-"""python3 -m tabtrainer continue run.safetensors --steps N --text names.txt
---out next.safetensors [--ddp]"""
+"""python3 -m tabtrainer continue run.safetensors --steps N (--text names.txt | --tokens
+corpus.byte.bin) --out next.safetensors [--ddp]"""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .checkpoint import read_checkpoint
 from .checkpoint_write import write_checkpoint
 from .errors import DivergenceError, TrainerError
 from .run_state import load_run_dataset, open_run
+from .token_file import load_run_tokens
 from .trainer import Options, Trainer, resume_point
 
 
@@ -32,11 +33,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         required=True,
         help="optimizer steps to train (0 passes the state through)",
     )
-    c.add_argument(
+    data = c.add_mutually_exclusive_group(required=True)
+    data.add_argument(
         "--text",
-        required=True,
         help="the run's training text (its SHA-256 must match the checkpoint); for a run on "
         "token shards (corpus=shards), the file its corpus was tokenized from",
+    )
+    data.add_argument(
+        "--tokens",
+        help="for a run on token shards (corpus=shards): the .bin its corpus's Export tokens "
+        "downloaded (llm.c's token file), memory-mapped instead of the text tokenized again",
     )
     c.add_argument("--out", required=True, help="where to write the continued checkpoint")
     c.add_argument(
@@ -76,7 +82,10 @@ def continue_run(args: argparse.Namespace) -> int:
     rank = dist.get_rank() if args.ddp else 0
     snapshot = args.snapshot or f"{args.out}.snapshot"
     source = read_checkpoint(args.checkpoint)
-    dataset = load_run_dataset(source, args.text)
+    if args.tokens is not None:
+        dataset = load_run_tokens(source, args.tokens)
+    else:
+        dataset = load_run_dataset(source, args.text)
     target = source.meta.step + args.steps
     budget = source.meta.config["steps"]
     if budget > 0 and target > budget:

@@ -50,6 +50,15 @@ class CorpusFileMismatchError(TrainerError):
     """The file given for a run on token shards is not the text its corpus was made from."""
 
 
+class TokenFileFormatError(TrainerError):
+    """A --tokens file that is not a token file the page exported (magic, version), or one that
+    ends before (or runs past) the tokens its header counts."""
+
+
+class TokenFileMismatchError(TrainerError):
+    """A token file of another corpus than the checkpoint's, or of another token count."""
+
+
 def _count(n: int) -> str:
     """A whole number as toLocaleString('en-US') writes it: 32768 -> 32,768."""
     return f"{n:,}"

@@ -165,6 +165,13 @@ BPE_MODEL_OPTIONS: dict[str, Any] = _fact("bpe", "BPE_MODEL_OPTIONS", dict)
 CORPUS_KINDS: tuple[str, ...] = tuple(_fact("corpus", "CORPUS_KINDS", list))
 CORPUS_FORMAT = _str("corpus", "CORPUS_FORMAT")
 SHARD_TOKENS = _int("corpus", "SHARD_TOKENS")
+# workers/corpus/token-file.ts: Export tokens writes llm.c's token file: a header of
+# TOKEN_FILE_HEADER_INTS int32 (magic, version, count; the corpus address's 32 bytes from slot
+# TOKEN_FILE_ADDRESS_SLOT on), then the tokens as uint16.
+TOKEN_FILE_MAGIC = _int("corpus", "TOKEN_FILE_MAGIC")
+TOKEN_FILE_VERSION = _int("corpus", "TOKEN_FILE_VERSION")
+TOKEN_FILE_HEADER_INTS = _int("corpus", "TOKEN_FILE_HEADER_INTS")
+TOKEN_FILE_ADDRESS_SLOT = _int("corpus", "TOKEN_FILE_ADDRESS_SLOT")
 
 # src/shared/errors.ts: every error class's name, with the name of the class it extends.
 ERROR_PARENTS: dict[str, str] = _section("errors")

@@ -3,9 +3,9 @@ browser's tokenizer wrote into shards (workers/corpus/tokenize-corpus.ts: each d
 on its own, each separator one token), split and read as the browser reads it
 (corpus-dataset.ts: the last tenth validates), and the manifest it wrote, shard hashes and all.
 
-The browser's shards live in its origin private file system and the page cannot export them, so
-the bridge makes the same stream from the same file; the checkpoint names the corpus by its
-content address, which the file, the run's tokenizer and its separator must reproduce.
+This is `--text`: the bridge makes the same stream from the same file; the checkpoint names the
+corpus by its content address, which the file, the run's tokenizer and its separator must
+reproduce. `--tokens` reads the page's Export tokens file instead, memory-mapped (token_file.py).
 """
 
 from __future__ import annotations

@@ -29,7 +29,10 @@ export const ACTION_STATES = {
   editConfig: ['idle', 'paused', 'watching', 'error'],
   openRun: SETTLED,
   deleteRun: SETTLED,
-  /** A corpus from the corpora list; the worker refuses one a run has open. */
+  /**
+   * A corpus from the corpora list: Delete (the worker refuses one a run has open) and Export
+   * tokens, whose buttons rest together.
+   */
   deleteCorpus: SETTLED,
   /** The shown run's snapshot list: resume from one (roll back), pin, unpin, delete. */
   snapshotList: HOLDING,

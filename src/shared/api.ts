@@ -6,7 +6,7 @@ import type {
   InspectedCheckpoint,
 } from './checkpoint-api';
 import type { CorpusFile, CorpusProgress } from './corpus-progress';
-import type { CorpusSummary } from './corpus-summary';
+import type { CorpusSummary, CorpusTokenFile } from './corpus-summary';
 import type { SerializedError } from './errors';
 import type { JobRequest, JobState, JobSummary, ResultsFormat } from './jobs/job-types';
 import type { SampleRequest, SampleSink, SampleStarted } from './sampling';
@@ -193,6 +193,12 @@ export interface TrainerApi {
   listCorpora(): Promise<CorpusSummary[]>;
   /** Refused (CorpusInUseError, CorpusBusyError) while a run has it open or it is tokenized. */
   deleteCorpus(address: string): Promise<void>;
+  /**
+   * A finished corpus's tokens as an llm.c token file (workers/corpus/token-file.ts): a Blob
+   * referring to its shard files. Refused by name for an unfinished corpus
+   * (CorpusIncompleteError) or one the format cannot hold (TokenFileUnsupportedError).
+   */
+  exportCorpusTokens(address: string): Promise<CorpusTokenFile>;
   pinSnapshot(snapshotId: string, pinned: boolean): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;
   /** The run's newest snapshot, or the given one, as a safetensors file. */

@@ -29,3 +29,9 @@ export interface CorpusSummary {
   /** The stored runs that read it. */
   readonly runs: readonly CorpusUser[];
 }
+
+/** A corpus's tokens as an llm.c token file, for the page to download (a Blob of the shards). */
+export interface CorpusTokenFile {
+  readonly fileName: string;
+  readonly blob: Blob;
+}

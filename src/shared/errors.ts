@@ -23,6 +23,7 @@ export * from './text-errors';
 export * from './tokenizer-errors';
 export * from './corpus-errors';
 export * from './corpus-delete-errors';
+export * from './token-file-errors';
 export * from './browser-errors';
 
 export class ConfigError extends TrainerError {

@@ -5,16 +5,21 @@ import { formatBytes } from './format';
 export interface CorporaPanelHandlers {
   /** Called only after the user confirmed the deletion. */
   onDelete(address: string): void;
+  /** Export tokens: the corpus's tokens as an llm.c token file (finished corpora only). */
+  onExportTokens(address: string): void;
 }
 
 export interface CorporaPanelController {
   /** Replaces the list, in the order given (the worker lists the largest first). */
   render(corpora: readonly CorpusSummary[]): void;
-  /** Disables every Delete: the page's state does not allow it now. */
+  /** Disables every Delete and Export tokens: the page's state does not allow them now. */
   setEnabled(enabled: boolean): void;
 }
 
-/** The token shards in the origin private file system: each corpus's size, its runs, Delete. */
+/**
+ * The token shards in the origin private file system: each corpus's size, its runs, Export
+ * tokens (finished corpora) and Delete.
+ */
 export function createCorporaPanel(
   root: HTMLElement,
   handlers: CorporaPanelHandlers,
@@ -45,6 +50,14 @@ export function createCorporaPanel(
     const remove = button('Delete', `Delete corpus ${name}`, () => {
       if (confirm(deleteQuestion(corpus))) handlers.onDelete(corpus.address);
     });
+    // A partial corpus has no button: its tokens stop at a shard, not at the text's end.
+    const exportTokens = corpus.complete
+      ? [
+          button('Export tokens', `Export tokens of corpus ${name}`, () =>
+            handlers.onExportTokens(corpus.address),
+          ),
+        ]
+      : [];
     const runs = corpus.runs.map((r) => r.runName).join(', ');
     const meta = element(
       'div',
@@ -73,7 +86,7 @@ export function createCorporaPanel(
         element('strong', { 'data-testid': 'corpus-name', class: 'run-name' }, name),
         meta,
       ),
-      element('div', { class: 'row-actions' }, remove),
+      element('div', { class: 'row-actions' }, ...exportTokens, remove),
     );
   }
 

@@ -44,6 +44,12 @@ import {
   TOKENS_KINDS,
 } from '../../src/shared/text-mode';
 import { CORPUS_FORMAT, SHARD_TOKENS } from '../../workers/corpus/corpus-manifest';
+import {
+  TOKEN_FILE_ADDRESS_SLOT,
+  TOKEN_FILE_HEADER_INTS,
+  TOKEN_FILE_MAGIC,
+  TOKEN_FILE_VERSION,
+} from '../../workers/corpus/token-file';
 import { MIN_PAIR_COUNT } from '../../workers/training/bpe/bpe-trainer';
 import {
   MAX_SAMPLE_BYTES,
@@ -182,7 +188,15 @@ export function pythonFacts() {
       DECODER_JSON,
       BPE_MODEL_OPTIONS,
     },
-    corpus: { CORPUS_KINDS, CORPUS_FORMAT, SHARD_TOKENS },
+    corpus: {
+      CORPUS_KINDS,
+      CORPUS_FORMAT,
+      SHARD_TOKENS,
+      TOKEN_FILE_MAGIC,
+      TOKEN_FILE_VERSION,
+      TOKEN_FILE_HEADER_INTS,
+      TOKEN_FILE_ADDRESS_SLOT,
+    },
     errors: errorParents(),
   };
 }

@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig, type RunConfig } from '../../src/shared/config';
 import { ShardCorpusDatasets, type CorpusSizes } from '../../workers/corpus/corpus-datasets';
-import { MANIFEST_FILE } from '../../workers/corpus/corpus-manifest';
+import { MANIFEST_FILE, type CorpusManifest } from '../../workers/corpus/corpus-manifest';
 import { MemoryCorpusRoot } from '../../workers/corpus/memory-corpus-files';
+import { corpusTokenFile } from '../../workers/corpus/token-file';
+import { sha256Hex } from '../../src/shared/hash';
 import { evaluate, validationSet } from '../../workers/training/evaluation';
 import { TrainingSession } from '../../workers/training/session';
 import { GOLDEN_GPT, GOLDEN_GPT_BPE } from './golden-configs';
@@ -18,7 +20,7 @@ import { useCpuBackend } from './tf-setup';
  * Golden vectors of runs on token shards (corpus=shards, issue 20) for python/tests (see
  * golden-files.ts), made by the worker's own corpus code (ShardCorpusDatasets over in-memory
  * folders, shards far smaller than the text so windows cross them): each corpus's manifest
- * (address, counts, every shard's SHA-256), windows drawn per batch number and the validation
+ * (address, counts, every shard's SHA-256), its Export tokens file's SHA-256, windows drawn per batch number and the validation
  * set, for byte and BPE tokens; and two gpt runs' checkpoints at step 20 with the next 10 steps
  * as the app's loop takes them (`shards-<tokens>.json`).
  */
@@ -81,12 +83,15 @@ async function corpusOf({ file, bytes, sizes, config }: ShardCase) {
   const loaded = await datasets.create(config, { name, file: new Blob([bytes]) });
   const address = loaded.info.corpus!.address;
   const stored = root.folders.get(address)!.get(MANIFEST_FILE)!;
-  const manifest: unknown = JSON.parse(new TextDecoder().decode(stored));
-  return { loaded, manifest };
+  const manifest = JSON.parse(new TextDecoder().decode(stored)) as CorpusManifest;
+  // The corpus's Export tokens file, which python/tests writes from its own stream and compares.
+  const tokenFile = await corpusTokenFile(root.folder(address), manifest);
+  const tokenFileSha256 = await sha256Hex(new Uint8Array(await tokenFile.arrayBuffer()));
+  return { loaded, manifest, tokenFileSha256 };
 }
 
 async function shardCase(c: ShardCase) {
-  const { loaded, manifest } = await corpusOf(c);
+  const { loaded, manifest, tokenFileSha256 } = await corpusOf(c);
   const set = validationSet(loaded.data, c.config);
   const golden = {
     file: c.file,
@@ -94,6 +99,7 @@ async function shardCase(c: ShardCase) {
     config: c.config,
     info: loaded.info,
     manifest,
+    tokenFileSha256,
     draws: goldenDraws(c.config, loaded.data),
     validation: {
       tokens: set.tokens,
@@ -134,7 +140,7 @@ describe('golden vectors of runs on token shards for python/tests', () => {
     const cases = [];
     for (const c of CASES) cases.push(await shardCase(c));
     // Windows read across shards: the draws reach past the first shard of every Mark case.
-    expect(cases.every((c) => (c.manifest as { shards: number }).shards > 2)).toBe(true);
+    expect(cases.every((c) => c.manifest.shards > 2)).toBe(true);
     compareOrWriteJson('shards.json', { cases, configRefusals: configRefusals() });
   }, 120_000);
 

@@ -2,7 +2,7 @@ import { CorpusDamagedError, CorpusFileMismatchError } from '../../src/shared/er
 import { blobSha256, corpusAddress, corpusIdentity, type CorpusSpec } from './corpus-address';
 import { checkCorpusFile } from './corpus-checks';
 import { describeCorpus, type CorpusListing } from './corpus-listing';
-import type { CorpusRoot } from './corpus-files';
+import type { CorpusFiles, CorpusRoot } from './corpus-files';
 import { corpusLocks, type CorpusLocks } from './corpus-lock';
 import { DiskFullRetry, type DiskFullPause } from './disk-full-pause';
 import {
@@ -134,6 +134,11 @@ export class CorpusStore {
   async manifest(address: string): Promise<CorpusManifest | null> {
     const done = await readJson<CorpusManifest>(this.root.folder(address), MANIFEST_FILE);
     return done === null ? null : checked(done, address);
+  }
+
+  /** A corpus's folder, for reads of a finished one's shards (its manifest read first). */
+  files(address: string): CorpusFiles {
+    return this.root.folder(address);
   }
 
   /**
