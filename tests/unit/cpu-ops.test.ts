@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Prng } from '../../src/shared/prng';
 import {
   CPU_KERNEL_SET,
@@ -7,66 +7,32 @@ import {
   removeCpuKernels,
 } from '../../workers/training/kernels/cpu/install-cpu-kernels';
 import { expInPlace } from '../../workers/training/kernels/cpu/cpu-exp';
-import {
-  causalSelfAttention,
-  dense,
-  embedTokens,
-  gelu,
-  layerNorm,
-  softmaxCrossEntropy,
-} from '../../workers/training/ops';
+import { embedTokens, gelu, layerNorm } from '../../workers/training/ops';
 import { hasKernel } from '../../workers/training/ops/kernel-dispatch';
 import { TP } from '../../workers/training/ops/kernel-names';
 import { kernelStack } from '../../workers/training/ops/kernel-set';
-import { useCpuBackend } from './tf-setup';
-import { bytesOfAll, random, randomIds, relDiff } from './wasm-op-fixtures';
+import { cpuKernelAndComposite, useCpuKernelsInThisFile } from './cpu-kernel-fixtures';
+import {
+  attentionCase,
+  crossEntropyCase,
+  denseCase,
+  embeddingCase,
+  expectTargetOutsideVocabularyRefused,
+  opChecks,
+  seedOf,
+  withGrads,
+} from './op-check-fixtures';
+import { random } from './wasm-op-fixtures';
 
 // Each op's CPU kernel against the same op's composite of tfjs-cpu's kernels, forward and
 // gradients (of Σ out·w for a random w), at odd sizes and at gpt-nano's. Dense and embeddings
 // keep the composite's order of operations: the same bits, asserted bitwise (the global norm
 // and Adam: cpu-adam.test.ts). Layer norm, GELU, attention and the loss sum in doubles in their own order: within
 // docs/KERNELS.md's tolerance, relative to each tensor's scale.
-beforeAll(async () => {
-  await useCpuBackend();
-  installCpuKernels();
-});
-afterAll(removeCpuKernels);
+useCpuKernelsInThisFile();
 
-const seedOf = (shape: readonly number[]) => shape.reduce((a, b) => a * 131 + b, 23);
-
-/** `run` with the CPU kernels, then with them removed (the composite): both results. */
-function kernelAndComposite(run: () => tf.Tensor[]) {
-  installCpuKernels();
-  const kernel = tf.tidy(run);
-  removeCpuKernels();
-  try {
-    return { kernel, composite: tf.tidy(run) };
-  } finally {
-    installCpuKernels();
-  }
-}
-
-/** Forward and gradients of `f` with respect to `inputs`, through Σ f(...)·w. */
-function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], w: tf.Tensor) {
-  return () => [f(...inputs), ...tf.grads((...xs) => tf.sum(tf.mul(f(...xs), w)))(inputs)];
-}
-
-async function expectSameBits(f: () => tf.Tensor[]): Promise<void> {
-  const { kernel, composite } = kernelAndComposite(f);
-  expect(kernel.length).toBe(composite.length);
-  const [ours, theirs] = [await bytesOfAll(kernel), await bytesOfAll(composite)];
-  for (const [i, bytes] of theirs.entries()) expect(ours[i], `output ${i}`).toEqual(bytes);
-  tf.dispose([...kernel, ...composite]);
-}
-
-async function expectClose(f: () => tf.Tensor[], tolerance: number): Promise<void> {
-  const { kernel, composite } = kernelAndComposite(f);
-  expect(kernel.length).toBe(composite.length);
-  for (const [i, t] of kernel.entries()) {
-    expect(await relDiff(t, composite[i]!), `output ${i}`).toBeLessThan(tolerance);
-  }
-  tf.dispose([...kernel, ...composite]);
-}
+const seed = (shape: readonly number[]) => seedOf(shape, 23);
+const { expectSameBits, expectClose } = opChecks(cpuKernelAndComposite);
 
 describe('the op layer on cpu uses the trainer kernels', () => {
   it('registers every Tp kernel for cpu and records its kernel set', () => {
@@ -136,17 +102,10 @@ describe('dense (TpDense on cpu): the bits of matMul and add', () => {
   it.each(CASES)(
     'at %j (kernel transposed: %s, bias: %s)',
     async (shape, transposeKernel, withBias) => {
-      const [rows, inDim, outDim] = shape as [number, number, number];
-      const prng = Prng.fromSeed(seedOf(shape as number[]));
-      const x = random(rows % 7 === 0 ? [rows / 7, 7, inDim] : [rows, inDim], prng);
-      const kernel = random(transposeKernel ? [outDim, inDim] : [inDim, outDim], prng, 0.3);
-      const bias = random([outDim], prng);
-      const w = random([...x.shape.slice(0, -1), outDim], prng);
-      const inputs = withBias ? [x, kernel, bias] : [x, kernel];
-      const f = (a: tf.Tensor, k: tf.Tensor, b?: tf.Tensor) =>
-        dense(a, k, b ?? null, transposeKernel as boolean);
-      await expectSameBits(withGrads(f as (...xs: tf.Tensor[]) => tf.Tensor, inputs, w));
-      tf.dispose([x, kernel, bias, w]);
+      const prng = Prng.fromSeed(seed(shape as number[]));
+      const c = denseCase(shape as number[], transposeKernel as boolean, withBias as boolean, prng);
+      await expectSameBits(c.run);
+      tf.dispose(c.inputs);
     },
   );
 });
@@ -162,18 +121,10 @@ describe('token and position embeddings (TpEmbedding on cpu): the one-hot matmul
   it.each(SHAPES.flatMap((s) => [true, false].map((p) => [s, p])))(
     'at %j (positions: %s)',
     async (shape, withPositions) => {
-      const [batch, t, vocab, d, period] = shape as [number, number, number, number, number];
-      const prng = Prng.fromSeed(seedOf(shape as number[]));
-      const ids = randomIds([batch, t], vocab, prng);
-      const table = random([vocab, d], prng);
-      const positions = random([period, d], prng);
-      const w = random([batch, t, d], prng);
-      const f = withPositions
-        ? (tb: tf.Tensor, p: tf.Tensor) => embedTokens(ids, tb as tf.Tensor2D, p as tf.Tensor2D)
-        : (tb: tf.Tensor) => embedTokens(ids, tb as tf.Tensor2D);
-      const inputs = withPositions ? [table, positions] : [table];
-      await expectSameBits(withGrads(f as (...xs: tf.Tensor[]) => tf.Tensor, inputs, w));
-      tf.dispose([ids, table, positions, w]);
+      const prng = Prng.fromSeed(seed(shape as number[]));
+      const c = embeddingCase(shape as number[], withPositions as boolean, prng);
+      await expectSameBits(c.run);
+      tf.dispose(c.inputs);
     },
   );
 
@@ -192,7 +143,7 @@ describe('token and position embeddings (TpEmbedding on cpu): the one-hot matmul
 
 describe('layer norm (TpLayerNorm on cpu)', () => {
   it.each([[[1, 1]], [[3, 5]], [[2, 3, 97]], [[16, 64, 96]]])('at %j', async (shape) => {
-    const prng = Prng.fromSeed(seedOf(shape));
+    const prng = Prng.fromSeed(seed(shape));
     const d = shape.at(-1)!;
     const x = random(shape, prng, 2, 0.5);
     const gamma = random([d], prng, 0.5, 1);
@@ -221,7 +172,7 @@ describe('the CPU kernels’ exp', () => {
 
 describe('gelu (TpGelu on cpu)', () => {
   it.each([[[1]], [[7, 5]], [[16, 64, 384]]])('at %j', async (shape) => {
-    const prng = Prng.fromSeed(seedOf(shape));
+    const prng = Prng.fromSeed(seed(shape));
     const x = random(shape, prng, 3);
     const w = random(shape, prng);
     await expectClose(withGrads(gelu, [x], w), 2e-6);
@@ -234,15 +185,9 @@ describe('causal self-attention (TpCausalAttention on cpu)', () => {
   it.each([[[1, 1, 1, 1]], [[2, 5, 3, 3]], [[3, 7, 2, 5]], [[16, 64, 3, 32]]])(
     'at %j',
     async (shape) => {
-      const [batch, t, heads, hd] = shape as [number, number, number, number];
-      const prng = Prng.fromSeed(seedOf(shape));
-      const qkv = random([batch, t, 3 * heads * hd], prng);
-      const w = random([batch, t, heads * hd], prng);
-      await expectClose(
-        withGrads((x) => causalSelfAttention(x, heads), [qkv], w),
-        2e-5,
-      );
-      tf.dispose([qkv, w]);
+      const c = attentionCase(shape, Prng.fromSeed(seed(shape)));
+      await expectClose(c.run, 2e-5);
+      tf.dispose(c.inputs);
     },
   );
 });
@@ -255,27 +200,17 @@ describe('softmax cross-entropy (TpSoftmaxCrossEntropy on cpu)', () => {
       [1024, 256],
     ].flatMap((s) => [true, false].map((m) => [s, m])),
   )('at %j (mask: %s)', async (shape, masked) => {
-    const [rows, vocab] = shape as [number, number];
-    const prng = Prng.fromSeed(seedOf(shape as number[]));
-    const logits = random([rows, vocab], prng, 3);
-    const targets = randomIds([rows], vocab, prng);
-    const mask = masked
-      ? tf.tensor(Float32Array.from({ length: rows }, (_, i) => (i % 3 === 1 ? 0 : 1)))
-      : null;
-    const f = (x: tf.Tensor) => softmaxCrossEntropy(x, targets, mask);
-    await expectClose(() => [f(logits), tf.grad(f)(logits)], 2e-6);
-    tf.dispose([logits, targets, ...(mask === null ? [] : [mask])]);
+    const c = crossEntropyCase(
+      shape as number[],
+      masked as boolean,
+      Prng.fromSeed(seed(shape as number[])),
+    );
+    await expectClose(c.run, 2e-6);
+    tf.dispose(c.inputs);
   });
 
-  it('refuses a target outside the vocabulary, naming its row', () => {
-    const logits = tf.zeros([3, 4]);
-    const targets = tf.tensor([0, 4, 1], [3], 'int32');
-    expect(() => softmaxCrossEntropy(logits, targets, null)).toThrow(
-      expect.objectContaining({
-        name: 'KernelInputError',
-        message: expect.stringContaining('row 1 is outside the vocabulary [0, 4)'),
-      }),
-    );
-    tf.dispose([logits, targets]);
-  });
+  it(
+    'refuses a target outside the vocabulary, naming its row',
+    expectTargetOutsideVocabularyRefused,
+  );
 });

@@ -1,24 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../../src/shared/prng';
-import {
-  causalSelfAttention,
-  dense,
-  embedTokens,
-  gelu,
-  globalNorm,
-  softmaxCrossEntropy,
-} from '../../workers/training/ops';
+import { embedTokens, gelu, globalNorm } from '../../workers/training/ops';
 import { hasKernel } from '../../workers/training/ops/kernel-dispatch';
 import { TP } from '../../workers/training/ops/kernel-names';
 import {
-  bytesOfAll,
-  kernelAndComposite,
-  random,
-  randomIds,
-  relDiff,
-  useWasmKernels,
-} from './wasm-op-fixtures';
+  attentionCase,
+  crossEntropyCase,
+  denseCase,
+  embeddingCase,
+  expectTargetOutsideVocabularyRefused,
+  opChecks,
+  seedOf,
+  withGrads,
+} from './op-check-fixtures';
+import { bytesOfAll, kernelAndComposite, random, useWasmKernels } from './wasm-op-fixtures';
 
 // Each op's wasm kernel against the same op's composite of tfjs-wasm's own kernels, forward and
 // gradients (of Σ out·w for a random w), at odd sizes (the SIMD kernels' scalar tails) and at
@@ -26,21 +22,8 @@ import {
 // way), so they agree within a tolerance relative to each tensor's scale, stated per op.
 beforeAll(useWasmKernels);
 
-const seedOf = (shape: readonly number[]) => shape.reduce((a, b) => a * 131 + b, 19);
-
-/** Forward and gradients of `f` with respect to `inputs`, through Σ f(...)·w. */
-function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], w: tf.Tensor) {
-  return () => [f(...inputs), ...tf.grads((...xs) => tf.sum(tf.mul(f(...xs), w)))(inputs)];
-}
-
-async function expectClose(f: () => tf.Tensor[], tolerance: number): Promise<void> {
-  const { kernel, composite } = await kernelAndComposite(f);
-  expect(kernel.length).toBe(composite.length);
-  for (const [i, t] of kernel.entries()) {
-    expect(await relDiff(t, composite[i]!), `output ${i}`).toBeLessThan(tolerance);
-  }
-  tf.dispose([...kernel, ...composite]);
-}
+const seed = (shape: readonly number[]) => seedOf(shape, 19);
+const { expectClose } = opChecks(kernelAndComposite);
 
 describe('the op layer on wasm uses the trainer kernels', () => {
   it('registers every Tp kernel for wasm', () => {
@@ -60,17 +43,10 @@ describe('dense (TpDense)', () => {
   it.each(SHAPES.flatMap((s) => [false, true].flatMap((t) => [true, false].map((b) => [s, t, b]))))(
     'matches matMul and add at %j (kernel transposed: %s, bias: %s)',
     async (shape, transposeKernel, withBias) => {
-      const [rows, inDim, outDim] = shape as [number, number, number];
-      const prng = Prng.fromSeed(seedOf(shape as number[]));
-      const x = random(rows % 7 === 0 ? [rows / 7, 7, inDim] : [rows, inDim], prng);
-      const kernel = random(transposeKernel ? [outDim, inDim] : [inDim, outDim], prng, 0.3);
-      const bias = random([outDim], prng);
-      const w = random([...x.shape.slice(0, -1), outDim], prng);
-      const inputs = withBias ? [x, kernel, bias] : [x, kernel];
-      const f = (a: tf.Tensor, k: tf.Tensor, b?: tf.Tensor) =>
-        dense(a, k, b ?? null, transposeKernel as boolean);
-      await expectClose(withGrads(f as (...xs: tf.Tensor[]) => tf.Tensor, inputs, w), 1e-5);
-      tf.dispose([x, kernel, bias, w]);
+      const prng = Prng.fromSeed(seed(shape as number[]));
+      const c = denseCase(shape as number[], transposeKernel as boolean, withBias as boolean, prng);
+      await expectClose(c.run, 1e-5);
+      tf.dispose(c.inputs);
     },
   );
 });
@@ -79,7 +55,7 @@ describe('gelu (TpGelu)', () => {
   it.each([[[1]], [[3]], [[7, 5]], [[16, 64, 384]]])(
     'matches the composite at %j',
     async (shape) => {
-      const prng = Prng.fromSeed(seedOf(shape));
+      const prng = Prng.fromSeed(seed(shape));
       const x = random(shape, prng, 3);
       const w = random(shape, prng);
       await expectClose(withGrads(gelu, [x], w), 2e-6);
@@ -127,13 +103,9 @@ describe('causal self-attention (TpCausalAttention)', () => {
     [16, 64, 3, 32],
   ];
   it.each(SHAPES.map((s) => [s]))('matches the composite at %j', async (shape) => {
-    const [batch, t, heads, hd] = shape as [number, number, number, number];
-    const prng = Prng.fromSeed(seedOf(shape));
-    const qkv = random([batch, t, 3 * heads * hd], prng);
-    const w = random([batch, t, heads * hd], prng);
-    const f = (x: tf.Tensor) => causalSelfAttention(x, heads);
-    await expectClose(withGrads(f, [qkv], w), 2e-5);
-    tf.dispose([qkv, w]);
+    const c = attentionCase(shape, Prng.fromSeed(seed(shape)));
+    await expectClose(c.run, 2e-5);
+    tf.dispose(c.inputs);
   });
 });
 
@@ -150,30 +122,17 @@ describe('softmax cross-entropy (TpSoftmaxCrossEntropy)', () => {
   it.each(SHAPES.flatMap((s) => [true, false].map((m) => [s, m])))(
     'matches the composite at %j (mask: %s)',
     async (shape, masked) => {
-      const [rows, vocab] = shape as [number, number];
-      const prng = Prng.fromSeed(seedOf(shape as number[]));
-      const logits = random([rows, vocab], prng, 3);
-      const targets = randomIds([rows], vocab, prng);
-      const mask = masked
-        ? tf.tensor(Float32Array.from({ length: rows }, (_, i) => (i % 3 === 1 ? 0 : 1)))
-        : null;
-      const f = (x: tf.Tensor) => softmaxCrossEntropy(x, targets, mask);
-      await expectClose(() => [f(logits), tf.grad(f)(logits)], 2e-6);
-      tf.dispose([logits, targets, ...(mask === null ? [] : [mask])]);
+      const prng = Prng.fromSeed(seed(shape as number[]));
+      const c = crossEntropyCase(shape as number[], masked as boolean, prng);
+      await expectClose(c.run, 2e-6);
+      tf.dispose(c.inputs);
     },
   );
 
-  it('refuses a target outside the vocabulary, naming its row', () => {
-    const logits = tf.zeros([3, 4]);
-    const targets = tf.tensor([0, 4, 1], [3], 'int32');
-    expect(() => softmaxCrossEntropy(logits, targets, null)).toThrow(
-      expect.objectContaining({
-        name: 'KernelInputError',
-        message: expect.stringContaining('row 1 is outside the vocabulary [0, 4)'),
-      }),
-    );
-    tf.dispose([logits, targets]);
-  });
+  it(
+    'refuses a target outside the vocabulary, naming its row',
+    expectTargetOutsideVocabularyRefused,
+  );
 });
 
 describe('token and position embeddings (TpEmbedding)', () => {
@@ -187,23 +146,10 @@ describe('token and position embeddings (TpEmbedding)', () => {
   it.each(SHAPES.flatMap((s) => [true, false].map((p) => [s, p])))(
     'matches the one-hot matmul at %j (positions: %s)',
     async (shape, withPositions) => {
-      const [batch, t, vocab, d, period] = shape as number[] as [
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
-      const prng = Prng.fromSeed(seedOf(shape as number[]));
-      const ids = randomIds([batch, t], vocab, prng);
-      const table = random([vocab, d], prng);
-      const positions = random([period, d], prng);
-      const w = random([batch, t, d], prng);
-      const f = (tab: tf.Tensor, pos?: tf.Tensor) =>
-        embedTokens(ids, tab as tf.Tensor2D, (pos ?? null) as tf.Tensor2D | null);
-      const inputs = withPositions ? [table, positions] : [table];
-      await expectClose(withGrads(f as (...xs: tf.Tensor[]) => tf.Tensor, inputs, w), 1e-6);
-      tf.dispose([ids, table, positions, w]);
+      const prng = Prng.fromSeed(seed(shape as number[]));
+      const c = embeddingCase(shape as number[], withPositions as boolean, prng);
+      await expectClose(c.run, 1e-6);
+      tf.dispose(c.inputs);
     },
   );
 
