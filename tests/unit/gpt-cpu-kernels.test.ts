@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/shared/config';
 import {
   installCpuKernels,
@@ -9,18 +9,14 @@ import { TP } from '../../workers/training/ops/kernel-names';
 import { profileTrainingSteps } from '../../workers/training/profile/step-profile';
 import { TrainingSession } from '../../workers/training/session';
 import { TINY_GPT, proseOf } from './gpt-fixtures';
+import { useCpuKernelsInThisFile } from './cpu-kernel-fixtures';
 import { expectExactResume } from './training-fixtures';
 import { bytesOf, snapshotOf, train } from './training-fixtures';
-import { useCpuBackend } from './tf-setup';
 
 // gpt trained on the CPU backend with the trainer's JavaScript kernels, as the app installs
 // them there (backend.ts): exact resume, same-seed equality, every Tp kernel in the step, and
 // the losses of the composites (the golden vectors' path) up to float rounding.
-beforeAll(async () => {
-  await useCpuBackend();
-  installCpuKernels();
-});
-afterAll(removeCpuKernels);
+useCpuKernelsInThisFile();
 
 const CONFIG = validateConfig({ ...TINY_GPT, dropout: 0.1 });
 
