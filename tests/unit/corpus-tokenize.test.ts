@@ -35,6 +35,20 @@ function filesOf(root: MemoryCorpusRoot, address: string): Map<string, Uint8Arra
   return new Map([...root.folders.get(address)!].map(([n, b]) => [n, b.slice()]));
 }
 
+/** Tokenizes the corpus on `root` and cancels once `shards` shards are written: it rejects. */
+async function cancelAtShard(root: MemoryCorpusRoot, spec: CorpusSpec, shards: number) {
+  const cancel = new AbortController();
+  await expect(
+    new CorpusStore(root).open('c.txt', blob(), spec, {
+      ...SMALL_SHARDS,
+      signal: cancel.signal,
+      onProgress: (p) => {
+        if (p.phase === 'tokenizing' && p.shards === shards) cancel.abort();
+      },
+    }),
+  ).rejects.toThrow();
+}
+
 describe('corpus shards: the same tokens as the text tokenized in memory', () => {
   for (const [label, spec] of Object.entries(SPECS)) {
     it(label, async () => {
@@ -106,16 +120,7 @@ describe('a tokenization killed half-way goes on from its last committed shard',
     const clean = new MemoryCorpusRoot();
     const done = await new CorpusStore(clean).open('c.txt', blob(), spec, SMALL_SHARDS);
     const root = new MemoryCorpusRoot();
-    const cancel = new AbortController();
-    await expect(
-      new CorpusStore(root).open('c.txt', blob(), spec, {
-        ...SMALL_SHARDS,
-        signal: cancel.signal,
-        onProgress: (p) => {
-          if (p.phase === 'tokenizing' && p.shards === 3) cancel.abort();
-        },
-      }),
-    ).rejects.toThrow();
+    await cancelAtShard(root, spec, 3);
     expect(root.folders.get(done.address)!.has(shardName(2))).toBe(true);
     await new CorpusStore(root).open('c.txt', blob(), spec, SMALL_SHARDS);
     expect(filesOf(root, done.address)).toEqual(filesOf(clean, done.address));
@@ -129,16 +134,7 @@ describe('a stopped tokenization whose shards were lost starts over', () => {
     const done = await new CorpusStore(clean).open('c.txt', blob(), spec, SMALL_SHARDS);
     for (const damage of ['missing', 'short'] as const) {
       const root = new MemoryCorpusRoot();
-      const cancel = new AbortController();
-      await expect(
-        new CorpusStore(root).open('c.txt', blob(), spec, {
-          ...SMALL_SHARDS,
-          signal: cancel.signal,
-          onProgress: (p) => {
-            if (p.phase === 'tokenizing' && p.shards === 4) cancel.abort();
-          },
-        }),
-      ).rejects.toThrow();
+      await cancelAtShard(root, spec, 4);
       const files = root.files(done.address);
       if (damage === 'missing') files.delete(shardName(1));
       else files.set(shardName(1), files.get(shardName(1))!.subarray(0, 100));
