@@ -13,7 +13,7 @@ import {
 import { loadDataset } from '../../workers/training/run-setup';
 import { TrainingSession } from '../../workers/training/session';
 import { restorePayload } from '../../workers/training/state-capture';
-import { TINY_GPT, MARK_TEXT } from './gpt-fixtures';
+import { MICRO_GPT_SIZE, TINY_GPT, MARK_TEXT } from './gpt-fixtures';
 import { sessionCheckpoint } from './session-checkpoint';
 import { useCpuBackend } from './tf-setup';
 import { bytesOf, snapshotOf, train } from './training-fixtures';
@@ -23,11 +23,7 @@ beforeAll(useCpuBackend);
 const IDS = { id: 's', runId: 'r', trigger: 'import', pinned: false } as const;
 const GPT: RunConfig = validateConfig({
   ...TINY_GPT,
-  embed: 16,
-  width: 64,
-  heads: 2,
-  context: 16,
-  batch: 4,
+  ...MICRO_GPT_SIZE,
   separator: 'blank',
   dropout: 0.1,
   weightDecay: 0.05,

@@ -23,6 +23,9 @@ export const TINY_GPT: RunConfig = validateConfig({
   seed: 4,
 });
 
+/** Half TINY_GPT's width and context: the size the CPU backend's slower gpt tests train at. */
+export const MICRO_GPT_SIZE = { embed: 16, width: 64, heads: 2, context: 16, batch: 4 } as const;
+
 export function proseOf(config: RunConfig, text = MARK_TEXT): TextDataset {
   return buildTextDataset('mark.txt', text, config);
 }

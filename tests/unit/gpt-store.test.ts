@@ -3,7 +3,7 @@ import { batchNumber } from '../../src/shared/data-cursor';
 import type { SnapshotManifest } from '../../src/shared/snapshot';
 import { validateConfig, type RunConfig } from '../../src/shared/config';
 import { trainingExamples } from '../../workers/training/text-dataset';
-import { MARK_TEXT, TINY_GPT } from './gpt-fixtures';
+import { MARK_TEXT, MICRO_GPT_SIZE, TINY_GPT } from './gpt-fixtures';
 import { GuardedRun } from './guard-fixtures';
 import { useCpuBackend } from './tf-setup';
 
@@ -12,11 +12,7 @@ beforeAll(useCpuBackend);
 /** A gpt on the bytes of Mark, dropout and AdamW on, small enough for the CPU backend. */
 const CONFIG: RunConfig = validateConfig({
   ...TINY_GPT,
-  embed: 16,
-  width: 64,
-  heads: 2,
-  context: 16,
-  batch: 4,
+  ...MICRO_GPT_SIZE,
   dropout: 0.1,
   separator: 'blank',
   rewindMargin: 5,

@@ -7,7 +7,7 @@ import { applyWeightDecay } from '../../workers/training/adamw';
 import { dropoutMasks } from '../../workers/training/dropout';
 import { dropoutSites } from '../../workers/training/models/gpt';
 import { TrainingSession } from '../../workers/training/session';
-import { TINY_GPT, proseOf } from './gpt-fixtures';
+import { MICRO_GPT_SIZE, TINY_GPT, proseOf } from './gpt-fixtures';
 import { useCpuBackend } from './tf-setup';
 import { expectExactResume, snapshotOf, train } from './training-fixtures';
 
@@ -16,12 +16,7 @@ beforeAll(useCpuBackend);
 /** Smaller than TINY_GPT: the CPU backend's exactness checks take a few seconds. */
 const MICRO: RunConfig = validateConfig({
   ...TINY_GPT,
-  embed: 16,
-  width: 64,
-  layers: 2,
-  heads: 2,
-  context: 16,
-  batch: 4,
+  ...MICRO_GPT_SIZE,
 });
 
 describe('the gpt model', () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig, type RunConfig } from '../../src/shared/config';
 import { JobService } from '../../workers/jobs/job-service';
-import { MARK_TEXT, TINY_GPT } from './gpt-fixtures';
+import { MARK_TEXT, MICRO_GPT_SIZE, TINY_GPT } from './gpt-fixtures';
 import { PARAMS, jobWorld, storedItems } from './job-fixtures';
 import { useCpuBackend } from './tf-setup';
 
@@ -10,11 +10,8 @@ beforeAll(useCpuBackend);
 /** A gpt on a 512-token BPE of Mark's paragraphs, small enough for jobs on the CPU backend. */
 const BPE_GPT: RunConfig = validateConfig({
   ...TINY_GPT,
-  embed: 16,
-  width: 64,
+  ...MICRO_GPT_SIZE,
   layers: 1,
-  context: 16,
-  batch: 4,
   guard: 0,
   tokens: 'bpe',
   vocabSize: 512,

@@ -5,7 +5,7 @@ import { generateItems } from '../../workers/jobs/generate-items';
 import { JobService } from '../../workers/jobs/job-service';
 import { scoreLines } from '../../workers/jobs/score-lines';
 import { textCodec } from '../../workers/training/text-codec';
-import { MARK_TEXT, TINY_GPT } from './gpt-fixtures';
+import { MARK_TEXT, MICRO_GPT_SIZE, TINY_GPT } from './gpt-fixtures';
 import { PARAMS, jobWorld, storedItems, type JobWorld } from './job-fixtures';
 import { useCpuBackend } from './tf-setup';
 
@@ -14,11 +14,8 @@ beforeAll(useCpuBackend);
 /** A byte-level gpt on prose, small enough for jobs on the CPU backend; dropout on. */
 const GPT: RunConfig = validateConfig({
   ...TINY_GPT,
-  embed: 16,
-  width: 64,
+  ...MICRO_GPT_SIZE,
   layers: 1,
-  context: 16,
-  batch: 4,
   dropout: 0.1,
   guard: 0,
 });
