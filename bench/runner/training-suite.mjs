@@ -4,6 +4,7 @@ import { ROUNDS, trainingCases } from './training-cases.mjs';
 import { withRatios } from './training-ratios.mjs';
 import { trainingReport } from './training-report.mjs';
 import { fixed } from './table.mjs';
+import { emptyTrainingRow } from './training-row.mjs';
 
 function describe(config) {
   if (config === null) return '-';
@@ -27,36 +28,7 @@ export const trainingSuite = {
   report: trainingReport,
 
   /** A row for a case whose page or worker failed before the worker could answer. */
-  failedRow(spec, reason) {
-    return {
-      model: spec.config.model,
-      size: spec.size,
-      backend: spec.backend,
-      chosen: null,
-      choice: null,
-      status: 'error',
-      reason,
-      config: null,
-      adapter: null,
-      state_bytes: null,
-      params: null,
-      tokens_per_step: null,
-      warmup_steps: spec.warmupSteps,
-      warmup_ms: null,
-      steps: 0,
-      step_ms_median: null,
-      step_ms_min: null,
-      step_ms_max: null,
-      steps_per_s: null,
-      tokens_per_s: null,
-      first_loss: null,
-      last_loss: null,
-      nonfinite_losses: 0,
-      threads: null,
-      kernels: null,
-      profile: null,
-    };
-  },
+  failedRow: emptyTrainingRow,
 
   label(spec) {
     const round = ROUNDS > 1 ? ` (round ${spec.round + 1} of ${ROUNDS})` : '';

@@ -17,6 +17,7 @@ import {
   selectBackend,
 } from '../../workers/bench-surface';
 import type { TrainingCase, TrainingRow } from '../bench-api';
+import { emptyTrainingRow } from '../runner/training-row.mjs';
 import { median, messageOf, round } from './stats';
 
 interface AdapterInfoLike {
@@ -67,34 +68,7 @@ function threadsOf(backend: BackendName): number | null {
  * backend that cannot start is reported as unavailable rather than silently replaced.
  */
 export async function runTrainingCase(spec: TrainingCase): Promise<TrainingRow> {
-  let row: TrainingRow = {
-    model: spec.config.model,
-    size: spec.size,
-    backend: spec.backend,
-    chosen: null,
-    choice: null,
-    status: 'error',
-    reason: null,
-    config: null,
-    adapter: null,
-    state_bytes: null,
-    params: null,
-    tokens_per_step: null,
-    warmup_steps: spec.warmupSteps,
-    warmup_ms: null,
-    steps: 0,
-    step_ms_median: null,
-    step_ms_min: null,
-    step_ms_max: null,
-    steps_per_s: null,
-    tokens_per_s: null,
-    first_loss: null,
-    last_loss: null,
-    nonfinite_losses: 0,
-    threads: null,
-    kernels: null,
-    profile: null,
-  };
+  let row: TrainingRow = emptyTrainingRow(spec, null);
   try {
     const config =
       spec.gptNano === true
