@@ -5,14 +5,12 @@ import {
   SnapshotStore,
   Snapshotter,
   TrainingSession,
-  checkBatchFits,
   checkFitsBackend,
   newRunRecord,
   selectBackend,
 } from '../../workers/bench-surface';
 import type { GptSnapshotCase, GptSnapshotRow } from './gpt-api';
-import { benchProse } from './gpt-text';
-import { presetRunConfig } from './gpt-training';
+import { presetWithText } from './gpt-training';
 import { exportFile, resumeMs } from './snapshot-probes';
 import { mbPerS, messageOf, progress, round } from './stats';
 
@@ -57,10 +55,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 export async function runGptSnapshotCase(spec: GptSnapshotCase): Promise<GptSnapshotRow> {
   let row = emptyRow(spec);
   try {
-    const config = presetRunConfig(spec.preset);
-    const dataset = await benchProse(config);
-    checkBatchFits(config, dataset);
-    const vocab = dataset.data.tokenizer.vocabSize;
+    const { config, dataset, vocab } = await presetWithText(spec.preset);
     const state = stateBytes(config, vocab);
     row = {
       ...row,

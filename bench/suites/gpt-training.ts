@@ -22,6 +22,14 @@ export function presetRunConfig(preset: string): RunConfig {
   return validateConfig({ ...presetConfig(preset), steps: 0 });
 }
 
+/** A preset's config, the bench text tokenized for it (checked to fill a batch), its vocabulary. */
+export async function presetWithText(preset: string) {
+  const config = presetRunConfig(preset);
+  const dataset = await benchProse(config);
+  checkBatchFits(config, dataset);
+  return { config, dataset, vocab: dataset.data.tokenizer.vocabSize };
+}
+
 function emptyRow(spec: GptTrainingCase): GptTrainingRow {
   return {
     kind: 'training',
@@ -75,10 +83,7 @@ export function stepWork(config: RunConfig, params: number): number {
 export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrainingRow> {
   let row = emptyRow(spec);
   try {
-    const config = presetRunConfig(spec.preset);
-    const dataset = await benchProse(config);
-    checkBatchFits(config, dataset);
-    const vocab = dataset.data.tokenizer.vocabSize;
+    const { config, dataset, vocab } = await presetWithText(spec.preset);
     const params = parameterCount(config, vocab);
     const work = stepWork(config, params);
     row = {
