@@ -28,6 +28,19 @@ export interface SyncFileReader {
   close(): void;
 }
 
+/** Reads over bytes already in memory: the in-memory root's files, or a shard read whole. */
+export function memoryReader(data: Uint8Array): SyncFileReader {
+  return {
+    size: data.length,
+    read(into, at) {
+      const part = data.subarray(at, at + into.length);
+      into.set(part);
+      return part.length;
+    },
+    close() {},
+  };
+}
+
 /** Every corpus's folder, by content address. */
 export interface CorpusRoot {
   folder(address: string): CorpusFiles;

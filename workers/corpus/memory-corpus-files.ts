@@ -1,5 +1,6 @@
 import {
   TEMP_SUFFIX,
+  memoryReader,
   type CorpusFiles,
   type CorpusRoot,
   type SyncFileReader,
@@ -91,14 +92,6 @@ class MemoryCorpusFiles implements CorpusFiles {
   async openReader(name: string): Promise<SyncFileReader> {
     const data = this.files.get(name);
     if (data === undefined) throw new DOMException(`${name} not found`, 'NotFoundError');
-    return {
-      size: data.length,
-      read(into, at) {
-        const part = data.subarray(at, at + into.length);
-        into.set(part);
-        return part.length;
-      },
-      close() {},
-    };
+    return memoryReader(data);
   }
 }

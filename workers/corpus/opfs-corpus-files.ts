@@ -1,6 +1,6 @@
 import { CorpusUnavailableError } from '../../src/shared/errors';
 import { isNotFound, opfsFolderFiles, opfsRoot } from '../store';
-import type { CorpusFiles, CorpusRoot, SyncFileReader } from './corpus-files';
+import { memoryReader, type CorpusFiles, type CorpusRoot } from './corpus-files';
 import { writeWholeSync } from './opfs-sync-write';
 
 /** The folder of the origin private file system that holds every corpus, one subfolder each. */
@@ -80,17 +80,5 @@ function opfsFolder(dir: () => Promise<FileSystemDirectoryHandle>): CorpusFiles 
       // No sync access handles (not a dedicated worker): a shard is read whole into memory.
       return memoryReader(new Uint8Array(await (await handle.getFile()).arrayBuffer()));
     },
-  };
-}
-
-function memoryReader(data: Uint8Array): SyncFileReader {
-  return {
-    size: data.length,
-    read(into, at) {
-      const part = data.subarray(at, at + into.length);
-      into.set(part);
-      return part.length;
-    },
-    close() {},
   };
 }
