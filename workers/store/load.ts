@@ -20,11 +20,8 @@ export interface LatestGood {
   readonly skipped: SkippedSnapshot[];
 }
 
-/**
- * Reads a snapshot and its tensors in one read transaction, then verifies them. Must return
- * bytes only when every tensor is present and matches its manifest's length, shape and hash.
- */
-export async function loadSnapshot(db: TrainerDatabase, id: string): Promise<SnapshotPayload> {
+/** A snapshot's manifest and its tensor rows by name, read in one read transaction. */
+async function readSnapshotRows(db: TrainerDatabase, id: string) {
   const tx = db.transaction(['snapshots', 'tensors'], 'readonly');
   const [manifest, rows] = await Promise.all([
     tx.objectStore('snapshots').get(id),
@@ -32,6 +29,15 @@ export async function loadSnapshot(db: TrainerDatabase, id: string): Promise<Sna
   ]);
   if (manifest === undefined) throw new SnapshotNotFoundError(id);
   const byName = new Map<string, TensorRow>(rows.map((row) => [row.name, row]));
+  return { manifest, byName };
+}
+
+/**
+ * Reads a snapshot and its tensors in one read transaction, then verifies them. Must return
+ * bytes only when every tensor is present and matches its manifest's length, shape and hash.
+ */
+export async function loadSnapshot(db: TrainerDatabase, id: string): Promise<SnapshotPayload> {
+  const { manifest, byName } = await readSnapshotRows(db, id);
   return { manifest, data: await verifyRows(manifest, byName, (bytes) => bytes) };
 }
 
@@ -43,13 +49,7 @@ export async function loadSnapshotBlobs(
   db: TrainerDatabase,
   id: string,
 ): Promise<SnapshotPayload<TensorBytes>> {
-  const tx = db.transaction(['snapshots', 'tensors'], 'readonly');
-  const [manifest, rows] = await Promise.all([
-    tx.objectStore('snapshots').get(id),
-    tx.objectStore('tensors').getAll(tensorRowsOf(id)),
-  ]);
-  if (manifest === undefined) throw new SnapshotNotFoundError(id);
-  const byName = new Map<string, TensorRow>(rows.map((row) => [row.name, row]));
+  const { manifest, byName } = await readSnapshotRows(db, id);
   return { manifest, data: await verifyRows(manifest, byName, (_, row) => row.data) };
 }
 
