@@ -3,7 +3,7 @@ import type { RunConfig } from '../../../src/shared/config';
 import type { Prng } from '../../../src/shared/prng';
 import { dense, embedTokens, layerNorm } from '../ops';
 import { byName, createVariables, type CharModel, type DropoutMasks } from './char-model';
-import { lastPosition } from './last-position';
+import { allPositionsModel } from './last-position';
 import { mlpBlock, selfAttention } from './transformer-blocks';
 
 /** Dropout sites of a gpt, in forward order: the embeddings, then each block's two residuals. */
@@ -45,12 +45,5 @@ export function createGpt(config: RunConfig, vocabSize: number, prng: Prng | nul
         : dense(final, get('head/kernel'), null);
     });
 
-  return {
-    config,
-    vocabSize,
-    variables,
-    logits,
-    nextLogits: (x) => tf.tidy(() => lastPosition(logits(x))),
-    dispose: () => variables.forEach((n) => n.variable.dispose()),
-  };
+  return allPositionsModel(config, vocabSize, variables, logits);
 }

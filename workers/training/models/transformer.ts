@@ -3,7 +3,7 @@ import type { RunConfig } from '../../../src/shared/config';
 import type { Prng } from '../../../src/shared/prng';
 import { dense, embedTokens, layerNorm } from '../ops';
 import { byName, createVariables, type CharModel } from './char-model';
-import { lastPosition } from './last-position';
+import { allPositionsModel } from './last-position';
 import { mlpBlock, selfAttention } from './transformer-blocks';
 
 /** A small decoder-only transformer: pre-norm blocks of causal self-attention and an MLP. */
@@ -31,12 +31,5 @@ export function createTransformer(
       return dense(h, get('head/kernel'), get('head/bias'));
     });
 
-  return {
-    config,
-    vocabSize,
-    variables,
-    logits,
-    nextLogits: (x) => tf.tidy(() => lastPosition(logits(x))),
-    dispose: () => variables.forEach((n) => n.variable.dispose()),
-  };
+  return allPositionsModel(config, vocabSize, variables, logits);
 }
