@@ -22,17 +22,20 @@ MIN_WORDS = 16384
 MAX_LANES = 2048
 
 
-def _step_words(s: np.ndarray) -> np.ndarray:
-    """One xoshiro128** state update of each row [s0, s1, s2, s3] (uint32)."""
-    s0, s1, s2, s3 = (s[:, i].copy() for i in range(4))
+def _advance(s0, s1, s2, s3):
+    """One xoshiro128** state update of every lane's words (uint32 arrays, s0-s2 in place)."""
     t = s1 << np.uint32(9)
     s2 ^= s0
     s3 ^= s1
     s1 ^= s2
     s0 ^= s3
     s2 ^= t
-    s3 = (s3 << np.uint32(11)) | (s3 >> np.uint32(21))
-    return np.stack([s0, s1, s2, s3], axis=1)
+    return s0, s1, s2, (s3 << np.uint32(11)) | (s3 >> np.uint32(21))
+
+
+def _step_words(s: np.ndarray) -> np.ndarray:
+    """One xoshiro128** state update of each row [s0, s1, s2, s3] (uint32)."""
+    return np.stack(_advance(*(s[:, i].copy() for i in range(4))), axis=1)
 
 
 Map = np.ndarray  # uint32 [128, 4]: the image of each unit state (bit j of the 128-bit state)
@@ -101,11 +104,5 @@ def stream_words(prng: Prng, count: int) -> np.ndarray:
     for j in range(k):
         r = s1 * five
         out[:, j] = ((r << np.uint32(7)) | (r >> np.uint32(25))) * nine
-        t = s1 << np.uint32(9)
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = (s3 << np.uint32(11)) | (s3 >> np.uint32(21))
+        s0, s1, s2, s3 = _advance(s0, s1, s2, s3)
     return out.reshape(-1)[:count]
