@@ -1,11 +1,8 @@
 import { BACKENDS, validateConfig, type BackendName, type RunConfig } from '../config';
-import type { DataCursor } from '../data-cursor';
 import { CheckpointMismatchError, ConfigError } from '../errors';
-import type { PrngState } from '../prng';
 import type {
-  DatasetInfo,
   GuardState,
-  Metrics,
+  HostState,
   OptimizerInfo,
   SnapshotManifest,
   StateBackend,
@@ -34,22 +31,18 @@ import { describeTokenizer } from './tokenizer-meta';
 /** A file the Python bridge trained on says so: `torch-cpu`, `torch-cuda`. */
 const TORCH_BACKEND = /^torch-[a-z0-9]+$/;
 
-/** The host state a checkpoint's metadata carries, in the shapes the snapshot store uses. */
-export interface CheckpointMetadata {
-  readonly step: number;
-  readonly cursor: DataCursor;
-  readonly prng: PrngState;
-  readonly optimizer: OptimizerInfo;
-  readonly metrics: Metrics;
-  readonly trainingMs: number;
-  readonly config: RunConfig;
-  readonly dataset: DatasetInfo;
-  readonly backend: StateBackend;
-  readonly appVersion: string;
-  readonly tfjsVersion: string;
-  readonly createdAt: number;
+/**
+ * The host state a checkpoint's metadata carries, in the shapes the snapshot store uses: the
+ * whole HostState (a field added there must be carried here too) and the manifest's run facts.
+ */
+export interface CheckpointMetadata
+  extends
+    HostState,
+    Pick<
+      SnapshotManifest,
+      'config' | 'dataset' | 'backend' | 'appVersion' | 'tfjsVersion' | 'createdAt' | 'valLoss'
+    > {
   readonly runName: string;
-  readonly valLoss: number | null;
   /** Tensor name -> lowercase hex SHA-256 of its bytes. */
   readonly sha256: ReadonlyMap<string, string>;
   readonly guard: GuardState;
