@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import torch
 
+from continuation import assert_same_checkpoint, continue_zero_steps
 from gpt_golden import RUNS, TEXT, golden, rel_err
 from paths import GOLDEN
-from tabtrainer.__main__ import main
 from tabtrainer.checkpoint import read_checkpoint
 from tabtrainer.data_pipeline import read_text
 from tabtrainer.dropout import dropout_masks, dropout_tensors
@@ -69,12 +69,7 @@ def test_the_next_batch_computes_as_in_the_browser(name: str) -> None:
 def test_zero_steps_hand_back_the_browsers_file(name: str, tmp_path: Path) -> None:
     start = golden(name).start
     out = tmp_path / "same.safetensors"
-    assert main(["continue", str(start), "--steps", "0", "--text", TEXT, "--out", str(out)]) == 0
-    a, b = read_checkpoint(str(start)), read_checkpoint(str(out))
-    assert list(a.tensors) == list(b.tensors)
-    for tensor in a.tensors:
-        assert a.tensors[tensor].tobytes() == b.tensors[tensor].tobytes(), tensor
-    assert a.meta == b.meta
+    continue_zero_steps(start, TEXT, out)
     # Every metadata value is the browser's own spelling, format 4 and its tokenizer included.
     with open(start, "rb") as f_a, open(out, "rb") as f_b:
         meta_a = read_layout(f_a, start.stat().st_size).metadata
@@ -90,9 +85,5 @@ def test_the_torch_state_reproduces_the_file(name: str) -> None:
     """Through torch's own parameters and torch.optim.Adam's state, not only a pass-through."""
     source, state = opened(name)
     assert all(isinstance(p, torch.nn.Parameter) for p in state.model.params)
-    again = state.to_checkpoint(source.meta.backend)
-    assert list(again.tensors) == list(source.tensors)
-    for tensor, array in source.tensors.items():
-        assert again.tensors[tensor].tobytes() == array.tobytes(), tensor
-    assert again.meta == source.meta
+    assert_same_checkpoint(source, state.to_checkpoint(source.meta.backend))
     assert source.meta.optimizer["className"] == "AdamW"

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from continuation import assert_same_position, continuation_gaps
 from gpt_golden import TEXT, golden
 from tabtrainer.__main__ import main
 from tabtrainer.checkpoint import read_checkpoint
@@ -28,10 +29,6 @@ BOUNDS = {
 }
 
 
-def rows_after(rows: list[list[float]], step: int) -> np.ndarray:
-    return np.array([value for s, value in rows if s > step])
-
-
 @pytest.mark.parametrize("name", BOUNDS)
 def test_steps_in_torch_follow_the_browsers(name: str, tmp_path: Path) -> None:
     steps, loss_gap, mean_gap, norm_gap, val_gap, drift_bound = BOUNDS[name]
@@ -44,39 +41,27 @@ def test_steps_in_torch_follow_the_browsers(name: str, tmp_path: Path) -> None:
     ckpt = read_checkpoint(str(out))
     meta, start = ckpt.meta, want.json["startStep"]
     # Exact: where the run is, and what the browser needs to resume it as its own.
-    assert (meta.step, meta.optimizer["iterations"]) == (run["step"], run["iterations"])
-    assert meta.cursor == (run["cursor"]["epoch"], run["cursor"]["index"])
-    assert meta.backend == "torch-cpu" and ckpt.raw_meta["format"] == "tab-trainer/4"
     end = read_checkpoint(str(want.end))
-    for tensor in ("optimizer/beta1_power", "optimizer/beta2_power", "optimizer/iter"):
-        assert ckpt.tensors[tensor].tobytes() == end.tensors[tensor].tobytes(), tensor
+    assert_same_position(ckpt, end, run)
+    assert meta.backend == "torch-cpu" and ckpt.raw_meta["format"] == "tab-trainer/4"
     assert meta.optimizer == end.meta.optimizer
     # Within float32 rounding: each step's loss and gradient norm, validation, the weights.
-    losses, browser = rows_after(meta.metrics["train"], start), np.array(run["losses"])
-    norms, browser_norms = rows_after(meta.metrics["gradNorm"], start), np.array(run["gradNorms"])
-    assert len(losses) == len(browser) == steps
-    loss_diff = float(np.max(np.abs(losses - browser)))
+    gaps = continuation_gaps(ckpt, end, run, start, steps)
+    losses, browser = gaps.losses, gaps.browser_losses
     last = abs(losses[-50:].mean() - browser[-50:].mean()) / browser[-50:].mean()
-    norm_diff = float(np.max(np.abs(norms - browser_norms) / browser_norms))
-    val = [row for row in meta.metrics["val"] if row[0] > start]
-    assert [s for s, _ in val] == [s for s, _, _ in run["val"]]
-    val_diff = max(abs(v - w) for (_, v), (_, w, _) in zip(val, run["val"]))
-    weights = [n for n in end.tensors if n.startswith("model/")]
-    drift = max(float(np.max(np.abs(ckpt.tensors[n] - end.tensors[n]))) for n in weights)
-    drift /= max(float(np.max(np.abs(end.tensors[n]))) for n in weights)
     print(
-        f"{name}, {steps} steps: max |dloss| {loss_diff:.2g}, last-50 mean {last:.2g} relative, "
-        f"max |dnorm| {norm_diff:.2g} relative, max |dval| {val_diff:.2g}, "
-        f"max |dw| {drift:.2g} of max |w|"
+        f"{name}, {steps} steps: max |dloss| {gaps.loss:.2g}, last-50 mean {last:.2g} relative, "
+        f"max |dnorm| {gaps.norm:.2g} relative, max |dval| {gaps.val_loss:.2g}, "
+        f"max |dw| {gaps.drift:.2g} of max |w|"
     )
-    assert loss_diff < loss_gap and last < mean_gap and norm_diff < norm_gap
-    assert val_diff < val_gap and drift < drift_bound
+    assert gaps.loss < loss_gap and last < mean_gap and gaps.norm < norm_gap
+    assert gaps.val_loss < val_gap and gaps.drift < drift_bound
     # Bits per byte: the same validation targets and bytes, so the same factor, exactly.
     source = read_checkpoint(str(want.start))
     data = load_run_text(source, read_text(TEXT))
     factor = validation_set(data, source.meta.config).bits_per_byte_per_nat
     assert factor == want.json["bitsPerBytePerNat"]
-    bits_diff = max(abs(v * factor - bits) for (_, v), (_, _, bits) in zip(val, run["val"]))
+    bits_diff = max(abs(v * factor - bits) for (_, v), (_, _, bits) in zip(gaps.val, run["val"]))
     assert bits_diff < val_gap * factor
 
 

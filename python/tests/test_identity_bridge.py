@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from continuation import assert_same_checkpoint, continue_zero_steps
 from paths import GOLDEN, REPO
 from tabtrainer.__main__ import main
 from tabtrainer.checkpoint import read_checkpoint
@@ -18,13 +19,7 @@ TEXT = str(REPO / "tests/fixtures/text/greek-words.txt")
 @pytest.mark.parametrize("kind", ["mlp", "transformer"])
 def test_zero_steps_is_the_identity(kind: str, tmp_path: Path) -> None:
     source = GOLDEN / f"{kind}-start.safetensors"
-    out = tmp_path / "same.safetensors"
-    assert main(["continue", str(source), "--steps", "0", "--text", TEXT, "--out", str(out)]) == 0
-    a, b = read_checkpoint(str(source)), read_checkpoint(str(out))
-    assert list(a.tensors) == list(b.tensors)
-    for name in a.tensors:
-        assert a.tensors[name].tobytes() == b.tensors[name].tobytes(), name
-    assert a.meta == b.meta
+    _, b = continue_zero_steps(source, TEXT, tmp_path / "same.safetensors")
     assert b.raw_meta["producer"].startswith("tabtrainer-py/")
 
 
@@ -34,11 +29,7 @@ def test_the_torch_state_reproduces_the_file(kind: str) -> None:
     source = read_checkpoint(str(GOLDEN / f"{kind}-start.safetensors"))
     state = open_run(source, build_dataset(read_text(TEXT)))
     assert all(isinstance(p, torch.nn.Parameter) for p in state.model.params)
-    again = state.to_checkpoint(source.meta.backend)
-    assert list(again.tensors) == list(source.tensors)
-    for name, array in source.tensors.items():
-        assert again.tensors[name].tobytes() == array.tobytes(), name
-    assert again.meta == source.meta
+    assert_same_checkpoint(source, state.to_checkpoint(source.meta.backend))
 
 
 def test_a_different_text_is_refused_and_nothing_is_written(

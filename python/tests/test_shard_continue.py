@@ -7,9 +7,9 @@ The file written keeps the run's corpus, so the browser resumes it from its shar
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from continuation import assert_same_position, continuation_gaps
 from paths import GOLDEN, REPO
 from tabtrainer.__main__ import main
 from tabtrainer.checkpoint import read_checkpoint
@@ -25,10 +25,6 @@ BOUNDS = {
 }
 
 
-def rows_after(rows: list[list[float]], step: int) -> np.ndarray:
-    return np.array([value for s, value in rows if s > step])
-
-
 @pytest.mark.parametrize("name", BOUNDS)
 def test_a_shard_run_continues_in_torch_as_in_the_browser(name: str, tmp_path: Path) -> None:
     loss_gap, norm_gap, val_gap, drift_bound = BOUNDS[name]
@@ -41,32 +37,20 @@ def test_a_shard_run_continues_in_torch_as_in_the_browser(name: str, tmp_path: P
                  "--out", str(out)]) == 0  # fmt: skip
     ckpt = read_checkpoint(str(out))
     meta = ckpt.meta
-    assert (meta.step, meta.optimizer["iterations"]) == (run["step"], run["iterations"])
-    assert meta.cursor == (run["cursor"]["epoch"], run["cursor"]["index"])
     end = read_checkpoint(str(GOLDEN / f"{name}-end.safetensors"))
-    for tensor in ("optimizer/beta1_power", "optimizer/beta2_power", "optimizer/iter"):
-        assert ckpt.tensors[tensor].tobytes() == end.tensors[tensor].tobytes(), tensor
+    assert_same_position(ckpt, end, run)
     # The run still trains on its shards: the corpus named as the browser named it.
     original = read_checkpoint(str(source))
     assert ckpt.raw_meta["dataset"] == original.raw_meta["dataset"]
     assert meta.config["corpus"] == "shards" and meta.dataset["corpus"]["bytes"] > 0
-    losses, browser = rows_after(meta.metrics["train"], start), np.array(run["losses"])
-    norms, browser_norms = rows_after(meta.metrics["gradNorm"], start), np.array(run["gradNorms"])
-    assert len(losses) == len(browser) == steps
-    loss_diff = float(np.max(np.abs(losses - browser)))
-    norm_diff = float(np.max(np.abs(norms - browser_norms) / browser_norms))
-    val = [row for row in meta.metrics["val"] if row[0] > start]
-    assert [s for s, _ in val] == [s for s, _, _ in run["val"]] and len(val) == 1
-    val_diff = max(abs(v - w) for (_, v), (_, w, _) in zip(val, run["val"]))
-    weights = [n for n in end.tensors if n.startswith("model/")]
-    drift = max(float(np.max(np.abs(ckpt.tensors[n] - end.tensors[n]))) for n in weights)
-    drift /= max(float(np.max(np.abs(end.tensors[n]))) for n in weights)
+    gaps = continuation_gaps(ckpt, end, run, start, steps)
+    assert len(gaps.val) == 1
     print(
-        f"{name}, {steps} steps: max |dloss| {loss_diff:.2g}, max |dnorm| {norm_diff:.2g} "
-        f"relative, max |dval| {val_diff:.2g}, max |dw| {drift:.2g} of max |w|"
+        f"{name}, {steps} steps: max |dloss| {gaps.loss:.2g}, max |dnorm| {gaps.norm:.2g} "
+        f"relative, max |dval| {gaps.val_loss:.2g}, max |dw| {gaps.drift:.2g} of max |w|"
     )
-    assert loss_diff < loss_gap and norm_diff < norm_gap
-    assert val_diff < val_gap and drift < drift_bound
+    assert gaps.loss < loss_gap and gaps.norm < norm_gap
+    assert gaps.val_loss < val_gap and gaps.drift < drift_bound
 
 
 def test_another_file_trains_nothing(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
