@@ -17,6 +17,7 @@ import {
   crossEntropyCase,
   denseCase,
   embeddingCase,
+  EMBEDDING_SHAPES,
   expectTargetOutsideVocabularyRefused,
   opChecks,
   seedOf,
@@ -111,14 +112,8 @@ describe('dense (TpDense on cpu): the bits of matMul and add', () => {
 });
 
 describe('token and position embeddings (TpEmbedding on cpu): the one-hot matmul’s bits', () => {
-  // [batch, t, vocab, d, positions' rows]; 16 × 64 rows cross the blocks of 48 rows.
-  const SHAPES = [
-    [1, 1, 2, 1, 1],
-    [3, 5, 7, 3, 5],
-    [4, 6, 11, 9, 8],
-    [16, 64, 256, 96, 64],
-  ];
-  it.each(SHAPES.flatMap((s) => [true, false].map((p) => [s, p])))(
+  // 16 × 64 rows cross the blocks of 48 rows.
+  it.each(EMBEDDING_SHAPES.flatMap((s) => [true, false].map((p) => [s, p])))(
     'at %j (positions: %s)',
     async (shape, withPositions) => {
       const prng = Prng.fromSeed(seed(shape as number[]));

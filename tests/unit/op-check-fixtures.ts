@@ -79,6 +79,14 @@ export function denseCase(
   return { run, inputs: [x, kernel, bias, w] };
 }
 
+/** [batch, t, vocab, d, positions' rows]: from one row to gpt-nano's 16 × 64 rows of 96. */
+export const EMBEDDING_SHAPES = [
+  [1, 1, 2, 1, 1],
+  [3, 5, 7, 3, 5],
+  [4, 6, 11, 9, 8],
+  [16, 64, 256, 96, 64],
+];
+
 /** Token (and position) embeddings at [batch, t, vocab, d, positions' rows]. */
 export function embeddingCase(
   [batch, t, vocab, d, period]: number[],

@@ -9,6 +9,7 @@ import {
   crossEntropyCase,
   denseCase,
   embeddingCase,
+  EMBEDDING_SHAPES,
   expectTargetOutsideVocabularyRefused,
   opChecks,
   seedOf,
@@ -136,14 +137,7 @@ describe('softmax cross-entropy (TpSoftmaxCrossEntropy)', () => {
 });
 
 describe('token and position embeddings (TpEmbedding)', () => {
-  // [batch, t, vocab, d, positions' rows]
-  const SHAPES = [
-    [1, 1, 2, 1, 1],
-    [3, 5, 7, 3, 5],
-    [4, 6, 11, 9, 8],
-    [16, 64, 256, 96, 64],
-  ];
-  it.each(SHAPES.flatMap((s) => [true, false].map((p) => [s, p])))(
+  it.each(EMBEDDING_SHAPES.flatMap((s) => [true, false].map((p) => [s, p])))(
     'matches the one-hot matmul at %j (positions: %s)',
     async (shape, withPositions) => {
       const prng = Prng.fromSeed(seed(shape as number[]));
