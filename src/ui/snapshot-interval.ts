@@ -5,10 +5,26 @@ export interface SnapshotIntervalController {
   show(info: SnapshotIntervalInfo): void;
 }
 
-function describe(info: SnapshotIntervalInfo): string {
+/**
+ * From this share of a fixed interval on, the line says that auto would space snapshots by their
+ * cost: a snapshot's work (reading the state, hashing, writing) takes a core from training while
+ * it lasts, and back-to-back snapshots cost the steps 13-19% on two cores (docs/PERFORMANCE.md).
+ */
+const COSTLY_SHARE = 0.1;
+
+/** The interval in force and why: a fixed one with its measured cost, or auto's formula. */
+export function describeInterval(info: SnapshotIntervalInfo): string {
   const every = `Snapshots every ${Math.round(info.seconds)} s`;
-  if (info.mode === 'fixed') return `${every} (fixed)`;
   const cost = info.costMs === null ? 'not yet measured' : `${(info.costMs / 1000).toFixed(2)} s`;
+  if (info.mode === 'fixed') {
+    if (info.costMs === null) return `${every} (fixed)`;
+    const share = info.costMs / 1000 / info.seconds;
+    const costly =
+      share < COSTLY_SHARE
+        ? ''
+        : `, ${Math.round(100 * share)}% of the interval: blank (auto) spaces them by their cost`;
+    return `${every} (fixed; a snapshot takes ${cost}${costly})`;
+  }
   const mtbi = ((info.mtbiSeconds ?? 0) / 60).toFixed(0);
   return `${every} (auto, Young's √(2·C·M): snapshot cost C ${cost}, M ${mtbi} min between interruptions)`;
 }
@@ -58,7 +74,7 @@ export function createSnapshotInterval(
   );
   return {
     show(info) {
-      line.textContent = describe(info);
+      line.textContent = describeInterval(info);
     },
   };
 }

@@ -15,7 +15,10 @@ test('the snapshot list: pin keeps a snapshot past retention, roll back, delete'
   const interval = page.getByLabel('Snapshot interval (s, blank = auto)');
   await interval.fill('1');
   await interval.press('Tab');
-  await expect(page.getByTestId('snapshot-interval')).toHaveText('Snapshots every 1 s (fixed)');
+  // The cost measured so far (the step-0 snapshot's) is said beside a fixed interval.
+  await expect(page.getByTestId('snapshot-interval')).toHaveText(
+    /^Snapshots every 1 s \(fixed; a snapshot takes \d+\.\d\d s(, \d+% of the interval: blank \(auto\) spaces them by their cost)?\)$/,
+  );
 
   // Retention keeps the newest 3 (and the best): once the first later snapshot has been
   // pruned, step 0 would have gone too, had it not been pinned.
