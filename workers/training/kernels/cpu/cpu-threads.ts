@@ -1,3 +1,4 @@
+import { runAlone, type PoolJob } from './cpu-pool-jobs';
 import { ProductPool } from './cpu-product-pool';
 
 // How many threads the CPU backend's products use, and the pool that runs them. Helpers need
@@ -14,6 +15,11 @@ let startReport = 'no helpers started';
 /** The pool products run on, or null: one thread. */
 export function productThreads(): ProductPool | null {
   return pool;
+}
+
+/** A job's outputs (cpu-pool-jobs.ts), on the pool's threads if one runs, else here: same bits. */
+export function runJob(job: PoolJob): Float32Array[] {
+  return pool === null ? runAlone(job) : pool.run(job);
 }
 
 /** Runs products on `next` from now on (null: one thread); retires the pool it replaces. */

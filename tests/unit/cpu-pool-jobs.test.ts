@@ -1,0 +1,137 @@
+import type { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prng } from '../../src/shared/prng';
+import type { AttentionDims } from '../../workers/training/kernels/cpu/cpu-attention-rows';
+import {
+  attentionBackwardJob,
+  attentionForwardJob,
+  geluBackwardJob,
+  geluForwardJob,
+  JOB,
+  runAlone,
+  type PoolJob,
+} from '../../workers/training/kernels/cpu/cpu-pool-jobs';
+import { ProductPool } from '../../workers/training/kernels/cpu/cpu-product-pool';
+import { useProductPool } from '../../workers/training/kernels/cpu/cpu-threads';
+import {
+  installCpuKernels,
+  removeCpuKernels,
+} from '../../workers/training/kernels/cpu/install-cpu-kernels';
+import { causalSelfAttention, gelu } from '../../workers/training/ops';
+import { asHelper, expectSameBits, startHelper } from './cpu-pool-fixtures';
+import { useCpuBackend } from './tf-setup';
+import { bytesOfAll, random } from './wasm-op-fixtures';
+
+// Attention (by (batch, head) pairs) and GELU (by element ranges) split over the product pool's
+// helper threads must give the one-thread bits exactly, forward and gradient, at gpt-nano's
+// shapes and odd ones, and through the kernels as a step calls them.
+
+/** [batch, t, heads, head size]: gpt-nano's (16, 64, 3 heads of 32) and odd ones. */
+const ATTENTION: [number, number, number, number][] = [
+  [16, 64, 3, 32],
+  [3, 7, 2, 5],
+  [5, 33, 3, 7],
+  [1, 64, 9, 4],
+];
+/** GELU's elements: gpt-nano's MLP [16, 64, 384] and lengths off its 512-element passes. */
+const GELU = [16 * 64 * 384, 1000 * 67 + 1, 4096 + 511];
+
+function values(size: number, prng: Prng, scale = 1): Float32Array {
+  return Float32Array.from({ length: size }, () => scale * prng.nextNormal());
+}
+
+/** Every job at `pool`: each output bitwise the one-thread one (runAlone). */
+function expectPooledEqualsAlone(pool: ProductPool, jobs: readonly PoolJob[]): void {
+  for (const job of jobs) {
+    const pooled = pool.run(job);
+    const single = runAlone(job);
+    expect(pooled.length).toBe(single.length);
+    for (const [i, output] of pooled.entries()) {
+      expect(output.buffer, `kind ${job.kind} output ${i}: its own`).toBeInstanceOf(ArrayBuffer);
+      expectSameBits(output, single[i]!);
+    }
+  }
+}
+
+function attentionJobs(prng: Prng): PoolJob[] {
+  return ATTENTION.flatMap(([batch, t, heads, hd]) => {
+    const dims: AttentionDims = { batch, t, heads, hd, scale: 1 / Math.sqrt(hd) };
+    const qkv = values(batch * t * 3 * heads * hd, prng);
+    const dy = values(batch * t * heads * hd, prng);
+    const [, probs] = runAlone(attentionForwardJob(qkv, dims));
+    return [attentionForwardJob(qkv, dims), attentionBackwardJob(dy, qkv, probs!, dims)];
+  });
+}
+
+function geluJobs(prng: Prng): PoolJob[] {
+  return GELU.flatMap((n) => {
+    const [x, dy] = [values(n, prng, 3), values(n, prng)];
+    return [geluForwardJob(x), geluBackwardJob(dy, x)];
+  });
+}
+
+describe('attention and GELU on the product pool with real helper threads', () => {
+  let helpers: Worker[] = [];
+  let pool: ProductPool;
+  beforeAll(async () => {
+    helpers = await Promise.all([startHelper(), startHelper()]);
+    pool = new ProductPool(helpers.map(asHelper));
+  });
+  afterAll(async () => {
+    useProductPool(null);
+    removeCpuKernels();
+    await Promise.all(helpers.map((h) => h.terminate()));
+  });
+
+  it.each([
+    ['attention', attentionJobs],
+    ['GELU', geluJobs],
+  ])('%s: the one-thread bits, forward and gradient, the helpers computing chunks', (_, jobsOf) => {
+    const prng = Prng.fromSeed(23);
+    const jobs = jobsOf(prng);
+    expect(new Set(jobs.map((j) => j.kind)).size).toBe(2);
+    const before = pool.helperChunks;
+    // Until a helper has computed chunks of these jobs (they wake to a job within ms).
+    for (let round = 0; round < 20 && pool.helperChunks === before; round++) {
+      expectPooledEqualsAlone(pool, jobs);
+    }
+    expect(pool.helperChunks).toBeGreaterThan(before);
+    expect(pool.retiredBecause).toBeNull();
+  });
+
+  it('gives the kernels the one-thread bits in a step’s forward and gradient', async () => {
+    await useCpuBackend();
+    installCpuKernels();
+    const prng = Prng.fromSeed(31);
+    const heads = 3;
+    const [qkv, w] = [random([16, 64, 288], prng), random([16, 64, 96], prng)];
+    const run = () =>
+      tf.tidy(() => {
+        const f = (x: tf.Tensor) => tf.mul(gelu(causalSelfAttention(x, heads)), w);
+        const grad = tf.grad((x) => tf.sum(f(x)))(qkv);
+        return [f(qkv), grad];
+      });
+    useProductPool(null);
+    const single = await bytesOfAll(run());
+    const before = pool.helperChunks;
+    useProductPool(pool);
+    const pooled = await bytesOfAll(run());
+    expect(pool.retiredBecause).toBeNull();
+    expect(pool.helperChunks).toBeGreaterThan(before);
+    // Counted, not toEqual: a diff of half a million bytes would take the runner minutes.
+    for (const [i, bytes] of single.entries()) {
+      const ours = pooled[i]!;
+      expect(ours.length, `output ${i}`).toBe(bytes.length);
+      expect(ours.filter((byte, at) => byte !== bytes[at]).length, `output ${i}`).toBe(0);
+    }
+    tf.dispose([qkv, w]);
+  });
+});
+
+describe('a job the pool does not know', () => {
+  it('fails with a named kind instead of computing something else', () => {
+    const job: PoolJob = { ...geluForwardJob(new Float32Array(8)), kind: 99 as typeof JOB.product };
+    expect(() => runAlone(job)).toThrow(/no job of kind 99/);
+  });
+});
