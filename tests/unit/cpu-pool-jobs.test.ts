@@ -6,9 +6,11 @@ import type { AttentionDims } from '../../workers/training/kernels/cpu/cpu-atten
 import {
   attentionBackwardJob,
   attentionForwardJob,
+  crossEntropyGradJob,
   geluBackwardJob,
   geluForwardJob,
   JOB,
+  layerNormJob,
   runAlone,
   type PoolJob,
 } from '../../workers/training/kernels/cpu/cpu-pool-jobs';
@@ -18,14 +20,20 @@ import {
   installCpuKernels,
   removeCpuKernels,
 } from '../../workers/training/kernels/cpu/install-cpu-kernels';
-import { causalSelfAttention, gelu } from '../../workers/training/ops';
+import {
+  causalSelfAttention,
+  gelu,
+  layerNorm,
+  softmaxCrossEntropy,
+} from '../../workers/training/ops';
 import { asHelper, expectSameBits, startHelper } from './cpu-pool-fixtures';
 import { useCpuBackend } from './tf-setup';
-import { bytesOfAll, random } from './wasm-op-fixtures';
+import { bytesOfAll, random, randomIds } from './wasm-op-fixtures';
 
-// Attention (by (batch, head) pairs) and GELU (by element ranges) split over the product pool's
-// helper threads must give the one-thread bits exactly, forward and gradient, at gpt-nano's
-// shapes and odd ones, and through the kernels as a step calls them.
+// Attention (by (batch, head) pairs), GELU (by element ranges), layer norm's forward and the
+// loss's gradient (by rows) split over the product pool's helper threads must give the
+// one-thread bits exactly, at gpt-nano's shapes and odd ones, and through the kernels as a step
+// calls them.
 
 /** [batch, t, heads, head size]: gpt-nano's (16, 64, 3 heads of 32) and odd ones. */
 const ATTENTION: [number, number, number, number][] = [
@@ -36,6 +44,17 @@ const ATTENTION: [number, number, number, number][] = [
 ];
 /** GELU's elements: gpt-nano's MLP [16, 64, 384] and lengths off its 512-element passes. */
 const GELU = [16 * 64 * 384, 1000 * 67 + 1, 4096 + 511];
+/** [rows, d] of layer norm and [rows, vocab] of the loss: gpt-nano's and odd ones. */
+const LAYER_NORM: [number, number][] = [
+  [1024, 96],
+  [1023, 97],
+  [777, 129],
+];
+const CROSS_ENTROPY: [number, number][] = [
+  [1024, 256],
+  [1001, 27],
+  [9, 4099],
+];
 
 function values(size: number, prng: Prng, scale = 1): Float32Array {
   return Float32Array.from({ length: size }, () => scale * prng.nextNormal());
@@ -71,7 +90,24 @@ function geluJobs(prng: Prng): PoolJob[] {
   });
 }
 
-describe('attention and GELU on the product pool with real helper threads', () => {
+function rowJobs(prng: Prng): PoolJob[] {
+  const norms = LAYER_NORM.map(([rows, d]) => {
+    const inputs = [values(rows * d, prng, 2), values(d, prng), values(d, prng)] as const;
+    return layerNormJob(inputs, [rows, d], 1e-5);
+  });
+  const losses = CROSS_ENTROPY.map(([rows, vocab]) => {
+    const targets = Int32Array.from({ length: rows }, () => prng.nextInt(vocab));
+    const [x, weights, lse] = [
+      values(rows * vocab, prng, 3),
+      values(rows, prng),
+      values(rows, prng),
+    ];
+    return crossEntropyGradJob([x, targets, weights, lse], vocab, 0.37);
+  });
+  return [...norms, ...losses];
+}
+
+describe('attention, GELU, layer norm and the loss on the product pool with real helper threads', () => {
   let helpers: Worker[] = [];
   let pool: ProductPool;
   beforeAll(async () => {
@@ -87,7 +123,8 @@ describe('attention and GELU on the product pool with real helper threads', () =
   it.each([
     ['attention', attentionJobs],
     ['GELU', geluJobs],
-  ])('%s: the one-thread bits, forward and gradient, the helpers computing chunks', (_, jobsOf) => {
+    ['layer norm and the loss gradient', rowJobs],
+  ])('%s: the one-thread bits, the helpers computing chunks', (_, jobsOf) => {
     const prng = Prng.fromSeed(23);
     const jobs = jobsOf(prng);
     expect(new Set(jobs.map((j) => j.kind)).size).toBe(2);
@@ -106,11 +143,15 @@ describe('attention and GELU on the product pool with real helper threads', () =
     const prng = Prng.fromSeed(31);
     const heads = 3;
     const [qkv, w] = [random([16, 64, 288], prng), random([16, 64, 96], prng)];
+    const [gamma, beta] = [random([96], prng), random([96], prng)];
+    const targets = randomIds([1024], 96, prng);
     const run = () =>
       tf.tidy(() => {
-        const f = (x: tf.Tensor) => tf.mul(gelu(causalSelfAttention(x, heads)), w);
-        const grad = tf.grad((x) => tf.sum(f(x)))(qkv);
-        return [f(qkv), grad];
+        const f = (x: tf.Tensor) => {
+          const y = layerNorm(gelu(causalSelfAttention(x, heads)), gamma, beta);
+          return softmaxCrossEntropy(tf.reshape(tf.mul(y, w), [1024, 96]), targets, null);
+        };
+        return [f(qkv), tf.grad(f)(qkv)];
       });
     useProductPool(null);
     const single = await bytesOfAll(run());
@@ -125,7 +166,7 @@ describe('attention and GELU on the product pool with real helper threads', () =
       expect(ours.length, `output ${i}`).toBe(bytes.length);
       expect(ours.filter((byte, at) => byte !== bytes[at]).length, `output ${i}`).toBe(0);
     }
-    tf.dispose([qkv, w]);
+    tf.dispose([qkv, w, gamma, beta, targets]);
   });
 });
 

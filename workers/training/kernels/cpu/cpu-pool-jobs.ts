@@ -4,6 +4,7 @@ import {
   type AttentionDims,
 } from './cpu-attention-rows';
 import { GELU_PASS, geluBackwardRange, geluForwardRange } from './cpu-gelu-rows';
+import { crossEntropyGradRows, layerNormRows } from './cpu-loss-rows';
 import { packColumns, productRows, type ProductShape } from './cpu-product-rows';
 
 // The kinds of job the product pool runs (cpu-product-pool.ts), each a pure function over a
@@ -19,11 +20,13 @@ export const JOB = {
   attentionBackward: 3,
   geluForward: 4,
   geluBackward: 5,
+  layerNorm: 6,
+  crossEntropyGrad: 7,
 } as const;
 export type JobKind = (typeof JOB)[keyof typeof JOB];
 
 /** A job's limits, which the control block is sized by (cpu-product-protocol.ts). */
-export const MAX_VIEWS = 4;
+export const MAX_VIEWS = 6;
 export const MAX_INTS = 8;
 export const MAX_FLOATS = 2;
 
@@ -75,6 +78,14 @@ export function bindChunks(
       return (from, to) => geluForwardRange(v(0), v(1), from, to);
     case JOB.geluBackward:
       return (from, to) => geluBackwardRange(v(0), v(1), v(2), from, to);
+    case JOB.layerNorm: {
+      const views = { xs: v(0), gs: v(1), bs: v(2), y: v(3), means: v(4), rstds: v(5) };
+      return (from, to) => layerNormRows(views, ints[0]!, floats[0]!, from, to);
+    }
+    case JOB.crossEntropyGrad: {
+      const views = { x: v(0), targets: v(1), weights: v(2), lse: v(3), dx: v(4) };
+      return (from, to) => crossEntropyGradRows(views, ints[0]!, floats[0]!, from, to);
+    }
     default:
       throw new Error(`the product pool has no job of kind ${kind}`);
   }
@@ -157,4 +168,40 @@ function geluJob(kind: JobKind, inputs: Float32Array[], length: number): PoolJob
   // is its own).
   const [units, grain, work] = [length, GELU_PASS, length * GELU_WORK];
   return { kind, inputs, outputs: [length], ints: [], floats: [], units, grain, work };
+}
+
+/** Layer norm's forward over rows of x [rows, d]: outputs y, each row's mean and rstd. */
+export function layerNormJob(
+  [xs, gs, bs]: readonly [Float32Array, Float32Array, Float32Array],
+  [rows, d]: readonly [number, number],
+  epsilon: number,
+): PoolJob {
+  return {
+    kind: JOB.layerNorm,
+    inputs: [xs, gs, bs],
+    outputs: [rows * d, rows, rows],
+    ints: [d],
+    floats: [epsilon],
+    ...{ units: rows, grain: 1, work: rows * d * 4 },
+  };
+}
+
+/**
+ * Cross-entropy's gradient over rows of the logits [rows, vocab]; `factor` is dloss over the
+ * weights' sum. Targets go as floats (the shared operands are float32): exact below 2^24.
+ */
+export function crossEntropyGradJob(
+  [x, targets, weights, lse]: readonly [Float32Array, Int32Array, Float32Array, Float32Array],
+  vocab: number,
+  factor: number,
+): PoolJob {
+  const rows = lse.length;
+  return {
+    kind: JOB.crossEntropyGrad,
+    inputs: [x, Float32Array.from(targets), weights, lse],
+    outputs: [rows * vocab],
+    ints: [vocab],
+    floats: [factor],
+    ...{ units: rows, grain: 1, work: rows * vocab * 16 },
+  };
 }
