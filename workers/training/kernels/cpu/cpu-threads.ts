@@ -1,7 +1,7 @@
 import { runAlone, type PoolJob } from './cpu-pool-jobs';
 import { ProductPool } from './cpu-product-pool';
 
-// How many threads the CPU backend's pooled jobs (products, attention, GELU) use, and the pool
+// How many threads the CPU backend's pooled jobs (cpu-pool-jobs.ts) use, and the pool
 // that runs them. Helpers need SharedArrayBuffer and Atomics.wait, so a cross-origin isolated
 // page, and a second core to be worth anything: otherwise jobs stay on the training worker's
 // one thread.
@@ -107,14 +107,14 @@ export function describeProductThreads(): string {
 
 /**
  * What the helpers have done since the backend started (the bench's row, `?debug=1`'s profile):
- * e.g. "2 threads of 2 logical cores; helpers computed 3845 chunks (products, attention, GELU),
+ * e.g. "2 threads of 2 logical cores; helpers computed 3845 chunks of jobs,
  * woken 467 times for 468 jobs (1 of 1 helpers serving after 53 ms)".
  */
 export function describeProductWork(): string {
   if (pool === null) return describeProductThreads();
   const { serving, wakes, jobs } = pool.helpersServing;
   return (
-    `${describeProductThreads()}; helpers computed ${pool.helperChunks} chunks (products, ` +
-    `attention, GELU), woken ${wakes} times for ${jobs} jobs (${startReport}; ${serving} serving now)`
+    `${describeProductThreads()}; helpers computed ${pool.helperChunks} chunks of jobs, ` +
+    `woken ${wakes} times for ${jobs} jobs (${startReport}; ${serving} serving now)`
   );
 }
