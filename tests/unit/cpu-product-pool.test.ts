@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -17,36 +16,13 @@ import {
   removeCpuKernels,
 } from '../../workers/training/kernels/cpu/install-cpu-kernels';
 import { dense } from '../../workers/training/ops';
+import { asHelper, expectSameBits, startHelper } from './cpu-pool-fixtures';
 import { useCpuBackend } from './tf-setup';
 import { bytesOfAll, random } from './wasm-op-fixtures';
 
 // The CPU backend's products split by output rows over helper threads (worker_threads here, Web
 // Workers in the app) must give the one-thread bits exactly, whatever the split, and a helper
 // that never starts, hangs holding a chunk or fails must not hang or change a product.
-
-const HELPER = fileURLToPath(
-  new URL('../../workers/training/kernels/cpu/cpu-product-helper.ts', import.meta.url),
-);
-// A helper as the app's entry runs it, loaded through Vite's module runner (Node runs no TS).
-const HELPER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-import('vite').then(async ({ runnerImport }) => {
-  const { module } = await runnerImport(${JSON.stringify(HELPER)});
-  module.serveProducts(
-    (onMessage) => parentPort.on('message', onMessage),
-    () => parentPort.postMessage('serving'),
-  );
-  parentPort.postMessage('ready');
-});`;
-
-async function startHelper(): Promise<Worker> {
-  const worker = new Worker(HELPER_SOURCE, { eval: true });
-  await new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  return worker;
-}
 
 /** The layouts of cpu-matmul.ts: A [m, k] or stored [k, m]; B [k, n] or stored [n, k]. */
 const layouts = {
@@ -69,15 +45,6 @@ const SHAPES: [number, number, number][] = [
 
 function values(size: number, prng: Prng): Float32Array {
   return Float32Array.from({ length: size }, () => prng.nextNormal());
-}
-
-function expectSameBits(ours: Float32Array, theirs: Float32Array): void {
-  const a = new Uint32Array(ours.buffer, ours.byteOffset, ours.length);
-  const b = new Uint32Array(theirs.buffer, theirs.byteOffset, theirs.length);
-  let differing = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differing++;
-  expect(ours.length).toBe(theirs.length);
-  expect(differing).toBe(0);
 }
 
 /** Every layout at every shape: the pooled product against the one-thread one. */
@@ -174,14 +141,6 @@ describe('a helper starting', () => {
     }
   });
 });
-
-/** A node Worker as the pool's helper (its terminate returns a promise the pool ignores). */
-function asHelper(worker: Worker): ProductHelper {
-  return {
-    postMessage: (message) => worker.postMessage(message),
-    terminate: () => void worker.terminate(),
-  };
-}
 
 /**
  * A helper that misbehaves, in plain JavaScript on its own thread: once a job opens it claims

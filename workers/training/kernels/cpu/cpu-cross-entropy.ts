@@ -3,9 +3,12 @@ import { TP } from '../../ops/kernel-names';
 import { badTarget, crossEntropyDims, requireDtype } from '../kernel-checks';
 import { expInPlace } from './cpu-exp';
 import { cpuCall, type KernelArgs } from './cpu-kernel-args';
+import { crossEntropyGradJob } from './cpu-pool-jobs';
+import { runJob } from './cpu-threads';
 
 // Softmax cross-entropy in one pass a row: each row's Σ exp in a double, index order; the loss
-// and the weights summed over rows in a double, row order.
+// and the weights summed over rows in a double, row order. The gradient's rows (cpu-loss-rows.ts)
+// run on the product pool's threads where the training worker started one.
 
 type Inputs = Record<'logits' | 'targets' | 'weights', tf.TensorInfo>;
 
@@ -51,22 +54,12 @@ function crossEntropyBackward(args: KernelArgs): tf.TensorInfo {
   const x = call.floats(inputs.logits);
   const targets = call.ints(inputs.targets);
   const weights = call.floats(inputs.weights);
-  const lse = call.floats(inputs.lse);
   let weightSum = 0;
   for (let r = 0; r < rows; r++) weightSum += weights[r]!;
   const factor = call.floats(inputs.dloss)[0]! / Math.max(weightSum, 1);
-  const dx = new Float32Array(rows * vocab);
-  const shifted = new Float64Array(vocab);
-  for (let r = 0; r < rows; r++) {
-    const o = r * vocab;
-    const w = weights[r]! * factor;
-    const rowLse = lse[r]!;
-    for (let j = 0; j < vocab; j++) shifted[j] = x[o + j]! - rowLse;
-    expInPlace(shifted, vocab);
-    for (let j = 0; j < vocab; j++) dx[o + j] = shifted[j]! * w;
-    dx[o + targets[r]!] = (shifted[targets[r]!]! - 1) * w;
-  }
-  return call.output(inputs.logits.shape, dx);
+  const lse = call.floats(inputs.lse);
+  const [dx] = runJob(crossEntropyGradJob([x, targets, weights, lse], vocab, factor));
+  return call.output(inputs.logits.shape, dx!);
 }
 
 export const CPU_CROSS_ENTROPY_KERNELS: readonly tf.KernelConfig[] = [

@@ -2,9 +2,12 @@ import type * as tf from '@tensorflow/tfjs';
 import { TP } from '../../ops/kernel-names';
 import { layerNormDims, requireDtype } from '../kernel-checks';
 import { cpuCall, type KernelArgs } from './cpu-kernel-args';
+import { layerNormJob } from './cpu-pool-jobs';
+import { runJob } from './cpu-threads';
 
 // Each row's sums in a double, index order; the sums over rows (dgamma, dbeta) in a double per
-// column, row order. One pass over x for the forward's output, one for the gradient.
+// column, row order. One pass over x for the forward's output (cpu-loss-rows.ts, by rows on the
+// product pool's threads where the training worker started one), one for the gradient.
 
 /** Outputs: y (x's shape), then each row's mean and 1/√(var + ε), which the gradient reuses. */
 function layerNormForward(args: KernelArgs): tf.TensorInfo[] {
@@ -13,26 +16,9 @@ function layerNormForward(args: KernelArgs): tf.TensorInfo[] {
   const { epsilon } = args.attrs as unknown as { epsilon: number };
   requireDtype(TP.layerNorm, 'x', x, 'float32');
   const { rows, d } = layerNormDims(x, gamma, beta);
-  const [xs, gs, bs] = [call.floats(x), call.floats(gamma), call.floats(beta)];
-  const y = new Float32Array(rows * d);
-  const means = new Float32Array(rows);
-  const rstds = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const o = r * d;
-    let sum = 0;
-    for (let c = 0; c < d; c++) sum += xs[o + c]!;
-    const mean = sum / d;
-    let squares = 0;
-    for (let c = 0; c < d; c++) {
-      const centred = xs[o + c]! - mean;
-      squares += centred * centred;
-    }
-    const rstd = 1 / Math.sqrt(squares / d + epsilon);
-    for (let c = 0; c < d; c++) y[o + c] = (xs[o + c]! - mean) * rstd * gs[c]! + bs[c]!;
-    means[r] = mean;
-    rstds[r] = rstd;
-  }
-  return [call.output(x.shape, y), call.output([rows], means), call.output([rows], rstds)];
+  const inputs = [call.floats(x), call.floats(gamma), call.floats(beta)] as const;
+  const [y, means, rstds] = runJob(layerNormJob(inputs, [rows, d], epsilon));
+  return [call.output(x.shape, y!), call.output([rows], means!), call.output([rows], rstds!)];
 }
 
 /** Outputs: dx (x's shape), dgamma [d], dbeta [d]. */

@@ -1,14 +1,13 @@
-import { alone } from './cpu-product-pool';
+import { productJob } from './cpu-pool-jobs';
 import type { ProductShape } from './cpu-product-rows';
-import { productThreads } from './cpu-threads';
+import { runJob } from './cpu-threads';
 
 // The dense layers' three products through strides (no transposed copies), each the bits of
 // tfjs-cpu's BatchMatMul (cpu-product-rows.ts says how), on the product pool's threads when the
 // training worker started one (cpu-threads.ts), else on this thread: the same bits either way.
 
 function product(a: Float32Array, b: Float32Array, s: ProductShape): Float32Array {
-  const pool = productThreads();
-  return pool === null ? alone(a, b, s) : pool.product(a, b, s);
+  return runJob(productJob(a, b, s))[0]!;
 }
 
 /** c [m, n] = a [m, k] · b [k, n]. */

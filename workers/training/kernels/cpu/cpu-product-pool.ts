@@ -1,15 +1,17 @@
-import { packColumns, productRows, type ProductShape } from './cpu-product-rows';
+import { productJob, runAlone, type PoolJob } from './cpu-pool-jobs';
 import type { HelperMessage } from './cpu-product-protocol';
-import { CTRL, CTRL_WORDS, GENERATIONS, MAX_CHUNKS, workOnJob } from './cpu-product-protocol';
+import { CTRL, CTRL_BYTES, CTRL_WORDS, floatArgs, GENERATIONS } from './cpu-product-protocol';
+import { MAX_CHUNKS, workOnJob } from './cpu-product-protocol';
+import type { ProductShape } from './cpu-product-rows';
 
-// The training worker's side of the product pool: it copies a product's operands into shared
-// memory, opens a job (waking the helpers, which wait on its claim word) and claims chunks
-// alongside them; it then waits
+// The training worker's side of the pool: it copies a job's inputs (a product's operands,
+// attention's qkv, GELU's x: cpu-pool-jobs.ts) into shared memory, opens the job (waking the
+// helpers, which wait on its claim word) and claims chunks alongside them; it then waits
 // (Atomics.wait: a worker may block) only for chunks a helper holds. Every output element is
-// written by one thread in the one-thread order (cpu-product-rows.ts), so the result has the
-// one-thread bits however the chunks fall. A helper that never starts claims nothing; one that
-// dies holding a chunk is noticed by the wait's timeout (or FAILED): the product is then computed
-// again alone, and the pool retires for good.
+// written by one thread in the one-thread order, so the result has the one-thread bits however
+// the chunks fall. A helper that never starts claims nothing; one that dies holding a chunk is
+// noticed by the wait's timeout (or FAILED): the job is then computed again alone, and the pool
+// retires for good.
 
 /** What the pool needs of a helper: a Web Worker in the app, a worker_threads Worker in tests. */
 export interface ProductHelper {
@@ -22,7 +24,7 @@ export interface PoolOptions {
   readonly stallMs?: number;
 }
 
-/** A product smaller than this many multiply-adds is not worth a job (≈ 0.1 ms alone). */
+/** A job smaller than this many multiply-adds is not worth splitting (≈ 0.1 ms alone). */
 const MIN_WORK = 1 << 18;
 /** Chunks per thread a job aims at: enough for a late or descheduled helper to even out. */
 const CHUNKS_PER_THREAD = 8;
@@ -31,11 +33,11 @@ const DEFAULT_STALL_MS = 5000;
 const MAX_BYTES = 1 << 30;
 
 export class ProductPool {
-  private readonly control = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
-  /** A, B and C, over a growable buffer (MAX_BYTES at most) whose length it tracks. */
+  private readonly control = new Int32Array(new SharedArrayBuffer(CTRL_BYTES), 0, CTRL_WORDS);
+  /** A job's inputs and outputs, over a growable buffer (MAX_BYTES at most) it tracks. */
   private readonly data: Float32Array;
   private gen = 0;
-  /** Products split into a job since the pool started. */
+  /** Jobs split over the threads since the pool started. */
   private jobs = 0;
   private retired: string | null = null;
   private readonly stallMs: number;
@@ -79,63 +81,71 @@ export class ProductPool {
 
   /** c = A · B, on every thread of the pool where the product is large enough. */
   product(a: Float32Array, b: Float32Array, s: ProductShape): Float32Array {
+    return this.run(productJob(a, b, s))[0]!;
+  }
+
+  /** The job's outputs, computed on every thread of the pool where the job is large enough. */
+  run(job: PoolJob): Float32Array[] {
     // A helper that failed after its job's chunks were all done is noticed here, not never.
     if (this.retired === null && Atomics.load(this.control, CTRL.failed) !== 0) {
       this.retire('a product helper failed');
     }
-    if (this.retired !== null || s.m < 8 || s.m * s.k * s.n < MIN_WORK) return alone(a, b, s);
-    if ((a.length + b.length + s.m * s.n) * 4 > MAX_BYTES) return alone(a, b, s);
-    const rows = chunkRows(s.m, this.threads);
-    const chunks = Math.ceil(s.m / rows);
-    const c = this.open(a, b, s, rows, chunks);
+    if (this.retired !== null || job.work < MIN_WORK || job.units < 2 * job.grain) {
+      return runAlone(job);
+    }
+    const size = [...job.inputs.map((x) => x.length), ...job.outputs].reduce((a, b) => a + b, 0);
+    if (size * 4 > MAX_BYTES) return runAlone(job);
+    const unitsEach = chunkUnits(job.units, this.threads, job.grain);
+    const chunks = Math.ceil(job.units / unitsEach);
+    const outputs = this.open(job, size, unitsEach, chunks);
     this.jobs++;
     workOnJob(this.control, this.data, this.gen);
-    if (!this.waitForHelpers(chunks)) return alone(a, b, s);
-    return c.slice();
+    if (!this.waitForHelpers(chunks)) return runAlone(job);
+    return outputs.map((output) => output.slice());
   }
 
-  /** Stops the helpers; products run on this thread from now on. */
+  /** Stops the helpers; jobs run on this thread from now on. */
   retire(reason: string): void {
     if (this.retired !== null) return;
     this.retired = reason;
     for (const helper of this.helpers) helper.terminate();
   }
 
-  /** Copies the operands in, zeroes C, publishes the shape and opens job gen + 1. */
-  private open(a: Float32Array, b: Float32Array, s: ProductShape, rows: number, chunks: number) {
-    const cAt = a.length + b.length;
-    const size = cAt + s.m * s.n;
+  /** Copies the inputs in, zeroes the outputs, publishes the job and opens job gen + 1. */
+  private open(job: PoolJob, size: number, unitsEach: number, chunks: number): Float32Array[] {
     if (this.data.length < size) {
-      // Grown by half again, so that a run's few product sizes settle early.
+      // Grown by half again, so that a run's few job sizes settle early.
       const buffer = this.data.buffer as unknown as { grow(bytes: number): void };
       buffer.grow(Math.min(Math.ceil(size * 1.5) * 4, MAX_BYTES));
     }
-    this.data.set(a, 0);
-    this.data.set(b, a.length);
-    const c = this.data.subarray(cAt, size);
-    c.fill(0);
-    const words: [number, number][] = [
-      [CTRL.m, s.m],
-      [CTRL.k, s.k],
-      [CTRL.n, s.n],
-      [CTRL.ai, s.ai],
-      [CTRL.ak, s.ak],
-      [CTRL.bk, s.bk],
-      [CTRL.bj, s.bj],
-      [CTRL.aAt, 0],
-      [CTRL.bAt, a.length],
-      [CTRL.cAt, cAt],
-      [CTRL.chunkRows, rows],
+    const words: [number, number][] = [];
+    const views: Float32Array[] = [];
+    let at = 0;
+    for (const [i, length] of [...job.inputs.map((x) => x.length), ...job.outputs].entries()) {
+      const view = this.data.subarray(at, at + length);
+      if (i < job.inputs.length) view.set(job.inputs[i]!);
+      else view.fill(0);
+      views.push(view);
+      words.push([CTRL.viewAt + 2 * i, at], [CTRL.viewAt + 2 * i + 1, length]);
+      at += length;
+    }
+    for (const [i, value] of job.ints.entries()) words.push([CTRL.ints + i, value]);
+    floatArgs(this.control).set(job.floats);
+    words.push(
+      [CTRL.kind, job.kind],
+      [CTRL.units, job.units],
+      [CTRL.chunkUnits, unitsEach],
       [CTRL.chunks, chunks],
+      [CTRL.views, views.length],
       [CTRL.done, 0],
-    ];
-    for (const [at, value] of words) Atomics.store(this.control, at, value);
+    );
+    for (const [word, value] of words) Atomics.store(this.control, word, value);
     this.gen = (this.gen % (GENERATIONS - 1)) + 1;
     // The last store opens the job: whoever sees this generation sees the words above.
     Atomics.store(this.control, CTRL.claim, this.gen << 16);
     // Helpers wait on the claim word: no message per job (cpu-product-helper.ts says why).
     Atomics.notify(this.control, CTRL.claim);
-    return c;
+    return views.slice(job.inputs.length);
   }
 
   /**
@@ -161,15 +171,18 @@ export class ProductPool {
   }
 }
 
-/** Rows per chunk: a multiple of 4 (the tiles' height), about CHUNKS_PER_THREAD per thread. */
-export function chunkRows(m: number, threads: number): number {
-  const rows = Math.max(4, Math.ceil(m / (threads * CHUNKS_PER_THREAD) / 4) * 4);
-  return Math.max(rows, Math.ceil(m / (MAX_CHUNKS - 1) / 4) * 4);
+/**
+ * Units per chunk: a multiple of `grain` (a product's tiles are 4 rows), about CHUNKS_PER_THREAD
+ * chunks per thread, and fewer than MAX_CHUNKS chunks.
+ */
+export function chunkUnits(units: number, threads: number, grain: number): number {
+  const each = Math.max(grain, Math.ceil(units / (threads * CHUNKS_PER_THREAD) / grain) * grain);
+  return Math.max(each, Math.ceil(units / (MAX_CHUNKS - 1) / grain) * grain);
 }
 
+/** Rows per chunk of a product (its tiles are 4 rows high). */
+export const chunkRows = (m: number, threads: number) => chunkUnits(m, threads, 4);
+
 /** The one-thread product: the reference every pooled product equals bit for bit. */
-export function alone(a: Float32Array, b: Float32Array, s: ProductShape): Float32Array {
-  const c = new Float32Array(s.m * s.n);
-  productRows(a, b, packColumns(b, s), s, c, 0, s.m);
-  return c;
-}
+export const alone = (a: Float32Array, b: Float32Array, s: ProductShape): Float32Array =>
+  runAlone(productJob(a, b, s))[0]!;

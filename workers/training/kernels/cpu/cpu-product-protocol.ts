@@ -1,10 +1,11 @@
-import { packColumns, productRows, type ProductShape } from './cpu-product-rows';
+import { bindChunks, MAX_FLOATS, MAX_INTS, MAX_VIEWS } from './cpu-pool-jobs';
 
-// What the training worker and its product helpers share: one Int32Array of control words and
-// one Float32Array of operands (A, then B, then C), both over SharedArrayBuffers. A product is a
-// job of row chunks; a thread owns a chunk by one compare-and-swap on CLAIM, which holds the
-// job's generation beside the next free chunk, so a helper that reads a job late (its message
-// arrived after the job was over) claims nothing from the next one.
+// What the training worker and its helpers share: one Int32Array of control words (with a few
+// doubles after them, the job's float arguments) and one Float32Array of operands (the job's
+// inputs, then its outputs), both over SharedArrayBuffers. A job (a product, attention, GELU:
+// its kind word says which, cpu-pool-jobs.ts) is a set of chunks of units; a thread owns a chunk
+// by one compare-and-swap on CLAIM, which holds the job's generation beside the next free chunk,
+// so a helper that reads a job late (it woke after the job was over) claims nothing from the next.
 
 /** The control words, by index. */
 export const CTRL = {
@@ -16,24 +17,31 @@ export const CTRL = {
   failed: 2,
   /** Chunks computed by helpers since the pool started (tests and the profile read it). */
   helperChunks: 3,
-  m: 4,
-  k: 5,
-  n: 6,
-  ai: 7,
-  ak: 8,
-  bk: 9,
-  bj: 10,
-  aAt: 11,
-  bAt: 12,
-  cAt: 13,
-  chunkRows: 14,
-  chunks: 15,
   /** Helpers that hold the shared arrays and serve jobs (the bench and the profile read it). */
-  serving: 16,
+  serving: 4,
   /** Times a helper woke to a new job (the bench and the profile read it). */
-  wakes: 17,
+  wakes: 5,
+  /** The job's kind (JOB of cpu-pool-jobs.ts). */
+  kind: 6,
+  /** Units of the job, units a chunk (the last may hold fewer), and chunks. */
+  units: 7,
+  chunkUnits: 8,
+  chunks: 9,
+  /** How many views the job has (inputs then outputs), and their (offset, length) in data. */
+  views: 10,
+  viewAt: 11,
+  /** The job's integer arguments (MAX_INTS words from here). */
+  ints: 11 + 2 * MAX_VIEWS,
 } as const;
-export const CTRL_WORDS = 18;
+export const CTRL_WORDS = CTRL.ints + MAX_INTS;
+/** The control buffer's bytes: the words, then MAX_FLOATS doubles at an 8-byte boundary. */
+const FLOATS_AT = Math.ceil((CTRL_WORDS * 4) / 8) * 8;
+export const CTRL_BYTES = FLOATS_AT + MAX_FLOATS * 8;
+
+/** The job's float arguments, after the control words in the same buffer. */
+export function floatArgs(control: Int32Array): Float64Array {
+  return new Float64Array(control.buffer, FLOATS_AT, MAX_FLOATS);
+}
 
 /** Generations cycle below 2^15 so (gen << 16) stays a positive int32; chunks stay < 2^16. */
 export const GENERATIONS = 1 << 15;
@@ -62,13 +70,14 @@ export function claimChunk(control: Int32Array, gen: number): number {
   }
 }
 
-/** The current job's shape, read from the control words (valid while a chunk of it is held). */
-export function jobShape(control: Int32Array): ProductShape {
-  const at = (i: number) => Atomics.load(control, i);
-  return {
-    ...{ m: at(CTRL.m), k: at(CTRL.k), n: at(CTRL.n) },
-    ...{ ai: at(CTRL.ai), ak: at(CTRL.ak), bk: at(CTRL.bk), bj: at(CTRL.bj) },
-  };
+/** The current job's views of `data` (valid while a chunk of it is held). */
+export function jobViews(control: Int32Array, data: Float32Array): Float32Array[] {
+  const views: Float32Array[] = [];
+  for (let i = 0; i < Atomics.load(control, CTRL.views); i++) {
+    const at = Atomics.load(control, CTRL.viewAt + 2 * i);
+    views.push(data.subarray(at, at + Atomics.load(control, CTRL.viewAt + 2 * i + 1)));
+  }
+  return views;
 }
 
 /**
@@ -78,19 +87,19 @@ export function jobShape(control: Int32Array): ProductShape {
 export function workOnJob(control: Int32Array, data: Float32Array, gen: number): number {
   let chunk = claimChunk(control, gen);
   if (chunk < 0) return 0;
-  const s = jobShape(control);
-  const aAt = Atomics.load(control, CTRL.aAt);
-  const bAt = Atomics.load(control, CTRL.bAt);
-  const cAt = Atomics.load(control, CTRL.cAt);
-  const rows = Atomics.load(control, CTRL.chunkRows);
-  const a = data.subarray(aAt, bAt);
-  const b = data.subarray(bAt, cAt);
-  const c = data.subarray(cAt, cAt + s.m * s.n);
-  const pb = packColumns(b, s);
+  const ints = control.slice(CTRL.ints, CTRL.ints + MAX_INTS);
+  const run = bindChunks(
+    Atomics.load(control, CTRL.kind),
+    jobViews(control, data),
+    ints,
+    floatArgs(control).slice(),
+  );
+  const units = Atomics.load(control, CTRL.units);
+  const size = Atomics.load(control, CTRL.chunkUnits);
   let computed = 0;
   for (; chunk >= 0; chunk = claimChunk(control, gen)) {
-    const r0 = chunk * rows;
-    productRows(a, b, pb, s, c, r0, Math.min(r0 + rows, s.m));
+    const from = chunk * size;
+    run(from, Math.min(from + size, units));
     computed++;
     Atomics.add(control, CTRL.done, 1);
     Atomics.notify(control, CTRL.done);

@@ -28,24 +28,38 @@ let panelsA = new Float64Array(0);
 let panelsB = new Float64Array(0);
 
 /**
- * A's rows [r0, r4) as doubles in panels of four rows, k-major inside a panel: row i + r's k-th
- * value at (i - r0)·k + 4·kk + r (i - r0 a multiple of 4). The kernel then reads its four values
- * of a k from one place, whatever A's strides, with no float32-to-double conversion per use.
+ * Four-wide panels of doubles out of strided float32 data: lines [from, to) (from a multiple of 4
+ * below to), line i's k-th value src[i·across + kk·along] at (i - from)·k + 4·kk + (i mod 4)
+ * in `p`. A's rows (across ai, along ak) and B's columns (across bj, along bk) are both such
+ * lines, so one loop packs both: the kernel then reads its four values of a k from one place,
+ * whatever the strides, with no float32-to-double conversion per use.
  */
-function packRows(a: Float32Array, ai: number, ak: number, r0: number, r4: number, k: number) {
-  if (panelsA.length < (r4 - r0) * k) panelsA = new Float64Array((r4 - r0) * k);
-  const p = panelsA;
-  for (let i = r0; i < r4; i += 4) {
-    const a0 = i * ai;
-    for (let kk = 0, o = (i - r0) * k; kk < k; kk++, o += 4) {
-      const at = a0 + kk * ak;
-      p[o] = a[at]!;
-      p[o + 1] = a[at + ai]!;
-      p[o + 2] = a[at + 2 * ai]!;
-      p[o + 3] = a[at + 3 * ai]!;
+function packPanels(
+  src: Float32Array,
+  across: number,
+  along: number,
+  from: number,
+  to: number,
+  k: number,
+  p: Float64Array,
+): Float64Array {
+  for (let i = from; i < to; i += 4) {
+    const s0 = i * across;
+    for (let kk = 0, o = (i - from) * k; kk < k; kk++, o += 4) {
+      const at = s0 + kk * along;
+      p[o] = src[at]!;
+      p[o + 1] = src[at + across]!;
+      p[o + 2] = src[at + 2 * across]!;
+      p[o + 3] = src[at + 3 * across]!;
     }
   }
   return p;
+}
+
+/** A's rows [r0, r4) in panels of four rows (this thread's scratch, grown as needed). */
+function packRows(a: Float32Array, ai: number, ak: number, r0: number, r4: number, k: number) {
+  if (panelsA.length < (r4 - r0) * k) panelsA = new Float64Array((r4 - r0) * k);
+  return packPanels(a, ai, ak, r0, r4, k, panelsA);
 }
 
 /**
@@ -53,21 +67,9 @@ function packRows(a: Float32Array, ai: number, ak: number, r0: number, r4: numbe
  * product by each thread, for all of its row ranges (the panels are this thread's scratch).
  */
 export function packColumns(b: Float32Array, s: ProductShape): Float64Array {
-  const { bk, bj, k } = s;
   const n4 = s.n - (s.n % 4);
-  if (panelsB.length < n4 * k) panelsB = new Float64Array(n4 * k);
-  const p = panelsB;
-  for (let j = 0; j < n4; j += 4) {
-    const b0 = j * bj;
-    for (let kk = 0, o = j * k; kk < k; kk++, o += 4) {
-      const at = b0 + kk * bk;
-      p[o] = b[at]!;
-      p[o + 1] = b[at + bj]!;
-      p[o + 2] = b[at + 2 * bj]!;
-      p[o + 3] = b[at + 3 * bj]!;
-    }
-  }
-  return p;
+  if (panelsB.length < n4 * s.k) panelsB = new Float64Array(n4 * s.k);
+  return packPanels(b, s.bj, s.bk, 0, n4, s.k, panelsB);
 }
 
 /**

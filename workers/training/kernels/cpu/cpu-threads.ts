@@ -1,8 +1,10 @@
+import { runAlone, type PoolJob } from './cpu-pool-jobs';
 import { ProductPool } from './cpu-product-pool';
 
-// How many threads the CPU backend's products use, and the pool that runs them. Helpers need
-// SharedArrayBuffer and Atomics.wait, so a cross-origin isolated page, and a second core to be
-// worth anything: otherwise products stay on the training worker's one thread.
+// How many threads the CPU backend's pooled jobs (cpu-pool-jobs.ts) use, and the pool
+// that runs them. Helpers need SharedArrayBuffer and Atomics.wait, so a cross-origin isolated
+// page, and a second core to be worth anything: otherwise jobs stay on the training worker's
+// one thread.
 
 /** At most this many threads (the training worker and its helpers) share a product. */
 const MAX_THREADS = 4;
@@ -14,6 +16,11 @@ let startReport = 'no helpers started';
 /** The pool products run on, or null: one thread. */
 export function productThreads(): ProductPool | null {
   return pool;
+}
+
+/** A job's outputs (cpu-pool-jobs.ts), on the pool's threads if one runs, else here: same bits. */
+export function runJob(job: PoolJob): Float32Array[] {
+  return pool === null ? runAlone(job) : pool.run(job);
 }
 
 /** Runs products on `next` from now on (null: one thread); retires the pool it replaces. */
@@ -100,14 +107,14 @@ export function describeProductThreads(): string {
 
 /**
  * What the helpers have done since the backend started (the bench's row, `?debug=1`'s profile):
- * e.g. "2 threads of 2 logical cores; helpers computed 3845 product chunks, woken 467 times for
- * 468 jobs (1 of 1 helpers serving after 53 ms)".
+ * e.g. "2 threads of 2 logical cores; helpers computed 3845 chunks of jobs,
+ * woken 467 times for 468 jobs (1 of 1 helpers serving after 53 ms)".
  */
 export function describeProductWork(): string {
   if (pool === null) return describeProductThreads();
   const { serving, wakes, jobs } = pool.helpersServing;
   return (
-    `${describeProductThreads()}; helpers computed ${pool.helperChunks} product chunks, ` +
+    `${describeProductThreads()}; helpers computed ${pool.helperChunks} chunks of jobs, ` +
     `woken ${wakes} times for ${jobs} jobs (${startReport}; ${serving} serving now)`
   );
 }
