@@ -35,6 +35,11 @@ export async function* blobChunks(
   signal?: AbortSignal,
   chunkBytes = READ_CHUNK_BYTES,
 ): AsyncGenerator<Uint8Array> {
+  const SyncReader = (globalThis as { FileReaderSync?: new () => SyncBlobReader }).FileReaderSync;
+  if (SyncReader !== undefined) {
+    yield* syncChunks(new SyncReader(), blob, from, signal, chunkBytes);
+    return;
+  }
   const stream = blob.slice(from).stream();
   const reader = byobReader(stream);
   if (reader === null) {
@@ -60,6 +65,32 @@ export async function* blobChunks(
     }
   } finally {
     await reader.cancel().catch(() => undefined);
+  }
+}
+
+interface SyncBlobReader {
+  readAsArrayBuffer(blob: Blob): ArrayBuffer;
+}
+
+/**
+ * A worker's synchronous reads (FileReaderSync), a slice at a time. In a Chromium worker that
+ * trains while it tokenizes a new run's file (a new run on shards is made before the old one
+ * stops), a Blob stream's reads could stop being answered under load: the second pass over a
+ * file (after the hash pass) waited forever, one time in three with three tests at once
+ * (tests/e2e/corpora-list.spec.ts, the clean-clone CI). A synchronous read waits on no task.
+ */
+async function* syncChunks(
+  reader: SyncBlobReader,
+  blob: Blob,
+  from: number,
+  signal: AbortSignal | undefined,
+  chunkBytes: number,
+): AsyncGenerator<Uint8Array> {
+  for (let at = from; at < blob.size; at += chunkBytes) {
+    signal?.throwIfAborted();
+    yield new Uint8Array(
+      reader.readAsArrayBuffer(blob.slice(at, Math.min(blob.size, at + chunkBytes))),
+    );
   }
 }
 
