@@ -17,11 +17,12 @@ export const READ_CHUNK_BYTES = 1 << 20;
 
 /**
  * A Blob's bytes from `from` on, in order, in pieces of `chunkBytes` (the last may be shorter),
- * never holding the whole of it. Each piece is a view of one reused buffer, valid only until
+ * never holding the whole of it. A piece may be a view of a reused buffer, valid only until
  * the next piece is asked for (then detached: length 0): a consumer copies what it keeps (the
  * splitter, the BPE encoder and the hashes all do).
  *
- * Read as a stream: in a Chromium worker that measured 160 MB/s against 35 MB/s for 1 MiB
+ * In a worker (FileReaderSync there) a slice at a time, synchronously: see syncChunks for why.
+ * Elsewhere (Node, a page) as a stream: in a Chromium worker that measured 160 MB/s against 35 MB/s for 1 MiB
  * slices read one by one (each slice is a round trip to the blob registry). Read with a BYOB
  * reader into that one buffer, filled whole: a fresh ArrayBuffer per stream chunk cost 8 to 15
  * ms per MB in Chromium on this loaded machine, the BYOB reads under 1 (bench/corpus-probe.mjs,
