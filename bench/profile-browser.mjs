@@ -5,7 +5,7 @@
 // PROFILE_OUT=path writes them too.
 //
 //   PROFILE_CASES=wasm,wasm1,webgpu   which cases (wasm1: WASM with 1 XNNPACK thread; kernels:
-//   the WASM kernel comparisons alone)
+//   the WASM kernel comparisons alone; cpu: the CPU backend with the trainer's kernels and pool)
 import { writeFileSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 import process from 'node:process';
@@ -17,6 +17,8 @@ const CASES = {
   wasm1: { backend: 'wasm', threads: 1, warmupSteps: 3, timedSteps: 10, profiledSteps: 3 },
   // The kernel comparisons alone: the fused layer norm in the threaded build's shared memory.
   kernels: { backend: 'wasm', profile: false, warmupSteps: 0, timedSteps: 0, profiledSteps: 0 },
+  // The CPU backend as the app runs it: the trainer's kernels, the pool where cross-origin isolated.
+  cpu: { backend: 'cpu', warmupSteps: 2, timedSteps: 6, profiledSteps: 2 },
   // SwiftShader here: a few steps are enough to count what each step asks of the device.
   webgpu: { backend: 'webgpu', warmupSteps: 1, timedSteps: 2, profiledSteps: 0 },
 };

@@ -126,6 +126,21 @@ export class CorpusHeldError extends TrainerError {
   }
 }
 
+/**
+ * The browser would not read the text (NotReadableError, tried again a few times): the file was
+ * changed, moved or deleted after it was chosen, or its disk failed.
+ */
+export class CorpusUnreadableError extends TrainerError {
+  override name = 'CorpusUnreadableError';
+  constructor(readonly corpusName: string) {
+    super(
+      `The browser could not read "${corpusName}": it was changed, moved or deleted after it ` +
+        'was chosen, or its disk failed. Choose the file again; the token shards committed so ' +
+        'far are kept.',
+    );
+  }
+}
+
 /** Cancel pressed while a corpus was tokenized: unlike other cancels, committed shards stay. */
 export class TokenizeCancelledError extends TrainerError {
   override name = 'TokenizeCancelledError';

@@ -1,3 +1,4 @@
+import { CorpusUnreadableError } from '../../src/shared/errors';
 import { sha256Hex } from '../../src/shared/hash';
 import { Sha256Stream } from '../../src/shared/sha256-stream';
 import type { BpeModel } from '../training/bpe/bpe-model';
@@ -74,6 +75,24 @@ interface SyncBlobReader {
 }
 
 /**
+ * How many bytes one synchronous read takes: each read is a round trip to the browser's blob
+ * registry and a fresh ArrayBuffer. A 256 MB in-memory Blob in a Chromium worker (quiet
+ * machine): 1 MiB reads 250–390 MB/s, 4 MiB 530, 16 MiB 490–930 (BYOB streams 1.8–2.0 GB/s).
+ * 16 MiB reads left 155–206 MB of read buffers awaiting collection in the bench's worker heap
+ * (the corpus suite), 1 and 4 MiB 83–122 MB; 4 MiB it is. Handed on in pieces of `chunkBytes`.
+ */
+export const SYNC_READ_BYTES = 4 << 20;
+
+/**
+ * A read that fails with NotReadableError is tried again after 25, 50, 100 and 200 ms: Chromium
+ * refused, now and then, a read of a large in-memory Blob (one in 300 reads of 256 MB, a few
+ * hundred ms after the Blob was made: it was being paged out to disk), and the same read a
+ * moment later succeeded. A file changed or deleted on disk fails every time:
+ * CorpusUnreadableError then.
+ */
+export const READ_RETRY_MS = [25, 50, 100, 200] as const;
+
+/**
  * A worker's synchronous reads (FileReaderSync), a slice at a time. In a Chromium worker that
  * trains while it tokenizes a new run's file (a new run on shards is made before the old one
  * stops), a Blob stream's reads could stop being answered under load: the second pass over a
@@ -87,12 +106,60 @@ async function* syncChunks(
   signal: AbortSignal | undefined,
   chunkBytes: number,
 ): AsyncGenerator<Uint8Array> {
-  for (let at = from; at < blob.size; at += chunkBytes) {
+  const sliceBytes = chunkBytes * Math.max(1, Math.floor(SYNC_READ_BYTES / chunkBytes));
+  for (let at = from; at < blob.size; at += sliceBytes) {
     signal?.throwIfAborted();
-    yield new Uint8Array(
-      reader.readAsArrayBuffer(blob.slice(at, Math.min(blob.size, at + chunkBytes))),
-    );
+    const slice = blob.slice(at, Math.min(blob.size, at + sliceBytes));
+    const bytes = new Uint8Array(await readSlice(reader, slice, blobName(blob), signal));
+    for (let piece = 0; piece < bytes.length; piece += chunkBytes) {
+      if (piece > 0) signal?.throwIfAborted();
+      yield bytes.subarray(piece, Math.min(bytes.length, piece + chunkBytes));
+    }
   }
+}
+
+async function readSlice(
+  reader: SyncBlobReader,
+  slice: Blob,
+  name: string,
+  signal: AbortSignal | undefined,
+): Promise<ArrayBuffer> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return reader.readAsArrayBuffer(slice);
+    } catch (err) {
+      if (!(err instanceof Error) || err.name !== 'NotReadableError') throw err;
+      const wait = READ_RETRY_MS[attempt];
+      if (wait === undefined) throw new CorpusUnreadableError(name);
+      await pause(wait, signal);
+    }
+  }
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason once it aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A File's name, for the error; several files joined into one Blob have none. */
+function blobName(blob: Blob): string {
+  return 'name' in blob && typeof blob.name === 'string' && blob.name !== ''
+    ? blob.name
+    : 'the text file';
 }
 
 function byobReader(stream: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | null {
