@@ -1,13 +1,16 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { SHARDS, corpusFile } from '../e2e/generated-corpus';
+import { keepDownloads, keptDownload } from './downloads';
 import type { EnginePage } from './engine-page';
 import { BASE_URL, expect, test } from './fixtures';
-import { numberOf, resumedFrom, testId, waitForAtLeast, waitForText } from './page-state';
+import { countOf, numberOf, resumedFrom, testId, waitForAtLeast, waitForText } from './page-state';
+import { firstDifference, mirroredTokenFile } from './token-file-mirror';
 
 // Corpora on token shards (corpus=shards) in the other engines: Firefox has every piece (the
 // origin private file system, sync access handles and move() in the worker), so the whole
-// promise runs there; WebKitGTK has none of it as it ships, and the page says so by name.
+// promise runs there, Export tokens included; WebKitGTK has none of it as it ships, and the page
+// says so by name.
 
 /**
  * MB of generated prose: two shards of byte tokens (8 Mi tokens a shard), long enough to
@@ -27,10 +30,20 @@ async function tokensShown(page: EnginePage): Promise<number> {
   return Number((await waitForText(page, 'dataset-tokens', /^[\d,]+$/)).replace(/,/g, ''));
 }
 
-test('Firefox: a corpus tokenized into shards trains, and after the browser is killed resumes from them', async ({
+/** llm.c's token file header as Export tokens writes it: magic, version, count, our address. */
+function headerOf(bytes: Buffer) {
+  return {
+    size: bytes.length,
+    ints: [0, 1, 2].map((i) => bytes.readInt32LE(4 * i)),
+    address: bytes.subarray(12, 44).toString('hex'),
+    restIsZero: bytes.subarray(44, 1024).every((b) => b === 0),
+  };
+}
+
+test('Firefox: a corpus tokenized into shards trains, after the browser is killed resumes from them, and exports its tokens', async ({
   launch,
   engine,
-}) => {
+}, info) => {
   test.skip(engine !== 'firefox', 'WebKitGTK has no origin private file system (next tests)');
   const file = corpusFile('engines-shards', MEGABYTES, 7);
   const first = await launch();
@@ -58,6 +71,36 @@ test('Firefox: a corpus tokenized into shards trains, and after the browser is k
   expect(await tokensShown(page)).toBe(tokens);
   await waitForText(page, 'status', 'training');
   await waitForAtLeast(page, 'step', resumedFrom(notice) + 2);
+  await waitForText(page, 'error', '');
+
+  // Export tokens (a settled page's action), from the shards the killed browser left: the
+  // corpus the row shows, all of it, byte for byte the file the PyTorch bridge's mirror of the
+  // tokenizer makes from the same text (the Chromium and Node exporters' file, see the mirror).
+  await page.click('Pause');
+  await waitForText(page, 'status', 'paused');
+  await waitForText(page, 'corpus-state', 'complete');
+  expect(await countOf(page, 'corpus-row')).toBe(1);
+  const address = await page.run<string>(
+    `return document.querySelector('[data-testid=corpus-row]').dataset.address;`,
+  );
+  const count = Number((await testId(page, 'corpus-tokens'))!.replace(/\D/g, ''));
+  // The row counts both splits; the dataset box the training split (prose-data.ts's cut).
+  expect(count - Math.ceil(count * 0.1)).toBe(tokens);
+  expect(count).toBeGreaterThan(2 ** 23); // two shards, joined after the header
+  await keepDownloads(page);
+  const name = path.basename(file);
+  await page.click(`Export tokens of corpus ${name}`);
+  const exported = await keptDownload(page, 0);
+  expect(exported.name).toBe(name.replace(/\.txt$/, '.byte.bin'));
+  expect(headerOf(exported.bytes)).toEqual({
+    size: 1024 + 2 * count,
+    ints: [20240520, 1, count],
+    address,
+    restIsZero: true,
+  });
+  // SHARDS's separator=blank.
+  const mirrored = mirroredTokenFile(file, 'blank', info.outputPath('mirror.byte.bin'));
+  expect(firstDifference(exported.bytes, mirrored), 'the first byte that differs').toBe(-1);
   await waitForText(page, 'error', '');
 });
 
