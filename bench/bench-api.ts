@@ -72,7 +72,7 @@ export interface TrainingRow {
   readonly last_loss: number | null;
   /** Steps (warm-up included) whose loss was NaN or infinite. */
   readonly nonfinite_losses: number;
-  /** WASM: XNNPACK's threads as tfjs reports them; CPU: the product pool's; null elsewhere. */
+  /** WASM: XNNPACK's threads as tfjs reports them; CPU: the CPU pool's; null elsewhere. */
   readonly threads: number | null;
   /** WASM: `trainer` (our kernels, the app's) or `tfjs` (tfjs-wasm's own); null elsewhere. */
   readonly kernels: 'trainer' | 'tfjs' | null;

@@ -57,12 +57,12 @@ const options = (backend) => {
 };
 
 /**
- * A product helper as in the app (cpu-product-helper.ts), on a worker_threads thread that loads
+ * A pool helper as in the app (cpu-pool-helper.ts), on a worker_threads thread that loads
  * it through Vite's module runner; resolves once it listens.
  */
-async function startProductHelper() {
+async function startPoolHelper() {
   const path = fileURLToPath(
-    new URL('../workers/training/kernels/cpu/cpu-product-helper.ts', import.meta.url),
+    new URL('../workers/training/kernels/cpu/cpu-pool-helper.ts', import.meta.url),
   );
   const source = `const { parentPort } = require('node:worker_threads');
 import('vite').then(async ({ runnerImport }) => {
@@ -115,14 +115,14 @@ for (const backend of backends) {
     // The trainer's JavaScript kernels, which the app installs on 'cpu'.
     runner.installCpuKernels();
     for (const threads of env('PROFILE_CPU_THREADS', '1').split(',').map(Number)) {
-      const helpers = await Promise.all(Array.from({ length: threads - 1 }, startProductHelper));
-      if (threads > 1) runner.useProductPool(new runner.ProductPool(helpers));
+      const helpers = await Promise.all(Array.from({ length: threads - 1 }, startPoolHelper));
+      if (threads > 1) runner.useCpuPool(new runner.CpuPool(helpers));
       const after = await runner.profileGptNano(options(backend));
       const kernels = `trainer kernels (installCpuKernels), products on ${threads} thread(s)`;
       results.push({ ...after, kernels, threads });
       text += `\n\nwith the trainer's kernels (Tp kernels in TypeScript), products on ${threads} thread(s):\n`;
       text += runner.formatBackendProfile(after);
-      runner.useProductPool(null);
+      runner.useCpuPool(null);
     }
     runner.removeCpuKernels();
   }

@@ -47,9 +47,9 @@ export {
   describeProductThreads,
   describeProductWork,
   productThreads,
-  useProductPool,
+  useCpuPool,
 } from './training/kernels/cpu/cpu-threads';
-export { ProductPool } from './training/kernels/cpu/cpu-product-pool';
+export { CpuPool } from './training/kernels/cpu/cpu-pool';
 export { removeWebGpuKernels } from './training/kernels/webgpu/install-webgpu';
 export {
   LN_EPSILON,

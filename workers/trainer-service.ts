@@ -211,7 +211,7 @@ export class TrainerService implements TrainerApi {
   async profileStep(): Promise<string> {
     const step = await this.parts.controller.profileNextStep();
     const text = formatStepProfile(step);
-    // On cpu, whether the product helpers take part (they silently did not in the bench once).
+    // On cpu, whether the pool helpers take part (they silently did not in the bench once).
     return step.profile.backend === 'cpu'
       ? `CPU products: ${describeProductWork()}\n${text}`
       : text;

@@ -9,7 +9,7 @@ export {
   useClock,
   removeCpuKernels,
   removeWasmKernels,
-  ProductPool,
-  useProductPool,
+  CpuPool,
+  useCpuPool,
 } from '../../workers/bench-surface';
 export { compareMatMuls, formatMatMulRows } from './matmul-compare';

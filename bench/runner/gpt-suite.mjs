@@ -11,7 +11,7 @@
 //   BENCH_GPT_SNAPSHOT_BACKEND=wasm        the backend the snapshot cases train on (default wasm,
 //                                          the trainer's own choice on this machine)
 //   BENCH_GPT_CPU_THREADS=1,2,1,2          cpu cases, one per entry, in this order: 1 retires the
-//                                          product pool before the steps (one thread), 2 keeps
+//                                          CPU pool before the steps (one thread), 2 keeps
 //                                          it (default: one case, the pool as the backend starts it)
 //   BENCH_BASELINE=1                       beside each WASM and WebGPU training case, the same on
 //                                          tfjs's own kernels (before issue 19), case after case:

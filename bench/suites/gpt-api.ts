@@ -24,7 +24,7 @@ export interface GptTrainingCase {
   readonly rate: StepRate | null;
   /** WASM and WebGPU: tfjs's own kernels (the op layer's composites), as before issue 19. */
   readonly tfjsKernels?: boolean;
-  /** cpu: 1 retires the product pool before the steps (one thread); else the pool as started. */
+  /** cpu: 1 retires the CPU pool before the steps (one thread); else the pool as started. */
   readonly cpuThreads?: number;
 }
 

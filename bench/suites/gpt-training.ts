@@ -132,7 +132,7 @@ export async function runGptTrainingCase(spec: GptTrainingCase): Promise<GptTrai
     }
     const session = TrainingSession.create(config, dataset.data);
     const measured = await measure(spec, session, gpu);
-    // Read after the steps: a product helper that failed meanwhile left the pool on one thread.
+    // Read after the steps: a pool helper that failed meanwhile left the pool on one thread.
     if (spec.backend !== 'cpu') return { ...row, ...measured };
     const threads = productThreads()?.threads ?? 1;
     return { ...row, ...measured, adapter: cpuThreads(), threads };

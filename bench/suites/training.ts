@@ -56,7 +56,7 @@ export function cpuThreads(): string {
   return describeProductWork();
 }
 
-/** Threads a step's products run on: XNNPACK's on WASM, the product pool's on the CPU backend. */
+/** Threads a step's products run on: XNNPACK's on WASM, the CPU pool's on the CPU backend. */
 function threadsOf(backend: BackendName): number | null {
   if (backend === 'wasm') return getThreadsCount();
   if (backend === 'cpu') return productThreads()?.threads ?? 1;

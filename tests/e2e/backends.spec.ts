@@ -28,7 +28,7 @@ test('a forced cpu backend trains on the trainer’s JavaScript kernels and says
   await page.goto(`/?backend=cpu&${TINY}`);
   await expect(page.getByTestId('backend')).toHaveText('cpu');
   const reason = page.getByTestId('backend-reason');
-  // Cross-origin isolated: a product helper per further logical core (at most 4 threads).
+  // Cross-origin isolated: a pool helper per further logical core (at most 4 threads).
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const threads = Math.min(cores, 4);
   const pool =

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { expect } from 'vitest';
-import type { ProductHelper } from '../../workers/training/kernels/cpu/cpu-product-pool';
+import type { PoolHelper } from '../../workers/training/kernels/cpu/cpu-pool';
 
-// Helper threads for the product pool's tests (worker_threads here, Web Workers in the app), and
+// Helper threads for the CPU pool's tests (worker_threads here, Web Workers in the app), and
 // the bitwise comparison every pooled result is held to.
 
 const HELPER = fileURLToPath(
-  new URL('../../workers/training/kernels/cpu/cpu-product-helper.ts', import.meta.url),
+  new URL('../../workers/training/kernels/cpu/cpu-pool-helper.ts', import.meta.url),
 );
 // A helper as the app's entry runs it, loaded through Vite's module runner (Node runs no TS).
 const HELPER_SOURCE = `
@@ -32,7 +32,7 @@ export async function startHelper(): Promise<Worker> {
 }
 
 /** A node Worker as the pool's helper (its terminate returns a promise the pool ignores). */
-export function asHelper(worker: Worker): ProductHelper {
+export function asHelper(worker: Worker): PoolHelper {
   return {
     postMessage: (message) => worker.postMessage(message),
     terminate: () => void worker.terminate(),

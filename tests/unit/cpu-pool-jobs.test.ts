@@ -14,8 +14,8 @@ import {
   runAlone,
   type PoolJob,
 } from '../../workers/training/kernels/cpu/cpu-pool-jobs';
-import { ProductPool } from '../../workers/training/kernels/cpu/cpu-product-pool';
-import { useProductPool } from '../../workers/training/kernels/cpu/cpu-threads';
+import { CpuPool } from '../../workers/training/kernels/cpu/cpu-pool';
+import { useCpuPool } from '../../workers/training/kernels/cpu/cpu-threads';
 import {
   installCpuKernels,
   removeCpuKernels,
@@ -31,7 +31,7 @@ import { useCpuBackend } from './tf-setup';
 import { bytesOfAll, random, randomIds } from './wasm-op-fixtures';
 
 // Attention (by (batch, head) pairs), GELU (by element ranges), layer norm's forward and the
-// loss's gradient (by rows) split over the product pool's helper threads must give the
+// loss's gradient (by rows) split over the CPU pool's helper threads must give the
 // one-thread bits exactly, at gpt-nano's shapes and odd ones, and through the kernels as a step
 // calls them.
 
@@ -61,7 +61,7 @@ function values(size: number, prng: Prng, scale = 1): Float32Array {
 }
 
 /** Every job at `pool`: each output bitwise the one-thread one (runAlone). */
-function expectPooledEqualsAlone(pool: ProductPool, jobs: readonly PoolJob[]): void {
+function expectPooledEqualsAlone(pool: CpuPool, jobs: readonly PoolJob[]): void {
   for (const job of jobs) {
     const pooled = pool.run(job);
     const single = runAlone(job);
@@ -107,15 +107,15 @@ function rowJobs(prng: Prng): PoolJob[] {
   return [...norms, ...losses];
 }
 
-describe('attention, GELU, layer norm and the loss on the product pool with real helper threads', () => {
+describe('attention, GELU, layer norm and the loss on the CPU pool with real helper threads', () => {
   let helpers: Worker[] = [];
-  let pool: ProductPool;
+  let pool: CpuPool;
   beforeAll(async () => {
     helpers = await Promise.all([startHelper(), startHelper()]);
-    pool = new ProductPool(helpers.map(asHelper));
+    pool = new CpuPool(helpers.map(asHelper));
   });
   afterAll(async () => {
-    useProductPool(null);
+    useCpuPool(null);
     removeCpuKernels();
     await Promise.all(helpers.map((h) => h.terminate()));
   });
@@ -153,10 +153,10 @@ describe('attention, GELU, layer norm and the loss on the product pool with real
         };
         return [f(qkv), tf.grad(f)(qkv)];
       });
-    useProductPool(null);
+    useCpuPool(null);
     const single = await bytesOfAll(run());
     const before = pool.helperChunks;
-    useProductPool(pool);
+    useCpuPool(pool);
     const pooled = await bytesOfAll(run());
     expect(pool.retiredBecause).toBeNull();
     expect(pool.helperChunks).toBeGreaterThan(before);

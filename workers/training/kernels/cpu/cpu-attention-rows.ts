@@ -7,7 +7,7 @@ import { expInPlace } from './cpu-exp';
 // in that order (dk_j and dv_j over i ascending). Positions after i are skipped, and their
 // probabilities written as 0, which is what the composite's additive −1e9 mask gives.
 // A (batch, head) pair reads and writes only its own parts of the arrays, so pairs [from, to)
-// are the unit the product pool splits (cpu-pool-jobs.ts): every element is computed by the
+// are the unit the CPU pool splits (cpu-pool-jobs.ts): every element is computed by the
 // same arithmetic in the same order whichever thread holds its pair.
 
 export interface AttentionDims {

@@ -7,7 +7,7 @@ import { attentionBackwardJob, attentionForwardJob } from './cpu-pool-jobs';
 import { runJob } from './cpu-threads';
 
 // Causal attention's kernels: the math is cpu-attention-rows.ts's, by (batch, head) pairs, on the
-// product pool's threads where the training worker started one (the same bits either way).
+// CPU pool's threads where the training worker started one (the same bits either way).
 
 interface AttentionAttrs {
   readonly heads: number;

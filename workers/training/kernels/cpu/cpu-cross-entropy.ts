@@ -8,7 +8,7 @@ import { runJob } from './cpu-threads';
 
 // Softmax cross-entropy in one pass a row: each row's Σ exp in a double, index order; the loss
 // and the weights summed over rows in a double, row order. The gradient's rows (cpu-loss-rows.ts)
-// run on the product pool's threads where the training worker started one.
+// run on the CPU pool's threads where the training worker started one.
 
 type Inputs = Record<'logits' | 'targets' | 'weights', tf.TensorInfo>;
 

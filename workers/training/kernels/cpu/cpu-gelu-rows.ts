@@ -3,7 +3,7 @@ import { expInPlace } from './cpu-exp';
 // GPT-2's tanh GELU and its slope, each element in doubles, rounded once to float32. 1 + tanh(u)
 // and 1 − tanh²(u) come from e = exp(−2|u|) and r = 1/(1 + e): 1 + t is 2r for u ≥ 0 and 2er
 // below, 1 − t² is 4er², neither a difference of nearly equal numbers. Each element depends on
-// its own input only, so element ranges [from, to) are the unit the product pool splits
+// its own input only, so element ranges [from, to) are the unit the CPU pool splits
 // (cpu-pool-jobs.ts), with the same bits whichever thread computes them.
 
 const C = Math.sqrt(2 / Math.PI);

@@ -6,7 +6,7 @@ import { geluBackwardJob, geluForwardJob } from './cpu-pool-jobs';
 import { runJob } from './cpu-threads';
 
 // GPT-2's tanh GELU and its slope: the math is cpu-gelu-rows.ts's, by element ranges, on the
-// product pool's threads where the training worker started one (the same bits either way).
+// CPU pool's threads where the training worker started one (the same bits either way).
 
 function geluForward(args: KernelArgs): tf.TensorInfo {
   const call = cpuCall(args);

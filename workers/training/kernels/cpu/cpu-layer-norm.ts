@@ -7,7 +7,7 @@ import { runJob } from './cpu-threads';
 
 // Each row's sums in a double, index order; the sums over rows (dgamma, dbeta) in a double per
 // column, row order. One pass over x for the forward's output (cpu-loss-rows.ts, by rows on the
-// product pool's threads where the training worker started one), one for the gradient.
+// CPU pool's threads where the training worker started one), one for the gradient.
 
 /** Outputs: y (x's shape), then each row's mean and 1/√(var + ε), which the gradient reuses. */
 function layerNormForward(args: KernelArgs): tf.TensorInfo[] {

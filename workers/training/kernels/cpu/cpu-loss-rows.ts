@@ -1,7 +1,7 @@
 import { expInPlace } from './cpu-exp';
 
 // Row-parallel pieces of layer norm and softmax cross-entropy: each row's outputs depend on its
-// own row only, so row ranges [from, to) are a unit the product pool splits (cpu-pool-jobs.ts)
+// own row only, so row ranges [from, to) are a unit the CPU pool splits (cpu-pool-jobs.ts)
 // with the bits of one thread. The sums over rows (layer norm's dgamma and dbeta, the loss and
 // its weights) stay whole on the training worker (cpu-layer-norm.ts, cpu-cross-entropy.ts).
 

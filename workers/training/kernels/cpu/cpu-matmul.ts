@@ -3,7 +3,7 @@ import type { ProductShape } from './cpu-product-rows';
 import { runJob } from './cpu-threads';
 
 // The dense layers' three products through strides (no transposed copies), each the bits of
-// tfjs-cpu's BatchMatMul (cpu-product-rows.ts says how), on the product pool's threads when the
+// tfjs-cpu's BatchMatMul (cpu-product-rows.ts says how), on the CPU pool's threads when the
 // training worker started one (cpu-threads.ts), else on this thread: the same bits either way.
 
 function product(a: Float32Array, b: Float32Array, s: ProductShape): Float32Array {

@@ -7,7 +7,7 @@ import { GELU_PASS, geluBackwardRange, geluForwardRange } from './cpu-gelu-rows'
 import { crossEntropyGradRows, layerNormRows } from './cpu-loss-rows';
 import { packColumns, productRows, type ProductShape } from './cpu-product-rows';
 
-// The kinds of job the product pool runs (cpu-product-pool.ts), each a pure function over a
+// The kinds of job the CPU pool runs (cpu-pool.ts), each a pure function over a
 // range of units (a product's output rows, attention's (batch, head) pairs, GELU's elements):
 // the training worker and every helper call the same function on the same arrays, and a unit's
 // outputs depend on nothing but the unit, so any split gives the one-thread bits. A job is
@@ -25,7 +25,7 @@ export const JOB = {
 } as const;
 export type JobKind = (typeof JOB)[keyof typeof JOB];
 
-/** A job's limits, which the control block is sized by (cpu-product-protocol.ts). */
+/** A job's limits, which the control block is sized by (cpu-pool-protocol.ts). */
 export const MAX_VIEWS = 6;
 export const MAX_INTS = 8;
 export const MAX_FLOATS = 2;
@@ -87,7 +87,7 @@ export function bindChunks(
       return (from, to) => crossEntropyGradRows(views, ints[0]!, floats[0]!, from, to);
     }
     default:
-      throw new Error(`the product pool has no job of kind ${kind}`);
+      throw new Error(`the CPU pool has no job of kind ${kind}`);
   }
 }
 

@@ -6,7 +6,7 @@
 // strides into panels of doubles (a transposed operand costs one strided copy, no transpose
 // kernel). An output's bits depend on nothing but its own row and column, so any split of the
 // rows (at multiples of 4, where the tiles start) gives the one-thread result: the pool of
-// cpu-product-pool.ts relies on it. The golden vectors and the Python bridge are computed on
+// cpu-pool.ts relies on it. The golden vectors and the Python bridge are computed on
 // that tfjs kernel, which is why these keep its order rather than a faster one.
 
 /** tfjs-cpu's `blockSize` (backend_cpu.js), which its BatchMatMul blocks k by. */

@@ -1,5 +1,5 @@
 import { runAlone, type PoolJob } from './cpu-pool-jobs';
-import { ProductPool } from './cpu-product-pool';
+import { CpuPool } from './cpu-pool';
 
 // How many threads the CPU backend's pooled jobs (cpu-pool-jobs.ts) use, and the pool
 // that runs them. Helpers need SharedArrayBuffer and Atomics.wait, so a cross-origin isolated
@@ -9,12 +9,12 @@ import { ProductPool } from './cpu-product-pool';
 /** At most this many threads (the training worker and its helpers) share a product. */
 const MAX_THREADS = 4;
 
-let pool: ProductPool | null = null;
+let pool: CpuPool | null = null;
 /** How the helpers' start went: e.g. "1 of 1 helpers serving after 53 ms". */
 let startReport = 'no helpers started';
 
 /** The pool products run on, or null: one thread. */
-export function productThreads(): ProductPool | null {
+export function productThreads(): CpuPool | null {
   return pool;
 }
 
@@ -24,7 +24,7 @@ export function runJob(job: PoolJob): Float32Array[] {
 }
 
 /** Runs products on `next` from now on (null: one thread); retires the pool it replaces. */
-export function useProductPool(next: ProductPool | null): void {
+export function useCpuPool(next: CpuPool | null): void {
   if (pool !== null && pool !== next) pool.retire('replaced');
   pool = next;
 }
@@ -61,7 +61,7 @@ export async function startProductThreads(): Promise<void> {
   try {
     for (let i = 1; i < threads; i++) {
       // Inline `new Worker(new URL(…), {…})`: the form Vite turns into a bundled worker entry.
-      const worker = new Worker(new URL('./cpu-product-helper.worker.ts', import.meta.url), {
+      const worker = new Worker(new URL('./cpu-pool-helper.worker.ts', import.meta.url), {
         type: 'module',
         name: `cpu-products-${i}`,
       });
@@ -71,7 +71,7 @@ export async function startProductThreads(): Promise<void> {
     for (const worker of helpers) worker.terminate();
     return;
   }
-  const started = new ProductPool(helpers);
+  const started = new CpuPool(helpers);
   pool = started;
   const waitStart = performance.now();
   let serving = 0;
@@ -83,7 +83,7 @@ export async function startProductThreads(): Promise<void> {
           resolve();
         };
         worker.onerror = () => {
-          started.retire('a product helper failed to start or crashed');
+          started.retire('a pool helper failed to start or crashed');
           resolve();
         };
       }),

@@ -1,7 +1,7 @@
-import { CTRL, type HelperMessage, workOnJob } from './cpu-product-protocol';
+import { CTRL, type HelperMessage, workOnJob } from './cpu-pool-protocol';
 
 /**
- * A product helper's whole life: take the shared arrays it is sent once, say so (`serving`: the
+ * A pool helper's whole life: take the shared arrays it is sent once, say so (`serving`: the
  * training worker's start waits for that, cpu-threads.ts says why), then wait on the claim word
  * (Atomics.wait: a helper is a worker) and work on each job that opens, claiming chunks until
  * the job has none left. Jobs wake it through the shared word, never a message: a message from a

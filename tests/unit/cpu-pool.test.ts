@@ -5,12 +5,12 @@ import { Prng } from '../../src/shared/prng';
 import {
   alone,
   chunkRows,
-  ProductPool,
-  type ProductHelper,
-} from '../../workers/training/kernels/cpu/cpu-product-pool';
-import { CTRL, type HelperMessage } from '../../workers/training/kernels/cpu/cpu-product-protocol';
+  CpuPool,
+  type PoolHelper,
+} from '../../workers/training/kernels/cpu/cpu-pool';
+import { CTRL, type HelperMessage } from '../../workers/training/kernels/cpu/cpu-pool-protocol';
 import type { ProductShape } from '../../workers/training/kernels/cpu/cpu-product-rows';
-import { useProductPool } from '../../workers/training/kernels/cpu/cpu-threads';
+import { useCpuPool } from '../../workers/training/kernels/cpu/cpu-threads';
 import {
   installCpuKernels,
   removeCpuKernels,
@@ -48,7 +48,7 @@ function values(size: number, prng: Prng): Float32Array {
 }
 
 /** Every layout at every shape: the pooled product against the one-thread one. */
-function expectPooledEqualsAlone(pool: ProductPool, prng: Prng): void {
+function expectPooledEqualsAlone(pool: CpuPool, prng: Prng): void {
   for (const [m, k, n] of SHAPES) {
     for (const [name, layout] of Object.entries(layouts)) {
       const s = layout(m, k, n);
@@ -62,16 +62,16 @@ function expectPooledEqualsAlone(pool: ProductPool, prng: Prng): void {
   }
 }
 
-describe('the product pool with real helper threads', () => {
+describe('the CPU pool with real helper threads', () => {
   // One pool for both tests: a helper serves the pool whose buffers it was sent last.
   let helpers: Worker[] = [];
-  let pool: ProductPool;
+  let pool: CpuPool;
   beforeAll(async () => {
     helpers = await Promise.all([startHelper(), startHelper()]);
-    pool = new ProductPool(helpers.map(asHelper));
+    pool = new CpuPool(helpers.map(asHelper));
   });
   afterAll(async () => {
-    useProductPool(null);
+    useCpuPool(null);
     removeCpuKernels();
     await Promise.all(helpers.map((h) => h.terminate()));
   });
@@ -103,10 +103,10 @@ describe('the product pool with real helper threads', () => {
         const grads = tf.grads((a, b, c) => tf.sum(tf.mul(f(a!, b!, c!), w)));
         return [f(x, kernel, bias), ...grads([x, kernel, bias])];
       });
-    useProductPool(null);
+    useCpuPool(null);
     const single = await bytesOfAll(run());
     const before = pool.helperChunks;
-    useProductPool(pool);
+    useCpuPool(pool);
     const pooled = await bytesOfAll(run());
     expect(pool.retiredBecause).toBeNull();
     expect(pool.helperChunks).toBeGreaterThan(before);
@@ -123,7 +123,7 @@ describe('a helper starting', () => {
     const worker = await startHelper();
     try {
       const serving = new Promise((resolve) => worker.once('message', resolve));
-      const pool = new ProductPool([asHelper(worker)]);
+      const pool = new CpuPool([asHelper(worker)]);
       expect(await serving).toBe('serving');
       // Counted in the shared words before the message: the helper is in its loop now.
       expect(pool.helpersServing).toEqual({ serving: 1, wakes: 0, jobs: 0 });
@@ -149,7 +149,7 @@ describe('a helper starting', () => {
  * A helper that misbehaves, in plain JavaScript on its own thread: once a job opens it claims
  * one chunk (the protocol's compare-and-swap, CLAIM's word) and then runs `then`.
  */
-function misbehavingHelper(then: string): ProductHelper & { terminated: boolean } {
+function misbehavingHelper(then: string): PoolHelper & { terminated: boolean } {
   const source = `
 const { parentPort } = require('node:worker_threads');
 parentPort.on('message', ({ control }) => {
@@ -174,14 +174,14 @@ parentPort.on('message', ({ control }) => {
   return helper;
 }
 
-describe('the product pool without a working helper', () => {
+describe('the CPU pool without a working helper', () => {
   const s = layouts.NN(256, 96, 384);
   const prng = Prng.fromSeed(3);
   const [a, b] = [values(256 * 96, prng), values(96 * 384, prng)];
 
   it('computes every chunk itself when a helper never starts', () => {
-    const silent: ProductHelper = { postMessage: () => {}, terminate: () => {} };
-    const pool = new ProductPool([silent]);
+    const silent: PoolHelper = { postMessage: () => {}, terminate: () => {} };
+    const pool = new CpuPool([silent]);
     expectSameBits(pool.product(a, b, s), alone(a, b, s));
     expect(pool.threads).toBe(2);
     expect(pool.helperChunks).toBe(0);
@@ -191,7 +191,7 @@ describe('the product pool without a working helper', () => {
     const stalled = misbehavingHelper(
       'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);',
     );
-    const pool = new ProductPool([stalled], { stallMs: 300 });
+    const pool = new CpuPool([stalled], { stallMs: 300 });
     // Products until the helper (a thread that takes a moment to start) has held a chunk.
     while (pool.retiredBecause === null) expectSameBits(pool.product(a, b, s), alone(a, b, s));
     expect(pool.retiredBecause).toMatch(/held a chunk for over 300 ms/);
@@ -202,13 +202,13 @@ describe('the product pool without a working helper', () => {
 
   it('goes to one thread when a helper reported a failure between jobs', () => {
     // FAILED set with no chunk held: no wait would ever see it, the next product must.
-    const failedEarly: ProductHelper = {
+    const failedEarly: PoolHelper = {
       postMessage: ({ control }) => void Atomics.store(control, CTRL.failed, 1),
       terminate: () => {},
     };
-    const pool = new ProductPool([failedEarly]);
+    const pool = new CpuPool([failedEarly]);
     expectSameBits(pool.product(a, b, s), alone(a, b, s));
-    expect(pool.retiredBecause).toBe('a product helper failed');
+    expect(pool.retiredBecause).toBe('a pool helper failed');
     expect(pool.threads).toBe(1);
   });
 
@@ -216,11 +216,11 @@ describe('the product pool without a working helper', () => {
     const failing = misbehavingHelper(
       `Atomics.store(control, ${CTRL.failed}, 1); Atomics.notify(control, ${CTRL.done});`,
     );
-    const pool = new ProductPool([failing], { stallMs: 60_000 });
+    const pool = new CpuPool([failing], { stallMs: 60_000 });
     const started = performance.now();
     while (pool.retiredBecause === null) expectSameBits(pool.product(a, b, s), alone(a, b, s));
     expect(performance.now() - started).toBeLessThan(30_000);
-    expect(pool.retiredBecause).toBe('a product helper failed');
+    expect(pool.retiredBecause).toBe('a pool helper failed');
   });
 
   it('splits rows at multiples of 4, one chunk at least per thread', () => {

@@ -1,7 +1,7 @@
 import { productJob, runAlone, type PoolJob } from './cpu-pool-jobs';
-import type { HelperMessage } from './cpu-product-protocol';
-import { CTRL, CTRL_BYTES, CTRL_WORDS, floatArgs, GENERATIONS } from './cpu-product-protocol';
-import { MAX_CHUNKS, workOnJob } from './cpu-product-protocol';
+import type { HelperMessage } from './cpu-pool-protocol';
+import { CTRL, CTRL_BYTES, CTRL_WORDS, floatArgs, GENERATIONS } from './cpu-pool-protocol';
+import { MAX_CHUNKS, workOnJob } from './cpu-pool-protocol';
 import type { ProductShape } from './cpu-product-rows';
 
 // The training worker's side of the pool: it copies a job's inputs (a product's operands,
@@ -14,7 +14,7 @@ import type { ProductShape } from './cpu-product-rows';
 // retires for good.
 
 /** What the pool needs of a helper: a Web Worker in the app, a worker_threads Worker in tests. */
-export interface ProductHelper {
+export interface PoolHelper {
   postMessage(message: HelperMessage): void;
   terminate(): void;
 }
@@ -32,7 +32,7 @@ const DEFAULT_STALL_MS = 5000;
 /** The shared operands' ceiling (address space reserved, not memory); larger products run alone. */
 const MAX_BYTES = 1 << 30;
 
-export class ProductPool {
+export class CpuPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(CTRL_BYTES), 0, CTRL_WORDS);
   /** A job's inputs and outputs, over a growable buffer (MAX_BYTES at most) it tracks. */
   private readonly data: Float32Array;
@@ -43,7 +43,7 @@ export class ProductPool {
   private readonly stallMs: number;
 
   constructor(
-    private readonly helpers: readonly ProductHelper[],
+    private readonly helpers: readonly PoolHelper[],
     options: PoolOptions = {},
   ) {
     this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
@@ -88,7 +88,7 @@ export class ProductPool {
   run(job: PoolJob): Float32Array[] {
     // A helper that failed after its job's chunks were all done is noticed here, not never.
     if (this.retired === null && Atomics.load(this.control, CTRL.failed) !== 0) {
-      this.retire('a product helper failed');
+      this.retire('a pool helper failed');
     }
     if (this.retired !== null || job.work < MIN_WORK || job.units < 2 * job.grain) {
       return runAlone(job);
@@ -143,7 +143,7 @@ export class ProductPool {
     this.gen = (this.gen % (GENERATIONS - 1)) + 1;
     // The last store opens the job: whoever sees this generation sees the words above.
     Atomics.store(this.control, CTRL.claim, this.gen << 16);
-    // Helpers wait on the claim word: no message per job (cpu-product-helper.ts says why).
+    // Helpers wait on the claim word: no message per job (cpu-pool-helper.ts says why).
     Atomics.notify(this.control, CTRL.claim);
     return views.slice(job.inputs.length);
   }
@@ -156,13 +156,13 @@ export class ProductPool {
     let done = Atomics.load(this.control, CTRL.done);
     while (done < chunks) {
       if (Atomics.load(this.control, CTRL.failed) !== 0) {
-        this.retire('a product helper failed');
+        this.retire('a pool helper failed');
         return false;
       }
       Atomics.wait(this.control, CTRL.done, done, this.stallMs);
       const now = Atomics.load(this.control, CTRL.done);
       if (now === done && Atomics.load(this.control, CTRL.failed) === 0) {
-        this.retire(`a product helper held a chunk for over ${this.stallMs} ms`);
+        this.retire(`a pool helper held a chunk for over ${this.stallMs} ms`);
         return false;
       }
       done = now;

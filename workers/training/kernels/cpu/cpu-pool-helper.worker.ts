@@ -1,7 +1,7 @@
-import type { HelperMessage } from './cpu-product-protocol';
-import { serveProducts } from './cpu-product-helper';
+import type { HelperMessage } from './cpu-pool-protocol';
+import { serveProducts } from './cpu-pool-helper';
 
-// The entry Vite bundles for a product helper (cpu-threads.ts starts it from the training worker).
+// The entry Vite bundles for a pool helper (cpu-threads.ts starts it from the training worker).
 serveProducts(
   (onMessage) => {
     self.onmessage = (event: MessageEvent<HelperMessage>) => onMessage(event.data);
@@ -10,5 +10,5 @@ serveProducts(
 );
 // Shared arrays that cannot be read here: thrown, so the training worker's onerror retires the pool.
 self.onmessageerror = () => {
-  throw new Error('a product helper could not read the shared arrays it was sent');
+  throw new Error('a pool helper could not read the shared arrays it was sent');
 };
