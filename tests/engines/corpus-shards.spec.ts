@@ -5,7 +5,7 @@ import { keepDownloads, keptDownload } from './downloads';
 import type { EnginePage } from './engine-page';
 import { BASE_URL, expect, test } from './fixtures';
 import { countOf, numberOf, resumedFrom, testId, waitForAtLeast, waitForText } from './page-state';
-import { firstDifference, mirroredTokenFile } from './token-file-mirror';
+import { firstDifference, mirroredTokenFile, type MirrorTokenizer } from './token-file-mirror';
 
 // Corpora on token shards (corpus=shards) in the other engines: Firefox has every piece (the
 // origin private file system, sync access handles and move() in the worker), so the whole
@@ -38,6 +38,47 @@ function headerOf(bytes: Buffer) {
     address: bytes.subarray(12, 44).toString('hex'),
     restIsZero: bytes.subarray(44, 1024).every((b) => b === 0),
   };
+}
+
+/**
+ * Export tokens of the one corpus in the Corpora list (a paused page's action): the corpus the
+ * row shows, all of it, byte for byte the file the PyTorch bridge's mirror of the tokenizer makes
+ * from the same text (the Chromium and Node exporters' file, see the mirror). `trainTokens`: the
+ * dataset box's training split, which the row's count must cut to.
+ */
+async function expectExportedTokens(
+  page: EnginePage,
+  file: string,
+  tokenizer: MirrorTokenizer,
+  trainTokens: number,
+  mirrorPath: string,
+): Promise<number> {
+  await page.click('Pause');
+  await waitForText(page, 'status', 'paused');
+  await waitForText(page, 'corpus-state', 'complete');
+  expect(await countOf(page, 'corpus-row')).toBe(1);
+  const address = await page.run<string>(
+    `return document.querySelector('[data-testid=corpus-row]').dataset.address;`,
+  );
+  const count = Number((await testId(page, 'corpus-tokens'))!.replace(/\D/g, ''));
+  // The row counts both splits; the dataset box the training split (prose-data.ts's cut).
+  expect(count - Math.ceil(count * 0.1)).toBe(trainTokens);
+  await keepDownloads(page);
+  const name = path.basename(file);
+  await page.click(`Export tokens of corpus ${name}`);
+  const exported = await keptDownload(page, 0);
+  const suffix = tokenizer.tokens === 'byte' ? 'byte' : `bpe${tokenizer.vocabSize}`;
+  expect(exported.name).toBe(name.replace(/\.txt$/, `.${suffix}.bin`));
+  expect(headerOf(exported.bytes)).toEqual({
+    size: 1024 + 2 * count,
+    ints: [20240520, 1, count],
+    address,
+    restIsZero: true,
+  });
+  const mirrored = mirroredTokenFile(file, tokenizer, mirrorPath);
+  expect(firstDifference(exported.bytes, mirrored), 'the first byte that differs').toBe(-1);
+  await waitForText(page, 'error', '');
+  return count;
 }
 
 test('Firefox: a corpus tokenized into shards trains, after the browser is killed resumes from them, and exports its tokens', async ({
@@ -73,41 +114,21 @@ test('Firefox: a corpus tokenized into shards trains, after the browser is kille
   await waitForAtLeast(page, 'step', resumedFrom(notice) + 2);
   await waitForText(page, 'error', '');
 
-  // Export tokens (a settled page's action), from the shards the killed browser left: the
-  // corpus the row shows, all of it, byte for byte the file the PyTorch bridge's mirror of the
-  // tokenizer makes from the same text (the Chromium and Node exporters' file, see the mirror).
-  await page.click('Pause');
-  await waitForText(page, 'status', 'paused');
-  await waitForText(page, 'corpus-state', 'complete');
-  expect(await countOf(page, 'corpus-row')).toBe(1);
-  const address = await page.run<string>(
-    `return document.querySelector('[data-testid=corpus-row]').dataset.address;`,
+  // Export tokens from the shards the killed browser left. SHARDS's separator=blank.
+  const count = await expectExportedTokens(
+    page,
+    file,
+    { tokens: 'byte', separator: 'blank' },
+    tokens,
+    info.outputPath('mirror.byte.bin'),
   );
-  const count = Number((await testId(page, 'corpus-tokens'))!.replace(/\D/g, ''));
-  // The row counts both splits; the dataset box the training split (prose-data.ts's cut).
-  expect(count - Math.ceil(count * 0.1)).toBe(tokens);
   expect(count).toBeGreaterThan(2 ** 23); // two shards, joined after the header
-  await keepDownloads(page);
-  const name = path.basename(file);
-  await page.click(`Export tokens of corpus ${name}`);
-  const exported = await keptDownload(page, 0);
-  expect(exported.name).toBe(name.replace(/\.txt$/, '.byte.bin'));
-  expect(headerOf(exported.bytes)).toEqual({
-    size: 1024 + 2 * count,
-    ints: [20240520, 1, count],
-    address,
-    restIsZero: true,
-  });
-  // SHARDS's separator=blank.
-  const mirrored = mirroredTokenFile(file, 'blank', info.outputPath('mirror.byte.bin'));
-  expect(firstDifference(exported.bytes, mirrored), 'the first byte that differs').toBe(-1);
-  await waitForText(page, 'error', '');
 });
 
-test('Firefox: a BPE (vocabSize=512) learned in the tab tokenizes into shards and trains', async ({
+test('Firefox: a BPE (vocabSize=512) learned in the tab tokenizes into shards, trains and exports its tokens', async ({
   launch,
   engine,
-}) => {
+}, info) => {
   test.skip(engine !== 'firefox', 'WebKitGTK has no origin private file system (next tests)');
   const { page } = await launch();
   await page.goto(BASE_URL + BPE_SHARDS);
@@ -121,6 +142,14 @@ test('Firefox: a BPE (vocabSize=512) learned in the tab tokenizes into shards an
   await waitForText(page, 'status', 'training');
   await waitForAtLeast(page, 'step', 3);
   await waitForText(page, 'error', '');
+  // The mirror learns the same BPE from the same text, as the PyTorch bridge does.
+  await expectExportedTokens(
+    page,
+    MARK,
+    { tokens: 'bpe', separator: 'blank', vocabSize: 512 },
+    tokens,
+    info.outputPath('mirror.bpe512.bin'),
+  );
 });
 
 test('WebKit: corpus=shards is refused by name (no origin private file system) and nothing trains', async ({
