@@ -27,10 +27,29 @@ export async function waitForText(
   id: string,
   expected: string | RegExp,
 ): Promise<string> {
-  await expect
-    .poll(() => testId(page, id), { message: `data-testid=${id}` })
-    .toMatch(typeof expected === 'string' ? new RegExp(`^${escape(expected)}$`) : expected);
+  try {
+    await expect
+      .poll(() => testId(page, id), { message: `data-testid=${id}` })
+      .toMatch(typeof expected === 'string' ? new RegExp(`^${escape(expected)}$`) : expected);
+  } catch (err) {
+    throw new Error(`${String(err)}\nthe page then showed: ${await pageSummary(page)}`, {
+      cause: err,
+    });
+  }
   return (await testId(page, id))!;
+}
+
+/** What the page says of itself, for a failure's message: status, step, notice and error. */
+async function pageSummary(page: EnginePage): Promise<string> {
+  const ids = ['status', 'step', 'last-snapshot-step', 'notice', 'error', 'dataset-status'];
+  try {
+    const shown = await Promise.all(
+      ids.map(async (id) => `${id}=${JSON.stringify(await testId(page, id))}`),
+    );
+    return shown.join(', ');
+  } catch (err) {
+    return `(unreadable: ${String(err)})`;
+  }
 }
 
 /** Waits until the page's number `id` is at least `least`; returns what it then shows. */
