@@ -85,9 +85,9 @@ export const SYNC_READ_BYTES = 4 << 20;
 
 /**
  * A read that fails with NotReadableError is tried again after 25, 50, 100 and 200 ms: Chromium
- * refused, now and then, a read of a large in-memory Blob (one in 300 reads of 256 MB, a few
- * hundred ms after the Blob was made: it was being paged out to disk), and the same read a
- * moment later succeeded. A file changed or deleted on disk fails every time:
+ * refused, now and then, a read of a large in-memory Blob (3 of some 640 reads in two probe
+ * runs over a fresh 256 MB Blob, it seems while the Blob was paged out to disk), and the same
+ * read 10 ms later succeeded. A file changed or deleted on disk fails every time:
  * CorpusUnreadableError then.
  */
 export const READ_RETRY_MS = [25, 50, 100, 200] as const;
