@@ -90,8 +90,11 @@ export interface SnapshotsCase {
   /** Alternating windows without and with snapshots, each windowMs long, `rounds` of each. */
   readonly windowMs: number;
   readonly rounds: number;
-  /** The snapshot timer while training, as `?snapshotSeconds=` sets it in the app. */
-  readonly snapshotSeconds: number;
+  /**
+   * The snapshot timer while training: a fixed period as `?snapshotSeconds=` sets it in the app,
+   * or 'auto', the app's default policy (Young's interval from the measured snapshot cost).
+   */
+  readonly snapshotSeconds: number | 'auto';
   /** Snapshots taken back to back while the runner samples the worker's heap. */
   readonly heapSnapshots: number;
   /** Repetitions of each one-off measurement (tfjs save, raw writes, resume, export, import). */

@@ -95,5 +95,6 @@ export {
 } from './corpus/corpus-files';
 export { opfsCorpusRoot } from './corpus/opfs-corpus-files';
 export { learnCorpusBpe } from './corpus/corpus-bpe';
-export { blobChunks, blobSha256 } from './corpus/corpus-address';
+export { blobChunks } from './corpus/blob-chunks';
+export { blobSha256 } from './corpus/corpus-address';
 export { presetConfig } from '../src/shared/config';

@@ -41,6 +41,17 @@ const ROUNDS = Number(process.env['BENCH_SNAPSHOT_ROUNDS'] ?? 0) || null;
 // BENCH_SNAPSHOT_WINDOW_MS=4000 sets every case's window length (more, shorter windows resolve
 // a ratio better on a machine whose speed drifts over tens of seconds).
 const WINDOW_MS = Number(process.env['BENCH_SNAPSHOT_WINDOW_MS'] ?? 0) || null;
+// BENCH_SNAPSHOT_SECONDS=auto trains the "with" windows on the app's default policy (Young's
+// interval from the measured snapshot cost, an hour between interruptions: 95 s at 20 MB here)
+// instead of a snapshot every 2 s; give it windows that hold several, e.g.
+// BENCH_SNAPSHOT_WINDOW_MS=300000 (the case's time limit grows with the windows).
+const EVERY = process.env['BENCH_SNAPSHOT_SECONDS'] ?? '2';
+const SNAPSHOT_SECONDS = EVERY === 'auto' ? 'auto' : Number(EVERY);
+if (SNAPSHOT_SECONDS !== 'auto' && !(SNAPSHOT_SECONDS > 0)) {
+  throw new Error(`BENCH_SNAPSHOT_SECONDS="${EVERY}": give a number of seconds or auto.`);
+}
+const everyTitle =
+  SNAPSHOT_SECONDS === 'auto' ? 'the automatic interval' : `a snapshot every ${SNAPSHOT_SECONDS} s`;
 const FULL = { warmupSteps: 3, rounds: 3, heapSnapshots: 3, reps: 3 };
 const QUICK = { warmupSteps: 2, rounds: 1, heapSnapshots: 2, reps: 2 };
 
@@ -66,7 +77,8 @@ export const snapshotsSuite = {
   name: 'snapshots',
   /** IndexedDB and OPFS on disk: an incognito context would keep them in memory. */
   persistentProfile: true,
-  caseTimeoutMs: (quick) => (quick ? 240_000 : 420_000),
+  caseTimeoutMs: (quick) =>
+    Math.max(quick ? 240_000 : 420_000, 2 * (ROUNDS ?? 3) * (WINDOW_MS ?? 0) + 300_000),
 
   cases(quick) {
     const sizes = SIZES.filter((s) => (onlySizes ? picked(s) : !quick || s.size !== '100MB'));
@@ -76,7 +88,7 @@ export const snapshotsSuite = {
       backend,
       config: { model: 'mlp', embed: 16, context: 4, batch: 32, ...config },
       windowMs: quick ? Math.round(windowMs / 2) : windowMs,
-      snapshotSeconds: 2,
+      snapshotSeconds: SNAPSHOT_SECONDS,
       ...(quick ? QUICK : FULL),
       ...short,
       ...(ROUNDS === null ? {} : { rounds: ROUNDS }),
@@ -114,7 +126,7 @@ export const snapshotsSuite = {
 
   tables: [
     {
-      title: 'snapshots: training with a snapshot every 2 s (ms unless named; medians)',
+      title: `snapshots: training with ${everyTitle} (ms unless named; medians)`,
       columns: [
         ...id,
         { title: 'state MB', value: (r) => mb(r.state_bytes), right: true },

@@ -1,4 +1,5 @@
 import type { TrainerEvent } from '../../src/shared/api';
+import { DEFAULT_SETTINGS } from '../../src/shared/run-config';
 import type { RunRecord } from '../../src/shared/snapshot';
 import {
   Snapshotter,
@@ -25,8 +26,11 @@ export interface WindowResult {
 export interface WindowOptions {
   /** Stop stepping once this much time has passed (and, with snapshots, none is in flight). */
   readonly ms: number;
-  /** The snapshot timer's period; null trains without snapshots, 0 takes them back to back. */
-  readonly everyMs: number | null;
+  /**
+   * The snapshot timer's period; null trains without snapshots, 0 takes them back to back,
+   * 'auto' is the app's default policy (its interval from the snapshots' measured cost).
+   */
+  readonly everyMs: number | 'auto' | null;
   /** Also stop once this many snapshots have committed in this window. */
   readonly untilCommits?: number;
 }
@@ -65,7 +69,13 @@ export class SnapshotLoop {
 
   async window(options: WindowOptions): Promise<WindowResult> {
     const { everyMs } = options;
-    this.snapshotter.setPolicy(everyMs ? { kind: 'fixed', seconds: everyMs / 1000 } : NO_TIMER);
+    this.snapshotter.setPolicy(
+      everyMs === 'auto'
+        ? DEFAULT_SETTINGS.snapshot
+        : everyMs
+          ? { kind: 'fixed', seconds: everyMs / 1000 }
+          : NO_TIMER,
+    );
     const start = performance.now();
     const commitsBefore = this.committed.length;
     let steps = 0;

@@ -45,7 +45,10 @@ export async function measureTraining(
     plainSteps.push(...loop.steps.slice(before).map((s) => s.ms));
   };
   const snapping = async () => {
-    withSnap.push(await loop.window({ ms: spec.windowMs, everyMs: spec.snapshotSeconds * 1000 }));
+    const every = spec.snapshotSeconds;
+    withSnap.push(
+      await loop.window({ ms: spec.windowMs, everyMs: every === 'auto' ? every : every * 1000 }),
+    );
   };
   for (let r = 1; r <= spec.rounds; r++) {
     // ABBA: odd rounds train without snapshots first, even rounds with, so that a drift of

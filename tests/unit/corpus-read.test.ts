@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../src/shared/prng';
-import { blobChunks } from '../../workers/corpus/corpus-address';
+import { blobChunks } from '../../workers/corpus/blob-chunks';
 import { ShardBuffer } from '../../workers/corpus/shard-buffer';
 
 function randomBytes(length: number, seed: number): Uint8Array<ArrayBuffer> {

@@ -1,13 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  READ_RETRY_MS,
-  SYNC_READ_BYTES,
-  blobChunks,
-  blobSha256,
-} from '../../workers/corpus/corpus-address';
+import { READ_RETRIES, SYNC_READ_BYTES, blobChunks } from '../../workers/corpus/blob-chunks';
+import { blobSha256 } from '../../workers/corpus/corpus-address';
 import { sha256Hex } from '../../src/shared/hash';
 
-// blobChunks in a worker reads through FileReaderSync (corpus-address.ts). Node has none, so
+// blobChunks in a worker reads through FileReaderSync (blob-chunks.ts). Node has none, so
 // these tests give it one over a fake Blob whose slices remember where they start, and count
 // and fail its reads as Chromium's can.
 
@@ -118,7 +114,7 @@ describe('blobChunks through FileReaderSync (a worker)', () => {
       name: 'CorpusUnreadableError',
       message: expect.stringContaining('"notes.txt"'),
     });
-    expect(reads.filter((r) => r.start > 0)).toHaveLength(1 + READ_RETRY_MS.length);
+    expect(reads.filter((r) => r.start > 0)).toHaveLength(1 + READ_RETRIES);
   });
 
   it('other read errors are not retried', async () => {

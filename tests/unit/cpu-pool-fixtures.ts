@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { expect } from 'vitest';
-import type { PoolHelper } from '../../workers/training/kernels/cpu/cpu-pool';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { CpuPool, type PoolHelper } from '../../workers/training/kernels/cpu/cpu-pool';
+import { useCpuPool } from '../../workers/training/kernels/cpu/cpu-threads';
+import { removeCpuKernels } from '../../workers/training/kernels/cpu/install-cpu-kernels';
 
 // Helper threads for the CPU pool's tests (worker_threads here, Web Workers in the app), and
 // the bitwise comparison every pooled result is held to.
@@ -36,6 +38,30 @@ export function asHelper(worker: Worker): PoolHelper {
   return {
     postMessage: (message) => worker.postMessage(message),
     terminate: () => void worker.terminate(),
+  };
+}
+
+/**
+ * A pool of this thread and two real helper threads for the enclosing describe block: started
+ * before its tests, and after them stopped, with the CPU kernels and the pool the tests
+ * installed taken out again. One pool for all of the block's tests: a helper serves the pool
+ * whose buffers it was sent last.
+ */
+export function poolWithTwoHelpers(): () => CpuPool {
+  let helpers: Worker[] = [];
+  let pool: CpuPool | null = null;
+  beforeAll(async () => {
+    helpers = await Promise.all([startHelper(), startHelper()]);
+    pool = new CpuPool(helpers.map(asHelper));
+  });
+  afterAll(async () => {
+    useCpuPool(null);
+    removeCpuKernels();
+    await Promise.all(helpers.map((h) => h.terminate()));
+  });
+  return () => {
+    if (pool === null) throw new Error('the pool starts in beforeAll');
+    return pool;
   };
 }
 

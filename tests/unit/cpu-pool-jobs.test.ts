@@ -1,6 +1,5 @@
-import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Prng } from '../../src/shared/prng';
 import type { AttentionDims } from '../../workers/training/kernels/cpu/cpu-attention-rows';
 import {
@@ -16,17 +15,14 @@ import {
 } from '../../workers/training/kernels/cpu/cpu-pool-jobs';
 import { CpuPool } from '../../workers/training/kernels/cpu/cpu-pool';
 import { useCpuPool } from '../../workers/training/kernels/cpu/cpu-threads';
-import {
-  installCpuKernels,
-  removeCpuKernels,
-} from '../../workers/training/kernels/cpu/install-cpu-kernels';
+import { installCpuKernels } from '../../workers/training/kernels/cpu/install-cpu-kernels';
 import {
   causalSelfAttention,
   gelu,
   layerNorm,
   softmaxCrossEntropy,
 } from '../../workers/training/ops';
-import { asHelper, expectSameBits, startHelper } from './cpu-pool-fixtures';
+import { expectSameBits, poolWithTwoHelpers } from './cpu-pool-fixtures';
 import { useCpuBackend } from './tf-setup';
 import { bytesOfAll, random, randomIds } from './wasm-op-fixtures';
 
@@ -108,16 +104,10 @@ function rowJobs(prng: Prng): PoolJob[] {
 }
 
 describe('attention, GELU, layer norm and the loss on the CPU pool with real helper threads', () => {
-  let helpers: Worker[] = [];
+  const twoHelpers = poolWithTwoHelpers();
   let pool: CpuPool;
-  beforeAll(async () => {
-    helpers = await Promise.all([startHelper(), startHelper()]);
-    pool = new CpuPool(helpers.map(asHelper));
-  });
-  afterAll(async () => {
-    useCpuPool(null);
-    removeCpuKernels();
-    await Promise.all(helpers.map((h) => h.terminate()));
+  beforeEach(() => {
+    pool = twoHelpers();
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Prng } from '../../src/shared/prng';
 import {
   alone,
@@ -11,12 +11,9 @@ import {
 import { CTRL, type HelperMessage } from '../../workers/training/kernels/cpu/cpu-pool-protocol';
 import type { ProductShape } from '../../workers/training/kernels/cpu/cpu-product-rows';
 import { useCpuPool } from '../../workers/training/kernels/cpu/cpu-threads';
-import {
-  installCpuKernels,
-  removeCpuKernels,
-} from '../../workers/training/kernels/cpu/install-cpu-kernels';
+import { installCpuKernels } from '../../workers/training/kernels/cpu/install-cpu-kernels';
 import { dense } from '../../workers/training/ops';
-import { asHelper, expectSameBits, startHelper } from './cpu-pool-fixtures';
+import { asHelper, expectSameBits, poolWithTwoHelpers, startHelper } from './cpu-pool-fixtures';
 import { useCpuBackend } from './tf-setup';
 import { bytesOfAll, random } from './wasm-op-fixtures';
 
@@ -63,17 +60,10 @@ function expectPooledEqualsAlone(pool: CpuPool, prng: Prng): void {
 }
 
 describe('the CPU pool with real helper threads', () => {
-  // One pool for both tests: a helper serves the pool whose buffers it was sent last.
-  let helpers: Worker[] = [];
+  const twoHelpers = poolWithTwoHelpers();
   let pool: CpuPool;
-  beforeAll(async () => {
-    helpers = await Promise.all([startHelper(), startHelper()]);
-    pool = new CpuPool(helpers.map(asHelper));
-  });
-  afterAll(async () => {
-    useCpuPool(null);
-    removeCpuKernels();
-    await Promise.all(helpers.map((h) => h.terminate()));
+  beforeEach(() => {
+    pool = twoHelpers();
   });
 
   it('gives the one-thread bits at gpt-nano and odd shapes, the helpers computing chunks', () => {

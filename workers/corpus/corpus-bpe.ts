@@ -4,7 +4,7 @@ import type { BpeModel } from '../training/bpe/bpe-model';
 import { trainBpe } from '../training/bpe/bpe-trainer';
 import { sampleRanges, type ByteRange } from '../training/bpe/corpus-sample';
 import { WordCounts } from '../training/bpe/word-counts';
-import { blobChunks } from './corpus-address';
+import { blobChunks } from './blob-chunks';
 import { DocumentSplitter } from './document-splitter';
 
 /**

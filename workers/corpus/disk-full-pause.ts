@@ -1,4 +1,5 @@
-import { Backoff, isQuotaError, realClock, type BackoffPolicy, type Clock } from '../store';
+import { Backoff, isQuotaError, pauseFor, realClock } from '../store';
+import type { BackoffPolicy, Clock } from '../store';
 
 /**
  * Waits between tries of a tokenization the full disk stopped: a few seconds, growing, so a
@@ -85,33 +86,14 @@ export class DiskFullRetry {
         if ((err as { name?: unknown } | null)?.name !== 'CorpusDiskFullError') throw err;
         const retryInMs = this.backoff.delayAfter(failures);
         onPause?.({ error: err as Error, retryInMs });
-        await this.pause(retryInMs, signal);
+        const pause = pauseFor(this.clock, retryInMs, signal);
+        this.wakers.add(pause.wake);
+        try {
+          await pause.done;
+        } finally {
+          this.wakers.delete(pause.wake);
+        }
       }
     }
-  }
-
-  /** Resolves after `ms`, or at once on retryNow; rejects with the signal's reason on Cancel. */
-  private pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const cancelled = () => {
-        settle();
-        reject(signal!.reason);
-      };
-      const wake = () => {
-        settle();
-        resolve();
-      };
-      const settle = () => {
-        this.wakers.delete(wake);
-        signal?.removeEventListener('abort', cancelled);
-      };
-      if (signal?.aborted) return cancelled();
-      this.wakers.add(wake);
-      signal?.addEventListener('abort', cancelled, { once: true });
-      // A timer that fires after Retry or Cancel settled it finds nothing left to do.
-      void this.clock.sleep(ms).then(() => {
-        if (this.wakers.has(wake)) wake();
-      });
-    });
   }
 }

@@ -3,7 +3,8 @@ import { sha256Hex } from '../../src/shared/hash';
 import { parseSeparator, separatorDisplay } from '../../src/shared/text-mode';
 import { bpeTokenizer } from '../training/bpe/bpe-tokenizer';
 import { byteTokenizer, type Tokenizer } from '../training/tokenizer';
-import { blobChunks, type CorpusSpec } from './corpus-address';
+import { blobChunks } from './blob-chunks';
+import type { CorpusSpec } from './corpus-address';
 import { TEMP_SUFFIX, type CorpusFiles } from './corpus-files';
 import {
   CORPUS_FORMAT,

@@ -9,6 +9,35 @@ export const realClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** A wait that can be cut short: `wake` ends it now; `done` settles once, whichever comes first. */
+export interface Pause {
+  readonly done: Promise<void>;
+  wake(): void;
+}
+
+/**
+ * Resolves after `ms` on `clock`, at once on wake(), or rejects with the signal's reason when it
+ * aborts (Cancel), already aborted included. A timer that fires after it settled does nothing.
+ */
+export function pauseFor(clock: Clock, ms: number, signal?: AbortSignal): Pause {
+  let wake = () => {};
+  const done = new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (then: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', cancelled);
+      then();
+    };
+    const cancelled = () => settle(() => reject(signal!.reason));
+    wake = () => settle(resolve);
+    if (signal?.aborted) return cancelled();
+    signal?.addEventListener('abort', cancelled, { once: true });
+    void clock.sleep(ms).then(wake);
+  });
+  return { done, wake: () => wake() };
+}
+
 export interface BackoffPolicy {
   /** Wait before the first retry, ms. */
   readonly minMs: number;

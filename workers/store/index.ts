@@ -11,6 +11,6 @@ export { lineOf, rewindTarget } from './lineage';
 export type { RunWrite } from './snapshot-commit';
 export type { LatestGood } from './load';
 export { isQuotaError } from './quota';
-export { Backoff, realClock, type BackoffPolicy, type Clock } from './backoff';
+export { Backoff, pauseFor, realClock, type BackoffPolicy, type Clock } from './backoff';
 export { isNotFound, opfsFolderFiles, opfsRoot } from './mirror-files';
 export { DEFAULT_DB_NAME, type DatasetRecord, type DatasetText } from './store-schema';
