@@ -7,7 +7,8 @@
 //                        corpus, shards); the file keeps the others'
 //   BENCH_OUT=path       write elsewhere than bench/results.json
 //   BENCH_VERBOSE=1      print each case's progress lines
-//   BENCH_SNAPSHOT_SIZES, BENCH_SNAPSHOT_ROUNDS, BENCH_HEAP_TRACE: see runner/snapshots-suite.mjs
+//   BENCH_SNAPSHOT_SIZES, BENCH_SNAPSHOT_ROUNDS, BENCH_SNAPSHOT_SECONDS, BENCH_HEAP_TRACE: see
+//                        runner/snapshots-suite.mjs
 //   BENCH_BACKENDS, BENCH_TRAINING_ROUNDS: see runner/training-cases.mjs
 //   BENCH_RECOVERY_ROUNDS, BENCH_RECOVERY_OTHER: see runner/recovery-suite.mjs
 //   bpe: runs in Node, no page (runner/bpe-suite.mjs; BPE_BENCH_CLOCK as in bpe-bench.mjs)
