@@ -42,7 +42,7 @@ const ROUNDS = Number(process.env['BENCH_SNAPSHOT_ROUNDS'] ?? 0) || null;
 // a ratio better on a machine whose speed drifts over tens of seconds).
 const WINDOW_MS = Number(process.env['BENCH_SNAPSHOT_WINDOW_MS'] ?? 0) || null;
 // BENCH_SNAPSHOT_SECONDS=auto trains the "with" windows on the app's default policy (Young's
-// interval from the measured snapshot cost, an hour between interruptions: 95 s at 20 MB here)
+// interval from the measured snapshot cost, an hour between interruptions: about 85 s at 20 MB)
 // instead of a snapshot every 2 s; give it windows that hold several, e.g.
 // BENCH_SNAPSHOT_WINDOW_MS=300000 (the case's time limit grows with the windows).
 const EVERY = process.env['BENCH_SNAPSHOT_SECONDS'] ?? '2';

@@ -15,13 +15,13 @@ export const READ_CHUNK_BYTES = 1 << 20;
  * splitter, the BPE encoder and the hashes all do).
  *
  * In a worker (FileReaderSync there) a slice at a time, synchronously: see syncChunks for why.
- * Elsewhere (Node, a page) as a stream: in a Chromium worker that measured 160 MB/s against 35 MB/s for 1 MiB
- * slices read one by one (each slice is a round trip to the blob registry). Read with a BYOB
- * reader into that one buffer, filled whole: a fresh ArrayBuffer per stream chunk cost 8 to 15
- * ms per MB in Chromium on this loaded machine, the BYOB reads under 1 (bench/corpus-probe.mjs,
- * docs/PERFORMANCE.md), and Node's file-backed Blobs stream in 64 KiB chunks that each cost a
- * round of the tokenize loop.
- * Streams without BYOB reads are read chunk by chunk, re-cut to `chunkBytes`.
+ * Elsewhere (Node, a page) as a stream: in a Chromium worker that measured 160 MB/s against
+ * 35 MB/s for 1 MiB slices read one by one (each slice is a round trip to the blob registry).
+ * Read with a BYOB reader into that one buffer, filled whole: a fresh ArrayBuffer per stream
+ * chunk cost 8 to 15 ms per MB in Chromium on this loaded machine, the BYOB reads under 1
+ * (bench/corpus-probe.mjs, docs/PERFORMANCE.md), and Node's file-backed Blobs stream in 64 KiB
+ * chunks that each cost a round of the tokenize loop. Streams without BYOB reads are read
+ * chunk by chunk, re-cut to `chunkBytes`.
  */
 export async function* blobChunks(
   blob: Blob,
@@ -77,11 +77,10 @@ export const SYNC_READ_BYTES = 4 << 20;
 
 /**
  * A read that fails with NotReadableError is tried again READ_RETRIES times, after 25, 50, 100
- * and 200 ms (READ_BACKOFF): Chromium
- * refused, now and then, a read of a large in-memory Blob (3 of some 640 reads in two probe
- * runs over a fresh 256 MB Blob, it seems while the Blob was paged out to disk), and the same
- * read 10 ms later succeeded. A file changed or deleted on disk fails every time:
- * CorpusUnreadableError then.
+ * and 200 ms (READ_BACKOFF): Chromium refused, now and then, a read of a large in-memory Blob
+ * (3 of some 640 reads in two probe runs over a fresh 256 MB Blob, it seems while the Blob was
+ * paged out to disk), and the same read 10 ms later succeeded. A file changed or deleted on
+ * disk fails every time: CorpusUnreadableError then.
  */
 export const READ_RETRIES = 4;
 export const READ_BACKOFF: BackoffPolicy = { minMs: 25, maxMs: 200, factor: 2 };
